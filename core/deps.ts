@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createRealFs, type FsFacade } from './fs-facade.ts';
+
+/** Time, injected so tests and simulations can control it. */
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch (comparable across processes, e.g. with mtimes). */
+  now(): number;
+  /** Monotonic milliseconds (for deadlines and durations within one process). */
+  monotonic(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Randomness, injected so jitter and names are reproducible under a seed. */
+export interface Random {
+  /** A float in [0, 1). */
+  next(): number;
+  /** `bytes` random bytes as lowercase hex. */
+  hex(bytes: number): string;
+}
+
+/** Everything a primitive reaches outside itself for. */
+export interface Deps {
+  readonly fs: FsFacade;
+  readonly clock: Clock;
+  readonly random: Random;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const systemRandom: Random = {
+  next: () => Math.random(),
+  hex: (bytes) => randomBytes(bytes).toString('hex'),
+};
+
+/** Real fs, the system clock and crypto-strength names: what the CLI and library users get. */
+export function defaultDeps(overrides: Partial<Deps> = {}): Deps {
+  return {
+    fs: overrides.fs ?? createRealFs(),
+    clock: overrides.clock ?? systemClock,
+    random: overrides.random ?? systemRandom,
+  };
+}

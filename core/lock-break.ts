@@ -1,0 +1,93 @@
+import { errnoCode } from './errors.ts';
+import type { FsFacade } from './fs-facade.ts';
+import { encodeLockRecord, judgeStale, sightLock, type LockRecord, type LockSighting, type StaleRules } from './lock-record.ts';
+import type { Identity } from './runtime.ts';
+
+// Breaking a stale lock is where file locks usually go wrong. "stat, decide it is stale, unlink by
+// path" deletes whatever is at the path by the time unlink runs, which may be a fresh lock another
+// process took a microsecond earlier; two breakers racing that way both end up holding the lock.
+// POSIX has no compare-and-delete, so we build one from rename: move the file to a name only we
+// use, then look at what we moved. If it is the lock we judged stale, deleting it is safe; if it
+// is not, we put it back with link(), which never replaces a file. Breakers also take a small
+// guard file first, so that they run one at a time and never move each other's fresh locks.
+
+/** Whether two sightings are of the same lock file (same inode and token; for unreadable ones, same mtime and size). */
+export function sameLock(a: LockSighting, b: LockSighting): boolean {
+  if (a.stat.ino !== b.stat.ino) return false;
+  if (a.record !== null && b.record !== null) return a.record.token === b.record.token;
+  if (a.record !== null || b.record !== null) return false;
+  return a.stat.mtimeMs === b.stat.mtimeMs && a.stat.size === b.stat.size;
+}
+
+/**
+ * Removes the file at `path` only if it is still the very file that was judged (`judged`). Returns
+ * true when it removed it. `tag` makes the aside name unique to this breaker.
+ */
+export function removeIfSame(fs: FsFacade, path: string, judged: LockSighting, tag: string): boolean {
+  const aside = `${path}.broken.${tag}`;
+  try {
+    fs.rename(path, aside);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+  const moved = sightLock(fs, aside);
+  if (moved !== null && sameLock(moved, judged)) {
+    fs.unlink(aside);
+    return true;
+  }
+  // We moved someone else's lock. Put it back without replacing anything: if a third party took the
+  // lock meanwhile, link fails with EEXIST and the displaced holder finds itself compromised.
+  try {
+    fs.link(aside, path);
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw err;
+  }
+  fs.unlink(aside);
+  return false;
+}
+
+/** A break guard older than this is itself stale: a break takes microseconds. */
+const GUARD_STALE_MS = 2000;
+
+export interface BreakContext {
+  readonly fs: FsFacade;
+  readonly me: Identity;
+  readonly token: string;
+  readonly now: number;
+  readonly rules: StaleRules;
+}
+
+/**
+ * Breaks the stale lock `judged` at `lockPath`, under the break guard `<lockPath>.breaking`.
+ * Returns true if this caller removed it; false if someone else did, the lock changed, or another
+ * breaker holds the guard (the caller then retries its acquire loop).
+ */
+export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: BreakContext): boolean {
+  const { fs, me, token, now } = ctx;
+  const guard = `${lockPath}.breaking`;
+  const record: LockRecord = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: now };
+  try {
+    const fd = fs.openExclusive(guard);
+    try {
+      fs.write(fd, encodeLockRecord(record));
+    } finally {
+      fs.close(fd);
+    }
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw err;
+    const other = sightLock(fs, guard);
+    if (other !== null && judgeStale(other, me, now, { staleMs: GUARD_STALE_MS, graceMs: ctx.rules.graceMs }) !== null) {
+      removeIfSame(fs, guard, other, token);
+    }
+    return false;
+  }
+  try {
+    const again = sightLock(fs, lockPath);
+    if (again === null || !sameLock(again, judged)) return false;
+    return removeIfSame(fs, lockPath, again, token);
+  } finally {
+    const mine = sightLock(fs, guard);
+    if (mine?.record?.token === token) fs.unlink(guard);
+  }
+}

@@ -1,0 +1,212 @@
+import { defaultDeps, type Deps } from './deps.ts';
+import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
+import { breakStaleLock, removeIfSame } from './lock-break.ts';
+import { describeHolder, encodeLockRecord, judgeStale, sightLock, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
+import { currentIdentity, type Identity } from './runtime.ts';
+
+/** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
+export interface LockObserver {
+  acquired?(event: { path: string; token: string; waitedMs: number; at: number; attempts: number }): void;
+  released?(event: { path: string; token: string; heldMs: number; at: number }): void;
+  broke?(event: { path: string; reason: StaleReason; holder: LockRecord | null; at: number }): void;
+}
+
+export interface LockOptions {
+  /** A lock older than this may be broken even if its holder lives. Default 5000 (as in the seed). */
+  readonly staleMs?: number;
+  /** How long to wait for the lock before ETIMEOUT. Default 10000. */
+  readonly timeoutMs?: number;
+  /** false: fail at once with ELOCKED when the lock is held. Default true. */
+  readonly wait?: boolean;
+  /** Grace for an empty or half-written owner record. Default min(1000, staleMs). */
+  readonly graceMs?: number;
+  /** First backoff step and cap, in ms. Defaults 1 and 32. */
+  readonly retryMinMs?: number;
+  readonly retryMaxMs?: number;
+  readonly observer?: LockObserver;
+  /** Who we claim to be. Defaults to this thread's identity; tests pass others. */
+  readonly identity?: Identity;
+}
+
+/** A held lock. Release it exactly once. */
+export interface LockHandle {
+  readonly path: string;
+  readonly token: string;
+  /** Monotonic ms at which the lock was taken. */
+  readonly acquiredAt: number;
+  readonly waitedMs: number;
+  /**
+   * Throws ECOMPROMISED unless the lock is still ours: the file holds our token and we have held it
+   * for less than `staleMs` (past that, any breaker may take it at any moment). Call it right before
+   * the write that publishes work done under the lock.
+   */
+  assertHeld(): void;
+  /** Deletes the lock if it is ours; throws ECOMPROMISED if it was broken or replaced meanwhile. */
+  release(): void;
+}
+
+const DEFAULTS = { staleMs: 5000, timeoutMs: 10000, retryMinMs: 1, retryMaxMs: 32 };
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RacetrackError('EINVALID', `${name} must be a non-negative number`, { [name]: value });
+  return value;
+}
+
+/**
+ * Takes the `O_EXCL` lock file at `lockPath`, waiting with jittered exponential backoff up to a
+ * monotonic deadline, and breaking a stale lock (dead holder, expired, or unreadable past its
+ * grace) with exactly one winner. Excludes threads of one process as well as separate processes.
+ */
+export async function acquireLock(lockPath: string, options: LockOptions = {}, deps: Deps = defaultDeps()): Promise<LockHandle> {
+  const { fs, clock, random } = deps;
+  const staleMs = positive('staleMs', options.staleMs ?? DEFAULTS.staleMs);
+  const timeoutMs = positive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
+  const graceMs = positive('graceMs', options.graceMs ?? Math.min(1000, staleMs));
+  const minStep = Math.max(0.05, options.retryMinMs ?? DEFAULTS.retryMinMs);
+  const maxStep = Math.max(minStep, options.retryMaxMs ?? DEFAULTS.retryMaxMs);
+  const me = options.identity ?? currentIdentity();
+  const token = random.hex(12);
+  const started = clock.monotonic();
+  const deadline = started + timeoutMs;
+  let step = minStep;
+  let attempts = 0;
+
+  for (;;) {
+    attempts++;
+    const record: LockRecord = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: clock.now() };
+    if (tryCreate(deps, lockPath, record)) {
+      const at = clock.monotonic();
+      options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
+      return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer);
+    }
+    let sighting: LockSighting | null;
+    try {
+      sighting = sightLock(fs, lockPath);
+    } catch (err) {
+      throw fromFsError(err, lockPath, 'inspect lock');
+    }
+    if (sighting === null) continue; // released between our attempt and our look: try again at once
+    if (sighting.stat.isSymbolicLink || !sighting.stat.isFile) {
+      throw new RacetrackError('EINVALID', `lock path ${lockPath} is not a regular file; refusing to follow or remove it`, { path: lockPath });
+    }
+    const reason = judgeStale(sighting, me, clock.now(), { staleMs, graceMs });
+    if (reason !== null) {
+      const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), rules: { staleMs, graceMs } });
+      if (broke) options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
+      continue;
+    }
+    if (options.wait === false) {
+      throw new RacetrackError('ELOCKED', `lock ${lockPath} is held`, { path: lockPath, ...describeHolder(sighting, clock.now()) });
+    }
+    const now = clock.monotonic();
+    if (now >= deadline) {
+      throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
+        path: lockPath,
+        timeoutMs,
+        ...describeHolder(sighting, clock.now()),
+      });
+    }
+    // Decorrelated jitter: spread the waiters out so they do not retry in lockstep.
+    step = Math.min(maxStep, minStep + random.next() * step * 2);
+    await clock.sleep(Math.min(step, deadline - now));
+  }
+}
+
+/** Creates the lock file with our record. false if it exists; throws on any other failure. */
+function tryCreate(deps: Deps, lockPath: string, record: LockRecord): boolean {
+  let fd: number;
+  try {
+    fd = deps.fs.openExclusive(lockPath);
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return false;
+    throw fromFsError(err, lockPath, 'create lock');
+  }
+  try {
+    deps.fs.write(fd, encodeLockRecord(record));
+  } finally {
+    deps.fs.close(fd);
+  }
+  return true;
+}
+
+function createHandle(
+  deps: Deps,
+  path: string,
+  token: string,
+  acquiredAt: number,
+  waitedMs: number,
+  staleMs: number,
+  observer: LockObserver | undefined,
+): LockHandle {
+  const { fs, clock } = deps;
+  // A breaker judges age by wall clock against our record; we judge ours by the monotonic clock.
+  // Keep a margin so that both never disagree about whether the lock is still young.
+  const safeAge = staleMs - Math.min(1000, staleMs / 4);
+  let released = false;
+
+  const compromised = (why: string, details: Record<string, unknown> = {}) =>
+    new RacetrackError('ECOMPROMISED', `lock ${path} was compromised: ${why}`, { path, token, ...details });
+
+  const current = () => {
+    try {
+      return sightLock(fs, path);
+    } catch (err) {
+      throw fromFsError(err, path, 'inspect lock');
+    }
+  };
+
+  return {
+    path,
+    token,
+    acquiredAt,
+    waitedMs,
+    assertHeld() {
+      if (released) throw compromised('already released');
+      const age = clock.monotonic() - acquiredAt;
+      if (age >= safeAge) throw compromised(`held for ${Math.round(age)} ms, past the stale limit`, { heldMs: age, staleMs });
+      const seen = current();
+      if (seen?.record?.token !== token) throw compromised('the lock file is gone or belongs to another holder', describeHolder(seen, clock.now()));
+    },
+    release() {
+      if (released) throw compromised('released twice');
+      released = true;
+      const at = clock.monotonic();
+      const seen = current();
+      if (seen === null) throw compromised('the lock file is gone');
+      if (seen.record?.token !== token) throw compromised('the lock file belongs to another holder', describeHolder(seen, clock.now()));
+      if (at - acquiredAt < safeAge) {
+        // Young: no breaker may touch a live holder's lock yet, so deleting by path is safe.
+        fs.unlink(path);
+      } else if (!removeIfSame(fs, path, seen, token)) {
+        throw compromised('the lock was broken while we held it past the stale limit');
+      }
+      observer?.released?.({ path, token, heldMs: at - acquiredAt, at });
+    },
+  };
+}
+
+/**
+ * Runs `fn` holding the lock at `lockPath` and releases it afterwards, even if `fn` throws. If the
+ * lock turns out to have been compromised, throws ECOMPROMISED (after `fn`'s own error, if any).
+ */
+export async function withLock<T>(
+  lockPath: string,
+  fn: (lock: LockHandle) => T | Promise<T>,
+  options: LockOptions = {},
+  deps: Deps = defaultDeps(),
+): Promise<T> {
+  const lock = await acquireLock(lockPath, options, deps);
+  let result: T;
+  try {
+    result = await fn(lock);
+  } catch (err) {
+    try {
+      lock.release();
+    } catch {
+      // fn's own error is the one the caller needs; a compromised release adds nothing to it.
+    }
+    throw err;
+  }
+  lock.release();
+  return result;
+}

@@ -1,0 +1,103 @@
+// The one module that knows which runtime racetrack is on. Everything else uses `node:` builtins,
+// which Node provides natively and Deno 2 through its Node compatibility layer; what differs
+// between the two (how to name the runtime, how to start another copy of it) sits here.
+import * as nodeFs from 'node:fs';
+import * as os from 'node:os';
+import process from 'node:process';
+import { threadId } from 'node:worker_threads';
+
+/** Which runtime is executing racetrack, and its version. */
+export interface RuntimeInfo {
+  readonly name: 'node' | 'deno';
+  readonly version: string;
+}
+
+interface DenoGlobal {
+  version: { deno: string };
+}
+
+function denoGlobal(): DenoGlobal | undefined {
+  return (globalThis as { Deno?: DenoGlobal }).Deno;
+}
+
+/** Tells Node from Deno by what `globalThis` holds (as tinybench's detectRuntime does). */
+export function detectRuntime(): RuntimeInfo {
+  const deno = denoGlobal();
+  if (deno !== undefined) return { name: 'deno', version: deno.version.deno };
+  return { name: 'node', version: process.versions.node };
+}
+
+/** Who we are, as written into lock owner records and temp names. */
+export interface Identity {
+  readonly pid: number;
+  readonly threadId: number;
+  readonly host: string;
+  /** Process start time in clock ticks since boot (Linux), or null where it cannot be read. */
+  readonly startTime: number | null;
+}
+
+/**
+ * Reads a process's start time from /proc (field 22 of /proc/PID/stat). Together with the pid it
+ * identifies a process for life: a recycled pid has a different start time.
+ */
+export function processStartTime(pid: number): number | null {
+  try {
+    const stat = nodeFs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const value = Number(fields[19]);
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+let cachedIdentity: Identity | undefined;
+
+/** This thread's identity (pid, thread id, host name, process start time). */
+export function currentIdentity(): Identity {
+  if (cachedIdentity === undefined || cachedIdentity.pid !== process.pid) {
+    cachedIdentity = {
+      pid: process.pid,
+      threadId,
+      host: os.hostname(),
+      startTime: processStartTime(process.pid),
+    };
+  }
+  return cachedIdentity;
+}
+
+/**
+ * Whether a process on this host is alive and is the same process that was recorded: a pid that
+ * exists now but started at another time was recycled, and counts as dead.
+ */
+export function isProcessAlive(pid: number, startTime: number | null): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (process.platform === 'linux') {
+    const now = processStartTime(pid);
+    if (now === null) return false;
+    return startTime === null || now === startTime;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+
+/**
+ * The URL of a module next to `metaUrl` (pass `import.meta.url`), with the extension the caller
+ * itself has: `.ts` when the sources run unbuilt (Deno), `.js` in the tsc output (Node).
+ */
+export function siblingModule(metaUrl: string, relativeWithoutExt: string): URL {
+  const ext = metaUrl.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`${relativeWithoutExt}${ext}`, metaUrl);
+}
+
+/** The argv that runs the script at `scriptPath` on the current runtime, as a child process. */
+export function scriptCommand(scriptPath: string): string[] {
+  if (detectRuntime().name === 'deno') return [process.execPath, 'run', '-A', scriptPath];
+  return [process.execPath, scriptPath];
+}
