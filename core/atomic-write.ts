@@ -1,0 +1,58 @@
+import { dirname } from 'node:path';
+import { defaultDeps, type Deps } from './deps.ts';
+import { errnoCode, fromFsError } from './errors.ts';
+import type { LockHandle } from './lock.ts';
+import { currentIdentity } from './runtime.ts';
+import { formatTempName } from './temp-name.ts';
+
+export interface WriteAtomicOptions {
+  /** fsync the temp before the rename and the directory after it. Default true; false only for benchmarks. */
+  readonly durable?: boolean;
+  /** When the write publishes work done under a lock: checked right before the rename, so a holder whose lock was broken never writes. */
+  readonly lock?: LockHandle;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Replaces `file` with `data` so that a reader, or a crash at any instant, sees either the old
+ * content or the new, never a mix: a temp unique to this writer in the same directory, opened
+ * `'wx'`, written, fsynced, renamed over the target, and the directory fsynced.
+ */
+export function writeAtomic(file: string, data: string | Uint8Array, options: WriteAtomicOptions = {}, deps: Deps = defaultDeps()): void {
+  const { fs, random } = deps;
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  const durable = options.durable ?? true;
+  const me = currentIdentity();
+  const temp = formatTempName(file, me.pid, me.threadId, random.hex(4), bytes);
+  let fd: number;
+  try {
+    fd = fs.openExclusive(temp);
+  } catch (err) {
+    throw fromFsError(err, file, 'create a temp file beside');
+  }
+  let renamed = false;
+  try {
+    try {
+      fs.write(fd, bytes);
+      if (durable) fs.fsync(fd);
+    } finally {
+      fs.close(fd);
+    }
+    options.lock?.assertHeld();
+    fs.rename(temp, file);
+    renamed = true;
+    if (durable) fs.fsyncDir(dirname(file));
+  } catch (err) {
+    if (!renamed) removeQuietly(deps, temp);
+    throw errnoCode(err) === undefined ? err : fromFsError(err, file, 'write');
+  }
+}
+
+function removeQuietly(deps: Deps, path: string): void {
+  try {
+    deps.fs.unlink(path);
+  } catch {
+    // Best effort: a temp we cannot remove is an orphan that `recover` will report.
+  }
+}
