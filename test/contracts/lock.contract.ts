@@ -1,0 +1,111 @@
+// The behaviour every lock implementation must show, run against the core lock and, through the
+// same suite, against the known-broken controls (which must fail the cases their bug breaks).
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
+import { type ContractCase, registerContract } from '../support/contract.ts';
+import { tempDir } from '../support/tmp.ts';
+import { deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { lockImpl } from '../fixtures/lock-impls.ts';
+
+function distinctCount(values: unknown[]): number {
+  return new Set(values).size;
+}
+
+async function inDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = tempDir();
+  try {
+    return await fn(dir.path);
+  } finally {
+    dir.cleanup();
+  }
+}
+
+/** The lock contract's cases for the implementation registered as `name` in test/fixtures/lock-impls.ts. */
+export function lockContract(name: string): ContractCase[] {
+  const impl = lockImpl(name);
+  return [
+    {
+      id: 'threads-exclusive',
+      title: '8 worker threads never hold the lock at once',
+      run: () =>
+        inDir(async (dir) => {
+          writeFileSync(join(dir, 'counter'), '0');
+          const results = await contendThreads('lock-counter', { dir, impl: name, holdMs: 0 }, 8, 30);
+          assert.deepEqual(failures(results), []);
+          assert.equal(distinctCount(okValues(results)), 240, 'every holder saw a distinct counter value');
+          assert.deepEqual(readdirSync(dir), ['counter'], 'nothing left behind');
+        }),
+    },
+    {
+      id: 'processes-exclusive',
+      title: '4 child processes never hold the lock at once',
+      run: () =>
+        inDir(async (dir) => {
+          writeFileSync(join(dir, 'counter'), '0');
+          const results = await contendProcesses('lock-counter', { dir, impl: name, holdMs: 0 }, 4, 30);
+          assert.deepEqual(failures(results), []);
+          assert.equal(distinctCount(okValues(results)), 120, 'every holder saw a distinct counter value');
+          assert.deepEqual(readdirSync(dir), ['counter'], 'nothing left behind');
+        }),
+    },
+    {
+      id: 'stale-break-race',
+      title: 'breakers racing on stale locks never both hold the lock',
+      run: () =>
+        inDir(async (dir) => {
+          writeFileSync(join(dir, 'counter'), '0');
+          writeFileSync(join(dir, 'counter.lock'), deadHolderRecord());
+          const results = await contendThreads('lock-dying-holder', { dir, impl: name, holdMs: 2 }, 8, 12);
+          assert.deepEqual(failures(results), []);
+          assert.equal(distinctCount(okValues(results)), 96, 'each break had exactly one winner');
+        }),
+    },
+    {
+      id: 'dead-holder-broken',
+      title: 'a lock whose holder is dead is broken at once',
+      run: () =>
+        inDir(async (dir) => {
+          const path = join(dir, 'x.lock');
+          writeFileSync(path, deadHolderRecord());
+          const lock = await impl.acquire(path, { timeoutMs: 2000, staleMs: 60000 });
+          assert.notEqual(readFileSync(path, 'utf8'), deadHolderRecord(), 'the lock file is ours now');
+          lock.release();
+          assert.equal(existsSync(path), false);
+        }),
+    },
+    {
+      id: 'held-lock-waits',
+      title: 'a held lock is not taken by a second acquirer before its deadline',
+      run: () =>
+        inDir(async (dir) => {
+          const path = join(dir, 'x.lock');
+          const first = await impl.acquire(path, {});
+          await assert.rejects(impl.acquire(path, { timeoutMs: 30 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
+          first.release();
+          const second = await impl.acquire(path, { timeoutMs: 1000 });
+          second.release();
+        }),
+    },
+    {
+      id: 'symlink-untouched',
+      title: 'a symlink at the lock path is neither followed nor removed',
+      run: () =>
+        inDir(async (dir) => {
+          const target = join(dir, 'precious');
+          writeFileSync(target, 'keep me');
+          const path = join(dir, 'x.lock');
+          symlinkSync(target, path);
+          await assert.rejects(impl.acquire(path, { timeoutMs: 50, staleMs: 0 }));
+          assert.equal(readFileSync(target, 'utf8'), 'keep me');
+          assert.equal(existsSync(path), true);
+        }),
+    },
+  ];
+}
+
+/** Registers the lock contract as tests for the implementation `name`. */
+export function describeLockContract(name: string): void {
+  registerContract(`lock contract: ${name}`, lockContract(name));
+}

@@ -1,0 +1,3 @@
+import { describeLockContract } from '../contracts/lock.contract.ts';
+
+describeLockContract('core');

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { defaultDeps } from '../../core/deps.ts';
+import { createRealFs } from '../../core/fs-facade.ts';
+import { removeIfSame, breakStaleLock } from '../../core/lock-break.ts';
+import { sightLock } from '../../core/lock-record.ts';
+import { acquireLock, withLock } from '../../core/lock.ts';
+import { currentIdentity } from '../../core/runtime.ts';
+import { deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { tempDir } from '../support/tmp.ts';
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = tempDir();
+    try {
+      await fn(dir.path);
+    } finally {
+      dir.cleanup();
+    }
+  };
+}
+
+const liveRecord = (acquiredAt: number) =>
+  JSON.stringify({ pid: process.pid, threadId: 99, host: hostname(), token: 'other', startTime: currentIdentity().startTime, acquiredAt });
+
+test('wait: false fails at once with ELOCKED naming the holder', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const held = await acquireLock(path);
+  await assert.rejects(acquireLock(path, { wait: false }), (err: { code: string; details: { holder: { pid: number } } }) => {
+    assert.equal(err.code, 'ELOCKED');
+    assert.equal(err.details.holder.pid, process.pid);
+    return true;
+  });
+  held.release();
+}));
+
+test('a timeout names the holder and its age', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, liveRecord(Date.now()));
+  await assert.rejects(acquireLock(path, { timeoutMs: 20 }), (err: { code: string; details: { holder: { host: string; ageMs: number } } }) => {
+    assert.equal(err.code, 'ETIMEOUT');
+    assert.equal(err.details.holder.host, hostname());
+    assert.ok(err.details.holder.ageMs >= 0);
+    return true;
+  });
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other', 'a live young lock is left alone');
+}));
+
+test('a live holder past staleMs loses the lock and finds it compromised', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const slow = await acquireLock(path, { staleMs: 40 });
+  await new Promise((r) => setTimeout(r, 80));
+  assert.throws(() => slow.assertHeld(), { code: 'ECOMPROMISED' });
+  const next = await acquireLock(path, { staleMs: 40, timeoutMs: 2000 });
+  assert.throws(() => slow.release(), { code: 'ECOMPROMISED' });
+  assert.equal(existsSync(path), true, 'the compromised holder did not delete the new lock');
+  next.assertHeld();
+  next.release();
+}));
+
+test('an old holder that was not broken still releases cleanly', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const slow = await acquireLock(path, { staleMs: 20 });
+  await new Promise((r) => setTimeout(r, 40));
+  slow.release();
+  assert.equal(existsSync(path), false);
+}));
+
+test('an empty record gets a grace period, then counts as stale', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, '');
+  await assert.rejects(acquireLock(path, { timeoutMs: 20, graceMs: 60000 }), { code: 'ETIMEOUT' });
+  const old = (Date.now() - 10_000) / 1000;
+  utimesSync(path, old, old);
+  const lock = await acquireLock(path, { timeoutMs: 1000, graceMs: 1000 });
+  lock.release();
+}));
+
+test('a half-written record is treated like an empty one', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, '{"pid": 12');
+  await assert.rejects(acquireLock(path, { wait: false }), { code: 'ELOCKED' });
+}));
+
+test('withLock releases after the callback, and after it throws', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  assert.equal(await withLock(path, () => 42), 42);
+  assert.equal(existsSync(path), false);
+  await assert.rejects(withLock(path, () => { throw new Error('boom'); }), /boom/);
+  assert.equal(existsSync(path), false);
+}));
+
+test('a lock in a missing directory fails with ENOTFOUND', async () => {
+  await assert.rejects(acquireLock('/nonexistent-racetrack-dir/a.lock'), { code: 'ENOTFOUND' });
+});
+
+test('negative options are rejected as EINVALID', async () => {
+  await assert.rejects(acquireLock('/tmp/x.lock', { staleMs: -1 }), { code: 'EINVALID' });
+});
+
+test('releasing twice is reported', withDir(async (dir) => {
+  const lock = await acquireLock(join(dir, 'a.lock'));
+  lock.release();
+  assert.throws(() => lock.release(), { code: 'ECOMPROMISED' });
+  assert.throws(() => lock.assertHeld(), { code: 'ECOMPROMISED' });
+}));
+
+test('the observer sees acquire, release and break', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, deadHolderRecord());
+  const events: string[] = [];
+  const observer = {
+    acquired: () => events.push('acquired'),
+    released: () => events.push('released'),
+    broke: (e: { reason: string | null }) => events.push(`broke:${e.reason}`),
+  };
+  const lock = await acquireLock(path, { observer });
+  lock.release();
+  assert.deepEqual(events, ['broke:dead', 'acquired', 'released']);
+}));
+
+test('a breaker that moved a fresh lock by mistake puts it back', withDir(async (dir) => {
+  const fs = createRealFs();
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, deadHolderRecord('old'));
+  const judged = sightLock(fs, path)!;
+  // Between the judgement and the break, the stale lock was replaced by a fresh one.
+  writeFileSync(`${path}.new`, liveRecord(Date.now()));
+  fs.rename(`${path}.new`, path);
+  assert.equal(removeIfSame(fs, path, judged, 'breaker'), false);
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other');
+  assert.deepEqual(readdirSync(dir), ['a.lock']);
+}));
+
+test('a breaker never breaks while another holds a live break guard', withDir(async (dir) => {
+  const fs = createRealFs();
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, deadHolderRecord('old'));
+  writeFileSync(`${path}.breaking`, liveRecord(Date.now()));
+  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), rules: { staleMs: 5000, graceMs: 1000 } };
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), false);
+  assert.equal(existsSync(path), true);
+  // A guard left by a dead breaker is itself removed, so the next attempt can proceed.
+  writeFileSync(`${path}.breaking`, deadHolderRecord('dead-breaker'));
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), false);
+  assert.equal(existsSync(`${path}.breaking`), false);
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), true);
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('default deps use the real file system', () => {
+  const deps = defaultDeps();
+  assert.equal(typeof deps.fs.openExclusive, 'function');
+  assert.ok(deps.clock.monotonic() > 0);
+  assert.match(deps.random.hex(4), /^[0-9a-f]{8}$/);
+});
