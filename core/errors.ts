@@ -9,6 +9,7 @@
  * - `ETIMEOUT`: the lock was still held when the deadline passed.
  * - `ECOMPROMISED`: a lock we held was broken by someone else; our work under it is suspect.
  * - `EIO`: the file system refused (permissions, a full disk, a directory that cannot be written).
+ * - `EEXEC`: an external command under test exited with an error.
  */
 export type ErrorCode =
   | 'EINVALID'
@@ -17,7 +18,8 @@ export type ErrorCode =
   | 'ELOCKED'
   | 'ETIMEOUT'
   | 'ECOMPROMISED'
-  | 'EIO';
+  | 'EIO'
+  | 'EEXEC';
 
 /** A typed racetrack failure. Never thrown for "no work found"; that is a result, not an error. */
 export class RacetrackError extends Error {
@@ -60,6 +62,7 @@ export function fromFsError(err: unknown, path: string, action: string): Racetra
   const errno = errnoCode(err);
   if (errno === undefined) throw err;
   const message = err instanceof Error ? err.message : String(err);
-  const code: ErrorCode = errno === 'ENOENT' ? 'ENOTFOUND' : 'EIO';
+  // Node reports bad arguments (a NUL in a path, say) as ERR_* codes: bad input, not a disk error.
+  const code: ErrorCode = errno === 'ENOENT' ? 'ENOTFOUND' : errno.startsWith('ERR_') ? 'EINVALID' : 'EIO';
   return new RacetrackError(code, `cannot ${action} ${path}: ${message}`, { path, errno }, err);
 }

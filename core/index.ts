@@ -1,7 +1,22 @@
-// The public surface of racetrack's core. Named exports only.
+// The public surface of racetrack's core. Named exports only; core/ has no runtime dependency.
 export { RacetrackError, isRacetrackError, type ErrorCode } from './errors.ts';
 export { createRealFs, type FsFacade, type FileStat } from './fs-facade.ts';
 export { defaultDeps, systemClock, systemRandom, type Clock, type Deps, type Random } from './deps.ts';
 export { currentIdentity, detectRuntime, isProcessAlive, type Identity, type RuntimeInfo } from './runtime.ts';
 export { acquireLock, withLock, type LockHandle, type LockObserver, type LockOptions } from './lock.ts';
 export { type LockRecord } from './lock-record.ts';
+export { writeAtomic, type WriteAtomicOptions } from './atomic-write.ts';
+export { updateJson, jsonLockPath, type UpdateJsonOptions } from './update-json.ts';
+export { listOrphans, type Orphan, type ListOrphansOptions } from './orphans.ts';
+export { recover, type RecoverOptions, type RecoveryReport } from './recover.ts';
+export { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME, type AllocateOptions, type TopicAllocation } from './allocator.ts';
+export { validateTopicName } from './topic-name.ts';
+export { reserveIds, checkCount, MAX_RESERVE_COUNT, type ReserveOptions, type Reservation } from './reserver.ts';
+export { DEFAULT_PREFIXES, checkPrefix, parseTaskId, formatTaskId } from './task-id.ts';
+export { initCounters, type InitCountersOptions, type InitCountersReport } from './init-counters.ts';
+export { validateInbox, type InboxReport } from './inbox.ts';
+export { readCounters, counterLockPath } from './counters.ts';
+export { findNext, FIND_MODES, DEFAULT_LEASE_MS, type FindNextOptions, type FindNextResult, type WorkFound, type NoWork } from './claimer.ts';
+export { parseRegistry, renderRegistry, type RegistryTable } from './registry-table.ts';
+export { CLAIM_RULES, PHASES, type Phase } from './claim-rules.ts';
+export { STATUSES, type Status } from './registry-entries.ts';

@@ -7,6 +7,8 @@ import { currentIdentity, type Identity } from './runtime.ts';
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
 export interface LockObserver {
   acquired?(event: { path: string; token: string; waitedMs: number; at: number; attempts: number }): void;
+  /** Right before the lock file is removed: the end of the hold interval. */
+  releasing?(event: { path: string; token: string; at: number }): void;
   released?(event: { path: string; token: string; heldMs: number; at: number }): void;
   broke?(event: { path: string; reason: StaleReason; holder: LockRecord | null; at: number }): void;
 }
@@ -171,6 +173,7 @@ function createHandle(
       if (released) throw compromised('released twice');
       released = true;
       const at = clock.monotonic();
+      observer?.releasing?.({ path, token, at });
       const seen = current();
       if (seen === null) throw compromised('the lock file is gone');
       if (seen.record?.token !== token) throw compromised('the lock file belongs to another holder', describeHolder(seen, clock.now()));

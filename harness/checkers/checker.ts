@@ -1,0 +1,54 @@
+import type { HistoryEvent } from '../history.ts';
+
+/** Three-valued, as in Jepsen: `unknown` when the history cannot settle it (e.g. too many `info` ops). */
+export type Validity = 'pass' | 'fail' | 'unknown';
+
+/** What one checker concluded. Never thrown: a checker that crashes yields `unknown`. */
+export interface CheckResult {
+  readonly checker: string;
+  readonly verdict: Validity;
+  readonly message: string;
+  /** A few concrete cases that show the violation (or, for unknown, the doubt). */
+  readonly examples: readonly unknown[];
+  /** Counts a report may show (attempted, acknowledged, duplicated, …). */
+  readonly stats?: Readonly<Record<string, unknown>>;
+}
+
+/** The state an iteration's root was left in, as its scenario read it after the workers finished. */
+export interface IterationSnapshot {
+  readonly iteration: number;
+  readonly root: string;
+  /** Every entry under the root, as relative paths ('/'-separated), directories with a trailing '/'. */
+  readonly entries: readonly string[];
+  /** Problems the scenario found parsing its files (counters JSON, registry table, topic names). */
+  readonly fileProblems: readonly string[];
+  /** Scenario-specific facts (e.g. the final counter value, the claimed batches). */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export interface CheckInput {
+  readonly history: readonly HistoryEvent[];
+  readonly snapshots: readonly IterationSnapshot[];
+  /** Glob patterns of files a user's script keeps on purpose (its flock file), never orphans. */
+  readonly keep: readonly string[];
+  /** True when faults (kills, pauses) were injected: orphans then count only after recovery. */
+  readonly faulted: boolean;
+}
+
+export type Checker = (input: CheckInput) => CheckResult;
+
+/** Runs a checker; a checker that throws yields `unknown` with the error as its message. */
+export function runChecker(name: string, checker: Checker, input: CheckInput): CheckResult {
+  try {
+    return checker(input);
+  } catch (err) {
+    return { checker: name, verdict: 'unknown', message: `checker crashed: ${err instanceof Error ? err.message : String(err)}`, examples: [] };
+  }
+}
+
+/** Merges verdicts: fail beats unknown beats pass (Jepsen's compose). */
+export function composeVerdicts(verdicts: readonly Validity[]): Validity {
+  if (verdicts.includes('fail')) return 'fail';
+  if (verdicts.includes('unknown')) return 'unknown';
+  return 'pass';
+}

@@ -1,0 +1,61 @@
+import type { Operation } from '../history.ts';
+import { groupBy } from './group-by.ts';
+import { stringField } from './unknown-value.ts';
+
+/** One lock hold: from the acquire's ok to the release's invoke (ns). */
+export interface Hold {
+  readonly iteration: number;
+  readonly worker: number;
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  /**
+   * `released`: the release completed ok. `compromised`: it completed fail or info (the lock was
+   * broken under the holder, or nobody knows). `open`: no release followed; `end` is then the
+   * iteration's last event.
+   */
+  readonly ending: 'released' | 'compromised' | 'open';
+}
+
+const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'path') ?? stringField(op.input, 'path') : stringField(op.input, 'path') ?? stringField(op.value, 'path'));
+
+/**
+ * Pairs each `acquire` ok with the next `release` of the same worker, iteration and path. An
+ * acquire followed by another acquire (or nothing) stays open. `unpaired` counts what could not be
+ * placed: acquires or releases without a path, and releases with no acquire before them.
+ * `acquire` ops that completed fail or info hold nothing known and are ignored.
+ */
+export function holdIntervals(ops: readonly Operation[], iterationEnds: ReadonlyMap<number, number>): { holds: Hold[]; unpaired: number } {
+  const holds: Hold[] = [];
+  let unpaired = 0;
+  const marks: { op: Operation; path: string; time: number }[] = [];
+  for (const op of ops) {
+    if (op.f === 'acquire' && op.type !== 'ok') continue;
+    const path = pathOf(op);
+    if (path === undefined) unpaired++;
+    else marks.push({ op, path, time: op.f === 'acquire' ? op.completeTime : op.invokeTime });
+  }
+  for (const group of groupBy(marks, (m) => `${m.op.iteration}\u0000${m.op.worker}\u0000${m.path}`).values()) {
+    // At equal times the acquire goes first: a release cannot begin before its own acquire ends.
+    group.sort((a, b) => a.time - b.time || Number(a.op.f === 'release') - Number(b.op.f === 'release'));
+    let pending: (typeof group)[number] | null = null;
+    const open = (m: (typeof group)[number]) => {
+      const { iteration, worker } = m.op;
+      holds.push({ iteration, worker, path: m.path, start: m.time, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
+    };
+    for (const m of group) {
+      if (m.op.f === 'acquire') {
+        if (pending !== null) open(pending);
+        pending = m;
+      } else if (pending === null) {
+        unpaired++;
+      } else {
+        const { iteration, worker } = pending.op;
+        holds.push({ iteration, worker, path: m.path, start: pending.time, end: m.time, ending: m.op.type === 'ok' ? 'released' : 'compromised' });
+        pending = null;
+      }
+    }
+    if (pending !== null) open(pending);
+  }
+  return { holds, unpaired };
+}

@@ -1,0 +1,88 @@
+import { pairOperations, type HistoryEvent, type Operation } from '../history.ts';
+import type { Checker } from './checker.ts';
+import { groupBy } from './group-by.ts';
+import { holdIntervals, type Hold } from './hold-intervals.ts';
+import { guarded, nonZero, plural, sample, settle } from './settle.ts';
+
+export interface MutualExclusionOptions {
+  /** The lock's stale limit in ms: a live holder's lock may be broken after this long. Default 5000. */
+  readonly staleMs?: number;
+}
+
+/**
+ * How long each hold is known to have lasted, in ns: `certain` (the holder still held it then, so a
+ * new holder before it is a violation) and `possible` (a new holder before it may be legitimate).
+ *
+ * - released (release ok): the holder vouched for the lock until it began releasing.
+ * - compromised (release fail/info, e.g. ECOMPROMISED): the holder was alive when it came to
+ *   release, so its lock could be broken legitimately only once stale: certain until
+ *   `min(release, acquire + staleMs)`.
+ * - open (no release): the worker died or the run ended under it; a dead holder's lock may be
+ *   broken at once, so nothing is certain after the acquire; possibly held to the iteration's end.
+ */
+function bounds(hold: Hold, staleNs: number): { certain: number; possible: number } {
+  if (hold.ending === 'released') return { certain: hold.end, possible: hold.end };
+  if (hold.ending === 'compromised') return { certain: Math.min(hold.end, hold.start + staleNs), possible: hold.end };
+  return { certain: hold.start, possible: hold.end };
+}
+
+const shown = (h: Hold) => ({ worker: h.worker, acquiredAt: h.start, releasedAt: h.ending === 'open' ? null : h.end, ending: h.ending });
+
+/**
+ * Mutual exclusion: per iteration and lock path, no two hold intervals [acquire ok, release
+ * invoke] overlap. A later holder that acquired while an earlier hold was certainly still held
+ * fails; one that acquired while an earlier hold was only possibly held (its holder's release
+ * failed or never came; see `bounds`) leaves the verdict unknown. So an unreleased hold after a
+ * kill never fails the check, while two holders of a fresh lock (a naive stale break) do. Faults
+ * need no special case: kills show up as open holds, pauses past staleMs as compromised ones.
+ * Acquires or releases that cannot be paired (no path, a release without an acquire) are doubts.
+ */
+export function mutualExclusion(options: MutualExclusionOptions = {}): Checker {
+  const staleNs = (options.staleMs ?? 5000) * 1e6;
+  return guarded('mutual-exclusion', ({ history }) => {
+    const ops: Operation[] = pairOperations(history).filter((op) => op.f === 'acquire' || op.f === 'release');
+    const { holds, unpaired } = holdIntervals(ops, iterationEnds(history));
+    const examples: unknown[] = [];
+    let overlaps = 0;
+    let ambiguous = 0;
+    const paths = groupBy(holds, (h) => `${h.iteration}\u0000${h.path}`);
+    for (const group of paths.values()) {
+      group.sort((a, b) => a.start - b.start);
+      let certain: { end: number; hold: Hold } | null = null;
+      let possible: { end: number; hold: Hold } | null = null;
+      for (const hold of group) {
+        if (certain !== null && hold.start < certain.end) {
+          overlaps++;
+          sample(examples, { iteration: hold.iteration, path: hold.path, first: shown(certain.hold), second: shown(hold) });
+        } else if (possible !== null && hold.start < possible.end) {
+          ambiguous++;
+          sample(examples, { iteration: hold.iteration, path: hold.path, ambiguous: true, first: shown(possible.hold), second: shown(hold) });
+        }
+        const b = bounds(hold, staleNs);
+        if (certain === null || b.certain > certain.end) certain = { end: b.certain, hold };
+        if (possible === null || b.possible > possible.end) possible = { end: b.possible, hold };
+      }
+    }
+    const count = (ending: Hold['ending']) => holds.filter((h) => h.ending === ending).length;
+    const stats = { holds: holds.length, paths: paths.size, compromised: count('compromised'), open: count('open'), overlaps, ambiguous, unpaired };
+    const verdict = settle(overlaps, ambiguous + unpaired);
+    // Certain overlaps first: the examples of a failure should show the failure.
+    if (verdict === 'fail') examples.sort((a, b) => Number(hasAmbiguous(a)) - Number(hasAmbiguous(b)));
+    const message =
+      verdict === 'fail'
+        ? `${plural(overlaps, 'hold')} began while another holder still held the same lock`
+        : verdict === 'unknown'
+          ? `no certain overlap, but: ${nonZero([ambiguous, `${plural(ambiguous, 'hold')} began while a holder that never released cleanly may still have held the lock`], [unpaired, `${plural(unpaired, 'acquire or release', 'acquires or releases')} could not be paired`])}`
+          : `${plural(holds.length, 'hold')} on ${plural(paths.size, 'lock')}, none overlapping`;
+    return { checker: 'mutual-exclusion', verdict, message, examples, stats };
+  });
+}
+
+const hasAmbiguous = (x: unknown) => typeof x === 'object' && x !== null && 'ambiguous' in x;
+
+/** The last event time of each iteration: how long an unreleased hold may have lasted. */
+function iterationEnds(history: readonly HistoryEvent[]): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const e of history) ends.set(e.iteration, Math.max(ends.get(e.iteration) ?? e.time, e.time));
+  return ends;
+}

@@ -1,0 +1,78 @@
+import { pairOperations, type Operation } from '../history.ts';
+import type { Checker } from './checker.ts';
+import { groupBy } from './group-by.ts';
+import { guarded, plural, sample, settle } from './settle.ts';
+import { isString, listOf, oneOf } from './unknown-value.ts';
+
+export interface RealTimeOrderOptions {
+  readonly f: string;
+  /** The numbers an `ok` op was handed. */
+  readonly numbers: (op: Operation) => readonly number[];
+  /** Separates independent sequences within an iteration (e.g. by ID prefix). Default: one sequence. */
+  readonly key?: (op: Operation) => string;
+}
+
+interface Span {
+  readonly op: Operation;
+  readonly numbers: readonly number[];
+  readonly min: number;
+  readonly max: number;
+}
+
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const MAX_LISTED = 10;
+
+/**
+ * Real-time order: within an iteration (and key), if acknowledged op A completed before
+ * acknowledged op B was invoked, every number of A is lower than every number of B. Only `ok` ops
+ * take part (an `info` op's numbers are unknown). O(n log n) per sequence: B is compared with the
+ * highest number of all ops completed before B began. Ops whose numbers cannot be read are
+ * skipped and make an otherwise passing verdict unknown.
+ */
+export function realTimeOrder(options: RealTimeOrderOptions): Checker {
+  const keyOf = options.key ?? (() => '');
+  return guarded('real-time-order', ({ history }) => {
+    const ops = pairOperations(history).filter((op) => op.f === options.f && op.type === 'ok');
+    const examples: unknown[] = [];
+    let violations = 0;
+    let malformed = 0;
+    let checked = 0;
+    const spans: (Span & { readonly key: string })[] = [];
+    for (const op of ops) {
+      const numbers = listOf(options.numbers, op, isNumber);
+      const key = oneOf(keyOf, op, isString);
+      if (numbers === null || key === null) malformed++;
+      else if (numbers.length > 0) spans.push({ op, key, numbers, min: Math.min(...numbers), max: Math.max(...numbers) });
+    }
+    for (const group of groupBy(spans, (s) => `${s.op.iteration}\u0000${s.key}`).values()) {
+      const byInvoke = [...group].sort((a, b) => a.op.invokeTime - b.op.invokeTime);
+      const byComplete = [...group].sort((a, b) => a.op.completeTime - b.op.completeTime);
+      let done = 0;
+      let highest: Span | null = null;
+      for (const later of byInvoke) {
+        while (done < byComplete.length && byComplete[done]!.op.completeTime < later.op.invokeTime) {
+          const span = byComplete[done++]!;
+          if (highest === null || span.max > highest.max) highest = span;
+        }
+        checked++;
+        if (highest === null || highest.max < later.min) continue;
+        violations++;
+        const { key } = group[0]!;
+        sample(examples, {
+          iteration: later.op.iteration,
+          ...(key === '' ? {} : { key }),
+          earlier: { worker: highest.op.worker, numbers: highest.numbers.slice(0, MAX_LISTED), completeTime: highest.op.completeTime },
+          later: { worker: later.op.worker, numbers: later.numbers.slice(0, MAX_LISTED), invokeTime: later.op.invokeTime },
+        });
+      }
+    }
+    const verdict = settle(violations, malformed);
+    const message =
+      verdict === 'fail'
+        ? `${plural(violations, 'op')} got a number not above one handed to an op that finished before it began`
+        : verdict === 'unknown'
+          ? `order holds among readable ops, but ${plural(malformed, 'acknowledged op')} had unreadable numbers`
+          : `every op's numbers are above those of all ops finished before it began (${plural(checked, 'op')})`;
+    return { checker: 'real-time-order', verdict, message, examples, stats: { checked, violations, malformed } };
+  });
+}

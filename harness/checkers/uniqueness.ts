@@ -1,0 +1,83 @@
+import { pairOperations, type Operation } from '../history.ts';
+import type { Checker } from './checker.ts';
+import { byIteration } from './group-by.ts';
+import { guarded, plural, sample, settle } from './settle.ts';
+import { isString, listOf } from './unknown-value.ts';
+
+export interface UniquenessOptions {
+  /** The operation that hands values out (`allocate`, `reserve`). */
+  readonly f: string;
+  /** The values an `ok` op was handed (e.g. `['SEC-20', 'SEC-21']`). */
+  readonly ids: (op: Operation) => readonly string[];
+}
+
+/**
+ * Jepsen's unique-ids: no value is handed to two acknowledged operations (nor twice to one).
+ * Values are compared within an iteration, since each iteration starts from a fresh root.
+ *
+ * Stats: `attempted` (ops of `f`), `acknowledged`, `failed`, `indeterminate` (info), `values`
+ * (acknowledged values, counted with repeats), `duplicated` (values with more than one holder),
+ * `collisions` (extra holders: sum of holders − 1), `collidingIterations`, `iterations`,
+ * `malformed` (ok ops whose `ids` threw or was not a string array: skipped, and the verdict is
+ * unknown rather than pass). `info` ops are not holders: their values are not known.
+ */
+export function uniqueness(options: UniquenessOptions): Checker {
+  return guarded('uniqueness', ({ history }) => {
+    const ops = pairOperations(history).filter((op) => op.f === options.f);
+    const examples: unknown[] = [];
+    let acknowledged = 0;
+    let values = 0;
+    let malformed = 0;
+    let duplicated = 0;
+    let collisions = 0;
+    let collidingIterations = 0;
+    const groups = byIteration(ops);
+    for (const [iteration, group] of groups) {
+      const holders = new Map<string, number[]>();
+      for (const op of group) {
+        if (op.type !== 'ok') continue;
+        acknowledged++;
+        const ids = listOf(options.ids, op, isString);
+        if (ids === null) {
+          malformed++;
+          continue;
+        }
+        values += ids.length;
+        for (const id of ids) {
+          const workers = holders.get(id);
+          if (workers === undefined) holders.set(id, [op.worker]);
+          else workers.push(op.worker);
+        }
+      }
+      let collided = false;
+      for (const [value, workers] of holders) {
+        if (workers.length < 2) continue;
+        collided = true;
+        duplicated++;
+        collisions += workers.length - 1;
+        sample(examples, { iteration, value, holders: workers });
+      }
+      if (collided) collidingIterations++;
+    }
+    const stats = {
+      attempted: ops.length,
+      acknowledged,
+      failed: ops.filter((op) => op.type === 'fail').length,
+      indeterminate: ops.filter((op) => op.type === 'info').length,
+      values,
+      duplicated,
+      collisions,
+      collidingIterations,
+      iterations: groups.length,
+      malformed,
+    };
+    const verdict = settle(duplicated, malformed);
+    const message =
+      verdict === 'fail'
+        ? `${plural(duplicated, 'value')} handed out more than once (${plural(collisions, 'extra holder')}) in ${collidingIterations} of ${plural(groups.length, 'iteration')}`
+        : verdict === 'unknown'
+          ? `no duplicates among readable values, but ${plural(malformed, 'acknowledged op')} had no readable values`
+          : `all ${plural(values, 'acknowledged value')} unique (${acknowledged} of ${plural(ops.length, 'op')} acknowledged)`;
+    return { checker: 'uniqueness', verdict, message, examples, stats };
+  });
+}

@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { CliContext, VerbRunner } from './cli-program.ts';
+import { runAllocate } from './commands/allocate.ts';
+import { runFindNext } from './commands/find-next.ts';
+import { runInitCounters } from './commands/init-counters.ts';
+import { runRecover } from './commands/recover.ts';
+import { runReserve } from './commands/reserve.ts';
+import { runValidateInbox } from './commands/validate-inbox.ts';
+import { runWriteAtomic } from './commands/write-atomic.ts';
+
+const format = () => new Option('--format <format>', 'output format').choices(['json', 'simple']).default('json');
+
+/** The core primitives as CLI verbs: one verb per library function, usable from bash. */
+export function registerCoreVerbs(program: Command, ctx: CliContext, run: VerbRunner): void {
+  const { deps } = ctx;
+
+  program
+    .command('allocate')
+    .description('atomically take the next numbered topic directory NNN_NAME under ROOT')
+    .requiredOption('--root <dir>', 'the directory that holds the numbered topics')
+    .requiredOption('--name <name>', 'the topic name (no separators, no "..")')
+    .addOption(format())
+    .addHelpText('after', '\nExample:\n  racetrack allocate --root specs --name auth_flow\n  {"topic_number":"007","topic_path":"/abs/specs/007_auth_flow"}')
+    .action((o: { root: string; name: string; format: string }) => run(() => runAllocate(o, deps)));
+
+  program
+    .command('init-counters')
+    .description('initialise the ID counters file from the highest IDs in a TASKS.md (never lowers a counter without --force)')
+    .requiredOption('--tasks <file>', 'the TASKS.md to scan for IDs like SEC-19')
+    .requiredOption('--counters <file>', 'the counters JSON file to create or raise')
+    .option('--force', 'allow lowering existing counters', false)
+    .action((o: { tasks: string; counters: string; force: boolean }) => run(() => runInitCounters(o, deps)));
+
+  program
+    .command('reserve')
+    .description('atomically reserve COUNT (default 1) IDs for PREFIX')
+    .requiredOption('--counters <file>', 'the counters JSON file')
+    .argument('<prefix>', 'the ID prefix, e.g. SEC')
+    .argument('[count]', 'how many IDs to reserve', '1')
+    .addHelpText('after', '\nExample:\n  racetrack reserve --counters .task-id-counters.json SEC 2\n  {"ids":["SEC-20","SEC-21"],"reservedAt":"2026-11-22T10:00:00.000Z"}')
+    .action((prefix: string, count: string, o: { counters: string }) => run(() => runReserve({ ...o, prefix, count }, deps)));
+
+  program
+    .command('validate-inbox')
+    .description('check that every ID in a task inbox was reserved (not above its counter)')
+    .requiredOption('--counters <file>', 'the counters JSON file')
+    .requiredOption('--inbox <file>', 'the inbox JSON file ({"tasks":[{"id":…}]})')
+    .action((o: { counters: string; inbox: string }) => run(() => runValidateInbox(o, deps)));
+
+  program
+    .command('find-next')
+    .description('find the next batch or sites to work on in a registry table, and optionally claim it')
+    .requiredOption('--registry <file>', 'the registry Markdown file')
+    .addOption(new Option('--mode <mode>', 'what to find').choices(['batch', 'sites', 'status', 'active']).makeOptionMandatory())
+    .addOption(new Option('--phase <phase>', 'which phase (required for batch and sites; filters active)').choices(['design', 'implement']))
+    .option('--claim', 'claim what was found, under the lock', false)
+    .option('--owner <id>', 'who claims (required with --claim)')
+    .option('--lease-ms <n>', 'how long an in-progress claim stays its owner\'s')
+    .option('--lock-file <file>', 'the lock file (default beside the registry)')
+    .addOption(format())
+    .addHelpText('after', '\nExample:\n  racetrack find-next --registry REGISTRY.md --mode batch --phase implement --claim --owner agent-7\n  {"batch":"003","sites":["a.example","b.example"],"claimed":true}')
+    .action((o: Record<string, unknown>) => run(() => runFindNext(o as never, deps)));
+
+  program
+    .command('write-atomic')
+    .description('replace FILE with the content of stdin, atomically and durably (temp, fsync, rename, fsync dir)')
+    .argument('<file>', 'the file to replace')
+    .option('--no-durable', 'skip the fsyncs (benchmarks only)')
+    .action((file: string, o: { durable: boolean }) => run(async () => runWriteAtomic({ file, content: await ctx.readStdin(), durable: o.durable }, deps)));
+
+  program
+    .command('recover')
+    .description('report orphaned temps of FILE, delete those of dead or old writers, promote one only if it proves complete')
+    .argument('<file>', 'the file whose temps to recover')
+    .action((file: string) => run(() => runRecover({ file }, deps)));
+}

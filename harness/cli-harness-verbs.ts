@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import process from 'node:process';
+import type { CliContext, VerbRunner } from './cli-program.ts';
+import { runList } from './commands/list.ts';
+import { runRunCommand, type RunCommandOptions } from './commands/run.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The harness verbs: list the scenarios, run one. */
+export function registerHarnessVerbs(program: Command, ctx: CliContext, run: VerbRunner): void {
+  program
+    .command('list')
+    .description('list the scenarios, one line each')
+    .option('--suts', 'also list the systems under test (the core and the known-broken controls)', false)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: { suts: boolean; format: string }) => run(async () => runList(o)));
+
+  program
+    .command('run')
+    .description('run a scenario under concurrency, record a history, check its invariants')
+    .argument('<scenario>', 'allocate, reserve, claim, atomic-write, update-json or lock (see racetrack list)')
+    .option('--iterations <n>', 'iterations, each on a fresh root', '100')
+    .option('--workers <n>', 'workers that hit the primitive at once in each iteration', '10')
+    .addOption(new Option('--isolation <kind>', 'workers as threads (Piscina) or child processes').choices(['thread', 'process']).default('thread'))
+    .option('--seed <n>', 'seed for every random choice (printed, so a run can be replayed)')
+    .option('--out <dir>', 'where to write result.json, history.jsonl and summary.md (default racetrack-runs/<scenario>-<time>)')
+    .option('--max-collision-rate <r>', 'fail when the share of iterations with a collision exceeds this', '0')
+    .option('--junit <file>', 'also write JUnit XML, one testcase per checker')
+    .option('--sut <name>', 'the system under test: core or a known-broken control (see racetrack list --suts)', 'core')
+    .option('--exec <template>', 'run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders {root} {name} {counters} {prefix} {count} {registry} {owner}')
+    .option('--keep <glob>', 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable', collect, [])
+    .option('--keep-roots', 'keep every iteration root even when the run passes', false)
+    .addHelpText('after', `
+Examples:
+  racetrack run allocate                                  # 100 iterations x 10 threads against the core
+  racetrack run reserve --isolation process --junit junit.xml
+  racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"
+Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-collision-rate, 2 bad input, error or unknown verdict.`)
+    .action((scenario: string, o: RunCommandOptions) => run(() => runRunCommand(scenario, o, ctx.io.stderr, process.stderr.isTTY === true)));
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import process from 'node:process';
+import { RacetrackError } from '../../core/errors.ts';
+import { parseArgvTemplate } from '../../scenarios/argv-template.ts';
+import { scenarioByName } from '../../scenarios/registry.ts';
+import { resolveSut } from '../../scenarios/suts.ts';
+import type { CommandResult } from '../command-result.ts';
+import { createProgress } from '../progress.ts';
+import { checkRunNumbers, runScenario } from '../run.ts';
+import { writeRunFiles } from '../write-run-files.ts';
+
+/** `racetrack run` options as commander hands them over (strings, not yet checked). */
+export interface RunCommandOptions {
+  readonly iterations: string;
+  readonly workers: string;
+  readonly isolation: string;
+  readonly seed?: string;
+  readonly out?: string;
+  readonly maxCollisionRate: string;
+  readonly junit?: string;
+  readonly sut: string;
+  readonly exec?: string;
+  readonly keep: readonly string[];
+  readonly keepRoots?: boolean;
+}
+
+function toNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new RacetrackError('EINVALID', `${flag} must be a number, not "${raw}"`, { [flag]: raw });
+  return n;
+}
+
+/** The directory a run writes to when --out is not given: racetrack-runs/<scenario>-<time>. */
+export function defaultOutDir(scenario: string, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return resolve('racetrack-runs', `${scenario}-${stamp}-${process.pid}`);
+}
+
+/**
+ * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
+ * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
+ */
+export async function runRunCommand(scenarioName: string, o: RunCommandOptions, stderr: (s: string) => void, isTty: boolean): Promise<CommandResult> {
+  const scenario = scenarioByName(scenarioName);
+  if (o.isolation !== 'thread' && o.isolation !== 'process') throw new RacetrackError('EINVALID', `--isolation must be thread or process, not "${o.isolation}"`);
+  const numbers = {
+    iterations: toNumber('--iterations', o.iterations),
+    workers: toNumber('--workers', o.workers),
+    maxCollisionRate: toNumber('--max-collision-rate', o.maxCollisionRate),
+    seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : toNumber('--seed', o.seed),
+  };
+  checkRunNumbers(numbers);
+  if (o.exec !== undefined) parseArgvTemplate(o.exec);
+  if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
+  if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
+  const sutName = o.exec === undefined ? o.sut : 'core';
+  resolveSut(scenario, sutName, o.exec);
+  const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
+  if (existsSync(join(outDir, 'roots'))) throw new RacetrackError('EINVALID', `--out ${outDir} already holds a run; give a new directory`, { out: outDir });
+  if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
+
+  const progress = createProgress(stderr, isTty);
+  let last = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: 0, elapsedMs: 0 };
+  const { result, history } = await runScenario({
+    scenario: scenario.name,
+    ...numbers,
+    isolation: o.isolation,
+    outDir,
+    sut: sutName,
+    ...(o.exec === undefined ? {} : { exec: o.exec }),
+    keep: o.keep,
+    keepRoots: o.keepRoots === true,
+    onProgress: (p) => {
+      last = p;
+      progress.update(p);
+    },
+  });
+  progress.done({ ...last, elapsedMs: result.wallMs });
+  writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
+  stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
+  const output = {
+    verdict: result.verdict,
+    scenario: result.scenario,
+    sut: result.sut,
+    iterations: result.iterations,
+    workers: result.workers,
+    isolation: result.isolation,
+    seed: result.seed,
+    collisions: result.collisions,
+    collisionRate: result.collisionRate,
+    collisionRateUpper95: result.collisionRateUpper95,
+    violations: result.violations.length,
+    wallMs: result.wallMs,
+    outDir,
+  };
+  return { exitCode: result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 2, output };
+}

@@ -1,0 +1,43 @@
+import type { CheckResult, Validity } from './checkers/checker.ts';
+
+/** Percentiles of a latency distribution, in milliseconds (from an HDR histogram). */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** Everything a run concluded: what `result.json` holds and every report is rendered from. */
+export interface RunResult {
+  readonly verdict: Validity;
+  readonly scenario: string;
+  /** The system under test: `core`, a control's name, or `exec`. */
+  readonly sut: string;
+  readonly exec?: string;
+  readonly iterations: number;
+  readonly workers: number;
+  readonly isolation: 'thread' | 'process';
+  readonly seed: number;
+  readonly runtime: { readonly name: string; readonly version: string };
+  readonly operations: { readonly attempted: number; readonly ok: number; readonly fail: number; readonly info: number };
+  /** Values handed out more than once (each extra holder counts one). */
+  readonly collisions: number;
+  /** Iterations with at least one collision. */
+  readonly collidingIterations: number;
+  /** Iterations with at least one collision, over all iterations. */
+  readonly collisionRate: number;
+  /** One-sided 95% upper bound on the per-iteration collision rate (about 3/N when none were seen). */
+  readonly collisionRateUpper95: number;
+  readonly maxCollisionRate: number;
+  readonly violations: readonly { readonly checker: string; readonly message: string; readonly example: unknown }[];
+  readonly checks: readonly CheckResult[];
+  readonly lockHold: LatencySummary | null;
+  readonly lockWait: LatencySummary | null;
+  readonly wallMs: number;
+  readonly startedAt: string;
+  /** Where the run's files are. */
+  readonly outDir: string;
+  /** Faults injected, when any (kills, pauses). */
+  readonly faults?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,169 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RacetrackError } from '../core/errors.ts';
+import { detectRuntime } from '../core/runtime.ts';
+import { collisionRateUpper95 } from '../reports/upper-bound.ts';
+import { scenarioByName } from '../scenarios/registry.ts';
+import { resolveSut } from '../scenarios/suts.ts';
+import { composeVerdicts, runChecker, type CheckResult } from './checkers/checker.ts';
+import { mergeEvents, type RawEvent } from './history.ts';
+import { lockTimings } from './lock-timings.ts';
+import type { ProgressState } from './progress.ts';
+import { runOnProcesses } from './process-runner.ts';
+import type { RunResult } from './run-result.ts';
+import { runOnThreads } from './thread-runner.ts';
+import type { IterationTask } from './worker-task.ts';
+
+export interface RunOptions {
+  readonly scenario: string;
+  readonly iterations: number;
+  readonly workers: number;
+  readonly isolation: 'thread' | 'process';
+  readonly seed: number;
+  readonly outDir: string;
+  readonly maxCollisionRate: number;
+  readonly sut: string;
+  readonly exec?: string;
+  readonly keep: readonly string[];
+  /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
+  readonly keepRoots?: boolean;
+  readonly onProgress?: (p: ProgressState) => void;
+}
+
+/** A run's result and its merged history. */
+export interface RunOutcome {
+  readonly result: RunResult;
+  readonly history: ReturnType<typeof mergeEvents>;
+}
+
+/**
+ * Runs a scenario: lays out one fresh root per iteration, runs every iteration on `workers`
+ * threads or processes released together by a start barrier, merges what they recorded into one
+ * history, reads back every root, and lets the scenario's checkers judge.
+ */
+export async function runScenario(options: RunOptions): Promise<RunOutcome> {
+  const scenario = scenarioByName(options.scenario);
+  resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const outDir = resolve(options.outDir);
+  const rootsDir = join(outDir, 'roots');
+  mkdirSync(rootsDir, { recursive: true });
+  const tasks: IterationTask[] = [];
+  for (let iteration = 0; iteration < options.iterations; iteration++) {
+    const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
+    mkdirSync(root);
+    scenario.setup(root, options.workers);
+    tasks.push({ iteration, root });
+  }
+
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const batches: RawEvent[][] = [];
+  const finishedWorkers = new Map<number, number>();
+  const seen = new Map<string, number>();
+  let operations = 0;
+  let liveCollisions = 0;
+  let iterationsDone = 0;
+  const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
+    batches.push([...events]);
+    for (const e of events) {
+      if (e.f === 'acquire' || e.f === 'release') continue; // the lock's own steps, not operations
+      if (e.type === 'invoke') operations++;
+      if (e.type !== 'ok') continue;
+      for (const v of scenario.exclusiveValues?.(e.f, e.value) ?? []) {
+        const key = `${iteration}\0${v}`;
+        const holders = (seen.get(key) ?? 0) + 1;
+        seen.set(key, holders);
+        if (holders > 1) liveCollisions++;
+      }
+    }
+    const finished = (finishedWorkers.get(iteration) ?? 0) + 1;
+    finishedWorkers.set(iteration, finished);
+    if (finished === options.workers) iterationsDone++;
+    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: liveCollisions, elapsedMs: performance.now() - started });
+  };
+
+  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, ...(options.exec === undefined ? {} : { exec: options.exec }) };
+  const runner = options.isolation === 'process' ? runOnProcesses : runOnThreads;
+  await runner({ base, tasks, onIteration });
+  const wallMs = performance.now() - started;
+
+  const history = mergeEvents(batches);
+  const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
+  const input = { history, snapshots, keep: options.keep, faulted: false };
+  const checks: CheckResult[] = scenario.checkers().map(([name, checker]) => runChecker(name, checker, input));
+  const result = summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt);
+  if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
+  return { result, history };
+}
+
+function numberStat(check: CheckResult, key: string): number {
+  const v = check.stats?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+function summarize(
+  options: RunOptions,
+  scenario: string,
+  outDir: string,
+  checks: CheckResult[],
+  history: ReturnType<typeof mergeEvents>,
+  wallMs: number,
+  startedAt: string,
+): RunResult {
+  const ops = { attempted: 0, ok: 0, fail: 0, info: 0 };
+  const completions = new Set<string>();
+  for (const e of history) {
+    if (e.f === 'acquire' || e.f === 'release') continue;
+    if (e.type === 'invoke') ops.attempted++;
+    else {
+      ops[e.type]++;
+      completions.add(`${e.worker}/${e.iteration}/${e.f}`);
+    }
+  }
+  const collisions = checks.reduce((n, c) => n + numberStat(c, 'collisions'), 0);
+  const collidingIterations = Math.min(options.iterations, Math.max(0, ...checks.map((c) => numberStat(c, 'collidingIterations'))));
+  const collisionRate = options.iterations === 0 ? 0 : collidingIterations / options.iterations;
+  let verdict = composeVerdicts(checks.map((c) => c.verdict));
+  if (collisionRate > options.maxCollisionRate) verdict = 'fail';
+  else if (verdict === 'fail' && collisions > 0 && checks.every((c) => c.verdict !== 'fail' || numberStat(c, 'collisions') > 0)) {
+    // Only collision checkers failed, and the rate is within what the caller tolerates.
+    verdict = composeVerdicts(checks.filter((c) => numberStat(c, 'collisions') === 0).map((c) => c.verdict));
+  }
+  const { wait, hold } = lockTimings(history);
+  const violations = checks
+    .filter((c) => c.verdict === 'fail')
+    .flatMap((c) => (c.examples.length === 0 ? [undefined] : c.examples.slice(0, 3)).map((example) => ({ checker: c.checker, message: c.message, example })));
+  return {
+    verdict,
+    scenario,
+    sut: options.exec === undefined ? options.sut : 'exec',
+    ...(options.exec === undefined ? {} : { exec: options.exec }),
+    iterations: options.iterations,
+    workers: options.workers,
+    isolation: options.isolation,
+    seed: options.seed,
+    runtime: detectRuntime(),
+    operations: ops,
+    collisions,
+    collidingIterations,
+    collisionRate,
+    collisionRateUpper95: collisionRateUpper95(collidingIterations, options.iterations),
+    maxCollisionRate: options.maxCollisionRate,
+    violations,
+    checks,
+    lockHold: hold,
+    lockWait: wait,
+    wallMs: Math.round(wallMs),
+    startedAt,
+    outDir,
+  };
+}
+
+/** Validates the numbers a user gave `run`, before anything is created. */
+export function checkRunNumbers(o: { iterations: number; workers: number; maxCollisionRate: number; seed: number }): void {
+  const bad = (what: string, value: unknown) => new RacetrackError('EINVALID', `${what}`, { value });
+  if (!Number.isInteger(o.iterations) || o.iterations < 1 || o.iterations > 1_000_000) throw bad('--iterations must be an integer from 1 to 1000000', o.iterations);
+  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 256) throw bad('--workers must be an integer from 1 to 256', o.workers);
+  if (!(o.maxCollisionRate >= 0 && o.maxCollisionRate <= 1)) throw bad('--max-collision-rate must be a number from 0 to 1', o.maxCollisionRate);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) throw bad('--seed must be an integer from 0 to 4294967295', o.seed);
+}

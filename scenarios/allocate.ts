@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import type { Checker } from '../harness/checkers/checker.ts';
+import { filesValid, gapBound, mutualExclusion, noOrphans, noUnexpectedFailures, realTimeOrder, uniqueness } from '../harness/checkers/index.ts';
+import { pairOperations } from '../harness/history.ts';
+import type { Scenario } from './scenario.ts';
+import { field, listEntries } from './snapshot.ts';
+
+const TOPIC = /^(\d{3,})_(.+)\/$/;
+const number = (op: { value: unknown }) => String(field(op.value, 'number'));
+
+/** Every acknowledged allocation's directory exists with its number; no topic directory is unaccounted for. */
+const topicsMatch: Checker = ({ history, snapshots }) => {
+  const examples: unknown[] = [];
+  const byIteration = new Map(snapshots.map((s) => [s.iteration, new Set(s.entries)]));
+  const ops = pairOperations(history).filter((o) => o.f === 'allocate');
+  for (const op of ops) {
+    if (op.type !== 'ok') continue;
+    const name = String(field(op.input, 'name'));
+    const entry = `${number(op)}_${name}/`;
+    if (byIteration.get(op.iteration)?.has(entry) !== true) examples.push({ iteration: op.iteration, worker: op.worker, missing: entry });
+  }
+  for (const s of snapshots) {
+    const acked = ops.filter((o) => o.iteration === s.iteration && o.type !== 'fail').length;
+    const topics = s.entries.filter((e) => TOPIC.test(e) && !e.slice(0, -1).includes('/')).length;
+    if (topics > acked) examples.push({ iteration: s.iteration, topics, acknowledgedOrUnknown: acked });
+  }
+  return {
+    checker: 'topics-match',
+    verdict: examples.length === 0 ? 'pass' : 'fail',
+    message: examples.length === 0 ? 'every allocation has its directory' : `${examples.length} allocations without a matching directory, or directories nobody allocated`,
+    examples: examples.slice(0, 10),
+  };
+};
+
+/** seed 003's stress test: every worker allocates one topic directory in a fresh root at once. */
+export const allocateScenario: Scenario = {
+  name: 'allocate',
+  description: 'each worker takes the next numbered topic directory NNN_name in a fresh root, all at once',
+  primitive: 'allocate',
+  setup() {},
+  async operate({ root, worker, sut, rec }) {
+    const name = `w${worker}`;
+    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+    await rec.op('allocate', { name }, () => sut.allocate!(root, name, { lockOptions }), (r) => ({ number: r.number, path: r.path }));
+  },
+  inspect(root, iteration) {
+    const entries = existsSync(root) ? listEntries(root) : [];
+    const seen = new Map<string, string>();
+    const fileProblems: string[] = [];
+    for (const e of entries) {
+      const m = TOPIC.exec(e);
+      if (m === null || e.slice(0, -1).includes('/')) continue;
+      const other = seen.get(m[1]!);
+      if (other !== undefined) fileProblems.push(`topic directories ${other} and ${e} share number ${m[1]}`);
+      seen.set(m[1]!, e);
+    }
+    return { iteration, root, entries, fileProblems, facts: { topics: seen.size } };
+  },
+  exclusiveValues: (f, value) => (f === 'allocate' ? [String(field(value, 'number'))] : []),
+  checkers: () => [
+    ['uniqueness', uniqueness({ f: 'allocate', ids: (op) => [number(op)] })],
+    ['gap-bound', gapBound({ f: 'allocate', numbers: (op) => [Number(number(op))], weight: () => 1 })],
+    ['real-time-order', realTimeOrder({ f: 'allocate', numbers: (op) => [Number(number(op))] })],
+    ['mutual-exclusion', mutualExclusion()],
+    ['topics-match', topicsMatch],
+    ['no-unexpected-failures', noUnexpectedFailures({ f: 'allocate' })],
+    ['files-valid', filesValid()],
+    ['no-orphans', noOrphans()],
+  ],
+};
+

@@ -1,0 +1,45 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesValid, lostUpdates, mutualExclusion, noOrphans } from '../harness/checkers/index.ts';
+import type { Scenario } from './scenario.ts';
+import { listEntries } from './snapshot.ts';
+
+const LOCK = 'section.lock';
+const COUNTER = 'counter';
+
+/**
+ * Mutual exclusion of a critical section: each worker takes the lock, increments a plain counter
+ * file with a non-atomic read and write, and releases. The scenario records the hold interval
+ * itself (not through the core's observer), so any lock implementation is judged the same way.
+ */
+export const lockScenario: Scenario = {
+  name: 'lock',
+  description: 'each worker takes one lock, increments a plain counter file inside it and releases; no two holds may overlap',
+  primitive: 'lock',
+  setup(root) {
+    writeFileSync(join(root, COUNTER), '0');
+  },
+  async operate({ root, sut, rec }) {
+    const path = join(root, LOCK);
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: { timeoutMs: 60_000 } }), () => ({ path }));
+    if (lock === undefined) return;
+    await rec.op('update', {}, async () => {
+      const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
+      writeFileSync(join(root, COUNTER), String(before + 1));
+      return { before, after: before + 1 };
+    });
+    await rec.op('release', { path }, async () => lock.release(), () => ({ path }));
+  },
+  inspect(root, iteration) {
+    const raw = readFileSync(join(root, COUNTER), 'utf8');
+    const counter = Number(raw);
+    const fileProblems = Number.isInteger(counter) ? [] : [`${COUNTER} holds ${JSON.stringify(raw)}`];
+    return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
+  },
+  checkers: () => [
+    ['mutual-exclusion', mutualExclusion()],
+    ['lost-updates', lostUpdates()],
+    ['files-valid', filesValid()],
+    ['no-orphans', noOrphans()],
+  ],
+};

@@ -1,0 +1,63 @@
+import type { LockObserver } from '../core/lock.ts';
+import { monotonicNs, type EventType, type RawEvent } from '../harness/history.ts';
+
+/**
+ * Collects one worker's events for one iteration. `op` wraps an operation in its invoke and its
+ * completion: `ok` with what it returned, `fail` with the error code when it threw.
+ */
+export class Recorder {
+  readonly events: RawEvent[] = [];
+  readonly worker: number;
+  readonly iteration: number;
+
+  private readonly sink: ((event: RawEvent) => void) | undefined;
+
+  /** `sink`, when given, sees each event as it is recorded (process workers stream them, so a kill loses none). */
+  constructor(worker: number, iteration: number, sink?: (event: RawEvent) => void) {
+    this.worker = worker;
+    this.iteration = iteration;
+    this.sink = sink;
+  }
+
+  record(type: EventType, f: string, value: unknown, time: number = monotonicNs()): void {
+    const event: RawEvent = { time, worker: this.worker, iteration: this.iteration, type, f, value };
+    this.events.push(event);
+    this.sink?.(event);
+  }
+
+  /**
+   * Runs `fn` between an invoke and its completion. A thrown error becomes a `fail` event (not
+   * rethrown), or `info` when the error says the outcome is unknown (`indeterminate`).
+   */
+  async op<T>(f: string, input: unknown, fn: () => Promise<T>, toValue: (result: T) => unknown = (r) => r): Promise<T | undefined> {
+    this.record('invoke', f, input);
+    try {
+      const result = await fn();
+      this.record('ok', f, toValue(result));
+      return result;
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown; indeterminate?: boolean };
+      // A lock found compromised after the work was published, or a command killed mid-way: the
+      // operation may or may not have taken effect.
+      const unknown = e.indeterminate === true || e.code === 'ECOMPROMISED';
+      this.record(unknown ? 'info' : 'fail', f, { error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: String(e.message ?? err) });
+      return undefined;
+    }
+  }
+
+  /**
+   * A lock observer that writes the lock's acquire and release as operations of their own, so
+   * the mutual-exclusion checker and the hold/wait histograms see every lock the primitive takes.
+   */
+  lockObserver(): LockObserver {
+    return {
+      acquired: (e) => {
+        const now = monotonicNs();
+        this.record('invoke', 'acquire', { path: e.path }, now - Math.round(e.waitedMs * 1e6));
+        this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs }, now);
+      },
+      releasing: (e) => this.record('invoke', 'release', { path: e.path }),
+      released: (e) => this.record('ok', 'release', { path: e.path, heldMs: e.heldMs }),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type { Checker, IterationSnapshot } from '../harness/checkers/checker.ts';
+import type { Recorder } from './recorder.ts';
+import type { Sut } from './sut.ts';
+
+/** The primitives racetrack knows how to drive. */
+export type Primitive = 'allocate' | 'reserve' | 'claim' | 'write' | 'update' | 'lock';
+
+/** What a worker needs to perform one operation of an iteration. */
+export interface WorkerContext {
+  readonly root: string;
+  readonly iteration: number;
+  readonly worker: number;
+  readonly workers: number;
+  /** A deterministic random source for this worker and iteration (from the run's seed). */
+  readonly random: () => number;
+  readonly sut: Sut;
+  readonly rec: Recorder;
+}
+
+/**
+ * A workload, as in Jepsen: how to lay out a fresh root for an iteration (parent side), what each
+ * worker does in it (worker side), how to read back the state it was left in, and which checkers
+ * judge the result. A scenario file is short; the machinery is in harness/.
+ */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly primitive: Primitive;
+  /** Creates the iteration's files under `root` (an empty directory that already exists). */
+  setup(root: string, workers: number): void;
+  /** One worker's part of one iteration: usually one operation, recorded through `ctx.rec`. */
+  operate(ctx: WorkerContext): Promise<void>;
+  /** Reads the state the iteration left behind. */
+  inspect(root: string, iteration: number): IterationSnapshot;
+  /**
+   * The values an acknowledged operation holds that no other may hold (topic numbers, IDs,
+   * batches), for the live collision count; absent where the scenario hands out nothing.
+   */
+  exclusiveValues?(f: string, value: unknown): readonly string[];
+  /** The checkers that judge this scenario, by name. */
+  checkers(): ReadonlyArray<readonly [string, Checker]>;
+}

@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Every entry under `root`, relative and '/'-separated, directories with a trailing '/', sorted. */
+export function listEntries(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const rel = `${prefix}${d.name}`;
+      if (d.isDirectory()) {
+        out.push(`${rel}/`);
+        walk(join(dir, d.name), `${rel}/`);
+      } else {
+        out.push(rel);
+      }
+    }
+  };
+  walk(root, '');
+  return out.sort();
+}
+
+/** The number in an ID like `SEC-20`, or NaN. */
+export function idNumber(id: string): number {
+  const m = /-(\d+)$/.exec(id);
+  return m === null ? Number.NaN : Number(m[1]);
+}
+
+/** Reads `value[key]` from an event value that may be anything. */
+export function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}

@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { writeAtomic } from '../../core/atomic-write.ts';
+import { defaultDeps } from '../../core/deps.ts';
+import { recover, type RecoveryReport } from '../../core/recover.ts';
+import { currentIdentity } from '../../core/runtime.ts';
+import { formatTempName } from '../../core/temp-name.ts';
+import { DEAD_PID, deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { makePayload, payloadId } from '../fixtures/payload.ts';
+import { contendThreads, failures } from '../support/contend.ts';
+import { faultyFs } from '../support/faulty-fs.ts';
+import { tempDir } from '../support/tmp.ts';
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = tempDir();
+    try {
+      await fn(dir.path);
+    } finally {
+      dir.cleanup();
+    }
+  };
+}
+
+const encoder = new TextEncoder();
+const OLD = encoder.encode('{"version": 1}\n');
+const NEW = encoder.encode('{"version": 2, "entries": ["a"]}\n');
+let nonce = 0;
+
+/** Plants a temp of `file` named for `promised`, holding `actual`, last written `ageS` seconds ago. */
+function plant(file: string, pid: number, promised: Uint8Array, options: { actual?: Uint8Array; ageS?: number; threadId?: number } = {}): string {
+  const path = formatTempName(file, pid, options.threadId ?? 0, (nonce++).toString(16).padStart(8, '0'), promised);
+  writeFileSync(path, options.actual ?? promised);
+  age(path, options.ageS ?? 0);
+  return path;
+}
+
+function age(path: string, seconds: number): void {
+  const t = Date.now() / 1000 - seconds;
+  utimesSync(path, t, t);
+}
+
+/** The target, last written `ageS` seconds ago. */
+function target(dir: string, content: Uint8Array = OLD, ageS = 100): string {
+  const file = join(dir, 'state.json');
+  writeFileSync(file, content);
+  age(file, ageS);
+  return file;
+}
+
+const bytes = (path: string) => new Uint8Array(readFileSync(path));
+
+test('with no orphans there is nothing to do, and no lock is left', withDir(async (dir) => {
+  const file = target(dir);
+  const report = await recover(file);
+  assert.deepEqual(report, { target: file, promoted: null, deleted: [], kept: [], lockBroken: false });
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('a dead writer\'s torn temp is deleted and the target left as it was', withDir(async (dir) => {
+  const file = target(dir);
+  const torn = plant(file, DEAD_PID, NEW, { actual: NEW.subarray(0, 7) });
+  const report = await recover(file);
+  assert.deepEqual(report.deleted, [{ path: torn, why: 'writer-dead', proven: false }]);
+  assert.equal(report.promoted, null);
+  assert.deepEqual(bytes(file), OLD);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('a live writer\'s young temp is kept; once old it is deleted', withDir(async (dir) => {
+  const file = target(dir, OLD, 300);
+  const me = currentIdentity();
+  const otherThread = plant(file, me.pid, NEW, { actual: NEW.subarray(0, 3), threadId: me.threadId + 1 });
+  const otherProcess = plant(file, process.ppid, NEW);
+  const first = await recover(file);
+  assert.deepEqual(first.kept, [otherThread, otherProcess].sort().map((path) => ({ path, why: 'in-progress', writer: 'alive' })));
+  assert.deepEqual([first.promoted, first.deleted], [null, []]);
+  assert.ok(existsSync(otherThread) && existsSync(otherProcess));
+  age(otherThread, 120);
+  age(otherProcess, 120);
+  const second = await recover(file);
+  assert.deepEqual(second.kept, []);
+  assert.deepEqual(second.deleted.map((d) => d.why), ['old']);
+  assert.equal(second.promoted, otherProcess, 'the old, proven, newer temp is promoted');
+  assert.deepEqual(bytes(file), NEW);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('a proven temp newer than the target is promoted', withDir(async (dir) => {
+  const file = target(dir);
+  const proven = plant(file, DEAD_PID, NEW);
+  const report = await recover(file);
+  assert.equal(report.promoted, proven);
+  assert.deepEqual(report.deleted, []);
+  assert.deepEqual(bytes(file), NEW);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('a proven temp older than the target is deleted, not promoted', withDir(async (dir) => {
+  const file = target(dir, OLD, 10);
+  const stale = plant(file, DEAD_PID, NEW, { ageS: 50 });
+  const report = await recover(file);
+  assert.equal(report.promoted, null);
+  assert.deepEqual(report.deleted, [{ path: stale, why: 'writer-dead', proven: true }]);
+  assert.deepEqual(bytes(file), OLD);
+}));
+
+test('a proven temp is promoted when the target is missing', withDir(async (dir) => {
+  const file = join(dir, 'state.json');
+  const proven = plant(file, DEAD_PID, NEW, { ageS: 500 });
+  assert.equal((await recover(file)).promoted, proven);
+  assert.deepEqual(bytes(file), NEW);
+}));
+
+test('an unproven temp is never promoted, however non-empty, valid and new it is', withDir(async (dir) => {
+  const file = target(dir);
+  const seedTemp = `${file}.tmp.${DEAD_PID}`;
+  writeFileSync(seedTemp, NEW);
+  const report = await recover(file);
+  assert.equal(report.promoted, null);
+  assert.deepEqual(report.deleted, [{ path: seedTemp, why: 'writer-dead', proven: false }]);
+  assert.deepEqual(bytes(file), OLD);
+}));
+
+test('of several proven temps only the newest is promoted; the rest are deleted', withDir(async (dir) => {
+  const file = target(dir);
+  const older = plant(file, DEAD_PID, encoder.encode('older'), { ageS: 20 });
+  const newest = plant(file, DEAD_PID, NEW, { ageS: 5 });
+  const middle = plant(file, DEAD_PID, encoder.encode('middle'), { ageS: 10 });
+  const report = await recover(file);
+  assert.equal(report.promoted, newest);
+  assert.deepEqual(report.deleted.map((d) => d.path).sort(), [older, middle].sort());
+  assert.deepEqual(bytes(file), NEW);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('a symlink or directory named like a temp is kept and not followed', withDir(async (dir) => {
+  const file = target(dir);
+  const decoy = join(dir, 'decoy');
+  writeFileSync(decoy, NEW);
+  const link = formatTempName(file, DEAD_PID, 0, 'aaaa', NEW);
+  symlinkSync(decoy, link);
+  const sub = formatTempName(file, DEAD_PID, 0, 'bbbb', NEW);
+  mkdirSync(sub);
+  const report = await recover(file, { minAgeMs: 0 });
+  assert.deepEqual(report.kept, [link, sub].sort().map((path) => ({ path, why: 'not-a-regular-file', writer: 'dead' })));
+  assert.equal(report.promoted, null);
+  assert.deepEqual(bytes(file), OLD);
+  assert.deepEqual(bytes(decoy), NEW);
+  assert.ok(existsSync(link) && existsSync(sub));
+}));
+
+test('a stale lock left by a dead holder is broken and reported', withDir(async (dir) => {
+  const file = target(dir);
+  writeFileSync(`${file}.lock`, deadHolderRecord());
+  const seen: string[] = [];
+  const report = await recover(file, { lockOptions: { observer: { broke: (e) => seen.push(e.reason ?? 'none') } } });
+  assert.equal(report.lockBroken, true);
+  assert.deepEqual(seen, ['dead'], 'the caller\'s observer still hears of it');
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('after this thread crashed mid-write, recovery keeps the old content', withDir(async (dir) => {
+  const file = target(dir);
+  assert.throws(() => writeAtomic(file, NEW, {}, defaultDeps({ fs: faultyFs('tear', 'crash') })));
+  const report = await recover(file);
+  assert.deepEqual(report.deleted.map((d) => [d.why, d.proven]), [['this-thread', false]]);
+  assert.deepEqual(bytes(file), OLD);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('after this thread crashed just before its rename, recovery completes the write', withDir(async (dir) => {
+  const file = target(dir);
+  assert.throws(() => writeAtomic(file, NEW, {}, defaultDeps({ fs: faultyFs('rename', 'crash') })));
+  const report = await recover(file);
+  assert.notEqual(report.promoted, null);
+  assert.deepEqual(bytes(file), NEW);
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+}));
+
+test('bad options and a missing directory are rejected without touching anything', withDir(async (dir) => {
+  const file = target(dir);
+  const temp = plant(file, DEAD_PID, NEW);
+  await assert.rejects(recover(file, { minAgeMs: -1 }), { code: 'EINVALID' });
+  await assert.rejects(recover(file, { minAgeMs: Number.NaN }), { code: 'EINVALID' });
+  await assert.rejects(recover(join(dir, 'no', 'state.json')), { code: 'ENOTFOUND' });
+  assert.deepEqual(readdirSync(dir).sort(), ['state.json', temp.slice(dir.length + 1)].sort());
+}));
+
+test('property: a temp that is not exactly what its name promises is never promoted', withDir(async (dir) => {
+  let round = 0;
+  const damaged = fc
+    .uint8Array({ minLength: 1, maxLength: 4000 })
+    .chain((content) =>
+      fc.oneof(
+        fc.nat(content.length - 1).map((cut) => ({ content, actual: content.slice(0, cut) })),
+        fc.nat(content.length - 1).map((at) => {
+          const actual = content.slice();
+          actual[at] ^= 0x01;
+          return { content, actual };
+        }),
+      ),
+    );
+  await fc.assert(
+    fc.asyncProperty(damaged, fc.boolean(), async ({ content, actual }, targetExists) => {
+      const sub = join(dir, `r${round++}`);
+      mkdirSync(sub);
+      const file = targetExists ? target(sub) : join(sub, 'state.json');
+      plant(file, DEAD_PID, content, { actual });
+      const report = await recover(file, { durable: false });
+      assert.equal(report.promoted, null);
+      assert.equal(report.deleted.length, 1);
+      if (targetExists) assert.deepEqual(bytes(file), OLD);
+      assert.deepEqual(readdirSync(sub), targetExists ? ['state.json'] : [], 'no temps remain');
+    }),
+    { numRuns: 80 },
+  );
+}));
+
+test('recovery running beside 8 live writer threads never deletes or promotes their temps', withDir(async (dir) => {
+  const file = join(dir, 'state.bin');
+  writeFileSync(file, makePayload(999, 0, 16 * 1024));
+  let done = false;
+  const run = contendThreads('write-atomic-payload', { file, size: 16 * 1024 }, 8, 15);
+  run.then(() => (done = true), () => (done = true));
+  const reports: RecoveryReport[] = [];
+  while (!done) {
+    reports.push(await recover(file, { durable: false }));
+    assert.notEqual(payloadId(bytes(file)), null, 'the target is always one complete payload');
+    // An uncontended recover settles in microtasks alone; yield so the workers' messages arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.deepEqual(failures(await run), [], 'no writer lost its temp');
+  for (const r of reports) assert.deepEqual([r.promoted, r.deleted], [null, []]);
+  assert.notEqual(payloadId(bytes(file)), null);
+  assert.deepEqual(readdirSync(dir), ['state.bin']);
+}));
