@@ -3,6 +3,7 @@
 // between the two (how to name the runtime, how to start another copy of it) sits here.
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { threadId } from 'node:worker_threads';
 
@@ -100,4 +101,20 @@ export function siblingModule(metaUrl: string, relativeWithoutExt: string): URL 
 export function scriptCommand(scriptPath: string): string[] {
   if (detectRuntime().name === 'deno') return [process.execPath, 'run', '-A', scriptPath];
   return [process.execPath, scriptPath];
+}
+
+// Deno's process.hrtime counts from each process's (and thread's) own start, so its readings
+// cannot be compared between workers. There we anchor it once, at load, to the wall clock
+// (performance.timeOrigin + now, sub-microsecond), which every process shares: readings stay
+// monotonic within a process and comparable across processes to within the anchoring error.
+const hrtimeAnchor = detectRuntime().name === 'deno'
+  ? BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - process.hrtime.bigint()
+  : 0n;
+
+/**
+ * Nanoseconds on a clock shared by every thread and process of the machine: CLOCK_MONOTONIC on
+ * Node; on Deno, a per-process monotonic clock anchored to the wall clock.
+ */
+export function monotonicNs(): number {
+  return Number(process.hrtime.bigint() + hrtimeAnchor);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import process from 'node:process';
 import type { CliContext, VerbRunner } from './cli-program.ts';
+import { runBench } from './commands/bench.ts';
 import { runList } from './commands/list.ts';
 import { runRunCommand, type RunCommandOptions } from './commands/run.ts';
 
@@ -38,4 +39,12 @@ Examples:
   racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"
 Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-collision-rate, 2 bad input, error or unknown verdict.`)
     .action((scenario: string, o: RunCommandOptions) => run(() => runRunCommand(scenario, o, ctx.io.stderr, process.stderr.isTTY === true)));
+
+  program
+    .command('bench')
+    .description('measure the harness overhead over a bare loop doing the same allocations (ratios reported, not asserted)')
+    .option('--iterations <n>', 'iterations of the allocate scenario', '100')
+    .option('--workers <n>', 'threads', '10')
+    .option('--out <dir>', 'also write bench.json there')
+    .action((o: { iterations: string; workers: string; out?: string }) => run(() => runBench(o, ctx.io.stderr)));
 }

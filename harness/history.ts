@@ -1,4 +1,4 @@
-import process from 'node:process';
+import { monotonicNs } from '../core/runtime.ts';
 
 /**
  * A history is everything that happened in a run, one event per line, in the style of Jepsen:
@@ -74,7 +74,4 @@ function unknownOutcome(inv: HistoryEvent, until: number): Operation {
   return { worker: inv.worker, iteration: inv.iteration, f: inv.f, type: 'info', invokeTime: inv.time, completeTime: until, input: inv.value, value: null };
 }
 
-/** Monotonic nanoseconds as a number (exact below 2^53 ns, i.e. for ~104 days of uptime). */
-export function monotonicNs(): number {
-  return Number(process.hrtime.bigint());
-}
+export { monotonicNs };

@@ -157,9 +157,10 @@ test('a stale lock left by a dead holder is broken and reported', withDir(async 
   const file = target(dir);
   writeFileSync(`${file}.lock`, deadHolderRecord());
   const seen: string[] = [];
-  const report = await recover(file, { lockOptions: { observer: { broke: (e) => seen.push(e.reason ?? 'none') } } });
+  const observer = { broke: (e: { reason: string | null }) => seen.push(`broke ${e.reason}`), acquired: () => seen.push('acquired'), released: () => seen.push('released') };
+  const report = await recover(file, { lockOptions: { observer } });
   assert.equal(report.lockBroken, true);
-  assert.deepEqual(seen, ['dead'], 'the caller\'s observer still hears of it');
+  assert.deepEqual(seen, ['broke dead', 'acquired', 'released'], 'the caller\'s observer still hears everything');
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 

@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { siblingModule } from '../../core/runtime.ts';
+import { runScenario } from '../run.ts';
+
+/** The harness's cost over doing the same work bare: wall times and their ratio. */
+export interface OverheadMeasurement {
+  readonly iterations: number;
+  readonly workers: number;
+  /** `racetrack run allocate` (threads): barrier per iteration, history, checks, reports in memory. */
+  readonly harnessMs: number;
+  /** The same allocations on the same number of plain threads, one after another in each. */
+  readonly bareMs: number;
+  /** harnessMs / bareMs; DESIGN.md's target is at most 1.5. */
+  readonly harnessOverhead: number;
+}
+
+async function bareLoop(base: string, iterations: number, workers: number): Promise<number> {
+  const roots = Array.from({ length: iterations }, (_, i) => join(base, `i${i}`));
+  for (const r of roots) mkdirSync(r);
+  const url = siblingModule(import.meta.url, './bare-allocate-worker');
+  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
+  // Start the clock once every thread is loaded, as the harness's barrier does for its workers.
+  await Promise.all(threads.map((t) => new Promise((r) => t.once('online', r))));
+  const started = performance.now();
+  await Promise.all(threads.map((t) => new Promise((resolve, reject) => {
+    t.once('message', resolve);
+    t.once('error', reject);
+  })));
+  const ms = performance.now() - started;
+  await Promise.all(threads.map((t) => t.terminate()));
+  return ms;
+}
+
+/**
+ * Measures the harness overhead ratio in one run: the allocate scenario on threads against a bare
+ * loop of the same number of threads doing the same allocations. Both use real, durable files.
+ */
+export async function measureOverhead(iterations = 100, workers = 10): Promise<OverheadMeasurement> {
+  const base = mkdtempSync(join(tmpdir(), 'racetrack-overhead-'));
+  try {
+    mkdirSync(join(base, 'bare'));
+    const bareMs = await bareLoop(join(base, 'bare'), iterations, workers);
+    const { result } = await runScenario({
+      scenario: 'allocate', iterations, workers, isolation: 'thread', seed: 1, outDir: join(base, 'run'), maxCollisionRate: 0, sut: 'core', keep: [],
+    });
+    if (result.verdict !== 'pass') throw new Error(`the allocate scenario did not pass during the benchmark: ${JSON.stringify(result.violations.slice(0, 2))}`);
+    return { iterations, workers, harnessMs: result.wallMs, bareMs: Math.round(bareMs), harnessOverhead: result.wallMs / bareMs };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}

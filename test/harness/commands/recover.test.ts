@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { isRacetrackError } from '../../../core/errors.ts';
+import { formatTempName } from '../../../core/temp-name.ts';
+import { runRecover } from '../../../harness/commands/recover.ts';
+import { DEAD_PID } from '../../fixtures/dead-holder.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = tempDir();
+    try {
+      await fn(dir.path);
+    } finally {
+      dir.cleanup();
+    }
+  };
+}
+
+test('recover with no orphans exits 0 and says there is nothing to do', inDir(async (dir) => {
+  const file = join(dir, 'STATE.md');
+  writeFileSync(file, 'state: 1\n');
+  const result = await runRecover({ file });
+  assert.deepEqual(result, {
+    exitCode: 0,
+    output: { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, summary: 'nothing to do' },
+  });
+  assert.deepEqual(readdirSync(dir), ['STATE.md']);
+}));
+
+test('recover deletes a dead writer\'s torn temp and reports it', inDir(async (dir) => {
+  const file = join(dir, 'STATE.md');
+  writeFileSync(file, 'state: 1\n');
+  const temp = formatTempName(file, DEAD_PID, 0, 'feed', new TextEncoder().encode('state: 2\n'));
+  writeFileSync(temp, 'sta');
+  const result = await runRecover({ file });
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(result.output, {
+    target: file,
+    promoted: null,
+    deleted: [{ path: temp, why: 'writer-dead', proven: false }],
+    kept: [],
+    lockBroken: false,
+    summary: 'promoted 0, deleted 1, kept 0',
+  });
+  assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
+}));
+
+test('recover in a missing directory is ENOTFOUND; a bad minimum age is EINVALID', inDir(async (dir) => {
+  await assert.rejects(runRecover({ file: join(dir, 'no', 'STATE.md') }), (err: unknown) => isRacetrackError(err, 'ENOTFOUND'));
+  await assert.rejects(runRecover({ file: join(dir, 'STATE.md'), minAgeMs: -5 }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+  assert.deepEqual(readdirSync(dir), []);
+}));
