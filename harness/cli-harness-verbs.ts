@@ -5,6 +5,7 @@ import type { CliContext, VerbRunner } from './cli-program.ts';
 import { runBench } from './commands/bench.ts';
 import { runList } from './commands/list.ts';
 import { runRunCommand, type RunCommandOptions } from './commands/run.ts';
+import { runSelftestCommand, type SelftestCommandOptions } from './commands/selftest.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -39,6 +40,18 @@ Examples:
   racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"
 Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-collision-rate, 2 bad input, error or unknown verdict.`)
     .action((scenario: string, o: RunCommandOptions) => run(() => runRunCommand(scenario, o, ctx.io.stderr, process.stderr.isTTY === true)));
+
+  program
+    .command('selftest')
+    .description('run every known-broken control through its scenario N times (each must be caught) and the core through the same scenarios (each must pass)')
+    .option('--runs <n>', 'runs per control and per core scenario', '1')
+    .option('--out <dir>', 'where to write selftest.json and selftest.md (default racetrack-runs/selftest-<time>)')
+    .option('--iterations <n>', 'iterations per run (the scenario default)', '100')
+    .option('--workers <n>', 'workers per iteration (the scenario default)', '10')
+    .addOption(new Option('--isolation <kind>', 'workers as threads or child processes').choices(['thread', 'process']).default('thread'))
+    .option('--seed <n>', 'seed of the first run (run r uses seed + r)')
+    .addHelpText('after', '\nExit codes: 0 every control caught in every run and the core passed every run, 1 otherwise, 2 bad input.')
+    .action((o: SelftestCommandOptions) => run(() => runSelftestCommand(o, ctx.io.stderr)));
 
   program
     .command('bench')

@@ -5,7 +5,7 @@ import { detectRuntime } from '../core/runtime.ts';
 import { collisionRateUpper95 } from '../reports/upper-bound.ts';
 import { scenarioByName } from '../scenarios/registry.ts';
 import { resolveSut } from '../scenarios/suts.ts';
-import { composeVerdicts, runChecker, type CheckResult } from './checkers/checker.ts';
+import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
 import { mergeEvents, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
 import type { ProgressState } from './progress.ts';
@@ -30,10 +30,11 @@ export interface RunOptions {
   readonly onProgress?: (p: ProgressState) => void;
 }
 
-/** A run's result and its merged history. */
+/** A run's result, its merged history, and the state each iteration left. */
 export interface RunOutcome {
   readonly result: RunResult;
   readonly history: ReturnType<typeof mergeEvents>;
+  readonly snapshots: readonly IterationSnapshot[];
 }
 
 /**
@@ -93,7 +94,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const checks: CheckResult[] = scenario.checkers().map(([name, checker]) => runChecker(name, checker, input));
   const result = summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt);
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
-  return { result, history };
+  return { result, history, snapshots };
 }
 
 function numberStat(check: CheckResult, key: string): number {
