@@ -33,11 +33,16 @@ export function registerHarnessVerbs(program: Command, ctx: CliContext, run: Ver
     .option('--exec <template>', 'run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders {root} {name} {counters} {prefix} {count} {registry} {owner}')
     .option('--keep <glob>', 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable', collect, [])
     .option('--keep-roots', 'keep every iteration root even when the run passes', false)
+    .option('--kill-rate <r>', 'process isolation: SIGKILL each worker with probability R per iteration, at a random moment of its operation')
+    .option('--pause', 'process isolation: SIGSTOP a lock holder past --stale-ms, then SIGCONT it (in 20% of iterations)', false)
+    .option('--pause-rate <r>', 'the share of iterations in which a lock holder is paused')
+    .option('--stale-ms <n>', 'lock staleness for the system under test and the checkers (default 5000; 1000 with --pause)')
     .addHelpText('after', `
 Examples:
   racetrack run allocate                                  # 100 iterations x 10 threads against the core
   racetrack run reserve --isolation process --junit junit.xml
   racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"
+  racetrack run reserve --isolation process --kill-rate 0.1 --pause
 Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-collision-rate, 2 bad input, error or unknown verdict.`)
     .action((scenario: string, o: RunCommandOptions) => run(() => runRunCommand(scenario, o, ctx.io.stderr, process.stderr.isTTY === true)));
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { scriptCommand, siblingModule } from '../core/runtime.ts';
+import { planFaults, type ProcessFaults } from './faults-plan.ts';
 import { monotonicNs, type RawEvent } from './history.ts';
 import type { FromWorker, ToWorker } from './process-worker.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
@@ -9,33 +10,53 @@ import type { WorkerSetup } from './worker-task.ts';
 
 /** How long before the common start time the "go" messages are sent: enough for every worker to read its line. */
 const START_MARGIN_NS = 5_000_000;
+/** How far past staleMs a paused holder stays stopped, so the others surely break its lock. */
+const PAUSE_MARGIN_MS = 250;
+
+/** A worker's end of an iteration: done, or killed by us (its outcome is then unknown). */
+type Settled = FromWorker | { readonly t: 'killed' };
 
 /** One child process running harness/process-worker, driven line by line. */
 class WorkerProcess {
   readonly child: ChildProcess;
   readonly worker: number;
-  private readonly waiters: Array<{ match: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void; reject: (e: Error) => void }> = [];
+  private readonly waiters: Array<{ match: (m: Settled) => boolean; resolve: (m: Settled) => void; reject: (e: Error) => void }> = [];
   private events: RawEvent[] = [];
   private exited: Error | null = null;
+  /** Set when we sent the kill: the exit is then an outcome, not a failure. */
+  killedByUs = false;
+  onEvent: ((e: RawEvent) => void) | null = null;
   stderr = '';
 
   constructor(worker: number) {
     this.worker = worker;
     const [cmd, ...args] = scriptCommand(fileURLToPath(siblingModule(import.meta.url, './process-worker')));
     this.child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdin!.on('error', () => {}); // a killed worker's stdin may be gone mid-write
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.receive(JSON.parse(line) as FromWorker));
     this.child.on('exit', (code, signal) => {
+      if (this.killedByUs) {
+        this.exited = new Error(`worker ${worker} was killed`);
+        for (const w of this.waiters.splice(0)) w.resolve({ t: 'killed' });
+        return;
+      }
       this.exited = new Error(`worker ${worker} exited (code ${code}, signal ${signal}): ${this.stderr.trim().slice(-500)}`);
       for (const w of this.waiters.splice(0)) w.reject(this.exited);
     });
   }
 
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
   private receive(msg: FromWorker): void {
     if (msg.t === 'event') {
-      this.events.push(msg.e as RawEvent);
+      const e = msg.e as RawEvent;
+      this.events.push(e);
+      this.onEvent?.(e);
       return;
     }
     const i = this.waiters.findIndex((w) => w.match(msg));
@@ -43,12 +64,18 @@ class WorkerProcess {
   }
 
   send(msg: ToWorker): void {
-    this.child.stdin!.write(`${JSON.stringify(msg)}\n`);
+    if (this.alive) this.child.stdin!.write(`${JSON.stringify(msg)}\n`);
   }
 
-  next(match: (m: FromWorker) => boolean): Promise<FromWorker> {
-    if (this.exited) return Promise.reject(this.exited);
+  next(match: (m: Settled) => boolean): Promise<Settled> {
+    if (this.exited !== null) return this.killedByUs ? Promise.resolve({ t: 'killed' }) : Promise.reject(this.exited);
     return new Promise((resolve, reject) => this.waiters.push({ match, resolve, reject }));
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (!this.alive) return;
+    if (signal === 'SIGKILL') this.killedByUs = true;
+    this.child.kill(signal);
   }
 
   takeEvents(): RawEvent[] {
@@ -58,32 +85,82 @@ class WorkerProcess {
   }
 }
 
+async function startWorker(base: PoolRunOptions['base'], worker: number): Promise<WorkerProcess> {
+  const p = new WorkerProcess(worker);
+  const setup: WorkerSetup = { ...base, worker };
+  const ready = p.next((m) => m.t === 'ready');
+  p.send({ t: 'setup', setup });
+  await ready;
+  return p;
+}
+
+/** Options of the process runner beyond the common ones: the faults to inject. */
+export interface ProcessRunOptions extends PoolRunOptions {
+  readonly faults?: ProcessFaults;
+  /** Records what the nemesis did (kills, pauses), as events of worker -1. */
+  readonly onNemesis?: (e: RawEvent) => void;
+}
+
 /**
  * Runs every iteration on `workers` child processes of the current runtime. Per iteration: every
  * worker gets the same start time, runs its operation, streams its events, and reports done.
+ * With faults, the nemesis SIGKILLs workers at random moments (a killed worker is replaced by a
+ * fresh process before the next iteration) and SIGSTOPs a lock holder past staleMs, then
+ * SIGCONTs it; after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration }: PoolRunOptions): Promise<void> {
-  const procs = Array.from({ length: base.workers }, (_, worker) => new WorkerProcess(worker));
+export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed }: ProcessRunOptions & { seed?: number }): Promise<void> {
+  const procs: WorkerProcess[] = await Promise.all(Array.from({ length: base.workers }, (_, w) => startWorker(base, w)));
+  const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
   try {
-    await Promise.all(procs.map((p) => {
-      const setup: WorkerSetup = { ...base, worker: p.worker };
-      const ready = p.next((m) => m.t === 'ready');
-      p.send({ t: 'setup', setup });
-      return ready;
-    }));
     for (const task of tasks) {
+      for (let w = 0; w < procs.length; w++) {
+        if (!procs[w]!.alive) procs[w] = await startWorker(base, w);
+      }
+      const plan = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
       const startNs = monotonicNs() + START_MARGIN_NS;
-      const done = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error'));
+      const settled = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error' || m.t === 'killed'));
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      let faulted = false;
+      if (plan !== undefined) {
+        const untilStartMs = (startNs - monotonicNs()) / 1e6;
+        for (const [w, atMs] of plan.kills) {
+          timers.push(setTimeout(() => {
+            nemesis(task.iteration, 'kill', { worker: w, afterStartMs: Math.round(atMs * 1000) / 1000 });
+            procs[w]!.kill('SIGKILL');
+          }, untilStartMs + atMs));
+          faulted = true;
+        }
+        if (plan.pause) {
+          faulted = true;
+          let paused = false;
+          for (const p of procs) {
+            p.onEvent = (e) => {
+              if (paused || e.f !== 'acquire' || e.type !== 'ok' || plan.kills.has(p.worker)) return;
+              paused = true;
+              p.kill('SIGSTOP');
+              nemesis(task.iteration, 'pause', { worker: p.worker, forMs: faults!.staleMs + PAUSE_MARGIN_MS });
+              timers.push(setTimeout(() => {
+                p.kill('SIGCONT');
+                nemesis(task.iteration, 'resume', { worker: p.worker });
+              }, faults!.staleMs + PAUSE_MARGIN_MS));
+            };
+          }
+        }
+      }
       for (const p of procs) p.send({ t: 'go', task, startNs });
-      const replies = await Promise.all(done);
+      const replies = await Promise.all(settled);
+      for (const t of timers) clearTimeout(t);
+      for (const p of procs) {
+        p.onEvent = null;
+        if (p.alive) p.kill('SIGCONT'); // never leave a worker stopped
+      }
       const failed = replies.find((r) => r.t === 'error');
       if (failed !== undefined && failed.t === 'error') throw new Error(failed.message);
       for (const p of procs) onIteration(task.iteration, p.worker, p.takeEvents());
+      await afterIteration?.(task.iteration, faulted);
     }
   } finally {
-    for (const p of procs) {
-      if (p.child.exitCode === null) p.send({ t: 'exit' });
-    }
-    await Promise.all(procs.map((p) => (p.child.exitCode !== null ? undefined : new Promise((r) => p.child.once('exit', r)))));
+    for (const p of procs) p.send({ t: 'exit' });
+    await Promise.all(procs.map((p) => (p.child.exitCode !== null || p.child.signalCode !== null ? undefined : new Promise((r) => p.child.once('exit', r)))));
   }
 }

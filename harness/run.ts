@@ -6,7 +6,7 @@ import { collisionRateUpper95 } from '../reports/upper-bound.ts';
 import { scenarioByName } from '../scenarios/registry.ts';
 import { resolveSut } from '../scenarios/suts.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
-import { mergeEvents, type RawEvent } from './history.ts';
+import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
 import type { ProgressState } from './progress.ts';
 import { runOnProcesses } from './process-runner.ts';
@@ -27,6 +27,11 @@ export interface RunOptions {
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
+  /** Lock staleness for the SUT's locks and the checkers (default 5000). */
+  readonly staleMs?: number;
+  /** Real-process faults (process isolation only): SIGKILL rate per worker and iteration, pause rate per iteration. */
+  readonly killRate?: number;
+  readonly pauseRate?: number;
   readonly onProgress?: (p: ProgressState) => void;
 }
 
@@ -67,7 +72,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
     batches.push([...events]);
     for (const e of events) {
-      if (e.f === 'acquire' || e.f === 'release') continue; // the lock's own steps, not operations
+      if (e.f === 'acquire' || e.f === 'release' || e.worker < 0) continue; // the lock's own steps, not operations
       if (e.type === 'invoke') operations++;
       if (e.type !== 'ok') continue;
       for (const v of scenario.exclusiveValues?.(e.f, e.value) ?? []) {
@@ -83,16 +88,39 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: liveCollisions, elapsedMs: performance.now() - started });
   };
 
-  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, ...(options.exec === undefined ? {} : { exec: options.exec }) };
-  const runner = options.isolation === 'process' ? runOnProcesses : runOnThreads;
-  await runner({ base, tasks, onIteration });
+  const staleMs = options.staleMs ?? 5000;
+  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, staleMs, ...(options.exec === undefined ? {} : { exec: options.exec }) };
+  const killRate = options.killRate ?? 0;
+  const pauseRate = options.pauseRate ?? 0;
+  const faulty = killRate > 0 || pauseRate > 0;
+  const nemesisEvents: RawEvent[] = [];
+  let faultedIterations = 0;
+  // After an iteration whose workers were killed or paused, the restarted system recovers before
+  // the next iteration and before the checkers look: orphans then count only if recovery leaves them.
+  const afterIteration = async (iteration: number, faulted: boolean) => {
+    if (!faulted) return;
+    faultedIterations++;
+    await scenario.recover?.(tasks[iteration]!.root, staleMs);
+  };
+  if (options.isolation === 'process') {
+    await runOnProcesses({
+      base, tasks, onIteration, afterIteration,
+      ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
+    });
+  } else {
+    if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
+    await runOnThreads({ base, tasks, onIteration });
+  }
   const wallMs = performance.now() - started;
 
-  const history = mergeEvents(batches);
+  const history = mergeEvents([...batches, nemesisEvents]);
   const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
-  const input = { history, snapshots, keep: options.keep, faulted: false };
-  const checks: CheckResult[] = scenario.checkers().map(([name, checker]) => runChecker(name, checker, input));
-  const result = summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt);
+  const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
+  const checks: CheckResult[] = scenario.checkers({ staleMs }).map(([name, checker]) => runChecker(name, checker, input));
+  const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
+  const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
+  const faults = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const result = { ...summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };
 }
@@ -111,15 +139,13 @@ function summarize(
   wallMs: number,
   startedAt: string,
 ): RunResult {
+  // Counted from the paired operations: an invoke whose worker was killed has no completion event,
+  // and pairing is what makes it `info`. Lock steps and the nemesis are not operations.
   const ops = { attempted: 0, ok: 0, fail: 0, info: 0 };
-  const completions = new Set<string>();
-  for (const e of history) {
-    if (e.f === 'acquire' || e.f === 'release') continue;
-    if (e.type === 'invoke') ops.attempted++;
-    else {
-      ops[e.type]++;
-      completions.add(`${e.worker}/${e.iteration}/${e.f}`);
-    }
+  for (const op of pairOperations(history)) {
+    if (op.f === 'acquire' || op.f === 'release' || op.worker < 0) continue;
+    ops.attempted++;
+    ops[op.type]++;
   }
   const collisions = checks.reduce((n, c) => n + numberStat(c, 'collisions'), 0);
   const collidingIterations = Math.min(options.iterations, Math.max(0, ...checks.map((c) => numberStat(c, 'collidingIterations'))));

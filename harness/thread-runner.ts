@@ -12,6 +12,8 @@ export interface PoolRunOptions {
   readonly base: Omit<WorkerSetup, 'worker'>;
   readonly tasks: readonly IterationTask[];
   readonly onIteration: IterationSink;
+  /** Called after each iteration with whether faults were injected in it (the process runner's nemesis). */
+  readonly afterIteration?: (iteration: number, faulted: boolean) => Promise<void>;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface WorkerSetup {
   readonly worker: number;
   readonly workers: number;
   readonly seed: number;
+  /** Lock staleness for every lock the SUT takes (default 5000, as in the seed). */
+  readonly staleMs?: number;
 }
 
 /** A worker's share of one iteration. */
@@ -37,7 +39,8 @@ export async function performIteration(
   const rec = new Recorder(setup.worker, task.iteration, sink);
   const random = seededRandom(setup.seed, setup.worker, task.iteration);
   await waitStart();
-  await scenario.operate({ root: task.root, iteration: task.iteration, worker: setup.worker, workers: setup.workers, random, sut, rec });
+  const lockOptions = { timeoutMs: 60_000, staleMs: setup.staleMs ?? 5000 };
+  await scenario.operate({ root: task.root, iteration: task.iteration, worker: setup.worker, workers: setup.workers, random, sut, rec, lockOptions });
   return rec.events;
 }
 

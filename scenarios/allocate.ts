@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Checker } from '../harness/checkers/checker.ts';
 import { filesValid, gapBound, mutualExclusion, noOrphans, noUnexpectedFailures, realTimeOrder, uniqueness } from '../harness/checkers/index.ts';
 import { pairOperations } from '../harness/history.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { field, listEntries } from './snapshot.ts';
 
@@ -38,9 +40,10 @@ export const allocateScenario: Scenario = {
   description: 'each worker takes the next numbered topic directory NNN_name in a fresh root, all at once',
   primitive: 'allocate',
   setup() {},
-  async operate({ root, worker, sut, rec }) {
+  async operate(ctx) {
+    const { root, worker, sut, rec } = ctx;
     const name = `w${worker}`;
-    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     await rec.op('allocate', { name }, () => sut.allocate!(root, name, { lockOptions }), (r) => ({ number: r.number, path: r.path }));
   },
   inspect(root, iteration) {
@@ -57,11 +60,12 @@ export const allocateScenario: Scenario = {
     return { iteration, root, entries, fileProblems, facts: { topics: seen.size } };
   },
   exclusiveValues: (f, value) => (f === 'allocate' ? [String(field(value, 'number'))] : []),
-  checkers: () => [
+  recover: (root, staleMs) => recoverFiles([], [join(root, '.topic_number.lock')], staleMs),
+  checkers: (o = {}) => [
     ['uniqueness', uniqueness({ f: 'allocate', ids: (op) => [number(op)] })],
     ['gap-bound', gapBound({ f: 'allocate', numbers: (op) => [Number(number(op))], weight: () => 1 })],
     ['real-time-order', realTimeOrder({ f: 'allocate', numbers: (op) => [Number(number(op))] })],
-    ['mutual-exclusion', mutualExclusion()],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['topics-match', topicsMatch],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'allocate' })],
     ['files-valid', filesValid()],

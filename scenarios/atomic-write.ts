@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesValid, noOrphans, readsValid } from '../harness/checkers/index.ts';
 import { makePayload, parsePayload } from './payload.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { listEntries } from './snapshot.ts';
 
@@ -23,9 +24,10 @@ export const atomicWriteScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, TARGET), makePayload('initial'));
   },
-  async operate({ root, worker, iteration, sut, rec }) {
+  async operate(ctx) {
+    const { root, worker, iteration, sut, rec } = ctx;
     const payload = `w${worker}-i${iteration}`;
-    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     await rec.op('write', { payload }, () => sut.write!(join(root, TARGET), encoder.encode(makePayload(payload)), { lockOptions }), () => ({ payload }));
     await rec.op('read', {}, async () => readTarget(root));
   },
@@ -34,7 +36,8 @@ export const atomicWriteScenario: Scenario = {
     const fileProblems = final.valid ? [] : [`${TARGET} is not one whole payload`];
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { finalValid: final.valid, finalPayload: final.payload } };
   },
-  checkers: () => [
+  recover: (root, staleMs) => recoverFiles([join(root, TARGET)], [], staleMs),
+  checkers: (o = {}) => [
     ['reads-valid', readsValid()],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],

@@ -4,6 +4,7 @@ import { readEntries } from '../core/registry-entries.ts';
 import { parseRegistry } from '../core/registry-table.ts';
 import { RacetrackError } from '../core/errors.ts';
 import { claimedOnce, filesValid, legalTransitions, mutualExclusion, noOrphans, noUnexpectedFailures } from '../harness/checkers/index.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { field, listEntries } from './snapshot.ts';
 
@@ -28,9 +29,10 @@ export const claimScenario: Scenario = {
   setup(root, workers) {
     writeFileSync(join(root, REGISTRY), registryText(workers + 2));
   },
-  async operate({ root, worker, sut, rec }) {
+  async operate(ctx) {
+    const { root, worker, sut, rec } = ctx;
     const owner = `w${worker}`;
-    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     await rec.op('claim', { owner }, async () => {
       const got = await sut.claim!(join(root, REGISTRY), owner, { lockOptions });
       if (got === null) throw new RacetrackError('ENOTFOUND', 'no work found', { reason: 'no_work_found' });
@@ -54,11 +56,12 @@ export const claimScenario: Scenario = {
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { batches: [...batches.values()], initial: 'O', target: 'i' } };
   },
   exclusiveValues: (f, value) => (f === 'claim' ? [String(field(value, 'batch'))] : []),
-  checkers: () => [
+  recover: (root, staleMs) => recoverFiles([join(root, REGISTRY)], [join(root, 'REGISTRY.lock')], staleMs),
+  checkers: (o = {}) => [
     ['claimed-once', claimedOnce()],
     ['legal-transitions', legalTransitions()],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'claim', expected: ['ENOTFOUND'] })],
-    ['mutual-exclusion', mutualExclusion()],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],
   ],

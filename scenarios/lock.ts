@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesValid, lostUpdates, mutualExclusion, noOrphans } from '../harness/checkers/index.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { listEntries } from './snapshot.ts';
 
@@ -19,9 +20,10 @@ export const lockScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, COUNTER), '0');
   },
-  async operate({ root, sut, rec }) {
+  async operate(ctx) {
+    const { root, sut, rec } = ctx;
     const path = join(root, LOCK);
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: { timeoutMs: 60_000 } }), () => ({ path }));
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
     if (lock === undefined) return;
     await rec.op('update', {}, async () => {
       const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
@@ -36,8 +38,9 @@ export const lockScenario: Scenario = {
     const fileProblems = Number.isInteger(counter) ? [] : [`${COUNTER} holds ${JSON.stringify(raw)}`];
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
   },
-  checkers: () => [
-    ['mutual-exclusion', mutualExclusion()],
+  recover: (root, staleMs) => recoverFiles([], [join(root, LOCK)], staleMs),
+  checkers: (o = {}) => [
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['lost-updates', lostUpdates()],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],

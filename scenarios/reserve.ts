@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Checker } from '../harness/checkers/checker.ts';
 import { filesValid, gapBound, mutualExclusion, noOrphans, noUnexpectedFailures, realTimeOrder, uniqueness } from '../harness/checkers/index.ts';
 import { pairOperations } from '../harness/history.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { field, idNumber, listEntries } from './snapshot.ts';
 
@@ -42,9 +43,10 @@ export const reserveScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, COUNTERS), `${JSON.stringify({ counters: { [PREFIX]: 0 } }, null, 2)}\n`);
   },
-  async operate({ root, random, sut, rec }) {
+  async operate(ctx) {
+    const { root, random, sut, rec } = ctx;
     const count = 1 + Math.floor(random() * 3);
-    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     await rec.op('reserve', { prefix: PREFIX, count }, () => sut.reserve!(join(root, COUNTERS), PREFIX, count, { lockOptions }), (r) => ({ ids: [...r.ids] }));
   },
   inspect(root, iteration) {
@@ -61,11 +63,12 @@ export const reserveScenario: Scenario = {
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
   },
   exclusiveValues: (f, value) => (f === 'reserve' ? ids({ value }) : []),
-  checkers: () => [
+  recover: (root, staleMs) => recoverFiles([join(root, COUNTERS)], [], staleMs),
+  checkers: (o = {}) => [
     ['uniqueness', uniqueness({ f: 'reserve', ids })],
     ['gap-bound', gapBound({ f: 'reserve', numbers: (op) => ids(op).map(idNumber), weight: requested })],
     ['real-time-order', realTimeOrder({ f: 'reserve', numbers: (op) => ids(op).map(idNumber) })],
-    ['mutual-exclusion', mutualExclusion()],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['counter-matches', counterMatches],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'reserve' })],
     ['files-valid', filesValid()],

@@ -2,6 +2,12 @@ import type { Checker, IterationSnapshot } from '../harness/checkers/checker.ts'
 import type { Recorder } from './recorder.ts';
 import type { Sut } from './sut.ts';
 
+/** Run settings some checkers need. */
+export interface CheckerSettings {
+  /** How old a lock may get before a breaker may take it (the run's `--stale-ms`). */
+  readonly staleMs?: number;
+}
+
 /** The primitives racetrack knows how to drive. */
 export type Primitive = 'allocate' | 'reserve' | 'claim' | 'write' | 'update' | 'lock';
 
@@ -15,6 +21,8 @@ export interface WorkerContext {
   readonly random: () => number;
   readonly sut: Sut;
   readonly rec: Recorder;
+  /** Lock options every lock the operation takes should use (timeout, staleness). */
+  readonly lockOptions: { readonly timeoutMs: number; readonly staleMs: number };
 }
 
 /**
@@ -37,6 +45,12 @@ export interface Scenario {
    * batches), for the live collision count; absent where the scenario hands out nothing.
    */
   exclusiveValues?(f: string, value: unknown): readonly string[];
-  /** The checkers that judge this scenario, by name. */
-  checkers(): ReadonlyArray<readonly [string, Checker]>;
+  /**
+   * After an iteration in which workers were killed or paused: what a restarted system does
+   * before it goes on (recover temps, break the stale locks of dead holders). The checkers then
+   * judge the state recovery left, so "no orphans" means none after recovery.
+   */
+  recover?(root: string, staleMs: number): Promise<void>;
+  /** The checkers that judge this scenario, by name. `staleMs` is the lock staleness the run used. */
+  checkers(options?: CheckerSettings): ReadonlyArray<readonly [string, Checker]>;
 }

@@ -22,9 +22,10 @@ export const staleLockScenario: Scenario = {
     writeFileSync(join(root, COUNTER), '0');
     writeFileSync(join(root, LOCK), deadHolderRecord('dead-at-start'));
   },
-  async operate({ root, worker, iteration, sut, rec }) {
+  async operate(ctx) {
+    const { root, worker, iteration, sut, rec } = ctx;
     const path = join(root, LOCK);
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: { timeoutMs: 60_000 } }), () => ({ path }));
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
     if (lock === undefined) return;
     await rec.op('update', {}, async () => {
       const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
@@ -46,8 +47,8 @@ export const staleLockScenario: Scenario = {
     // The last holder died holding the lock, so exactly one stale lock file is expected here.
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
   },
-  checkers: () => [
-    ['mutual-exclusion', mutualExclusion()],
+  checkers: (o = {}) => [
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['lost-updates', lostUpdates()],
     ['files-valid', filesValid()],
   ],

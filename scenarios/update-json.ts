@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesValid, lostUpdates, mutualExclusion, noOrphans, noUnexpectedFailures } from '../harness/checkers/index.ts';
+import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
 import { field, listEntries } from './snapshot.ts';
 
@@ -14,8 +15,9 @@ export const updateJsonScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, FILE), `${JSON.stringify({ count: 0, entries: [] })}\n`);
   },
-  async operate({ root, worker, sut, rec }) {
-    const lockOptions = { observer: rec.lockObserver(), timeoutMs: 60_000 };
+  async operate(ctx) {
+    const { root, worker, sut, rec } = ctx;
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     let before = Number.NaN;
     await rec.op('update', {}, () =>
       sut.update!(join(root, FILE), (current) => {
@@ -37,9 +39,10 @@ export const updateJsonScenario: Scenario = {
     }
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
   },
-  checkers: () => [
+  recover: (root, staleMs) => recoverFiles([join(root, FILE)], [], staleMs),
+  checkers: (o = {}) => [
     ['lost-updates', lostUpdates()],
-    ['mutual-exclusion', mutualExclusion()],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'update' })],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],

@@ -11,10 +11,11 @@ export interface Hold {
   readonly end: number;
   /**
    * `released`: the release completed ok. `compromised`: it completed fail or info (the lock was
-   * broken under the holder, or nobody knows). `open`: no release followed; `end` is then the
-   * iteration's last event.
+   * broken under the holder, or nobody knows). `died`: no release followed, and the nemesis killed
+   * the holder's process at `end` (a dead process holds nothing: its lock is stale on proof of
+   * death). `open`: no release followed and no death is known; `end` is the iteration's last event.
    */
-  readonly ending: 'released' | 'compromised' | 'open';
+  readonly ending: 'released' | 'compromised' | 'died' | 'open';
 }
 
 const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'path') ?? stringField(op.input, 'path') : stringField(op.input, 'path') ?? stringField(op.value, 'path'));
@@ -23,9 +24,14 @@ const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'p
  * Pairs each `acquire` ok with the next `release` of the same worker, iteration and path. An
  * acquire followed by another acquire (or nothing) stays open. `unpaired` counts what could not be
  * placed: acquires or releases without a path, and releases with no acquire before them.
- * `acquire` ops that completed fail or info hold nothing known and are ignored.
+ * `acquire` ops that completed fail or info hold nothing known and are ignored. `deaths` maps
+ * `iteration\0worker` to the time the nemesis killed that worker's process.
  */
-export function holdIntervals(ops: readonly Operation[], iterationEnds: ReadonlyMap<number, number>): { holds: Hold[]; unpaired: number } {
+export function holdIntervals(
+  ops: readonly Operation[],
+  iterationEnds: ReadonlyMap<number, number>,
+  deaths: ReadonlyMap<string, number> = new Map(),
+): { holds: Hold[]; unpaired: number } {
   const holds: Hold[] = [];
   let unpaired = 0;
   const marks: { op: Operation; path: string; time: number }[] = [];
@@ -41,7 +47,9 @@ export function holdIntervals(ops: readonly Operation[], iterationEnds: Readonly
     let pending: (typeof group)[number] | null = null;
     const open = (m: (typeof group)[number]) => {
       const { iteration, worker } = m.op;
-      holds.push({ iteration, worker, path: m.path, start: m.time, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
+      const died = deaths.get(`${iteration}\u0000${worker}`);
+      if (died !== undefined && died >= m.time) holds.push({ iteration, worker, path: m.path, start: m.time, end: died, ending: 'died' });
+      else holds.push({ iteration, worker, path: m.path, start: m.time, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
     };
     for (const m of group) {
       if (m.op.f === 'acquire') {

@@ -21,12 +21,30 @@ export interface MutualExclusionOptions {
  *   broken at once, so nothing is certain after the acquire; possibly held to the iteration's end.
  */
 function bounds(hold: Hold, staleNs: number): { certain: number; possible: number } {
-  if (hold.ending === 'released') return { certain: hold.end, possible: hold.end };
-  if (hold.ending === 'compromised') return { certain: Math.min(hold.end, hold.start + staleNs), possible: hold.end };
+  if (hold.ending === 'released' || hold.ending === 'died') return { certain: hold.end, possible: hold.end };
+  // The lock is a lease: past staleMs anyone may break it, and the holder must not act on it
+  // (assertHeld). A compromised hold therefore ends by staleMs at the latest; a holder that acted
+  // later anyway shows in the other checkers (duplicates, lost updates), not here.
+  if (hold.ending === 'compromised') {
+    const end = Math.min(hold.end, hold.start + staleNs);
+    return { certain: end, possible: end };
+  }
   return { certain: hold.start, possible: hold.end };
 }
 
 const shown = (h: Hold) => ({ worker: h.worker, acquiredAt: h.start, releasedAt: h.ending === 'open' ? null : h.end, ending: h.ending });
+
+/** When the nemesis (worker -1) killed each worker, by `iteration\0worker`: the first kill counts. */
+function deaths(history: readonly HistoryEvent[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of history) {
+    if (e.worker >= 0 || e.f !== 'kill') continue;
+    const worker = (e.value as { worker?: unknown } | null)?.worker;
+    const key = `${e.iteration}\u0000${String(worker)}`;
+    if (typeof worker === 'number' && !out.has(key)) out.set(key, e.time);
+  }
+  return out;
+}
 
 /**
  * Mutual exclusion: per iteration and lock path, no two hold intervals [acquire ok, release
@@ -34,14 +52,16 @@ const shown = (h: Hold) => ({ worker: h.worker, acquiredAt: h.start, releasedAt:
  * fails; one that acquired while an earlier hold was only possibly held (its holder's release
  * failed or never came; see `bounds`) leaves the verdict unknown. So an unreleased hold after a
  * kill never fails the check, while two holders of a fresh lock (a naive stale break) do. Faults
- * need no special case: kills show up as open holds, pauses past staleMs as compromised ones.
+ * need little special casing: a hold whose worker the nemesis killed ends at the kill (a dead
+ * process holds nothing), other unreleased holds stay open, and pauses past staleMs show up as
+ * compromised holds.
  * Acquires or releases that cannot be paired (no path, a release without an acquire) are doubts.
  */
 export function mutualExclusion(options: MutualExclusionOptions = {}): Checker {
   const staleNs = (options.staleMs ?? 5000) * 1e6;
   return guarded('mutual-exclusion', ({ history }) => {
     const ops: Operation[] = pairOperations(history).filter((op) => op.f === 'acquire' || op.f === 'release');
-    const { holds, unpaired } = holdIntervals(ops, iterationEnds(history));
+    const { holds, unpaired } = holdIntervals(ops, iterationEnds(history), deaths(history));
     const examples: unknown[] = [];
     let overlaps = 0;
     let ambiguous = 0;

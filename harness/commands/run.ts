@@ -23,6 +23,10 @@ export interface RunCommandOptions {
   readonly exec?: string;
   readonly keep: readonly string[];
   readonly keepRoots?: boolean;
+  readonly killRate?: string;
+  readonly pause?: boolean;
+  readonly pauseRate?: string;
+  readonly staleMs?: string;
 }
 
 function toNumber(flag: string, raw: string): number {
@@ -51,6 +55,14 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : toNumber('--seed', o.seed),
   };
   checkRunNumbers(numbers);
+  const killRate = o.killRate === undefined ? 0 : toNumber('--kill-rate', o.killRate);
+  const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
+  // A pause must outlast staleMs; the seed's 5 s would make every paused iteration take 5 s.
+  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 ? 1000 : 5000;
+  if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
+  if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
+  if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
+  if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process') throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
   if (o.exec !== undefined) parseArgvTemplate(o.exec);
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
@@ -71,6 +83,9 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     ...(o.exec === undefined ? {} : { exec: o.exec }),
     keep: o.keep,
     keepRoots: o.keepRoots === true,
+    killRate,
+    pauseRate,
+    staleMs,
     onProgress: (p) => {
       last = p;
       progress.update(p);
@@ -91,6 +106,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     collisionRate: result.collisionRate,
     collisionRateUpper95: result.collisionRateUpper95,
     violations: result.violations.length,
+    ...(result.faults === undefined ? {} : { faults: result.faults }),
     wallMs: result.wallMs,
     outDir,
   };
