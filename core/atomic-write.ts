@@ -10,6 +10,13 @@ export interface WriteAtomicOptions {
   readonly durable?: boolean;
   /** When the write publishes work done under a lock: checked right before the rename, so a holder whose lock was broken never writes. */
   readonly lock?: LockHandle;
+  /**
+   * fsync the directory after the rename. Default: `durable`. A caller writing under a lock may
+   * pass false and call {@link syncDirectoryOf} after releasing it, to keep one fsync out of the
+   * critical section: the next holder already sees the renamed file, and each caller still syncs
+   * before it reports success (a later sync persists every earlier rename in the directory too).
+   */
+  readonly syncDirectory?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -42,7 +49,7 @@ export function writeAtomic(file: string, data: string | Uint8Array, options: Wr
     options.lock?.assertHeld();
     fs.rename(temp, file);
     renamed = true;
-    if (durable) fs.fsyncDir(dirname(file));
+    if (options.syncDirectory ?? durable) fs.fsyncDir(dirname(file));
   } catch (err) {
     if (!renamed) removeQuietly(deps, temp);
     throw errnoCode(err) === undefined ? err : fromFsError(err, file, 'write');
@@ -54,5 +61,14 @@ function removeQuietly(deps: Deps, path: string): void {
     deps.fs.unlink(path);
   } catch {
     // Best effort: a temp we cannot remove is an orphan that `recover` will report.
+  }
+}
+
+/** fsyncs the directory holding `file`: the second half of a write made with `syncDirectory: false`. */
+export function syncDirectoryOf(file: string, deps: Deps = defaultDeps()): void {
+  try {
+    deps.fs.fsyncDir(dirname(file));
+  } catch (err) {
+    throw fromFsError(err, dirname(file), 'sync the directory of');
   }
 }

@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { applyClaim, findActive, PHASES, selectClaim, type Claimant, type ClaimPick, type Phase } from './claim-rules.ts';
-import { writeAtomic } from './atomic-write.ts';
+import { syncDirectoryOf, writeAtomic } from './atomic-write.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { fromFsError, RacetrackError } from './errors.ts';
 import { withLock, type LockOptions } from './lock.ts';
@@ -197,18 +197,22 @@ export async function findNext(registryFile: string, options: FindNextOptions, d
   const claimant = (): Claimant => ({ owner, now: deps.clock.now(), leaseMs });
   if (!claim) return lookOnly(readEntries(parseRegistry(readRegistryText(file, deps))), options, claimant());
 
-  return withLock(
+  const durable = options.durable ?? true;
+  const result = await withLock(
     lockFile,
-    (lock) => {
+    (lock): WorkFound | NoWork => {
       const table = parseRegistry(readRegistryText(file, deps));
       const who = claimant();
       const pick = selectClaim(readEntries(table), options.phase!, who);
       if (pick === null) return NO_WORK;
       const at = new Date(who.now).toISOString();
-      writeAtomic(file, renderRegistry(applyClaim(table, pick, owner!, at)), { durable: options.durable ?? true, lock }, deps);
+      writeAtomic(file, renderRegistry(applyClaim(table, pick, owner!, at)), { durable, lock, syncDirectory: false }, deps);
       return workFound(options.mode as 'batch' | 'sites', pick, { owner: owner!, at });
     },
     options.lockOptions,
     deps,
   );
+  // The claim is made durable outside the lock, before the claimer hears it has the batch.
+  if (durable && result.found) syncDirectoryOf(file, deps);
+  return result;
 }

@@ -4,7 +4,10 @@ import { createRealFs, type FsFacade } from './fs-facade.ts';
 
 /** Time, injected so tests and simulations can control it. */
 export interface Clock {
-  /** Wall-clock milliseconds since the epoch (comparable across processes, e.g. with mtimes). */
+  /**
+   * Wall-clock milliseconds since the epoch (comparable across processes, e.g. with mtimes), with a
+   * fraction: lock waiters that queue within one millisecond are still ordered by arrival.
+   */
   now(): number;
   /** Monotonic milliseconds (for deadlines and durations within one process). */
   monotonic(): number;
@@ -27,7 +30,7 @@ export interface Deps {
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   monotonic: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

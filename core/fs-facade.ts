@@ -42,6 +42,13 @@ export interface FsFacade {
   lstat(path: string): FileStat;
   /** Flushes a directory's entries (creates, renames, unlinks) to disk. */
   fsyncDir(path: string): void;
+  /**
+   * Optional: calls `onChange` when the file at `path` is removed, renamed or changed, or, for a
+   * directory, when an entry comes or goes (inotify on Linux), so a lock waiter can retry the
+   * moment the lock is freed instead of sleeping out its backoff. Throws ENOENT if `path` does not
+   * exist. A facade without it (a simulated disk) makes waiters poll.
+   */
+  watch?(path: string, onChange: () => void): { close(): void };
 }
 
 const { constants } = nodeFs;
@@ -93,6 +100,11 @@ export function createRealFs(): FsFacade {
       } finally {
         nodeFs.closeSync(fd);
       }
+    },
+    watch(path, onChange) {
+      const watcher = nodeFs.watch(path, { persistent: false }, () => onChange());
+      watcher.on('error', () => watcher.close());
+      return { close: () => watcher.close() };
     },
   };
 }

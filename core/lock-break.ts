@@ -21,10 +21,9 @@ export function sameLock(a: LockSighting, b: LockSighting): boolean {
 
 /**
  * Removes the file at `path` only if it is still the very file that was judged (`judged`). Returns
- * true when it removed it. `tag` makes the aside name unique to this breaker.
+ * true when it removed it. The file is first moved to `aside`, a name only this breaker uses.
  */
-export function removeIfSame(fs: FsFacade, path: string, judged: LockSighting, tag: string): boolean {
-  const aside = `${path}.broken.${tag}`;
+export function removeIfSame(fs: FsFacade, path: string, judged: LockSighting, aside: string): boolean {
   try {
     fs.rename(path, aside);
   } catch (err) {
@@ -32,8 +31,9 @@ export function removeIfSame(fs: FsFacade, path: string, judged: LockSighting, t
     throw err;
   }
   const moved = sightLock(fs, aside);
-  if (moved !== null && sameLock(moved, judged)) {
-    fs.unlink(aside);
+  if (moved === null) return false; // swept away as a leftover meanwhile: what we moved is gone
+  if (sameLock(moved, judged)) {
+    unlinkIfPresent(fs, aside);
     return true;
   }
   // We moved someone else's lock. Put it back without replacing anything: if a third party took the
@@ -41,10 +41,32 @@ export function removeIfSame(fs: FsFacade, path: string, judged: LockSighting, t
   try {
     fs.link(aside, path);
   } catch (err) {
-    if (errnoCode(err) !== 'EEXIST') throw err;
+    if (errnoCode(err) !== 'EEXIST' && errnoCode(err) !== 'ENOENT') throw err;
   }
-  fs.unlink(aside);
+  unlinkIfPresent(fs, aside);
   return false;
+}
+
+function unlinkIfPresent(fs: FsFacade, path: string): void {
+  try {
+    fs.unlink(path);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+/** The break guard of a lock: breakers take it first, so that they run one at a time. */
+export function breakGuardPath(lockPath: string): string {
+  return `${lockPath}.breaking`;
+}
+
+/**
+ * Where the guard holder moves a stale lock before checking and deleting it. One fixed name
+ * suffices because guard holders run one at a time; and since no live lock ever has this name, a
+ * file left there by a breaker that died half-way can always be deleted.
+ */
+export function breakAsidePath(lockPath: string): string {
+  return `${lockPath}.broken`;
 }
 
 /** A break guard older than this is itself stale: a break takes microseconds. */
@@ -65,7 +87,7 @@ export interface BreakContext {
  */
 export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: BreakContext): boolean {
   const { fs, me, token, now } = ctx;
-  const guard = `${lockPath}.breaking`;
+  const guard = breakGuardPath(lockPath);
   const record: LockRecord = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: now };
   try {
     const fd = fs.openExclusive(guard);
@@ -78,16 +100,29 @@ export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: Brea
     if (errnoCode(err) !== 'EEXIST') throw err;
     const other = sightLock(fs, guard);
     if (other !== null && judgeStale(other, me, now, { staleMs: GUARD_STALE_MS, graceMs: ctx.rules.graceMs }) !== null) {
-      removeIfSame(fs, guard, other, token);
+      removeIfSame(fs, guard, other, `${guard}.broken.${token}`);
     }
     return false;
   }
   try {
     const again = sightLock(fs, lockPath);
     if (again === null || !sameLock(again, judged)) return false;
-    return removeIfSame(fs, lockPath, again, token);
+    return removeIfSame(fs, lockPath, again, breakAsidePath(lockPath));
   } finally {
     const mine = sightLock(fs, guard);
-    if (mine?.record?.token === token) fs.unlink(guard);
+    if (mine?.record?.token === token) unlinkIfPresent(fs, guard);
   }
+}
+
+/**
+ * Sweeps what a breaker that died half-way left behind: its guard and the stale lock it had moved
+ * aside. Called by a caller that has just created the lock, and safe then whatever state those
+ * files are in (even empty after a power loss): with our fresh lock at the lock path there is no
+ * stale lock there, so a breaker still at work is either past its rename, finishing up, or about to
+ * re-check and find our lock, not the one it judged; taking its guard or aside away harms none of
+ * those. Two unlinks that fail with ENOENT when there is nothing to sweep.
+ */
+export function sweepBreakLeftovers(fs: FsFacade, lockPath: string): void {
+  unlinkIfPresent(fs, breakGuardPath(lockPath));
+  unlinkIfPresent(fs, breakAsidePath(lockPath));
 }

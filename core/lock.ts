@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
-import { breakStaleLock, removeIfSame } from './lock-break.ts';
+import { breakStaleLock, removeIfSame, sweepBreakLeftovers } from './lock-break.ts';
+import { waitForChange } from './lock-waker.ts';
+import { dequeue, enqueue, evictStalled, hasWaiters, queueDir, queuePosition } from './lock-queue.ts';
 import { describeHolder, encodeLockRecord, judgeStale, sightLock, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
 import { currentIdentity, type Identity } from './runtime.ts';
 
@@ -26,6 +29,11 @@ export interface LockOptions {
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
   readonly observer?: LockObserver;
+  /**
+   * Queue waiters in arrival order (`<lock>.q/`), so the lock goes to them first come, first
+   * served. Default true. false gives the plain race of retries (the previous behaviour).
+   */
+  readonly fair?: boolean;
   /** Who we claim to be. Defaults to this thread's identity; tests pass others. */
   readonly identity?: Identity;
 }
@@ -70,47 +78,115 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   const token = random.hex(12);
   const started = clock.monotonic();
   const deadline = started + timeoutMs;
+  const rules = { staleMs, graceMs };
+  const fair = options.fair !== false && options.wait !== false;
+  const record = (): LockRecord => ({ pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: clock.now() });
   let step = minStep;
   let attempts = 0;
+  /** Our entry in the lock's queue, once we have had to wait. */
+  let entry: string | null = null;
+  /** Heads that left a free lock untaken: when we first saw each, and whether we skip it now. */
+  const stalledSince = new Map<string, number>();
+  const skip = new Set<string>();
 
-  for (;;) {
-    attempts++;
-    const record: LockRecord = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: clock.now() };
-    if (tryCreate(deps, lockPath, record)) {
-      const at = clock.monotonic();
-      options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
-      return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer);
+  try {
+    for (;;) {
+      attempts++;
+      // Whose turn is it? With nobody queued, anyone may try; once we wait, the head of the queue.
+      let myTurn = true;
+      let ahead: string | null = null;
+      if (entry === null) {
+        if (fair && hasWaiters(fs, lockPath)) {
+          entry = enqueue(fs, lockPath, record(), clock.now());
+          continue;
+        }
+      } else {
+        const position = queuePosition(fs, lockPath, entry, me, clock.now(), graceMs, skip);
+        if (position.evicted) {
+          entry = null; // our entry was evicted (we stalled at the head): queue again
+          continue;
+        }
+        ahead = position.ahead;
+        myTurn = ahead === null;
+        if (ahead !== null && lockIsFree(fs, lockPath)) {
+          // The lock is free but a waiter ahead of us has yet to take it. A live one does within
+          // moments; one that does not (a thread that died waiting) is passed over, and its entry
+          // removed after staleMs.
+          const now = clock.monotonic();
+          const since = stalledSince.get(ahead) ?? now;
+          stalledSince.set(ahead, since);
+          if (now - since > staleMs) evictStalled(fs, lockPath, ahead);
+          if (now - since > HEAD_GRACE_MS) {
+            skip.add(ahead);
+            continue;
+          }
+        }
+      }
+      if (myTurn && tryCreate(deps, lockPath, record())) {
+        if (entry !== null) dequeue(fs, lockPath, entry);
+        entry = null;
+        sweepBreakLeftovers(fs, lockPath);
+        const at = clock.monotonic();
+        options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
+        return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer);
+      }
+      let sighting: LockSighting | null;
+      try {
+        sighting = sightLock(fs, lockPath);
+      } catch (err) {
+        throw fromFsError(err, lockPath, 'inspect lock');
+      }
+      if (sighting === null && myTurn) continue; // released between our attempt and our look: try again at once
+      if (sighting !== null) {
+        if (sighting.stat.isSymbolicLink || !sighting.stat.isFile) {
+          throw new RacetrackError('EINVALID', `lock path ${lockPath} is not a regular file; refusing to follow or remove it`, { path: lockPath });
+        }
+        const reason = judgeStale(sighting, me, clock.now(), rules);
+        if (reason !== null) {
+          const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), rules });
+          if (broke) {
+            options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
+            continue;
+          }
+          // Another breaker is at work (or its guard is still being written): wait like any waiter,
+          // with backoff and the deadline, rather than spin.
+        }
+      }
+      if (options.wait === false) {
+        throw new RacetrackError('ELOCKED', `lock ${lockPath} is held`, { path: lockPath, ...describeHolder(sighting, clock.now()) });
+      }
+      if (fair) entry ??= enqueue(fs, lockPath, record(), clock.now());
+      const now = clock.monotonic();
+      if (now >= deadline) {
+        throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
+          path: lockPath,
+          timeoutMs,
+          ...describeHolder(sighting, clock.now()),
+        });
+      }
+      // Decorrelated jitter for the fallback timer; the usual wake-up is a file-system event. The
+      // head watches the lock file (its holder letting go); every other waiter watches only the
+      // entry of the waiter right ahead of it (which goes when that one takes the lock), so each
+      // hand-over wakes one waiter, not all of them.
+      step = Math.min(maxStep, minStep + random.next() * step * 2);
+      const watched = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
+      await waitForChange(fs, clock, watched, Math.min(step, deadline - now));
     }
-    let sighting: LockSighting | null;
-    try {
-      sighting = sightLock(fs, lockPath);
-    } catch (err) {
-      throw fromFsError(err, lockPath, 'inspect lock');
-    }
-    if (sighting === null) continue; // released between our attempt and our look: try again at once
-    if (sighting.stat.isSymbolicLink || !sighting.stat.isFile) {
-      throw new RacetrackError('EINVALID', `lock path ${lockPath} is not a regular file; refusing to follow or remove it`, { path: lockPath });
-    }
-    const reason = judgeStale(sighting, me, clock.now(), { staleMs, graceMs });
-    if (reason !== null) {
-      const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), rules: { staleMs, graceMs } });
-      if (broke) options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
-      continue;
-    }
-    if (options.wait === false) {
-      throw new RacetrackError('ELOCKED', `lock ${lockPath} is held`, { path: lockPath, ...describeHolder(sighting, clock.now()) });
-    }
-    const now = clock.monotonic();
-    if (now >= deadline) {
-      throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
-        path: lockPath,
-        timeoutMs,
-        ...describeHolder(sighting, clock.now()),
-      });
-    }
-    // Decorrelated jitter: spread the waiters out so they do not retry in lockstep.
-    step = Math.min(maxStep, minStep + random.next() * step * 2);
-    await clock.sleep(Math.min(step, deadline - now));
+  } finally {
+    if (entry !== null) dequeue(fs, lockPath, entry);
+  }
+}
+
+/** How long the head of the queue may leave a free lock untaken before the others go past it. */
+const HEAD_GRACE_MS = 100;
+
+function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
+  try {
+    fs.lstat(lockPath);
+    return false;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return true;
+    throw err;
   }
 }
 
@@ -180,7 +256,7 @@ function createHandle(
       if (at - acquiredAt < safeAge) {
         // Young: no breaker may touch a live holder's lock yet, so deleting by path is safe.
         fs.unlink(path);
-      } else if (!removeIfSame(fs, path, seen, token)) {
+      } else if (!removeIfSame(fs, path, seen, `${path}.released.${token}`)) {
         throw compromised('the lock was broken while we held it past the stale limit');
       }
       observer?.released?.({ path, token, heldMs: at - acquiredAt, at });

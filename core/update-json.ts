@@ -1,4 +1,4 @@
-import { writeAtomic } from './atomic-write.ts';
+import { syncDirectoryOf, writeAtomic } from './atomic-write.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
 import { withLock, type LockOptions } from './lock.ts';
@@ -46,18 +46,22 @@ export async function updateJson<T>(
   if (!Number.isInteger(indent) || indent < 0 || indent > 10) {
     throw new RacetrackError('EINVALID', 'indent must be an integer from 0 to 10', { indent });
   }
-  return withLock(
+  const durable = options.durable ?? true;
+  const written = await withLock(
     jsonLockPath(file),
     async (lock) => {
       const current = readJson(deps, file, options.initial);
       const next = await fn(current);
       const text = serialise(file, next, indent);
-      writeAtomic(file, text, { durable: options.durable ?? true, lock }, deps);
+      writeAtomic(file, text, { durable, lock, syncDirectory: false }, deps);
       return next;
     },
     options.lockOptions,
     deps,
   );
+  // The rename is made durable outside the lock, before the caller hears it succeeded.
+  if (durable) syncDirectoryOf(file, deps);
+  return written;
 }
 
 /** Parses `file`, or returns a fresh copy of `initial` when it is missing and `initial` is given. */

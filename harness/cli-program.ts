@@ -5,6 +5,7 @@ import { RacetrackError } from '../core/errors.ts';
 import { type CliIo, errorResult, printResult } from './cli-output.ts';
 import type { CommandResult } from './command-result.ts';
 import { registerCoreVerbs } from './cli-core-verbs.ts';
+import { registerFaultVerbs } from './cli-fault-verbs.ts';
 import { registerHarnessVerbs } from './cli-harness-verbs.ts';
 
 /** What a verb's action gets besides its options: the deps, and stdin for verbs that read it. */
@@ -51,6 +52,7 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     .addHelpText('after', EXIT_CODES);
   registerCoreVerbs(program, context, runVerb);
   registerHarnessVerbs(program, context, runVerb);
+  registerFaultVerbs(program, context, runVerb);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: () => {} });
 
   try {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUTS } from '../scenarios/suts.ts';
+import { parseFuzzScenario, runFuzzScenario } from './fuzz/fuzz-scenario.ts';
 import { firstDetectionMs } from './first-detection.ts';
 import { runScenario } from './run.ts';
 
@@ -49,6 +50,7 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
   const rows: SelftestRow[] = [];
   const controls = SUTS.filter((s) => s.name !== 'core');
   const coreScenarios = [...new Set([...controls.filter((c) => c.status === 'ready').map((c) => c.scenario!), 'lock'])];
+
   const plan = [
     ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.scenario ?? '', bug: c.bug ?? c.description, pending: c.status === 'pending' })),
     ...coreScenarios.map((scenario) => ({ system: 'core', kind: 'core' as const, scenario, bug: '(none: must pass)', pending: false })),
@@ -64,18 +66,14 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
     let unknown = 0;
     const times: number[] = [];
     for (let r = 0; r < o.runs; r++) {
-      const outDir = join(o.outDir, 'runs', `${item.system}-${item.scenario}-${r}`);
-      const { result, history, snapshots } = await runScenario({
-        scenario: item.scenario, iterations: o.iterations, workers: o.workers, isolation: o.isolation, seed: o.seed + r, outDir, maxCollisionRate: 0, sut: item.system, keep: [],
-      });
-      if (result.verdict === 'fail') {
+      const { verdict, detectionMs } = parseFuzzScenario(item.scenario) !== null
+        ? await fuzzRun(item.scenario, item.system, o.seed + r)
+        : await concurrencyRun(item, o, r);
+      if (verdict === 'fail') {
         detected++;
-        const ms = firstDetectionMs(item.scenario, history, snapshots);
-        times.push(ms ?? result.wallMs);
-      } else if (result.verdict === 'unknown') unknown++;
-      // A control's failing roots are expected, not evidence worth keeping; the result.json stays.
-      if (item.kind === 'control') rmSync(join(outDir, 'roots'), { recursive: true, force: true });
-      o.onRun?.(item.system, item.scenario, r, result.verdict);
+        times.push(detectionMs);
+      } else if (verdict === 'unknown') unknown++;
+      o.onRun?.(item.system, item.scenario, r, verdict);
     }
     const status = item.kind === 'control' ? (detected === o.runs ? 'ok' : 'missed') : detected + unknown === 0 ? 'ok' : 'false-alarm';
     const row: SelftestRow = { system: item.system, kind: item.kind, scenario: item.scenario, bug: item.bug, runs: o.runs, detected, unknown, medianDetectionMs: median(times), status };
@@ -83,4 +81,21 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
     o.onRow?.(row);
   }
   return { rows, ok: rows.every((r) => r.status === 'ok' || r.status === 'pending') };
+}
+
+/** One run of a concurrency scenario: failed or not, and how long until the first failing iteration. */
+async function concurrencyRun(item: { system: string; kind: 'control' | 'core'; scenario: string }, o: SelftestOptions, r: number): Promise<{ verdict: string; detectionMs: number }> {
+  const outDir = join(o.outDir, 'runs', `${item.system}-${item.scenario}-${r}`);
+  const { result, history, snapshots } = await runScenario({
+    scenario: item.scenario, iterations: o.iterations, workers: o.workers, isolation: o.isolation, seed: o.seed + r, outDir, maxCollisionRate: 0, sut: item.system, keep: [],
+  });
+  // A control's failing roots are expected, not evidence worth keeping; the result.json stays.
+  if (item.kind === 'control') rmSync(join(outDir, 'roots'), { recursive: true, force: true });
+  return { verdict: result.verdict, detectionMs: result.verdict === 'fail' ? firstDetectionMs(item.scenario, history, snapshots) ?? result.wallMs : 0 };
+}
+
+/** One run of a fuzz scenario (crash points or power loss): the fuzzer stops at its first failure. */
+async function fuzzRun(scenario: string, system: string, seed: number): Promise<{ verdict: string; detectionMs: number }> {
+  const report = await runFuzzScenario(scenario, system, { seed });
+  return { verdict: report.verdict, detectionMs: report.wallMs };
 }

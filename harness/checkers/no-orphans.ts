@@ -7,7 +7,7 @@ import { guarded, noSnapshots, plural, sample, settle } from './settle.ts';
  * `<file>.tmp.<pid>…`), locks, a break guard (`<lock>.breaking`) and a lock set aside by a
  * breaker (`<lock>.broken.<tag>`).
  */
-export const ORPHAN_PATTERNS: readonly string[] = ['*.tmp', '*.tmp.*', '*.lock', '*.breaking', '*.broken.*'];
+export const ORPHAN_PATTERNS: readonly string[] = ['*.tmp', '*.tmp.*', '*.lock', '*.lock.q', '*.breaking', '*.broken', '*.broken.*', '*.released.*'];
 
 export interface NoOrphansOptions {
   /** Globs of artefacts. Default ORPHAN_PATTERNS. */

@@ -6,6 +6,7 @@ import { acquireNaive } from './stale-break-naive.ts';
 import { writeTmpPidOnly } from './tmp-pid-only.ts';
 import { updateJsonUnlocked } from './update-json-unlocked.ts';
 import { writeInPlace } from './write-in-place.ts';
+import { writeRenameNoFsync } from './rename-no-fsync.ts';
 
 /**
  * The known-broken controls, each a system under test that really contains its bug (DESIGN.md,
@@ -75,7 +76,7 @@ export const CONTROLS: readonly SutEntry[] = [
     description: 'recovery that promotes the newest non-empty temp',
     bug: 'promotes an unverified temp (seed 001): torn file after recovery',
     scenario: 'fuzz write',
-    status: 'pending',
+    status: 'ready',
     create: () => ({ name: 'recover-promote-unverified' }),
   },
   {
@@ -83,7 +84,8 @@ export const CONTROLS: readonly SutEntry[] = [
     description: 'temp + rename with no fsync of the file or the directory',
     bug: 'rename without fsync: lost or empty file after power loss',
     scenario: 'fuzz write --power-loss',
-    status: 'pending',
-    create: () => ({ name: 'rename-no-fsync' }),
+    status: 'ready',
+    // Every reader sees whole files, so the atomic-write scenario passes it: only a power loss shows the bug.
+    create: () => ({ name: 'rename-no-fsync', write: async (file, data) => writeRenameNoFsync(file, data) }),
   },
 ];

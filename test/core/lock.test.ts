@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -130,7 +130,7 @@ test('a breaker that moved a fresh lock by mistake puts it back', withDir(async 
   // Between the judgement and the break, the stale lock was replaced by a fresh one.
   writeFileSync(`${path}.new`, liveRecord(Date.now()));
   fs.rename(`${path}.new`, path);
-  assert.equal(removeIfSame(fs, path, judged, 'breaker'), false);
+  assert.equal(removeIfSame(fs, path, judged, `${path}.aside`), false);
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other');
   assert.deepEqual(readdirSync(dir), ['a.lock']);
 }));
@@ -157,3 +157,90 @@ test('default deps use the real file system', () => {
   assert.ok(deps.clock.monotonic() > 0);
   assert.match(deps.random.hex(4), /^[0-9a-f]{8}$/);
 });
+
+test('waiters get the lock in the order they queued, and the queue is removed after', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const first = await acquireLock(path);
+  const order: number[] = [];
+  const waiters = [0, 1, 2, 3].map(async (i) => {
+    // Stagger the arrivals so that their queue entries have distinct arrival times.
+    await new Promise((r) => setTimeout(r, 5 * i));
+    const lock = await acquireLock(path, { timeoutMs: 5000 });
+    order.push(i);
+    await new Promise((r) => setTimeout(r, 2));
+    lock.release();
+  });
+  await new Promise((r) => setTimeout(r, 40));
+  first.release();
+  await Promise.all(waiters);
+  assert.deepEqual(order, [0, 1, 2, 3]);
+  assert.deepEqual(readdirSync(dir), [], 'no lock and no queue left');
+}));
+
+test('a releaser that wants the lock again queues behind those already waiting', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const first = await acquireLock(path);
+  const waiting = acquireLock(path, { timeoutMs: 5000 });
+  await new Promise((r) => setTimeout(r, 20));
+  first.release();
+  const again = acquireLock(path, { timeoutMs: 5000 });
+  const winner = await Promise.race([waiting.then(() => 'waiter'), again.then(() => 'releaser')]);
+  assert.equal(winner, 'waiter');
+  (await waiting).release();
+  (await again).release();
+}));
+
+test('the queue entry of a dead waiter is removed and does not hold up the lock', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  writeFileSync(`${path}.q/00000000000000001-dead`, deadHolderRecord('dead-waiter'));
+  const lock = await acquireLock(path, { timeoutMs: 2000 });
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a live waiter that never takes its turn is passed after a grace period', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  // A thread of this very process that queued and then vanished: its pid is alive.
+  writeFileSync(`${path}.q/00000000000000001-stuck`, liveRecord(Date.now()));
+  const lock = await acquireLock(path, { timeoutMs: 5000 });
+  lock.release();
+  assert.equal(existsSync(path), false);
+}));
+
+test('fair: false and wait: false take no part in the queue', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  writeFileSync(`${path}.q/00000000000000001-other`, liveRecord(Date.now()));
+  const unfair = await acquireLock(path, { fair: false });
+  unfair.release();
+  const tryLock = await acquireLock(path, { wait: false });
+  tryLock.release();
+  assert.deepEqual(readdirSync(`${path}.q`), ['00000000000000001-other']);
+}));
+
+test('what a breaker that died half-way left is swept by the next acquirer', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(`${path}.breaking`, deadHolderRecord('dead-breaker'));
+  writeFileSync(`${path}.broken`, deadHolderRecord('moved-aside'));
+  const lock = await acquireLock(path, { timeoutMs: 2000 });
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a half-written break guard makes waiters back off, not spin, and the deadline holds', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, deadHolderRecord('dead-holder'));
+  writeFileSync(`${path}.breaking`, '');
+  // Before the fix this loop retried the break without pause until the guard's grace ran out.
+  await assert.rejects(acquireLock(path, { timeoutMs: 100, graceMs: 60000 }), { code: 'ETIMEOUT' });
+}));
+
+test('an empty queue directory left by a waiter that died is removed by the next acquirer', withDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  const lock = await acquireLock(path);
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));

@@ -1,0 +1,37 @@
+import type { CrashPoint } from '../faults/crash-fs.ts';
+import type { PendingChoice } from '../faults/power-loss.ts';
+import type { DiskKind } from './fuzz-disk.ts';
+import type { RaceCase } from './race.ts';
+
+/** How the world ends in a case: a process crash, a power loss, or (for the breaker race) no end at all. */
+export type FuzzMode = 'crash' | 'power-loss' | 'race';
+
+/**
+ * One replayable case, as written to the replay file: enough to re-run exactly that case
+ * (`racetrack fuzz --replay FILE`), plus fast-check's seed and path to re-find it by search.
+ */
+export interface FuzzCase {
+  readonly primitive: string;
+  readonly sut: string;
+  readonly mode: FuzzMode;
+  readonly powerLoss: boolean;
+  readonly disk: DiskKind;
+  readonly seed: number;
+  /** fast-check's counterexample path (with `seed`, replays the search to this case); null for a case given by hand. */
+  readonly path: string | null;
+  /** crash and power-loss modes: the operations of the process that crashes. */
+  readonly ops?: readonly unknown[];
+  /** crash mode: where the process died; null when the run without a crash already failed. */
+  readonly crash?: CrashPoint | null;
+  /** power-loss mode: the instant (fs calls completed) and which pending changes survived. */
+  readonly powerLossState?: { readonly instant: number; readonly choices: readonly PendingChoice[] };
+  /** race mode. */
+  readonly race?: RaceCase;
+}
+
+/** The replay file: a marker, a version, the case, and (for people) what it broke. */
+export interface FuzzCaseFile extends FuzzCase {
+  readonly racetrack: 'fuzz-case';
+  readonly version: 1;
+  readonly violations?: readonly { readonly invariant: string; readonly message: string }[];
+}

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { hostname } from 'node:os';
+import process from 'node:process';
+import { encodeLockRecord } from '../../core/lock-record.ts';
+import { processStartTime, type Identity } from '../../core/runtime.ts';
+import { DEAD_PID } from '../../scenarios/dead-holder.ts';
+import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../faults/interleave.ts';
+import { seededDepsRandom } from '../faults/seeded-deps-random.ts';
+import { SimDisk } from '../faults/sim-disk.ts';
+import { SIM_START_MS } from './fuzz-disk.ts';
+import type { FuzzSut } from './fuzz-sut.ts';
+import type { Violation } from './fuzz-target.ts';
+import { FUZZ_STALE_MS } from './lock-budget.ts';
+
+/** How many breakers race, and the order their fs calls run in (entry e: runnable process e mod count). */
+export interface RaceCase {
+  readonly processes: number;
+  readonly schedule: readonly number[];
+}
+
+/** Breakers 2 to 4, schedules up to 60 choices (then round robin). Shrinks toward 2 processes run one after the other. */
+export const raceCaseArbitrary: fc.Arbitrary<RaceCase> = fc.record({
+  processes: fc.integer({ min: 2, max: 4 }),
+  schedule: fc.array(fc.nat({ max: 11 }), { maxLength: 60 }),
+});
+
+export const RACE_DIR = '/race';
+export const RACE_LOCK = `${RACE_DIR}/x.lock`;
+const MAX_STEPS = 4000;
+
+/** Live identities for the racers: this process's pid (alive) and start time, a thread id each. */
+function liveIdentities(n: number): Identity[] {
+  const host = hostname();
+  const startTime = processStartTime(process.pid);
+  return Array.from({ length: n }, (_, i) => ({ pid: process.pid, threadId: 1000 + i, host, startTime }));
+}
+
+/** One hold of the lock, in global steps: from the acquirer's last acquire call to its first release call. */
+export interface Hold {
+  readonly process: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** What one interleaving showed. */
+export interface RaceOutcome {
+  readonly violations: readonly Violation[];
+  readonly steps: readonly InterleaveStep[];
+  readonly outcomes: readonly ProcessOutcome[];
+  readonly holds: readonly Hold[];
+  readonly left: readonly string[];
+}
+
+function holdsOf(outcomes: readonly ProcessOutcome[]): Hold[] {
+  const holds: Hold[] = [];
+  outcomes.forEach((o, process) => {
+    const a = o.marks.get('acquired');
+    if (a === undefined) return;
+    const r = o.marks.get('releasing');
+    const from = a > 0 ? o.callSteps[a - 1]! : -1;
+    const to = r !== undefined && r < o.callSteps.length ? o.callSteps[r]! : Number.POSITIVE_INFINITY;
+    holds.push({ process, from, to });
+  });
+  return holds;
+}
+
+/**
+ * Breakers racing on one stale lock: the lock at RACE_LOCK starts out held by a dead process, and
+ * `c.processes` live simulated processes each acquire it (breaking it if they find it stale), do
+ * two fs calls of "work" holding it, and release it, their fs calls interleaved as `c.schedule`
+ * says. No two may ever hold it at once; every one must get it; nothing may be left behind.
+ */
+export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<RaceOutcome> {
+  let t = SIM_START_MS;
+  const disk = new SimDisk(() => (t += 0.001));
+  const fs = disk.facade();
+  fs.mkdir(RACE_DIR);
+  const fd = fs.openExclusive(RACE_LOCK);
+  fs.write(fd, encodeLockRecord({ pid: DEAD_PID, threadId: 0, host: hostname(), token: 'dead-at-start', startTime: null, acquiredAt: SIM_START_MS }));
+  fs.close(fd);
+  disk.checkpoint();
+
+  const identities = liveIdentities(c.processes);
+  const processes: SimProcess[] = Array.from({ length: c.processes }, (_, i) => ({
+    name: `breaker ${i + 1}`,
+    random: () => seededDepsRandom(seed, 100 + i),
+    async run(deps, mark) {
+      // A timeout no run reaches: time stands still in an interleaving, so waiting is bounded by steps.
+      const lock = await sut.acquire(RACE_LOCK, { identity: identities[i]!, timeoutMs: 1e12, staleMs: FUZZ_STALE_MS }, deps);
+      mark('acquired');
+      deps.fs.readdir(RACE_DIR);
+      deps.fs.readdir(RACE_DIR);
+      mark('releasing');
+      lock.release();
+    },
+  }));
+  const { steps, outcomes } = await interleave(processes, { disk: fs, schedule: c.schedule, maxSteps: MAX_STEPS, startWallMs: SIM_START_MS });
+
+  const violations: Violation[] = [];
+  const holds = holdsOf(outcomes);
+  for (let i = 0; i < holds.length; i++) {
+    for (let j = i + 1; j < holds.length; j++) {
+      const a = holds[i]!;
+      const b = holds[j]!;
+      if (a.from < b.to && b.from < a.to) {
+        violations.push({ invariant: 'mutual-exclusion', message: `breaker ${a.process + 1} held the lock from step ${a.from} to step ${a.to} and breaker ${b.process + 1} from step ${b.from} to step ${b.to}: two holders at once` });
+      }
+    }
+  }
+  outcomes.forEach((o, i) => {
+    if (o.status === 'failed') violations.push({ invariant: 'every-breaker-acquires', message: `breaker ${i + 1} failed: ${o.error?.code === undefined || o.error.message.startsWith(o.error.code) ? '' : `${o.error.code}: `}${o.error?.message}` });
+    if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
+  });
+  const left = fs.readdir(RACE_DIR).sort();
+  if (violations.length === 0 && left.length > 0) violations.push({ invariant: 'no-orphans', message: `after every breaker released the lock, left behind: ${left.join(', ')}` });
+  return { violations, steps, outcomes, holds, left };
+}

@@ -1,0 +1,329 @@
+import fc from 'fast-check';
+import { RacetrackError } from '../../core/errors.ts';
+import type { CrashPoint } from '../faults/crash-fs.ts';
+import { formatFsCall } from '../faults/fs-call.ts';
+import { POWER_LOSS_MODEL } from '../faults/power-loss.ts';
+import { runCrashCase, type CaseOutcome } from './crash-case.ts';
+import { crashPoints, describeCrashPoint } from './crash-points.ts';
+import type { FuzzCase, FuzzMode } from './fuzz-case-file.ts';
+import { CaseRoots, type DiskKind } from './fuzz-disk.ts';
+import { fuzzSut, type FuzzSut } from './fuzz-sut.ts';
+import type { FuzzEvent, FuzzTarget, Violation } from './fuzz-target.ts';
+import { explorePowerLoss, runPowerLossCase, type PowerLossOutcome, type PowerLossPoint, type StateCounter } from './power-loss-case.ts';
+import { raceCaseArbitrary, runRace, type RaceCase, type RaceOutcome } from './race.ts';
+import { FUZZ_TARGETS } from './targets/index.ts';
+import { formatTree } from './tree.ts';
+
+/** The breaker race's primitive name. */
+export const RACE_PRIMITIVE = 'stale-lock';
+
+/** Every primitive `racetrack fuzz` knows. */
+export const FUZZ_PRIMITIVES: readonly string[] = [...FUZZ_TARGETS.map((t) => t.name), RACE_PRIMITIVE];
+
+/** Crash states explored per instant of a power-loss run before sampling starts. */
+export const DEFAULT_MAX_STATES = 4096;
+
+export interface FuzzRequest {
+  readonly primitive: string;
+  readonly sut: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly powerLoss: boolean;
+  /** Where crash-mode cases run; power loss and the race always use the simulated disk. Default real. */
+  readonly disk?: DiskKind;
+  readonly maxStates?: number;
+  readonly onProgress?: (p: FuzzProgress) => void;
+  /** Fuzz this target instead of the registered one named `primitive` (tests, library users). */
+  readonly target?: FuzzTarget<never>;
+}
+
+export interface FuzzProgress {
+  readonly cases: number;
+  readonly crashStates: number;
+  readonly elapsedMs: number;
+}
+
+/** A failing case, shrunk, as printed and as written to the replay file. */
+export interface FuzzFailure {
+  readonly case: FuzzCase;
+  readonly violations: readonly Violation[];
+  /** The operations, each with what its caller had been told by the crash. */
+  readonly ops: readonly string[];
+  /** Where the world stopped. */
+  readonly crash: string;
+  /** The fs calls up to the crash (for the race: the interleaving). */
+  readonly calls: readonly string[];
+  /** What the crash left, before recovery. */
+  readonly found: readonly string[];
+  /** What was there after recovery and the checks. */
+  readonly recovered: readonly string[];
+  /** Power loss: the pending changes that survived and those that were lost. */
+  readonly kept?: readonly string[];
+  readonly lost?: readonly string[];
+}
+
+export interface FuzzReport {
+  readonly verdict: 'pass' | 'fail';
+  readonly primitive: string;
+  readonly sut: string;
+  readonly mode: FuzzMode;
+  readonly disk: DiskKind;
+  readonly seed: number;
+  /** fast-check runs (generated cases) before the verdict; 1 for a replay. */
+  readonly runs: number;
+  readonly shrinks: number;
+  /** Crash states checked (crash points, power-loss states; interleavings for the race), shrinking included. */
+  readonly crashStates: number;
+  /** Power loss: states skipped because an identical one (files, mtimes, acknowledgements) was checked. */
+  readonly duplicateStates: number;
+  /** Power loss: instants with more than maxStates crash states, which were sampled. */
+  readonly sampledInstants: number;
+  readonly wallMs: number;
+  readonly crashStatesPerSecond: number;
+  readonly model: string;
+  readonly failure: FuzzFailure | null;
+}
+
+class FoundFailure extends Error {
+  readonly failure: FuzzFailure;
+
+  constructor(failure: FuzzFailure) {
+    super(failure.violations.map((v) => `${v.invariant}: ${v.message}`).join('; '));
+    this.failure = failure;
+  }
+}
+
+interface Resolved {
+  readonly mode: FuzzMode;
+  readonly disk: DiskKind;
+  readonly sut: FuzzSut;
+  readonly target: FuzzTarget<unknown> | null;
+}
+
+/** Checks a request's primitive, SUT, mode and disk; EINVALID naming what is wrong. */
+export function resolveFuzz(primitive: string, sutName: string, powerLoss: boolean, disk: DiskKind | undefined): Resolved {
+  if (!FUZZ_PRIMITIVES.includes(primitive)) {
+    throw new RacetrackError('EINVALID', `unknown primitive "${primitive}"; fuzz knows ${FUZZ_PRIMITIVES.join(', ')}`, { primitive, known: FUZZ_PRIMITIVES });
+  }
+  const sut = fuzzSut(sutName);
+  const target = (FUZZ_TARGETS.find((t) => t.name === primitive) ?? null) as FuzzTarget<unknown> | null;
+  const uses = target?.uses ?? ['acquire'];
+  if (sut.overrides.length > 0 && !sut.overrides.some((o) => uses.includes(o))) {
+    throw new RacetrackError('EINVALID', `--sut ${sutName} replaces ${sut.overrides.join(', ')}, which fuzz ${primitive} does not use (it drives ${uses.join(', ')})`, { sut: sutName, primitive });
+  }
+  if (target !== null && target.uses.includes('acquire') && !sut.honoursIdentity) {
+    throw new RacetrackError('EINVALID', `--sut ${sutName} writes this process's live pid into its locks, so fuzz ${primitive} cannot make a crashed holder look dead; race it with fuzz ${RACE_PRIMITIVE}`, { sut: sutName, primitive });
+  }
+  if (target === null) {
+    if (powerLoss) throw new RacetrackError('EINVALID', `--power-loss does not apply to ${RACE_PRIMITIVE} (the breaker race has no crash)`, { primitive });
+    if (disk === 'real') throw new RacetrackError('EINVALID', `${RACE_PRIMITIVE} interleaves breakers on the simulated disk only`, { primitive });
+    return { mode: 'race', disk: 'sim', sut, target };
+  }
+  if (powerLoss && disk === 'real') throw new RacetrackError('EINVALID', '--power-loss needs the simulated disk (a real disk cannot be made to forget)', { disk });
+  return { mode: powerLoss ? 'power-loss' : 'crash', disk: powerLoss ? 'sim' : (disk ?? 'real'), sut, target };
+}
+
+function describeOps<Op>(target: FuzzTarget<Op>, ops: readonly Op[], events: readonly FuzzEvent[]): string[] {
+  return ops.map((op, i) => {
+    const mine = events.filter((e) => e.op === i);
+    const end = mine.find((e) => e.type !== 'invoke');
+    const status = end?.type === 'ok' ? 'acknowledged' : end?.type === 'fail' ? `failed (${end.error})` : mine.length > 0 ? 'under way at the crash' : 'never started';
+    return `${i}: ${target.describeOp(op, i)}: ${status}`;
+  });
+}
+
+function crashFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], point: CrashPoint | null, o: CaseOutcome): FuzzFailure {
+  return {
+    case: c,
+    violations: o.violations,
+    ops: describeOps(target, ops, o.events),
+    crash: describeCrashPoint(point, o.calls),
+    calls: o.calls.map((call) => formatFsCall(call, o.root)),
+    found: formatTree(o.found ?? []),
+    recovered: formatTree(o.recovered ?? []),
+  };
+}
+
+function powerLossFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], o: PowerLossOutcome): FuzzFailure {
+  const torn = o.kept.filter((k) => k.includes('(torn')).length;
+  return {
+    case: c,
+    violations: o.violations,
+    ops: describeOps(target, ops, o.events),
+    crash: `power loss after ${o.point.instant} fs calls: ${o.kept.length} pending change(s) survived${torn > 0 ? ` (${torn} torn)` : ''}, ${o.lost.length} lost`,
+    calls: o.calls.map((call) => formatFsCall(call, o.root)),
+    found: formatTree(o.found ?? []),
+    recovered: formatTree(o.recovered ?? []),
+    kept: o.kept,
+    lost: o.lost,
+  };
+}
+
+function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
+  return {
+    case: c,
+    violations: o.violations,
+    ops: [`${r.processes} breakers, each: acquire (breaking the stale lock if it finds it), two fs calls holding it, release`],
+    crash: `none: the lock starts out held by a dead process; schedule [${r.schedule.join(', ')}] then round robin`,
+    calls: o.steps.map((s) => `step ${String(s.step).padStart(3)} breaker ${s.process + 1}: ${s.call === null ? 'finished' : formatFsCall(s.call, '/race').replace(/^\s*\d+ /, '')}`),
+    found: o.holds.map((h) => `breaker ${h.process + 1} held the lock from step ${h.from} to ${Number.isFinite(h.to) ? `step ${h.to}` : 'the end'}`),
+    recovered: o.left.map((n) => `left: ${n}`),
+  };
+}
+
+/** Runs one case exactly (a replay, or a case given by hand), with everything captured. */
+export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
+  const r = resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' ? undefined : c.disk);
+  if (r.mode === 'race') {
+    const race = c.race!;
+    const o = await runRace(r.sut, race, c.seed);
+    return o.violations.length === 0 ? null : raceFailure(c, race, o);
+  }
+  const target = r.target!;
+  const ops = target.parseOps(c.ops);
+  if (ops === undefined) throw new RacetrackError('ECORRUPT', `the case's operations are not valid ${target.name} operations`, { ops: c.ops });
+  if (r.mode === 'power-loss') {
+    const o = await runPowerLossCase(target, r.sut, ops, c.powerLossState!, c.seed);
+    return o.violations.length === 0 ? null : powerLossFailure(target, c, ops, o);
+  }
+  const roots = new CaseRoots(r.disk);
+  try {
+    const o = await runCrashCase(target, r.sut, ops, c.crash ?? null, roots, c.seed, true);
+    return o.violations.length === 0 ? null : crashFailure(target, c, ops, c.crash ?? null, o);
+  } finally {
+    roots.close();
+  }
+}
+
+/**
+ * Fuzzes a primitive: fast-check generates operation sequences (or breaker schedules) from
+ * `seed`; each is checked at every crash point (crash mode), at every power-loss crash state of
+ * every instant (power-loss mode), or as one interleaving (race). The first failure is shrunk by
+ * fast-check to a minimal case, which the report carries, ready to replay.
+ */
+export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
+  const resolved = resolveFuzz(req.primitive, req.sut, req.powerLoss, req.disk);
+  const r = req.target === undefined ? resolved : { ...resolved, target: req.target as FuzzTarget<unknown> };
+  const maxStates = req.maxStates ?? DEFAULT_MAX_STATES;
+  const started = performance.now();
+  const counter: StateCounter & { cases: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0 };
+  const roots = new CaseRoots(r.disk);
+  const base = { primitive: req.primitive, sut: r.sut.name, mode: r.mode, powerLoss: r.mode === 'power-loss', disk: r.disk, seed: req.seed, path: null };
+  const progress = () => req.onProgress?.({ cases: counter.cases, crashStates: counter.states, elapsedMs: performance.now() - started });
+
+  const explore = async (input: unknown): Promise<FuzzFailure | null> => {
+    counter.cases++;
+    if (r.mode === 'race') {
+      const race = input as RaceCase;
+      counter.states++;
+      const o = await runRace(r.sut, race, req.seed);
+      return o.violations.length === 0 ? null : raceFailure({ ...base, race }, race, o);
+    }
+    const target = r.target!;
+    const ops = input as unknown[];
+    if (r.mode === 'power-loss') {
+      const o = await explorePowerLoss(target, r.sut, ops, { seed: req.seed, maxStates }, counter);
+      return o === null ? null : powerLossFailure(target, { ...base, ops, powerLossState: o.point }, ops, o);
+    }
+    const clean = await runCrashCase(target, r.sut, ops, null, roots, req.seed);
+    counter.states++;
+    const points: (CrashPoint | null)[] = clean.violations.length > 0 ? [null] : crashPoints(clean.calls);
+    for (const point of points) {
+      const o = point === null ? clean : await runCrashCase(target, r.sut, ops, point, roots, req.seed);
+      if (point !== null) counter.states++;
+      if (o.violations.length === 0) continue;
+      const captured = await runCrashCase(target, r.sut, ops, point, roots, req.seed, true);
+      return crashFailure(target, { ...base, ops, crash: point }, ops, point, captured.violations.length > 0 ? captured : o);
+    }
+    return null;
+  };
+
+  const arbitrary = (r.mode === 'race' ? raceCaseArbitrary : r.target!.ops) as fc.Arbitrary<unknown>;
+  let details: fc.RunDetails<[unknown]>;
+  try {
+    details = await fc.check(
+      fc.asyncProperty(arbitrary, async (input) => {
+        const failure = await explore(input);
+        progress();
+        if (failure !== null) throw new FoundFailure(failure);
+      }),
+      { seed: req.seed, numRuns: req.runs },
+    );
+  } finally {
+    roots.close();
+  }
+  let failure: FuzzFailure | null = null;
+  let extraShrinks = 0;
+  if (details.failed) {
+    if (!(details.errorInstance instanceof FoundFailure)) throw details.errorInstance;
+    // fast-check's array shrinker removes items from the front first and may stop with a trailing
+    // item the failure does not need; a last greedy pass drops each item that is not needed.
+    const greedy = await dropUnneeded(details.counterexample![0], details.errorInstance.failure, explore);
+    extraShrinks = greedy.steps;
+    failure = { ...greedy.failure, case: { ...greedy.failure.case, path: details.counterexamplePath } };
+  }
+  const wallMs = performance.now() - started;
+  return {
+    verdict: failure === null ? 'pass' : 'fail',
+    primitive: req.primitive,
+    sut: r.sut.name,
+    mode: r.mode,
+    disk: r.disk,
+    seed: req.seed,
+    runs: details.numRuns,
+    shrinks: details.numShrinks + extraShrinks,
+    crashStates: counter.states,
+    duplicateStates: counter.duplicates,
+    sampledInstants: counter.sampledInstants,
+    wallMs: Math.round(wallMs),
+    crashStatesPerSecond: Math.round(counter.states / Math.max(wallMs / 1000, 1e-3)),
+    model: modelOf(r.mode, r.disk),
+    failure,
+  };
+}
+
+/**
+ * Removes, one at a time from the end, each operation (or each schedule entry, or one breaker)
+ * whose removal keeps the case failing, until none can go.
+ */
+async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (input: unknown) => Promise<FuzzFailure | null>): Promise<{ failure: FuzzFailure; steps: number }> {
+  let best = failure;
+  let steps = 0;
+  const attempt = async (candidate: unknown): Promise<boolean> => {
+    const f = await explore(candidate);
+    if (f === null) return false;
+    best = f;
+    steps++;
+    return true;
+  };
+  /** One pass from the end: drop item i if the case still fails without it. Returns what is left. */
+  const pass = async <T>(items: readonly T[], rebuild: (items: T[]) => unknown, minLength: number): Promise<T[]> => {
+    let kept = [...items];
+    for (let i = kept.length - 1; i >= 0 && kept.length > minLength; i--) {
+      const candidate = kept.filter((_, j) => j !== i);
+      if (await attempt(rebuild(candidate))) kept = candidate;
+    }
+    return kept;
+  };
+  if (Array.isArray(input)) {
+    let ops = input as unknown[];
+    for (let before = -1; before !== ops.length; ) {
+      before = ops.length;
+      ops = await pass(ops, (o) => o, 1);
+    }
+    return { failure: best, steps };
+  }
+  let race = input as RaceCase;
+  while (race.processes > 2 && (await attempt({ ...race, processes: race.processes - 1 }))) race = { ...race, processes: race.processes - 1 };
+  await pass(race.schedule, (schedule) => ({ ...race, schedule }), 0);
+  return { failure: best, steps };
+}
+
+/** One sentence on what a mode explores, for the report. */
+export function modelOf(mode: FuzzMode, disk: DiskKind): string {
+  if (mode === 'power-loss') return POWER_LOSS_MODEL;
+  if (mode === 'race') return 'breakers racing on a stale lock, interleaved one fs call at a time on the simulated disk; only proof of death makes a lock stale';
+  return `process crash (the page cache survives) before every fs call and in the middle of every write (after 1, half, and all but one of its bytes), on the ${disk === 'real' ? 'real file system in a temp directory' : 'simulated disk'}`;
+}
+
+export type { PowerLossPoint };

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
+import { runOps } from '../run-ops.ts';
+import type { FuzzTarget, Violation } from '../fuzz-target.ts';
+import { describeError, namesIn } from '../tree.ts';
+
+/**
+ * One simulated process's turn with the lock: acquire, optionally check it still holds it, then
+ * release, or die holding it (`abandon`: the next process must break it, on proof of death).
+ */
+export interface LockOp {
+  readonly abandon: boolean;
+  readonly assert: boolean;
+}
+
+export const LOCK_FILE = 'x.lock';
+
+/**
+ * `lock`: a sequence of simulated processes, each with a pid that is provably dead once it stops,
+ * takes the lock in turn, holds it and releases it or dies holding it; the world stops at a crash
+ * point. Every acquire of a lock left by a dead process must succeed at once (AT_ONCE_MS, with
+ * staleMs 5000), the next acquirer after the crash too, and nothing may be left behind after it
+ * releases.
+ */
+export const lockTarget: FuzzTarget<LockOp> = {
+  name: 'lock',
+  description: 'processes take the lock in turn and release it or die holding it, one crashes; the next acquirer breaks what is left at once and nothing is left behind',
+  uses: ['acquire'],
+  ops: fc.array(fc.record({ abandon: fc.boolean(), assert: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+  parseOps(value) {
+    if (!Array.isArray(value) || value.length === 0) return undefined;
+    const ok = value.every((v) => typeof v === 'object' && v !== null && typeof (v as LockOp).abandon === 'boolean' && typeof (v as LockOp).assert === 'boolean');
+    return ok ? value.map((v) => ({ abandon: (v as LockOp).abandon, assert: (v as LockOp).assert })) : undefined;
+  },
+  describeOp: (op, i) => `process ${i + 1}: acquire${op.assert ? ', assertHeld' : ''}, ${op.abandon ? 'die holding the lock' : 'release'}`,
+  setup() {},
+  run(ops, env, events) {
+    const path = join(env.root, LOCK_FILE);
+    return runOps(ops, env, events, async (op, i) => {
+      const lock = await env.sut.acquire(path, crashingLockOptions(i), env.deps);
+      if (op.assert) lock.assertHeld?.();
+      if (op.abandon) return 'died holding it';
+      lock.release();
+      return 'released';
+    });
+  },
+  async recoverAndCheck(env) {
+    const { fs } = env.deps;
+    const path = join(env.root, LOCK_FILE);
+    const violations: Violation[] = [];
+    const next = nextAcquirerOptions(fs, path);
+    try {
+      const lock = await env.sut.acquire(path, next.options, env.deps);
+      lock.release();
+    } catch (err) {
+      violations.push({ invariant: 'next-acquirer-breaks-stale-lock', message: `the next acquirer failed: ${describeError(err)} (the lock left by the crash must be broken ${next.reason})` });
+      return violations;
+    }
+    const left = namesIn(fs, env.root);
+    if (left.length > 0) violations.push({ invariant: 'no-orphans', message: `after the next acquirer released the lock, left behind: ${left.join(', ')}` });
+    return violations;
+  },
+};

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { isRacetrackError } from '../../../core/errors.ts';
+import { registerFaultVerbs } from '../../../harness/cli-fault-verbs.ts';
+import type { CliContext } from '../../../harness/cli-program.ts';
+import { runFuzzCommand, type FuzzOutput } from '../../../harness/commands/fuzz.ts';
+import type { CommandResult } from '../../../harness/command-result.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = tempDir();
+    try {
+      await fn(dir.path);
+    } finally {
+      dir.cleanup();
+    }
+  };
+}
+
+const quiet = () => {};
+
+async function rejectsWith(code: string, p: Promise<unknown>): Promise<void> {
+  await assert.rejects(p, (err: unknown) => isRacetrackError(err) && err.code === code);
+}
+
+test('bad input is refused before anything is written', inDir(async (dir) => {
+  const out = join(dir, 'out');
+  await rejectsWith('EINVALID', runFuzzCommand('nope', { out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'nope', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'reserve-unlocked', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '0', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '1.5', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { seed: 'x', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { maxStates: '-3', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('stale-lock', { powerLoss: true, out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { powerLoss: true, disk: 'real', out }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand(undefined, { out }, quiet, false));
+  await rejectsWith('ENOTFOUND', runFuzzCommand(undefined, { replay: join(dir, 'missing.json') }, quiet, false));
+  assert.equal(existsSync(out), false);
+}));
+
+test('a corrupt replay file is ECORRUPT', inDir(async (dir) => {
+  const bad = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return runFuzzCommand(undefined, { replay: join(dir, name) }, quiet, false);
+  };
+  await rejectsWith('ECORRUPT', bad('a.json', '{"racetrack":'));
+  await rejectsWith('ECORRUPT', bad('b.json', '[]'));
+  await rejectsWith('ECORRUPT', bad('c.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[{"kind":"?"}],"crash":null}'));
+  await rejectsWith('ECORRUPT', bad('d.json', '{"racetrack":"fuzz-case","version":1,"primitive":"nope","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":null}'));
+  await rejectsWith('ECORRUPT', bad('e.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":{"call":-1,"phase":"before"}}'));
+  assert.deepEqual(readdirSync(dir).sort(), ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']);
+}));
+
+test('a passing fuzz exits 0 and writes nothing', inDir(async (dir) => {
+  const out = join(dir, 'out');
+  const r = await runFuzzCommand('write', { runs: '5', seed: '1', out, disk: 'sim' }, quiet, false);
+  assert.equal(r.exitCode, 0);
+  const o = r.output as FuzzOutput;
+  assert.deepEqual([o.verdict, o.failures, o.replay, o.runs, o.seed], ['pass', 0, null, 5, 1]);
+  assert.ok(o.crashStates > 0 && o.crashStatesPerSecond > 0);
+  assert.equal(existsSync(out), false);
+}));
+
+test('a failing fuzz exits 1, prints the shrunk case and writes a replay file that re-runs it exactly', inDir(async (dir) => {
+  const out = join(dir, 'out');
+  let stderr = '';
+  const r: CommandResult = await runFuzzCommand('write', { sut: 'write-in-place', runs: '20', seed: '5', out }, (s) => (stderr += s), false);
+  assert.equal(r.exitCode, 1);
+  const o = r.output as FuzzOutput;
+  assert.equal(o.verdict, 'fail');
+  assert.equal(o.replay, join(out, 'case.json'));
+  assert.equal(o.replayCommand, `racetrack fuzz --replay ${join(out, 'case.json')}`);
+  assert.equal(o.failure?.violations[0]?.invariant, 'target-old-or-new');
+  assert.match(stderr, /fs calls up to the crash:[\s\S]*CRASH/);
+  assert.match(stderr, /invariant broken: target-old-or-new/);
+  assert.match(stderr, /replay: racetrack fuzz --replay /);
+  const file = JSON.parse(readFileSync(join(out, 'case.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([file.racetrack, file.primitive, file.sut, file.seed, file.powerLoss], ['fuzz-case', 'write', 'write-in-place', 5, false]);
+  assert.deepEqual(file.ops, o.case?.ops);
+
+  const again = await runFuzzCommand(undefined, { replay: join(out, 'case.json') }, quiet, false);
+  assert.equal(again.exitCode, 1);
+  assert.deepEqual((again.output as FuzzOutput).failure?.violations, o.failure?.violations);
+  await rejectsWith('EINVALID', runFuzzCommand('reserve', { replay: join(out, 'case.json') }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand(undefined, { replay: join(out, 'case.json'), runs: '3' }, quiet, false));
+  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'write-in-place', out }, quiet, false));
+}));
+
+test('a replayed case that passes now exits 0', inDir(async (dir) => {
+  const path = join(dir, 'case.json');
+  writeFileSync(path, JSON.stringify({ racetrack: 'fuzz-case', version: 1, primitive: 'write', sut: 'core', mode: 'crash', disk: 'sim', seed: 1, path: null, ops: [{ kind: 'write', size: 3 }], crash: { call: 1, phase: 'mid', bytes: 2 } }));
+  const r = await runFuzzCommand(undefined, { replay: path }, quiet, false);
+  assert.equal(r.exitCode, 0);
+  assert.equal((r.output as FuzzOutput).verdict, 'pass');
+}));
+
+test('registerFaultVerbs adds the fuzz verb and hands its options over', async () => {
+  let result: CommandResult | undefined;
+  const program = new Command('racetrack').exitOverride();
+  const ctx = { io: { stdout: quiet, stderr: quiet } } as unknown as CliContext;
+  registerFaultVerbs(program, ctx, async (run) => {
+    try {
+      result = await run();
+    } catch (err) {
+      result = { exitCode: 2, output: err };
+    }
+  });
+  assert.deepEqual(program.commands.map((c) => c.name()), ['fuzz']);
+  await program.parseAsync(['fuzz', 'write', '--runs', '0'], { from: 'user' });
+  assert.equal(result?.exitCode, 2);
+  assert.ok(isRacetrackError(result?.output, 'EINVALID'));
+  await program.parseAsync(['fuzz', 'write', '--runs', '3', '--seed', '2', '--disk', 'sim'], { from: 'user' });
+  assert.equal(result?.exitCode, 0);
+});
