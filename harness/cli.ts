@@ -17,6 +17,12 @@ async function readStdin(): Promise<Uint8Array> {
   return out;
 }
 
+// `racetrack run --help | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const exitCode = await runCli(process.argv.slice(2), {
   io: { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
   readStdin,

@@ -15,6 +15,8 @@ export interface RunResult {
   /** The system under test: `core`, a control's name, or `exec`. */
   readonly sut: string;
   readonly exec?: string;
+  /** Files the system under test keeps on purpose (`--keep`), not counted as orphans. */
+  readonly keep: readonly string[];
   readonly iterations: number;
   readonly workers: number;
   readonly isolation: 'thread' | 'process';

@@ -165,6 +165,7 @@ function summarize(
     scenario,
     sut: options.exec === undefined ? options.sut : 'exec',
     ...(options.exec === undefined ? {} : { exec: options.exec }),
+    keep: [...options.keep],
     iterations: options.iterations,
     workers: options.workers,
     isolation: options.isolation,

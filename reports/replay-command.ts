@@ -3,9 +3,9 @@ import type { RunResult } from '../harness/run-result.ts';
 /**
  * The command that runs this result again, same scenario, size, isolation and seed:
  * `racetrack run <scenario> --iterations N --workers W --isolation I --seed S [--sut X] [--exec '…']`.
- * `--sut` is left out when it is `core` (the default); `--exec` is added when the run drove an
- * external command, its template shell-quoted so the line can be pasted into bash as is.
- * Injected faults are not part of the line (the result does not say which flags made them).
+ * `--sut` is left out when it is `core` (the default); `--keep` globs and the fault rates are
+ * carried over; `--exec` is added when the run drove an external command, its template
+ * shell-quoted so the line can be pasted into bash as is.
  */
 export function replayCommand(result: RunResult): string {
   const args = [
@@ -16,6 +16,11 @@ export function replayCommand(result: RunResult): string {
     '--seed', String(result.seed),
   ];
   if (result.sut !== 'core') args.push('--sut', result.sut);
+  for (const glob of result.keep ?? []) args.push('--keep', glob);
+  const faults = result.faults as { killRate?: number; pauseRate?: number; staleMs?: number } | undefined;
+  if (faults?.killRate) args.push('--kill-rate', String(faults.killRate));
+  if (faults?.pauseRate) args.push('--pause-rate', String(faults.pauseRate));
+  if (faults !== undefined && faults.staleMs !== undefined) args.push('--stale-ms', String(faults.staleMs));
   const line = args.map(shellQuote).join(' ');
   return result.exec === undefined ? line : `${line} --exec ${singleQuote(result.exec)}`;
 }

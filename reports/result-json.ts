@@ -13,7 +13,7 @@ export function renderResultJson(result: RunResult): string {
 }
 
 const RESULT_KEYS = [
-  'verdict', 'scenario', 'sut', 'exec', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
+  'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
   'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
   'violations', 'checks', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ] as const;

@@ -42,3 +42,9 @@ test('shellQuote leaves safe words alone and quotes the rest', () => {
   assert.equal(shellQuote('a b'), "'a b'");
   assert.deepEqual(argvOf(`racetrack ${["it's", '$x', '*', '~'].map(shellQuote).join(' ')}`), ["it's", '$x', '*', '~']);
 });
+
+test('the replay line carries --keep and the injected fault rates', () => {
+  const line = replayCommand(sampleResult({ keep: ['.topic.lock'], isolation: 'process', faults: { killRate: 0.1, pauseRate: 0.2, staleMs: 1000, kills: 3 } }));
+  assert.match(line, / --keep \.topic\.lock/);
+  assert.match(line, / --kill-rate 0\.1 --pause-rate 0\.2 --stale-ms 1000/);
+});

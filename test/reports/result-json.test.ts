@@ -5,7 +5,7 @@ import { renderResultJson } from '../../reports/result-json.ts';
 import { failingResult, sampleResult } from './sample-result.ts';
 
 const TYPE_ORDER = [
-  'verdict', 'scenario', 'sut', 'exec', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
+  'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
   'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
   'violations', 'checks', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ];

@@ -12,6 +12,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
     scenario: 'allocate',
     sut: 'core',
     iterations: 100,
+    keep: [],
     workers: 10,
     isolation: 'thread',
     seed: 424242,
