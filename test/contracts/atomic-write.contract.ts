@@ -11,19 +11,10 @@ import { makePayload, payloadId } from '../fixtures/payload.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
 import { type ContractCase, registerContract } from '../support/contract.ts';
 import { faultyFs, type FaultMode } from '../support/faulty-fs.ts';
-import { tempDir } from '../support/tmp.ts';
+import { withTempDir } from '../support/tmp.ts';
 import type { OpOutcome } from '../fixtures/contender.ts';
 
 const PAYLOAD_SIZE = 64 * 1024;
-
-async function inDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = tempDir();
-  try {
-    return await fn(dir.path);
-  } finally {
-    dir.cleanup();
-  }
-}
 
 function assertAlone(file: string, why = 'nothing is left beside the target'): void {
   assert.deepEqual(readdirSync(join(file, '..')), [basename(file)], why);
@@ -79,7 +70,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'creates',
       title: 'a completed write creates the target holding exactly the data, and nothing beside it',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           const data = makePayload(1, 1, 5000);
           await write(file, data);
@@ -91,7 +82,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'replaces',
       title: 'a completed write replaces the old content with exactly the new, and nothing beside it',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           writeFileSync(file, 'x'.repeat(10000));
           await write(file, new TextEncoder().encode('short'));
@@ -103,7 +94,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'sequence',
       title: 'after any sequence of writes the target holds the last one, and nothing beside it',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           let round = 0;
           await fc.assert(
             fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 3000 }), { minLength: 1, maxLength: 6 }), async (contents) => {
@@ -120,7 +111,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'failed-write',
       title: 'a write that fails midway (ENOSPC) leaves the old content and nothing beside it',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           await interrupted('fail')(dir);
           assertAlone(join(dir, 'state.md'));
         }),
@@ -128,13 +119,13 @@ export function atomicWriteContract(name: string): ContractCase[] {
     {
       id: 'crash-mid-write',
       title: 'a crash midway through the write leaves the old content intact',
-      run: () => inDir(interrupted('crash')),
+      run: () => withTempDir(interrupted('crash')),
     },
     {
       id: 'missing-directory',
       title: 'a write into a missing directory fails and creates nothing',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           await assert.rejects(write(join(dir, 'nope', 'state.json'), new Uint8Array([1])));
           assert.equal(existsSync(join(dir, 'nope')), false);
           assert.deepEqual(readdirSync(dir), []);
@@ -144,7 +135,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'threads-concurrent',
       title: '8 worker threads writing distinct payloads: every read and the result is one complete payload',
       run: () =>
-        inDir((dir) => {
+        withTempDir((dir) => {
           const file = join(dir, 'state.bin');
           return contendAndRead(file, () => contendThreads('write-atomic-payload', { file, impl: name, size: PAYLOAD_SIZE }, 8, 12), 96);
         }),
@@ -153,7 +144,7 @@ export function atomicWriteContract(name: string): ContractCase[] {
       id: 'processes-concurrent',
       title: '4 child processes writing distinct payloads: every read and the result is one complete payload',
       run: () =>
-        inDir((dir) => {
+        withTempDir((dir) => {
           const file = join(dir, 'state.bin');
           return contendAndRead(file, () => contendProcesses('write-atomic-payload', { file, impl: name, size: PAYLOAD_SIZE }, 4, 12), 48);
         }),

@@ -5,21 +5,12 @@ import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
 import { type ContractCase, registerContract } from '../support/contract.ts';
-import { tempDir } from '../support/tmp.ts';
+import { withTempDir } from '../support/tmp.ts';
 import { deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { lockImpl } from '../fixtures/lock-impls.ts';
 
 function distinctCount(values: unknown[]): number {
   return new Set(values).size;
-}
-
-async function inDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = tempDir();
-  try {
-    return await fn(dir.path);
-  } finally {
-    dir.cleanup();
-  }
 }
 
 /** The lock contract's cases for the implementation registered as `name` in test/fixtures/lock-impls.ts. */
@@ -30,7 +21,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'threads-exclusive',
       title: '8 worker threads never hold the lock at once',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           writeFileSync(join(dir, 'counter'), '0');
           const results = await contendThreads('lock-counter', { dir, impl: name, holdMs: 0 }, 8, 30);
           assert.deepEqual(failures(results), []);
@@ -42,7 +33,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'processes-exclusive',
       title: '4 child processes never hold the lock at once',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           writeFileSync(join(dir, 'counter'), '0');
           const results = await contendProcesses('lock-counter', { dir, impl: name, holdMs: 0 }, 4, 30);
           assert.deepEqual(failures(results), []);
@@ -54,7 +45,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'stale-break-race',
       title: 'breakers racing on stale locks never both hold the lock',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           writeFileSync(join(dir, 'counter'), '0');
           writeFileSync(join(dir, 'counter.lock'), deadHolderRecord());
           const results = await contendThreads('lock-dying-holder', { dir, impl: name, holdMs: 2 }, 8, 12);
@@ -66,7 +57,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'dead-holder-broken',
       title: 'a lock whose holder is dead is broken at once',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const path = join(dir, 'x.lock');
           writeFileSync(path, deadHolderRecord());
           const lock = await impl.acquire(path, { timeoutMs: 2000, staleMs: 60000 });
@@ -79,7 +70,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'held-lock-waits',
       title: 'a held lock is not taken by a second acquirer before its deadline',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const path = join(dir, 'x.lock');
           const first = await impl.acquire(path, {});
           await assert.rejects(impl.acquire(path, { timeoutMs: 30 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
@@ -92,7 +83,7 @@ export function lockContract(name: string): ContractCase[] {
       id: 'symlink-untouched',
       title: 'a symlink at the lock path is neither followed nor removed',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const target = join(dir, 'precious');
           writeFileSync(target, 'keep me');
           const path = join(dir, 'x.lock');

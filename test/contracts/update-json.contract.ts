@@ -9,17 +9,8 @@ import { updateJsonImpl } from '../fixtures/update-json-impls.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
 import { type ContractCase, registerContract } from '../support/contract.ts';
 import { faultyFs } from '../support/faulty-fs.ts';
-import { tempDir } from '../support/tmp.ts';
+import { withTempDir } from '../support/tmp.ts';
 import type { OpOutcome } from '../fixtures/contender.ts';
-
-async function inDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = tempDir();
-  try {
-    return await fn(dir.path);
-  } finally {
-    dir.cleanup();
-  }
-}
 
 const increment = (current: unknown) => {
   const value = current as { n: number };
@@ -46,7 +37,7 @@ export function updateJsonContract(name: string): ContractCase[] {
       id: 'applies',
       title: 'an update replaces the file with what fn returned for its current value',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           writeFileSync(file, '{"n": 41, "entries": ["a"]}');
           await impl.update(file, (current) => {
@@ -61,7 +52,7 @@ export function updateJsonContract(name: string): ContractCase[] {
       id: 'fn-throws',
       title: 'when fn throws, the update fails with its error and the file is byte for byte unchanged',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           const before = '{ "n" : 1 }';
           writeFileSync(file, before);
@@ -75,7 +66,7 @@ export function updateJsonContract(name: string): ContractCase[] {
       id: 'malformed',
       title: 'malformed JSON is rejected without calling fn, and the file is byte for byte unchanged',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           const before = '{"n": 1, "entries": [';
           writeFileSync(file, before);
@@ -90,7 +81,7 @@ export function updateJsonContract(name: string): ContractCase[] {
       id: 'crash-mid-write',
       title: 'a crash midway through writing the new value leaves the old file intact',
       run: () =>
-        inDir(async (dir) => {
+        withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           const before = `${JSON.stringify({ n: 1, pad: 'x'.repeat(2000) })}\n`;
           writeFileSync(file, before);
@@ -101,12 +92,12 @@ export function updateJsonContract(name: string): ContractCase[] {
     {
       id: 'threads-no-lost-updates',
       title: '8 worker threads incrementing one counter lose no update',
-      run: () => inDir((dir) => assertNoLostUpdates(dir, (file) => contendThreads('update-json-increment', { file, impl: name }, 8, 20), 160)),
+      run: () => withTempDir((dir) => assertNoLostUpdates(dir, (file) => contendThreads('update-json-increment', { file, impl: name }, 8, 20), 160)),
     },
     {
       id: 'processes-no-lost-updates',
       title: '4 child processes incrementing one counter lose no update',
-      run: () => inDir((dir) => assertNoLostUpdates(dir, (file) => contendProcesses('update-json-increment', { file, impl: name }, 4, 20), 80)),
+      run: () => withTempDir((dir) => assertNoLostUpdates(dir, (file) => contendProcesses('update-json-increment', { file, impl: name }, 4, 20), 80)),
     },
   ];
 }

@@ -13,7 +13,7 @@ import { parseRegistry, renderRegistry } from '../../core/registry-table.ts';
 import { registryFileArbitrary } from '../fixtures/registry-arbitrary.ts';
 import { describeClaimerContract } from '../contracts/claimer.contract.ts';
 import { registryText, uniformBatches, type FixtureBatch } from '../fixtures/registry-text.ts';
-import { tempDir } from '../support/tmp.ts';
+import { inTempDir } from '../support/tmp.ts';
 
 describeClaimerContract('core');
 
@@ -22,17 +22,6 @@ const code = (expected: string) => (err: unknown) => isRacetrackError(err) && er
 /** Deps whose wall clock reads `at.now` (ms), so a test can move time past a lease. */
 function clockAt(at: { now: number }): Deps {
   return defaultDeps({ clock: { ...systemClock, now: () => at.now } });
-}
-
-function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
 }
 
 function writeRegistry(dir: string, batches: readonly FixtureBatch[], text = registryText(batches)): string {
@@ -53,13 +42,13 @@ describe('findNext modes', () => {
     { batch: '', status: '-', sites: ['new.example'] },
   ];
 
-  test('status counts every status, zeros included, and takes no lock', inDir(async (dir) => {
+  test('status counts every status, zeros included, and takes no lock', inTempDir(async (dir) => {
     const file = writeRegistry(dir, mixed);
     const got = await findNext(file, { mode: 'status' });
     assert.deepEqual(got, { found: true, mode: 'status', counts: { '-': 1, B: 2, d: 2, D: 0, O: 1, i: 0, I: 0, Q: 1 }, total: 7, batches: 4 });
   }));
 
-  test('a read-only batch look names the batch a claim would take and changes nothing', inDir(async (dir) => {
+  test('a read-only batch look names the batch a claim would take and changes nothing', inTempDir(async (dir) => {
     const file = writeRegistry(dir, mixed);
     const before = readFileSync(file);
     const got = await findNext(file, { mode: 'batch', phase: 'design' });
@@ -68,14 +57,14 @@ describe('findNext modes', () => {
     assert.deepEqual(readdirSync(dir), ['REGISTRY.md']);
   }));
 
-  test('a read-only look by the owner of a batch in progress offers it back', inDir(async (dir) => {
+  test('a read-only look by the owner of a batch in progress offers it back', inTempDir(async (dir) => {
     const file = writeRegistry(dir, mixed);
     const got = await findNext(file, { mode: 'sites', phase: 'design', owner: 'alice' });
     assert.ok(got.found);
     assert.deepEqual([got.batch, got.sites, got.from, got.to, got.resumed, got.owner], ['002', ['d1.example', 'd2.example'], 'd', 'd', true, 'alice']);
   }));
 
-  test('active finds the batch in progress, by phase and by owner', inDir(async (dir) => {
+  test('active finds the batch in progress, by phase and by owner', inTempDir(async (dir) => {
     const file = writeRegistry(dir, mixed);
     const got = await findNext(file, { mode: 'active' });
     assert.ok(got.found);
@@ -84,7 +73,7 @@ describe('findNext modes', () => {
     assert.deepEqual(await findNext(file, { mode: 'active', owner: 'bob' }), { found: false, reason: 'no_work_found' });
   }));
 
-  test('sites mode claims the same batch as batch mode and lists its sites', inDir(async (dir) => {
+  test('sites mode claims the same batch as batch mode and lists its sites', inTempDir(async (dir) => {
     const file = writeRegistry(dir, mixed);
     const got = await findNext(file, { ...claim('implement', 'w1'), mode: 'sites' });
     assert.ok(got.found && got.mode === 'sites');
@@ -98,7 +87,7 @@ describe('findNext modes', () => {
 });
 
 describe('claims', () => {
-  test('Owner and Claimed columns are added to the header, alignment and every row of the table only', inDir(async (dir) => {
+  test('Owner and Claimed columns are added to the header, alignment and every row of the table only', inTempDir(async (dir) => {
     const file = writeRegistry(dir, uniformBatches(2, 1, 'B'));
     const at = { now: Date.parse('2026-01-02T03:04:05.000Z') };
     await findNext(file, claim('design', 'w1'), clockAt(at));
@@ -110,7 +99,7 @@ describe('claims', () => {
     assert.equal(lines[9], 'Edited by hand | sometimes.');
   }));
 
-  test('the owner gets its own batch back, with a fresh claim time', inDir(async (dir) => {
+  test('the owner gets its own batch back, with a fresh claim time', inTempDir(async (dir) => {
     const file = writeRegistry(dir, uniformBatches(2, 1, 'B'));
     const at = { now: Date.parse('2026-01-01T00:00:00.000Z') };
     const first = await findNext(file, claim('design', 'alice'), clockAt(at));
@@ -121,7 +110,7 @@ describe('claims', () => {
     assert.equal(entries(file)[0]!.claimedAt, at.now);
   }));
 
-  test('a lease runs for exactly leaseMs; after it another owner takes the batch over', inDir(async (dir) => {
+  test('a lease runs for exactly leaseMs; after it another owner takes the batch over', inTempDir(async (dir) => {
     const file = writeRegistry(dir, [{ batch: '001', status: 'O', sites: ['a.example'] }]);
     const at = { now: 1_000_000 };
     await findNext(file, claim('implement', 'alice', { leaseMs: 5000 }), clockAt(at));
@@ -133,7 +122,7 @@ describe('claims', () => {
     assert.deepEqual([got.batch, got.from, got.to, got.owner, got.previousOwner], ['001', 'i', 'i', 'bob', 'alice']);
   }));
 
-  test('a D → O claim keeps the batch its claimer\'s: only it moves the batch on to i', inDir(async (dir) => {
+  test('a D → O claim keeps the batch its claimer\'s: only it moves the batch on to i', inTempDir(async (dir) => {
     const file = writeRegistry(dir, [{ batch: '001', status: 'D', sites: ['a.example'] }]);
     assert.equal((await findNext(file, claim('implement', 'alice'))).found, true);
     assert.equal((await findNext(file, claim('implement', 'bob'))).found, false);
@@ -142,7 +131,7 @@ describe('claims', () => {
     assert.deepEqual([got.from, got.to], ['O', 'i']);
   }));
 
-  test('a batch in progress with no recorded owner is handed to nobody', inDir(async (dir) => {
+  test('a batch in progress with no recorded owner is handed to nobody', inTempDir(async (dir) => {
     const file = writeRegistry(dir, [{ batch: '001', status: 'd', sites: ['a.example'] }, { batch: '002', status: 'B', sites: ['b.example'] }]);
     const got = await findNext(file, claim('design', 'bob'));
     assert.ok(got.found);
@@ -150,7 +139,7 @@ describe('claims', () => {
     assert.equal((await findNext(file, claim('design', 'carol'))).found, false);
   }));
 
-  test('a batch with any row held by someone else is skipped whole', inDir(async (dir) => {
+  test('a batch with any row held by someone else is skipped whole', inTempDir(async (dir) => {
     const now = new Date().toISOString();
     const text = registryText([
       { batch: '001', status: 'B', sites: ['a.example'] },
@@ -163,7 +152,7 @@ describe('claims', () => {
     assert.equal(got.batch, '002');
   }));
 
-  test('a claim waits for the lock; a read-only look does not take it', inDir(async (dir) => {
+  test('a claim waits for the lock; a read-only look does not take it', inTempDir(async (dir) => {
     const file = writeRegistry(dir, uniformBatches(1, 1, 'B'));
     const lock = await acquireLock(defaultRegistryLockFile(file));
     try {
@@ -175,7 +164,7 @@ describe('claims', () => {
     assert.deepEqual(readdirSync(dir), ['REGISTRY.md']);
   }));
 
-  test('a custom lock file is used and removed', inDir(async (dir) => {
+  test('a custom lock file is used and removed', inTempDir(async (dir) => {
     const file = writeRegistry(dir, uniformBatches(1, 1, 'B'));
     const lockFile = join(dir, 'custom.lock');
     const lock = await acquireLock(lockFile);
@@ -200,7 +189,7 @@ describe('bad input leaves every file as it was', () => {
     ['lock file that is the registry', (f) => findNext(f, claim('design', 'w', { lockFile: f })), 'EINVALID'],
   ];
   for (const [name, run, expected] of cases) {
-    test(`${name} → ${expected}`, inDir(async (dir) => {
+    test(`${name} → ${expected}`, inTempDir(async (dir) => {
       const file = writeRegistry(dir, uniformBatches(2, 1, 'B'));
       const before = readFileSync(file);
       await assert.rejects(run(file, dir), code(expected));
@@ -218,7 +207,7 @@ describe('bad input leaves every file as it was', () => {
   ];
   for (const [name, mutate, expected] of badFiles) {
     for (const withClaim of [false, true]) {
-      test(`${name} → ${expected} (${withClaim ? 'claim' : 'read-only'})`, inDir(async (dir) => {
+      test(`${name} → ${expected} (${withClaim ? 'claim' : 'read-only'})`, inTempDir(async (dir) => {
         const original = registryText(uniformBatches(2, 1, 'B'), { ownerColumns: true });
         const content = mutate(original);
         assert.notDeepEqual(content, original, 'the mutation applies');
@@ -233,7 +222,7 @@ describe('bad input leaves every file as it was', () => {
   }
 
   for (const withClaim of [false, true]) {
-    test(`a missing registry → ENOTFOUND (${withClaim ? 'claim' : 'read-only'})`, inDir(async (dir) => {
+    test(`a missing registry → ENOTFOUND (${withClaim ? 'claim' : 'read-only'})`, inTempDir(async (dir) => {
       await assert.rejects(findNext(join(dir, 'REGISTRY.md'), withClaim ? claim('design', 'w') : { mode: 'status' }), code('ENOTFOUND'));
       assert.deepEqual(readdirSync(dir), []);
     }));
@@ -241,7 +230,7 @@ describe('bad input leaves every file as it was', () => {
 });
 
 describe('properties', () => {
-  test('a claim on disk writes exactly the claimed table and leaves nothing beside it', inDir(async (dir) => {
+  test('a claim on disk writes exactly the claimed table and leaves nothing beside it', inTempDir(async (dir) => {
     const file = join(dir, 'REGISTRY.md');
     await fc.assert(
       fc.asyncProperty(registryFileArbitrary, fc.constantFrom('design' as const, 'implement' as const), fc.constantFrom('alice', 'bob'), async (g, phase, owner) => {

@@ -10,23 +10,12 @@ import { sightLock } from '../../core/lock-record.ts';
 import { acquireLock, withLock } from '../../core/lock.ts';
 import { currentIdentity } from '../../core/runtime.ts';
 import { deadHolderRecord } from '../fixtures/dead-holder.ts';
-import { tempDir } from '../support/tmp.ts';
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
+import { inTempDir } from '../support/tmp.ts';
 
 const liveRecord = (acquiredAt: number) =>
   JSON.stringify({ pid: process.pid, threadId: 99, host: hostname(), token: 'other', startTime: currentIdentity().startTime, acquiredAt });
 
-test('wait: false fails at once with ELOCKED naming the holder', withDir(async (dir) => {
+test('wait: false fails at once with ELOCKED naming the holder', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const held = await acquireLock(path);
   await assert.rejects(acquireLock(path, { wait: false }), (err: { code: string; details: { holder: { pid: number } } }) => {
@@ -37,7 +26,7 @@ test('wait: false fails at once with ELOCKED naming the holder', withDir(async (
   held.release();
 }));
 
-test('a timeout names the holder and its age', withDir(async (dir) => {
+test('a timeout names the holder and its age', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, liveRecord(Date.now()));
   await assert.rejects(acquireLock(path, { timeoutMs: 20 }), (err: { code: string; details: { holder: { host: string; ageMs: number } } }) => {
@@ -49,7 +38,7 @@ test('a timeout names the holder and its age', withDir(async (dir) => {
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other', 'a live young lock is left alone');
 }));
 
-test('a live holder past staleMs loses the lock and finds it compromised', withDir(async (dir) => {
+test('a live holder past staleMs loses the lock and finds it compromised', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const slow = await acquireLock(path, { staleMs: 40 });
   await new Promise((r) => setTimeout(r, 80));
@@ -61,7 +50,7 @@ test('a live holder past staleMs loses the lock and finds it compromised', withD
   next.release();
 }));
 
-test('an old holder that was not broken still releases cleanly', withDir(async (dir) => {
+test('an old holder that was not broken still releases cleanly', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const slow = await acquireLock(path, { staleMs: 20 });
   await new Promise((r) => setTimeout(r, 40));
@@ -69,7 +58,7 @@ test('an old holder that was not broken still releases cleanly', withDir(async (
   assert.equal(existsSync(path), false);
 }));
 
-test('an empty record gets a grace period, then counts as stale', withDir(async (dir) => {
+test('an empty record gets a grace period, then counts as stale', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, '');
   await assert.rejects(acquireLock(path, { timeoutMs: 20, graceMs: 60000 }), { code: 'ETIMEOUT' });
@@ -79,13 +68,13 @@ test('an empty record gets a grace period, then counts as stale', withDir(async 
   lock.release();
 }));
 
-test('a half-written record is treated like an empty one', withDir(async (dir) => {
+test('a half-written record is treated like an empty one', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, '{"pid": 12');
   await assert.rejects(acquireLock(path, { wait: false }), { code: 'ELOCKED' });
 }));
 
-test('withLock releases after the callback, and after it throws', withDir(async (dir) => {
+test('withLock releases after the callback, and after it throws', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   assert.equal(await withLock(path, () => 42), 42);
   assert.equal(existsSync(path), false);
@@ -101,14 +90,14 @@ test('negative options are rejected as EINVALID', async () => {
   await assert.rejects(acquireLock('/tmp/x.lock', { staleMs: -1 }), { code: 'EINVALID' });
 });
 
-test('releasing twice is reported', withDir(async (dir) => {
+test('releasing twice is reported', inTempDir(async (dir) => {
   const lock = await acquireLock(join(dir, 'a.lock'));
   lock.release();
   assert.throws(() => lock.release(), { code: 'ECOMPROMISED' });
   assert.throws(() => lock.assertHeld(), { code: 'ECOMPROMISED' });
 }));
 
-test('the observer sees acquire, release and break', withDir(async (dir) => {
+test('the observer sees acquire, release and break', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord());
   const events: string[] = [];
@@ -122,7 +111,7 @@ test('the observer sees acquire, release and break', withDir(async (dir) => {
   assert.deepEqual(events, ['broke:dead', 'acquired', 'released']);
 }));
 
-test('a breaker that moved a fresh lock by mistake puts it back', withDir(async (dir) => {
+test('a breaker that moved a fresh lock by mistake puts it back', inTempDir(async (dir) => {
   const fs = createRealFs();
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('old'));
@@ -135,7 +124,7 @@ test('a breaker that moved a fresh lock by mistake puts it back', withDir(async 
   assert.deepEqual(readdirSync(dir), ['a.lock']);
 }));
 
-test('a breaker never breaks while another holds a live break guard', withDir(async (dir) => {
+test('a breaker never breaks while another holds a live break guard', inTempDir(async (dir) => {
   const fs = createRealFs();
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('old'));
@@ -158,7 +147,7 @@ test('default deps use the real file system', () => {
   assert.match(deps.random.hex(4), /^[0-9a-f]{8}$/);
 });
 
-test('waiters get the lock in the order they queued, and the queue is removed after', withDir(async (dir) => {
+test('waiters get the lock in the order they queued, and the queue is removed after', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const first = await acquireLock(path);
   const order: number[] = [];
@@ -177,7 +166,7 @@ test('waiters get the lock in the order they queued, and the queue is removed af
   assert.deepEqual(readdirSync(dir), [], 'no lock and no queue left');
 }));
 
-test('a releaser that wants the lock again queues behind those already waiting', withDir(async (dir) => {
+test('a releaser that wants the lock again queues behind those already waiting', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const first = await acquireLock(path);
   const waiting = acquireLock(path, { timeoutMs: 5000 });
@@ -190,7 +179,7 @@ test('a releaser that wants the lock again queues behind those already waiting',
   (await again).release();
 }));
 
-test('the queue entry of a dead waiter is removed and does not hold up the lock', withDir(async (dir) => {
+test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   writeFileSync(`${path}.q/00000000000000001-dead`, deadHolderRecord('dead-waiter'));
@@ -199,7 +188,7 @@ test('the queue entry of a dead waiter is removed and does not hold up the lock'
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a live waiter that never takes its turn is passed after a grace period', withDir(async (dir) => {
+test('a live waiter that never takes its turn is passed after a grace period', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   // A thread of this very process that queued and then vanished: its pid is alive.
@@ -209,7 +198,7 @@ test('a live waiter that never takes its turn is passed after a grace period', w
   assert.equal(existsSync(path), false);
 }));
 
-test('fair: false and wait: false take no part in the queue', withDir(async (dir) => {
+test('fair: false and wait: false take no part in the queue', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   writeFileSync(`${path}.q/00000000000000001-other`, liveRecord(Date.now()));
@@ -220,7 +209,7 @@ test('fair: false and wait: false take no part in the queue', withDir(async (dir
   assert.deepEqual(readdirSync(`${path}.q`), ['00000000000000001-other']);
 }));
 
-test('what a breaker that died half-way left is swept by the next acquirer', withDir(async (dir) => {
+test('what a breaker that died half-way left is swept by the next acquirer', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(`${path}.breaking`, deadHolderRecord('dead-breaker'));
   writeFileSync(`${path}.broken`, deadHolderRecord('moved-aside'));
@@ -229,7 +218,7 @@ test('what a breaker that died half-way left is swept by the next acquirer', wit
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a half-written break guard makes waiters back off, not spin, and the deadline holds', withDir(async (dir) => {
+test('a half-written break guard makes waiters back off, not spin, and the deadline holds', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('dead-holder'));
   writeFileSync(`${path}.breaking`, '');
@@ -237,7 +226,7 @@ test('a half-written break guard makes waiters back off, not spin, and the deadl
   await assert.rejects(acquireLock(path, { timeoutMs: 100, graceMs: 60000 }), { code: 'ETIMEOUT' });
 }));
 
-test('an empty queue directory left by a waiter that died is removed by the next acquirer', withDir(async (dir) => {
+test('an empty queue directory left by a waiter that died is removed by the next acquirer', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   const lock = await acquireLock(path);

@@ -12,18 +12,7 @@ import { DEAD_PID, deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { makePayload, payloadId } from '../fixtures/payload.ts';
 import { contendThreads, failures } from '../support/contend.ts';
 import { faultyFs } from '../support/faulty-fs.ts';
-import { tempDir } from '../support/tmp.ts';
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
+import { inTempDir } from '../support/tmp.ts';
 
 const encoder = new TextEncoder();
 const OLD = encoder.encode('{"version": 1}\n');
@@ -53,14 +42,14 @@ function target(dir: string, content: Uint8Array = OLD, ageS = 100): string {
 
 const bytes = (path: string) => new Uint8Array(readFileSync(path));
 
-test('with no orphans there is nothing to do, and no lock is left', withDir(async (dir) => {
+test('with no orphans there is nothing to do, and no lock is left', inTempDir(async (dir) => {
   const file = target(dir);
   const report = await recover(file);
   assert.deepEqual(report, { target: file, promoted: null, deleted: [], kept: [], lockBroken: false });
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a dead writer\'s torn temp is deleted and the target left as it was', withDir(async (dir) => {
+test('a dead writer\'s torn temp is deleted and the target left as it was', inTempDir(async (dir) => {
   const file = target(dir);
   const torn = plant(file, DEAD_PID, NEW, { actual: NEW.subarray(0, 7) });
   const report = await recover(file);
@@ -70,7 +59,7 @@ test('a dead writer\'s torn temp is deleted and the target left as it was', with
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a live writer\'s young temp is kept; once old it is deleted', withDir(async (dir) => {
+test('a live writer\'s young temp is kept; once old it is deleted', inTempDir(async (dir) => {
   const file = target(dir, OLD, 300);
   const me = currentIdentity();
   const otherThread = plant(file, me.pid, NEW, { actual: NEW.subarray(0, 3), threadId: me.threadId + 1 });
@@ -89,7 +78,7 @@ test('a live writer\'s young temp is kept; once old it is deleted', withDir(asyn
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a proven temp newer than the target is promoted', withDir(async (dir) => {
+test('a proven temp newer than the target is promoted', inTempDir(async (dir) => {
   const file = target(dir);
   const proven = plant(file, DEAD_PID, NEW);
   const report = await recover(file);
@@ -99,7 +88,7 @@ test('a proven temp newer than the target is promoted', withDir(async (dir) => {
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a proven temp older than the target is deleted, not promoted', withDir(async (dir) => {
+test('a proven temp older than the target is deleted, not promoted', inTempDir(async (dir) => {
   const file = target(dir, OLD, 10);
   const stale = plant(file, DEAD_PID, NEW, { ageS: 50 });
   const report = await recover(file);
@@ -108,14 +97,14 @@ test('a proven temp older than the target is deleted, not promoted', withDir(asy
   assert.deepEqual(bytes(file), OLD);
 }));
 
-test('a proven temp is promoted when the target is missing', withDir(async (dir) => {
+test('a proven temp is promoted when the target is missing', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   const proven = plant(file, DEAD_PID, NEW, { ageS: 500 });
   assert.equal((await recover(file)).promoted, proven);
   assert.deepEqual(bytes(file), NEW);
 }));
 
-test('an unproven temp is never promoted, however non-empty, valid and new it is', withDir(async (dir) => {
+test('an unproven temp is never promoted, however non-empty, valid and new it is', inTempDir(async (dir) => {
   const file = target(dir);
   const seedTemp = `${file}.tmp.${DEAD_PID}`;
   writeFileSync(seedTemp, NEW);
@@ -125,7 +114,7 @@ test('an unproven temp is never promoted, however non-empty, valid and new it is
   assert.deepEqual(bytes(file), OLD);
 }));
 
-test('of several proven temps only the newest is promoted; the rest are deleted', withDir(async (dir) => {
+test('of several proven temps only the newest is promoted; the rest are deleted', inTempDir(async (dir) => {
   const file = target(dir);
   const older = plant(file, DEAD_PID, encoder.encode('older'), { ageS: 20 });
   const newest = plant(file, DEAD_PID, NEW, { ageS: 5 });
@@ -137,7 +126,7 @@ test('of several proven temps only the newest is promoted; the rest are deleted'
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a symlink or directory named like a temp is kept and not followed', withDir(async (dir) => {
+test('a symlink or directory named like a temp is kept and not followed', inTempDir(async (dir) => {
   const file = target(dir);
   const decoy = join(dir, 'decoy');
   writeFileSync(decoy, NEW);
@@ -153,7 +142,7 @@ test('a symlink or directory named like a temp is kept and not followed', withDi
   assert.ok(existsSync(link) && existsSync(sub));
 }));
 
-test('a stale lock left by a dead holder is broken and reported', withDir(async (dir) => {
+test('a stale lock left by a dead holder is broken and reported', inTempDir(async (dir) => {
   const file = target(dir);
   writeFileSync(`${file}.lock`, deadHolderRecord());
   const seen: string[] = [];
@@ -164,7 +153,7 @@ test('a stale lock left by a dead holder is broken and reported', withDir(async 
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('after this thread crashed mid-write, recovery keeps the old content', withDir(async (dir) => {
+test('after this thread crashed mid-write, recovery keeps the old content', inTempDir(async (dir) => {
   const file = target(dir);
   assert.throws(() => writeAtomic(file, NEW, {}, defaultDeps({ fs: faultyFs('tear', 'crash') })));
   const report = await recover(file);
@@ -173,7 +162,7 @@ test('after this thread crashed mid-write, recovery keeps the old content', with
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('after this thread crashed just before its rename, recovery completes the write', withDir(async (dir) => {
+test('after this thread crashed just before its rename, recovery completes the write', inTempDir(async (dir) => {
   const file = target(dir);
   assert.throws(() => writeAtomic(file, NEW, {}, defaultDeps({ fs: faultyFs('rename', 'crash') })));
   const report = await recover(file);
@@ -182,7 +171,7 @@ test('after this thread crashed just before its rename, recovery completes the w
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('bad options and a missing directory are rejected without touching anything', withDir(async (dir) => {
+test('bad options and a missing directory are rejected without touching anything', inTempDir(async (dir) => {
   const file = target(dir);
   const temp = plant(file, DEAD_PID, NEW);
   await assert.rejects(recover(file, { minAgeMs: -1 }), { code: 'EINVALID' });
@@ -191,7 +180,7 @@ test('bad options and a missing directory are rejected without touching anything
   assert.deepEqual(readdirSync(dir).sort(), ['state.json', temp.slice(dir.length + 1)].sort());
 }));
 
-test('property: a temp that is not exactly what its name promises is never promoted', withDir(async (dir) => {
+test('property: a temp that is not exactly what its name promises is never promoted', inTempDir(async (dir) => {
   let round = 0;
   const damaged = fc
     .uint8Array({ minLength: 1, maxLength: 4000 })
@@ -221,7 +210,7 @@ test('property: a temp that is not exactly what its name promises is never promo
   );
 }));
 
-test('recovery running beside 8 live writer threads never deletes or promotes their temps', withDir(async (dir) => {
+test('recovery running beside 8 live writer threads never deletes or promotes their temps', inTempDir(async (dir) => {
   const file = join(dir, 'state.bin');
   writeFileSync(file, makePayload(999, 0, 16 * 1024));
   let done = false;

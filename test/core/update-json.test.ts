@@ -5,24 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { jsonLockPath, updateJson } from '../../core/update-json.ts';
 import { describeUpdateJsonContract } from '../contracts/update-json.contract.ts';
-import { tempDir } from '../support/tmp.ts';
+import { inTempDir } from '../support/tmp.ts';
 
 describeUpdateJsonContract('core');
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
-
 const bump = (current: unknown) => ({ n: (current as { n: number }).n + 1 });
 
-test('malformed JSON is ECORRUPT naming the file, which stays byte for byte as it was', withDir(async (dir) => {
+test('malformed JSON is ECORRUPT naming the file, which stays byte for byte as it was', inTempDir(async (dir) => {
   const file = join(dir, 'history.json');
   const before = Buffer.from('{"entries": [{"agent_id": "abc"}, \n');
   writeFileSync(file, before);
@@ -35,7 +24,7 @@ test('malformed JSON is ECORRUPT naming the file, which stays byte for byte as i
   assert.deepEqual(readdirSync(dir), ['history.json'], 'the lock was released');
 }));
 
-test('invalid UTF-8 and an empty file are ECORRUPT too', withDir(async (dir) => {
+test('invalid UTF-8 and an empty file are ECORRUPT too', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   for (const before of [Buffer.from([0x22, 0xff, 0xfe, 0x22]), Buffer.alloc(0)]) {
     writeFileSync(file, before);
@@ -44,12 +33,12 @@ test('invalid UTF-8 and an empty file are ECORRUPT too', withDir(async (dir) => 
   }
 }));
 
-test('a missing file without an initial value is ENOTFOUND and nothing is created', withDir(async (dir) => {
+test('a missing file without an initial value is ENOTFOUND and nothing is created', inTempDir(async (dir) => {
   await assert.rejects(updateJson(join(dir, 'state.json'), bump), { code: 'ENOTFOUND' });
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a missing file with an initial value is created from it, and the initial value is not mutated', withDir(async (dir) => {
+test('a missing file with an initial value is created from it, and the initial value is not mutated', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   const initial = { n: 0, entries: [] as string[] };
   const written = await updateJson(file, (current) => {
@@ -63,12 +52,12 @@ test('a missing file with an initial value is created from it, and the initial v
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a missing directory is ENOTFOUND', withDir(async (dir) => {
+test('a missing directory is ENOTFOUND', inTempDir(async (dir) => {
   await assert.rejects(updateJson(join(dir, 'no', 'state.json'), bump, { initial: { n: 0 } }), { code: 'ENOTFOUND' });
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a value JSON cannot hold is EINVALID and the file is unchanged', withDir(async (dir) => {
+test('a value JSON cannot hold is EINVALID and the file is unchanged', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{"n":1}');
   await assert.rejects(updateJson(file, () => undefined), { code: 'EINVALID' });
@@ -78,7 +67,7 @@ test('a value JSON cannot hold is EINVALID and the file is unchanged', withDir(a
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 
-test('a symlink at the file is not followed', withDir(async (dir) => {
+test('a symlink at the file is not followed', inTempDir(async (dir) => {
   const real = join(dir, 'real.json');
   const file = join(dir, 'state.json');
   writeFileSync(real, '{"n":1}');
@@ -87,7 +76,7 @@ test('a symlink at the file is not followed', withDir(async (dir) => {
   assert.equal(readFileSync(real, 'utf8'), '{"n":1}');
 }));
 
-test('writes indented JSON ending in a newline and resolves with the value written', withDir(async (dir) => {
+test('writes indented JSON ending in a newline and resolves with the value written', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{"n":1}');
   assert.deepEqual(await updateJson(file, bump, { indent: 0 }), { n: 2 });
@@ -96,7 +85,7 @@ test('writes indented JSON ending in a newline and resolves with the value writt
   assert.equal(readFileSync(file, 'utf8'), '{\n  "n": 3\n}\n');
 }));
 
-test('a holder whose lock was taken over meanwhile does not write', withDir(async (dir) => {
+test('a holder whose lock was taken over meanwhile does not write', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{"n":1}');
   const usurper = JSON.stringify({ pid: process.pid, threadId: 77, host: hostname(), token: 'usurper', startTime: null, acquiredAt: Date.now() });
@@ -112,7 +101,7 @@ test('a holder whose lock was taken over meanwhile does not write', withDir(asyn
   assert.deepEqual(readdirSync(dir).sort(), ['state.json', 'state.json.lock'], 'no temp left');
 }));
 
-test('a holder that outlived its stale limit does not write, and a breaker gets the lock', withDir(async (dir) => {
+test('a holder that outlived its stale limit does not write, and a breaker gets the lock', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{"n":1}');
   const lockOptions = { staleMs: 40, timeoutMs: 5000 };

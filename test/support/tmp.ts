@@ -7,3 +7,18 @@ export function tempDir(prefix = 'racetrack-test-'): { path: string; cleanup(): 
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** Runs `fn` in a fresh temporary directory now, and removes the directory afterwards. */
+export async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
+  const dir = tempDir();
+  try {
+    return await fn(dir.path);
+  } finally {
+    dir.cleanup();
+  }
+}
+
+/** A test body that runs `fn` in a fresh temporary directory and removes the directory afterwards. */
+export function inTempDir(fn: (dir: string) => void | Promise<void>): () => Promise<void> {
+  return () => withTempDir(fn).then(() => undefined);
+}

@@ -6,20 +6,9 @@ import { isRacetrackError } from '../../../core/errors.ts';
 import { formatTempName } from '../../../core/temp-name.ts';
 import { runRecover } from '../../../harness/commands/recover.ts';
 import { DEAD_PID } from '../../fixtures/dead-holder.ts';
-import { tempDir } from '../../support/tmp.ts';
+import { inTempDir } from '../../support/tmp.ts';
 
-function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
-
-test('recover with no orphans exits 0 and says there is nothing to do', inDir(async (dir) => {
+test('recover with no orphans exits 0 and says there is nothing to do', inTempDir(async (dir) => {
   const file = join(dir, 'STATE.md');
   writeFileSync(file, 'state: 1\n');
   const result = await runRecover({ file });
@@ -30,7 +19,7 @@ test('recover with no orphans exits 0 and says there is nothing to do', inDir(as
   assert.deepEqual(readdirSync(dir), ['STATE.md']);
 }));
 
-test('recover deletes a dead writer\'s torn temp and reports it', inDir(async (dir) => {
+test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(async (dir) => {
   const file = join(dir, 'STATE.md');
   writeFileSync(file, 'state: 1\n');
   const temp = formatTempName(file, DEAD_PID, 0, 'feed', new TextEncoder().encode('state: 2\n'));
@@ -48,7 +37,7 @@ test('recover deletes a dead writer\'s torn temp and reports it', inDir(async (d
   assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
 }));
 
-test('recover in a missing directory is ENOTFOUND; a bad minimum age is EINVALID', inDir(async (dir) => {
+test('recover in a missing directory is ENOTFOUND; a bad minimum age is EINVALID', inTempDir(async (dir) => {
   await assert.rejects(runRecover({ file: join(dir, 'no', 'STATE.md') }), (err: unknown) => isRacetrackError(err, 'ENOTFOUND'));
   await assert.rejects(runRecover({ file: join(dir, 'STATE.md'), minAgeMs: -5 }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
   assert.deepEqual(readdirSync(dir), []);

@@ -8,18 +8,7 @@ import { registerFaultVerbs } from '../../../harness/cli-fault-verbs.ts';
 import type { CliContext } from '../../../harness/cli-program.ts';
 import { runFuzzCommand, type FuzzOutput } from '../../../harness/commands/fuzz.ts';
 import type { CommandResult } from '../../../harness/command-result.ts';
-import { tempDir } from '../../support/tmp.ts';
-
-function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      await fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
+import { inTempDir } from '../../support/tmp.ts';
 
 const quiet = () => {};
 
@@ -27,7 +16,7 @@ async function rejectsWith(code: string, p: Promise<unknown>): Promise<void> {
   await assert.rejects(p, (err: unknown) => isRacetrackError(err) && err.code === code);
 }
 
-test('bad input is refused before anything is written', inDir(async (dir) => {
+test('bad input is refused before anything is written', inTempDir(async (dir) => {
   const out = join(dir, 'out');
   await rejectsWith('EINVALID', runFuzzCommand('nope', { out }, quiet, false));
   await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'nope', out }, quiet, false));
@@ -43,7 +32,7 @@ test('bad input is refused before anything is written', inDir(async (dir) => {
   assert.equal(existsSync(out), false);
 }));
 
-test('a corrupt replay file is ECORRUPT', inDir(async (dir) => {
+test('a corrupt replay file is ECORRUPT', inTempDir(async (dir) => {
   const bad = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return runFuzzCommand(undefined, { replay: join(dir, name) }, quiet, false);
@@ -56,7 +45,7 @@ test('a corrupt replay file is ECORRUPT', inDir(async (dir) => {
   assert.deepEqual(readdirSync(dir).sort(), ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']);
 }));
 
-test('a passing fuzz exits 0 and writes nothing', inDir(async (dir) => {
+test('a passing fuzz exits 0 and writes nothing', inTempDir(async (dir) => {
   const out = join(dir, 'out');
   const r = await runFuzzCommand('write', { runs: '5', seed: '1', out, disk: 'sim' }, quiet, false);
   assert.equal(r.exitCode, 0);
@@ -66,7 +55,7 @@ test('a passing fuzz exits 0 and writes nothing', inDir(async (dir) => {
   assert.equal(existsSync(out), false);
 }));
 
-test('a failing fuzz exits 1, prints the shrunk case and writes a replay file that re-runs it exactly', inDir(async (dir) => {
+test('a failing fuzz exits 1, prints the shrunk case and writes a replay file that re-runs it exactly', inTempDir(async (dir) => {
   const out = join(dir, 'out');
   let stderr = '';
   const r: CommandResult = await runFuzzCommand('write', { sut: 'write-in-place', runs: '20', seed: '5', out }, (s) => (stderr += s), false);
@@ -91,7 +80,7 @@ test('a failing fuzz exits 1, prints the shrunk case and writes a replay file th
   await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'write-in-place', out }, quiet, false));
 }));
 
-test('a replayed case that passes now exits 0', inDir(async (dir) => {
+test('a replayed case that passes now exits 0', inTempDir(async (dir) => {
   const path = join(dir, 'case.json');
   writeFileSync(path, JSON.stringify({ racetrack: 'fuzz-case', version: 1, primitive: 'write', sut: 'core', mode: 'crash', disk: 'sim', seed: 1, path: null, ops: [{ kind: 'write', size: 3 }], crash: { call: 1, phase: 'mid', bytes: 2 } }));
   const r = await runFuzzCommand(undefined, { replay: path }, quiet, false);
