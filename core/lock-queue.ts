@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { errnoCode } from './errors.ts';
 import type { FsFacade } from './fs-facade.ts';
-import { encodeLockRecord, sightLock, type LockRecord } from './lock-record.ts';
+import type { LockRecord } from './lock-record.ts';
 import { isProcessAlive, type Identity } from './runtime.ts';
 
 // The waiters of a lock queue up in a directory beside it, `<lock>.q/`, one file per waiter named
@@ -10,6 +11,11 @@ import { isProcessAlive, type Identity } from './runtime.ts';
 // almost every time, and the rest starve. The queue decides only who *tries* next; the lock is
 // still taken by O_EXCL creation, so a queue gone wrong can cost fairness or time, never
 // exclusion. The directory exists only while someone waits.
+//
+// An entry is an empty file whose name says everything about its waiter:
+//   <arrival µs, 17 digits>-<token>-<pid>-<process start time or x>-<host tag>
+// so it is complete the moment it exists (a waiter killed half-way through joining leaves either
+// nothing or a whole entry), and the queue is read with one readdir and no file reads.
 
 /** The queue directory of a lock. */
 export function queueDir(lockPath: string): string {
@@ -37,10 +43,29 @@ export function hasWaiters(fs: FsFacade, lockPath: string): boolean {
   return false;
 }
 
-/** Joins the queue: creates `<lock>.q/<arrival>-<token>` with our record. Returns the entry's name. */
+/** 8 hex digits naming a host in entry names (host names may hold any character). */
+function hostTag(host: string): string {
+  return createHash('sha256').update(host).digest('hex').slice(0, 8);
+}
+
+/** The name of a waiter's entry: arrival order first, then everything needed to judge it dead. */
+export function entryName(record: LockRecord, arrival: number): string {
+  const at = String(Math.floor(arrival * 1000)).padStart(17, '0');
+  return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${hostTag(record.host)}`;
+}
+
+/** Whether the waiter an entry names is certainly dead: same host, and its process gone or recycled. */
+export function entryIsDead(name: string, me: Identity): boolean {
+  const m = /^\d+-[0-9a-f]+-(\d+)-(\d+|x)-([0-9a-f]{8})$/.exec(name);
+  if (m === null) return true; // not an entry we wrote: nothing waits behind it
+  if (m[3] !== hostTag(me.host)) return false;
+  return !isProcessAlive(Number(m[1]), m[2] === 'x' ? null : Number(m[2]));
+}
+
+/** Joins the queue: creates the (empty) entry `<lock>.q/<entryName>`. Returns the entry's name. */
 export function enqueue(fs: FsFacade, lockPath: string, record: LockRecord, arrival: number): string {
   const dir = queueDir(lockPath);
-  const name = `${String(Math.floor(arrival * 1000)).padStart(17, '0')}-${record.token}`;
+  const name = entryName(record, arrival);
   for (let attempt = 0; ; attempt++) {
     try {
       fs.mkdir(dir);
@@ -48,12 +73,7 @@ export function enqueue(fs: FsFacade, lockPath: string, record: LockRecord, arri
       if (errnoCode(err) !== 'EEXIST') throw err;
     }
     try {
-      const fd = fs.openExclusive(join(dir, name));
-      try {
-        fs.write(fd, encodeLockRecord(record));
-      } finally {
-        fs.close(fd);
-      }
+      fs.close(fs.openExclusive(join(dir, name)));
       return name;
     } catch (err) {
       // The last waiter may have removed the directory between our mkdir and our create.
@@ -85,12 +105,11 @@ export type QueuePosition = { readonly evicted: true } | { readonly evicted: fal
 
 /**
  * Our place in the queue: the live waiter right ahead of `entry`, or null when we are at the head.
- * Only the entries just ahead of ours are read, nearest first, until a live one is found, so a
- * waiter costs one readdir and usually one read, whatever the length of the queue. Entries of dead
- * waiters (same host, process gone), and entries still unreadable after `graceMs`, are removed on
- * sight; names in `skip` (waiters that left a free lock untaken) are passed over.
+ * Names are judged nearest first until a live one is found; entries of dead waiters are removed on
+ * sight, and names in `skip` (waiters that left a free lock untaken) are passed over. One readdir,
+ * no file reads, whatever the length of the queue.
  */
-export function queuePosition(fs: FsFacade, lockPath: string, entry: string, me: Identity, now: number, graceMs: number, skip: ReadonlySet<string>): QueuePosition {
+export function queuePosition(fs: FsFacade, lockPath: string, entry: string, me: Identity, skip: ReadonlySet<string>): QueuePosition {
   let names: string[];
   try {
     names = fs.readdir(queueDir(lockPath));
@@ -104,11 +123,7 @@ export function queuePosition(fs: FsFacade, lockPath: string, entry: string, me:
   for (let i = mine - 1; i >= 0; i--) {
     const name = names[i]!;
     if (skip.has(name)) continue;
-    const seen = sightLock(fs, join(queueDir(lockPath), name));
-    if (seen === null) continue;
-    const { record, stat } = seen;
-    const dead = record === null ? now - stat.mtimeMs > graceMs : record.host === me.host && !isProcessAlive(record.pid, record.startTime);
-    if (!dead) return { evicted: false, ahead: name };
+    if (!entryIsDead(name, me)) return { evicted: false, ahead: name };
     removeEntry(fs, lockPath, name);
   }
   return { evicted: false, ahead: null };

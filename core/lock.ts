@@ -101,7 +101,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           continue;
         }
       } else {
-        const position = queuePosition(fs, lockPath, entry, me, clock.now(), graceMs, skip);
+        const position = queuePosition(fs, lockPath, entry, me, skip);
         if (position.evicted) {
           entry = null; // our entry was evicted (we stalled at the head): queue again
           continue;

@@ -113,9 +113,10 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
   const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
   try {
     for (const task of tasks) {
-      for (let w = 0; w < procs.length; w++) {
-        if (!procs[w]!.alive) procs[w] = await startWorker(base, w);
-      }
+      // Killed workers are replaced by fresh processes, all started at once.
+      await Promise.all(procs.map(async (p, w) => {
+        if (!p.alive) procs[w] = await startWorker(base, w);
+      }));
       const plan = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
       const startNs = monotonicNs() + START_MARGIN_NS;
       const settled = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error' || m.t === 'killed'));

@@ -8,6 +8,7 @@ import { createRealFs } from '../../core/fs-facade.ts';
 import { removeIfSame, breakStaleLock } from '../../core/lock-break.ts';
 import { sightLock } from '../../core/lock-record.ts';
 import { acquireLock, withLock } from '../../core/lock.ts';
+import { entryName } from '../../core/lock-queue.ts';
 import { currentIdentity } from '../../core/runtime.ts';
 import { deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { inTempDir } from '../support/tmp.ts';
@@ -182,7 +183,7 @@ test('a releaser that wants the lock again queues behind those already waiting',
 test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
-  writeFileSync(`${path}.q/00000000000000001-dead`, deadHolderRecord('dead-waiter'));
+  writeFileSync(`${path}.q/${entryName({ ...JSON.parse(deadHolderRecord('dead-waiter')) }, 1)}`, '');
   const lock = await acquireLock(path, { timeoutMs: 2000 });
   lock.release();
   assert.deepEqual(readdirSync(dir), []);
@@ -192,7 +193,7 @@ test('a live waiter that never takes its turn is passed after a grace period', i
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   // A thread of this very process that queued and then vanished: its pid is alive.
-  writeFileSync(`${path}.q/00000000000000001-stuck`, liveRecord(Date.now()));
+  writeFileSync(`${path}.q/${entryName(JSON.parse(liveRecord(Date.now())), 1)}`, '');
   const lock = await acquireLock(path, { timeoutMs: 5000 });
   lock.release();
   assert.equal(existsSync(path), false);
@@ -201,12 +202,13 @@ test('a live waiter that never takes its turn is passed after a grace period', i
 test('fair: false and wait: false take no part in the queue', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
-  writeFileSync(`${path}.q/00000000000000001-other`, liveRecord(Date.now()));
+  const other = entryName(JSON.parse(liveRecord(Date.now())), 1);
+  writeFileSync(`${path}.q/${other}`, '');
   const unfair = await acquireLock(path, { fair: false });
   unfair.release();
   const tryLock = await acquireLock(path, { wait: false });
   tryLock.release();
-  assert.deepEqual(readdirSync(`${path}.q`), ['00000000000000001-other']);
+  assert.deepEqual(readdirSync(`${path}.q`), [other]);
 }));
 
 test('what a breaker that died half-way left is swept by the next acquirer', inTempDir(async (dir) => {
@@ -231,5 +233,17 @@ test('an empty queue directory left by a waiter that died is removed by the next
   mkdirSync(`${path}.q`);
   const lock = await acquireLock(path);
   lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a waiter killed before it could write anything leaves an entry already judged dead', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  // The empty entry of a dead process: its name alone shows the waiter is gone.
+  writeFileSync(`${path}.q/${entryName(JSON.parse(deadHolderRecord('killed')), 1)}`, '');
+  const first = await acquireLock(path, { timeoutMs: 2000 });
+  const second = acquireLock(path, { timeoutMs: 2000 });
+  first.release();
+  (await second).release();
   assert.deepEqual(readdirSync(dir), []);
 }));
