@@ -60,9 +60,25 @@ Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-c
 
   program
     .command('bench')
-    .description('measure the harness overhead over a bare loop doing the same allocations (ratios reported, not asserted)')
-    .option('--iterations <n>', 'iterations of the allocate scenario', '100')
-    .option('--workers <n>', 'threads', '10')
-    .option('--out <dir>', 'also write bench.json there')
-    .action((o: { iterations: string; workers: string; out?: string }) => run(() => runBench(o, ctx.io.stderr)));
+    .description('benchmark the core under contention beside its peers (proper-lockfile, the seed spin lock, flock); ratios printed beside DESIGN.md targets, never asserted')
+    .option('--quick', 'workers 1,4,10, 2 rounds of 300 ms per point, short single-op runs: done within a minute', false)
+    .option('--out <dir>', 'where to write bench.json, bench.md and bench.html (default racetrack-bench/<time>)')
+    .addOption(new Option('--isolation <kind>', 'contention workers as threads or child processes (flock needs process)').choices(['thread', 'process']).default('thread'))
+    .addOption(new Option('--op <op>', 'the contended operation').choices(['reserve', 'allocate', 'claim', 'write']).default('reserve'))
+    .option('--workers <list>', 'worker counts of the sweep (default 1,2,4,8,10,16; quick 1,4,10); ratios need 1 and 10')
+    .option('--duration <ms>', 'how long each round of each (implementation, workers) point runs (default 1000; quick 300)')
+    .option('--rounds <n>', 'repeat the sweep, rows taking turns, and report each point\'s median round (default 3; quick 2)')
+    .option('--impls <names>', 'the rows to run, comma-separated: core, core-lock, proper-lockfile, seed-spin, flock (default all that apply)')
+    .option('--no-durable', 'skip the fsyncs in every row (default: durable writes everywhere)')
+    .option('--no-single-op', 'skip the uncontended tinybench latencies')
+    .option('--no-overhead', 'skip the harness-overhead measurement')
+    .option('--overhead-iterations <n>', 'iterations of the allocate scenario in the overhead measurement (default 100)')
+    .option('--overhead-workers <n>', 'threads in the overhead measurement (default 10)')
+    .addHelpText('after', `
+Examples:
+  racetrack bench --quick                          # about a minute: workers 1,4,10 on threads
+  racetrack bench --isolation process --out bench  # the full sweep on child processes, with the flock(1) row
+  racetrack bench --op claim --impls core,seed-spin
+Exit codes: 0 measured (whether or not a target is met), 2 bad input or error.`)
+    .action((o: Parameters<typeof runBench>[0]) => run(() => runBench(o, ctx.io.stderr)));
 }

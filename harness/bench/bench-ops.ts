@@ -1,0 +1,173 @@
+// The operations the contention sweep runs. Each has the core's own call (which reports its lock
+// wait and hold through the lock observer) and, for the peers, the same work as a bare critical
+// section that a peer's lock is wrapped around: read, change, write atomically, nothing else.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/allocator.ts';
+import { writeAtomic } from '../../core/atomic-write.ts';
+import { applyClaim, selectClaim } from '../../core/claim-rules.ts';
+import { DEFAULT_LEASE_MS, defaultRegistryLockFile, findNext } from '../../core/claimer.ts';
+import { counterLockPath, encodeCounters, readCounters } from '../../core/counters.ts';
+import type { Deps } from '../../core/deps.ts';
+import type { LockObserver } from '../../core/lock.ts';
+import { readEntries } from '../../core/registry-entries.ts';
+import { parseRegistry, renderRegistry } from '../../core/registry-table.ts';
+import { reserveIds } from '../../core/reserver.ts';
+import { benchRegistryText } from './bench-registry.ts';
+import type { BenchOpName } from './bench-types.ts';
+
+/** What one worker's operation knows: the run's directory, who it is, and how to write. */
+export interface OpContext {
+  readonly dir: string;
+  readonly worker: number;
+  readonly durable: boolean;
+  readonly deps: Deps;
+}
+
+/** Lock timings of one operation, in ms; null for an operation that takes no lock. */
+export interface OpTiming {
+  readonly waitMs: number | null;
+  readonly holdMs: number | null;
+}
+
+/** One contended operation. */
+export interface BenchOp {
+  readonly name: BenchOpName;
+  readonly describe: string;
+  /** Creates the shared files of one run in the (empty) `dir`. */
+  setup(dir: string, workers: number): void;
+  /** The lock every implementation contends on; null when the operation takes none (no peers then). */
+  lockPath(dir: string): string | null;
+  /** The core's own operation. */
+  core(ctx: OpContext): Promise<OpTiming>;
+  /** The work under the lock, for a peer to wrap with its own lock; null when there is no lock. */
+  readonly critical: ((ctx: OpContext) => void) | null;
+  /** After a run: why the shared file disagrees with `ops` (allowing `errors` that may or may not have landed), or null. */
+  verify?(dir: string, ops: number, errors: number): string | null;
+}
+
+const PREFIX = 'SEC';
+const COUNTERS = 'counters.json';
+
+/** The counters file of a reserve run in `dir` (the flock script reads and writes it too). */
+export function countersFileIn(dir: string): string {
+  return join(dir, COUNTERS);
+}
+const REGISTRY = 'REGISTRY.md';
+const TOPICS = 'topics';
+const WRITTEN = 'state.json';
+/** The timeout the core gets in the bench: never the limit, so a slow run shows up as wait, not errors. */
+const LOCK_TIMEOUT_MS = 60_000;
+
+/** Collects one operation's wait and hold from the core lock's observer. */
+function timingObserver(): { observer: LockObserver; timing(): OpTiming } {
+  let waitMs: number | null = null;
+  let acquiredAt = 0;
+  let holdMs: number | null = null;
+  return {
+    observer: {
+      acquired: (e) => {
+        waitMs = e.waitedMs;
+        acquiredAt = e.at;
+      },
+      releasing: (e) => {
+        holdMs = e.at - acquiredAt;
+      },
+    },
+    timing: () => ({ waitMs, holdMs }),
+  };
+}
+
+function within(what: string, actual: number, ops: number, errors: number): string | null {
+  return actual >= ops && actual <= ops + errors ? null : `${what} is ${actual} after ${ops} operations (and ${errors} errors)`;
+}
+
+const reserve: BenchOp = {
+  name: 'reserve',
+  describe: 'reserve 1 ID: lock, read the counters JSON, bump, write it atomically, unlock',
+  setup(dir) {
+    writeFileSync(join(dir, COUNTERS), encodeCounters({ [PREFIX]: 0 }, {}, new Date().toISOString()));
+  },
+  lockPath: (dir) => counterLockPath(join(dir, COUNTERS)),
+  async core({ dir, durable, deps }) {
+    const t = timingObserver();
+    await reserveIds(join(dir, COUNTERS), PREFIX, 1, { durable, lockOptions: { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS } }, deps);
+    return t.timing();
+  },
+  critical({ dir, durable, deps }) {
+    const file = join(dir, COUNTERS);
+    const state = readCounters(file, deps);
+    const counters = { ...state.counters, [PREFIX]: (state.counters[PREFIX] ?? 0) + 1 };
+    writeAtomic(file, encodeCounters(counters, state.extra, new Date().toISOString()), { durable }, deps);
+  },
+  verify(dir, ops, errors) {
+    return within(`the ${PREFIX} counter`, readCounters(join(dir, COUNTERS)).counters[PREFIX] ?? 0, ops, errors);
+  },
+};
+
+const allocate: BenchOp = {
+  name: 'allocate',
+  describe: 'allocate a topic: lock, scan NNN_* entries, mkdir max+1, fsync the root, unlock (the root grows during the run)',
+  setup(dir) {
+    mkdirSync(join(dir, TOPICS));
+  },
+  lockPath: (dir) => join(dir, TOPICS, TOPIC_LOCK_NAME),
+  async core({ dir, worker, durable, deps }) {
+    const t = timingObserver();
+    await allocateTopic(join(dir, TOPICS), `w${worker}`, { durable, lockOptions: { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS } }, deps);
+    return t.timing();
+  },
+  critical({ dir, worker, durable, deps }) {
+    const root = join(dir, TOPICS);
+    const number = formatTopicNumber(highestTopicNumber(deps.fs.readdir(root)) + 1n);
+    deps.fs.mkdir(join(root, `${number}_w${worker}`));
+    if (durable) deps.fs.fsyncDir(root);
+  },
+  verify(dir, ops, errors) {
+    return within('the number of topic directories', readdirSync(join(dir, TOPICS)).filter((e) => /^\d{3,}_/.test(e)).length, ops, errors);
+  },
+};
+
+const claim: BenchOp = {
+  name: 'claim',
+  describe: 'claim a batch (implement phase): lock, parse the registry table, pick (each worker resumes its own batch), rewrite it atomically, unlock',
+  setup(dir, workers) {
+    writeFileSync(join(dir, REGISTRY), benchRegistryText(workers + 2));
+  },
+  lockPath: (dir) => defaultRegistryLockFile(join(dir, REGISTRY)),
+  async core({ dir, worker, durable, deps }) {
+    const t = timingObserver();
+    const lockOptions = { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS };
+    const found = await findNext(join(dir, REGISTRY), { mode: 'batch', phase: 'implement', claim: true, owner: `w${worker}`, durable, lockOptions }, deps);
+    if (!found.found) throw new Error('no work found in the bench registry');
+    return t.timing();
+  },
+  critical({ dir, worker, durable, deps }) {
+    const file = join(dir, REGISTRY);
+    const owner = `w${worker}`;
+    const table = parseRegistry(new TextDecoder().decode(deps.fs.readFile(file)));
+    const now = Date.now();
+    const pick = selectClaim(readEntries(table), 'implement', { owner, now, leaseMs: DEFAULT_LEASE_MS });
+    if (pick === null) throw new Error('no work found in the bench registry');
+    writeAtomic(file, renderRegistry(applyClaim(table, pick, owner, new Date(now).toISOString())), { durable }, deps);
+  },
+};
+
+const PAYLOAD = `${JSON.stringify({ state: 'x'.repeat(1000) })}\n`;
+
+const write: BenchOp = {
+  name: 'write',
+  describe: 'write-atomic a 1 KiB file that every worker replaces (temp, fsync, rename, fsync dir); no lock, so no peers',
+  setup(dir) {
+    writeFileSync(join(dir, WRITTEN), PAYLOAD);
+  },
+  lockPath: () => null,
+  async core({ dir, durable, deps }) {
+    writeAtomic(join(dir, WRITTEN), PAYLOAD, { durable }, deps);
+    return { waitMs: null, holdMs: null };
+  },
+  critical: null,
+};
+
+/** Every contended operation, by name. */
+export const BENCH_OP_TABLE: Readonly<Record<BenchOpName, BenchOp>> = { reserve, allocate, claim, write };

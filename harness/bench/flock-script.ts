@@ -1,0 +1,50 @@
+// flock(1) as a bash user would drive it, for the peers table: one bash process per worker loops
+// "open the lock file on fd 9, `flock 9`, read the counters JSON, bump, write a temp, sync it, mv it
+// over, sync the directory, close fd 9" until the deadline. bash 5's $EPOCHREALTIME timestamps
+// every step without a fork, so wait and hold are real; but `flock`, `sync` and `mv` are each a
+// fork and exec, and that is what flock from a script costs. The output is one line per op,
+// `t0 t1 t2 t3` in epoch µs (start, acquired, releasing, released), or `E message`.
+import type { BenchOpName } from './bench-types.ts';
+
+/** The operations the script implements. */
+export const FLOCK_OPS: readonly BenchOpName[] = ['reserve'];
+
+/** What the flock row is, for the reports. */
+export const FLOCK_DESCRIBE =
+  'flock(1) from a bash loop (process mode only): `flock` on an fd, the same JSON read/bump, printf to a temp, sync + mv + sync dir; '
+  + 'wait includes the fork+exec of flock, hold the forks of sync and mv';
+
+/** argv after `bash -c SCRIPT`: `$0` name, then lock file, counters file, start µs, end µs, durable (1 or 0). */
+export const FLOCK_RESERVE_SCRIPT = [
+  "set -u",
+  "lock=$1 counters=$2 start=$3 end=$4 durable=$5",
+  "dir=$(dirname -- \"$counters\")",
+  "re='\"SEC\": ([0-9]+)'",
+  "now=${EPOCHREALTIME/./}",
+  "gap=$(( start - now - 2000 ))",
+  "if (( gap > 1000 )); then sleep \"$(( gap / 1000000 )).$(printf '%06d' $(( gap % 1000000 )))\"; fi",
+  "while (( ${EPOCHREALTIME/./} < start )); do :; done",
+  "ops=()",
+  "n=0",
+  "while :; do",
+  "  t0=${EPOCHREALTIME/./}",
+  "  (( t0 >= end )) && break",
+  "  exec 9>>\"$lock\"",
+  "  if ! flock -w 60 9; then ops+=(\"E flock timed out after 60 s\"); exec 9>&-; continue; fi",
+  "  t1=${EPOCHREALTIME/./}",
+  "  IFS= read -r -d '' content < \"$counters\"",
+  "  if [[ ! $content =~ $re ]]; then ops+=(\"E counters file unreadable\"); exec 9>&-; continue; fi",
+  "  next=$(( BASH_REMATCH[1] + 1 ))",
+  "  n=$(( n + 1 ))",
+  "  tmp=\"$counters.tmp.$$.$n\"",
+  "  printf '{\\n  \"counters\": {\\n    \"SEC\": %d\\n  },\\n  \"updatedAt\": \"%s\"\\n}\\n' \"$next\" \"$t1\" > \"$tmp\"",
+  "  if (( durable )); then sync -- \"$tmp\"; fi",
+  "  mv -f -- \"$tmp\" \"$counters\"",
+  "  if (( durable )); then sync -- \"$dir\"; fi",
+  "  t2=${EPOCHREALTIME/./}",
+  "  exec 9>&-",
+  "  t3=${EPOCHREALTIME/./}",
+  "  ops+=(\"$t0 $t1 $t2 $t3\")",
+  "done",
+  "printf '%s\\n' \"${ops[@]}\"",
+].join('\n');

@@ -1,0 +1,59 @@
+import { CORE_IMPL } from './bench-impls.ts';
+import type { ContentionPoint, ContentionRow, OverheadResult, RatioName, RatioReport } from './bench-types.ts';
+
+/** DESIGN.md's performance targets: each ratio, which way is good, and its bound. */
+export const RATIO_TARGETS: Readonly<Record<RatioName, { readonly atLeast: boolean; readonly bound: number }>> = {
+  contendedVsSerial: { atLeast: true, bound: 0.8 },
+  p99WaitOverFairShare: { atLeast: false, bound: 3 },
+  vsProperLockfile: { atLeast: true, bound: 20 },
+  vsSeedSpin: { atLeast: true, bound: 1.5 },
+  harnessOverhead: { atLeast: false, bound: 1.5 },
+};
+
+/** The ratio beside its target; value null (not measured) gives met null. */
+export function judgeRatio(name: RatioName, value: number | null, basis: string): RatioReport {
+  const { atLeast, bound } = RATIO_TARGETS[name];
+  const target = `${atLeast ? '>=' : '<='} ${bound}`;
+  if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis };
+  return { value, target, met: atLeast ? value >= bound : value <= bound, basis };
+}
+
+function pointAt(rows: readonly ContentionRow[], impl: string, workers: number): ContentionPoint | undefined {
+  return rows.find((r) => r.name === impl)?.points.find((p) => p.workers === workers);
+}
+
+function divide(a: number | undefined, b: number | undefined): number | null {
+  return a === undefined || b === undefined || !(b > 0) ? null : a / b;
+}
+
+const opsPerSecond = (p: ContentionPoint | undefined) => (p === undefined ? 'not measured' : `${Math.round(p.throughput)} ops/s`);
+
+/**
+ * DESIGN.md's ratios from one run: the core's throughput at `reference` workers over its own at 1
+ * and over each peer's at `reference`, its p99 wait over the fair share there, and the harness
+ * overhead. Ratios whose inputs the run did not measure are null.
+ */
+export function computeRatios(rows: readonly ContentionRow[], overhead: OverheadResult | null, reference: number): Record<RatioName, RatioReport> {
+  const core = pointAt(rows, CORE_IMPL, reference);
+  const serial = pointAt(rows, CORE_IMPL, 1);
+  const versus = (peer: string): [number | null, string] => {
+    const theirs = pointAt(rows, peer, reference);
+    return [divide(core?.throughput, theirs?.throughput), `core ${opsPerSecond(core)} / ${peer} ${opsPerSecond(theirs)}, both at ${reference} workers`];
+  };
+  const fair = core?.p99WaitOverFairShare ?? null;
+  return {
+    contendedVsSerial: judgeRatio('contendedVsSerial', divide(core?.throughput, serial?.throughput), `core ${opsPerSecond(core)} at ${reference} workers / ${opsPerSecond(serial)} at 1 worker`),
+    p99WaitOverFairShare: judgeRatio(
+      'p99WaitOverFairShare',
+      fair,
+      core?.wait && core.hold ? `core p99 wait ${core.wait.p99Ms} ms / (${reference} workers x median hold ${core.hold.p50Ms} ms)` : `core at ${reference} workers not measured`,
+    ),
+    vsProperLockfile: judgeRatio('vsProperLockfile', ...versus('proper-lockfile')),
+    vsSeedSpin: judgeRatio('vsSeedSpin', ...versus('seed-spin')),
+    harnessOverhead: judgeRatio(
+      'harnessOverhead',
+      overhead?.harnessOverhead ?? null,
+      overhead === null ? 'not measured' : `racetrack run allocate ${overhead.iterations} x ${overhead.workers} threads ${overhead.harnessMs} ms / bare loop ${overhead.bareMs} ms`,
+    ),
+  };
+}

@@ -1,0 +1,54 @@
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { BenchConfig, BenchReport, OverheadResult, SingleOpResult } from './bench-types.ts';
+import { machineInfo } from './machine.ts';
+import { measureOverhead } from './overhead.ts';
+import { computeRatios } from './ratios.ts';
+import { measureSingleOps } from './single-op.ts';
+import { runSweep } from './sweep.ts';
+
+/** What to measure besides the sweep's own settings (in `config`). */
+export interface BenchPlan {
+  readonly config: BenchConfig;
+  /** The rows of the sweep; default all. */
+  readonly impls?: readonly string[];
+  /** tinybench time and warm-up per operation, ms; null skips the single-op table. */
+  readonly singleOp: { readonly timeMs: number; readonly warmupMs: number } | null;
+  /** The harness-overhead measurement; null skips it. */
+  readonly overhead: { readonly iterations: number; readonly workers: number } | null;
+}
+
+/**
+ * Runs the whole bench: single-op latencies (tinybench), the contention sweep with its peers, and
+ * the harness overhead; then the ratios. Progress goes to `progress`; nothing is asserted.
+ */
+export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => void): Promise<BenchReport> {
+  const started = performance.now();
+  const loadAtStart = os.loadavg();
+  const { config } = plan;
+  let singleOp: SingleOpResult[] = [];
+  if (plan.singleOp !== null) {
+    progress(`racetrack bench: uncontended latency of each core operation (tinybench, ${plan.singleOp.timeMs} ms each)...\n`);
+    singleOp = await measureSingleOps(plan.singleOp);
+    for (const r of singleOp) progress(`  ${r.name}: ${r.state === 'completed' ? `p50 ${r.p50Ms?.toFixed(3)} ms, ${Math.round(r.opsPerSecond ?? 0)} ops/s` : r.error}\n`);
+  }
+  progress(`racetrack bench: ${config.op} under contention, workers ${config.workers.join(', ')} (${config.isolation === 'process' ? 'child processes' : 'worker threads'}), ${config.rounds} round(s) of ${config.durationMs} ms per point...\n`);
+  const contention = await runSweep({ op: config.op, isolation: config.isolation, workers: config.workers, durationMs: config.durationMs, rounds: config.rounds, durable: config.durable, impls: plan.impls, progress });
+  let overhead: OverheadResult | null = null;
+  if (plan.overhead !== null) {
+    const { iterations, workers } = plan.overhead;
+    progress(`racetrack bench: harness overhead (${iterations} x ${workers} allocate vs a bare ${workers}-thread loop)...\n`);
+    overhead = await measureOverhead(iterations, workers);
+  }
+  return {
+    version: 1,
+    measuredAt: new Date().toISOString(),
+    wallMs: Math.round(performance.now() - started),
+    machine: machineInfo(loadAtStart),
+    config,
+    singleOp,
+    contention,
+    overhead,
+    ratios: computeRatios(contention, overhead, config.referenceWorkers),
+  };
+}

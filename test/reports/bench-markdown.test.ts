@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderBenchMarkdown } from '../../reports/bench-markdown.ts';
+import { sampleBenchReport } from './bench-sample-report.ts';
+
+test('the markdown has a line for every ratio, with its target and verdict', () => {
+  const report = sampleBenchReport();
+  const md = renderBenchMarkdown(report);
+  for (const [name, r] of Object.entries(report.ratios)) {
+    const line = md.split('\n').find((l) => l.startsWith(`| \`${name}\``));
+    assert.ok(line !== undefined, `no line for ${name}`);
+    assert.ok(line.includes(r.target), `${name}: target ${r.target} missing from ${line}`);
+    assert.match(line, r.met === null ? /not measured/ : r.met ? /\| met \|/ : /NOT met/);
+  }
+});
+
+test('the markdown tables have as many cells in every row as in their header', () => {
+  const md = renderBenchMarkdown(sampleBenchReport());
+  const blocks = md.split('\n\n').map((b) => b.split('\n').filter((l) => l.startsWith('|'))).filter((rows) => rows.length > 1);
+  assert.ok(blocks.length >= 5);
+  // Split on pipes that are not escaped: a cell may hold `\|`.
+  const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+  for (const rows of blocks) for (const r of rows) assert.equal(cells(r), cells(rows[0]!), r);
+});
+
+test('the markdown names every row, says why a row was skipped, and ends with the command that regenerates it', () => {
+  const report = sampleBenchReport();
+  const md = renderBenchMarkdown(report);
+  for (const row of report.contention) assert.ok(md.includes(`**${row.name}**`), row.name);
+  assert.match(md, /skipped: only with --isolation process/);
+  assert.ok(md.trimEnd().endsWith('```sh\nracetrack bench --workers 1,2,10\n```'));
+  assert.match(md, /errored: boom <b>/);
+});
