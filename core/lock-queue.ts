@@ -48,18 +48,27 @@ function hostTag(host: string): string {
   return createHash('sha256').update(host).digest('hex').slice(0, 8);
 }
 
+let cachedTag: { host: string; tag: string } | undefined;
+
+function myHostTag(host: string): string {
+  if (cachedTag?.host !== host) cachedTag = { host, tag: hostTag(host) };
+  return cachedTag.tag;
+}
+
 /** The name of a waiter's entry: arrival order first, then everything needed to judge it dead. */
 export function entryName(record: LockRecord, arrival: number): string {
   const at = String(Math.floor(arrival * 1000)).padStart(17, '0');
-  return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${hostTag(record.host)}`;
+  return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${myHostTag(record.host)}`;
 }
 
 /** Whether the waiter an entry names is certainly dead: same host, and its process gone or recycled. */
 export function entryIsDead(name: string, me: Identity): boolean {
   const m = /^\d+-[0-9a-f]+-(\d+)-(\d+|x)-([0-9a-f]{8})$/.exec(name);
   if (m === null) return true; // not an entry we wrote: nothing waits behind it
-  if (m[3] !== hostTag(me.host)) return false;
-  return !isProcessAlive(Number(m[1]), m[2] === 'x' ? null : Number(m[2]));
+  if (m[3] !== myHostTag(me.host)) return false;
+  const pid = Number(m[1]);
+  if (pid === me.pid) return false; // a thread of our own process: alive as long as we are
+  return !isProcessAlive(pid, m[2] === 'x' ? null : Number(m[2]));
 }
 
 /** Joins the queue: creates the (empty) entry `<lock>.q/<entryName>`. Returns the entry's name. */

@@ -14,7 +14,10 @@ import type { FsFacade } from './fs-facade.ts';
  * The backoff stays as the fallback for missed events and for facades that cannot watch (the
  * simulated disk). Resolves at once if `path` is already gone.
  */
-export async function waitForChange(fs: FsFacade, clock: Clock, path: string, ms: number): Promise<void> {
+/** How long a waiter that watches sleeps at most before it looks again on its own. */
+const WATCHED_FALLBACK_MS = 100;
+
+export async function waitForChange(fs: FsFacade, clock: Clock, path: string, stepMs: number, maxMs: number): Promise<void> {
   let wake: () => void = () => {};
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
@@ -26,6 +29,9 @@ export async function waitForChange(fs: FsFacade, clock: Clock, path: string, ms
     if (errnoCode(err) === 'ENOENT') return; // released while we looked: retry at once
     handle = undefined; // watching is an optimisation; without it we poll
   }
+  // With a watch in place the timer is only a safety net (a holder killed without a trace, a
+  // missed event), so it need not fire often: every early wake-up is CPU taken from the holder.
+  const ms = handle === undefined ? Math.min(stepMs, maxMs) : Math.min(Math.max(stepMs, WATCHED_FALLBACK_MS), maxMs);
   try {
     await Promise.race([woken, clock.sleep(ms)]);
   } finally {

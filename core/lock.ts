@@ -170,7 +170,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       // hand-over wakes one waiter, not all of them.
       step = Math.min(maxStep, minStep + random.next() * step * 2);
       const watched = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
-      await waitForChange(fs, clock, watched, Math.min(step, deadline - now));
+      await waitForChange(fs, clock, watched, step, deadline - now);
     }
   } finally {
     if (entry !== null) dequeue(fs, lockPath, entry);

@@ -3,6 +3,8 @@
 // of the core lock for a before-and-after table in the same run, add an entry here: its name is
 // what `racetrack bench --impls` takes and what the reports print.
 import type { LockOptions as ProperLockfileOptions } from 'proper-lockfile';
+import { defaultDeps } from '../../core/deps.ts';
+import { createRealFs } from '../../core/fs-facade.ts';
 import { acquireLock } from '../../core/lock.ts';
 import { seedSpinAcquire } from './seed-spin-lock.ts';
 
@@ -26,6 +28,22 @@ const coreLock: LockPeer = {
   describe: 'core acquireLock (core/lock.ts as built, default options) around the same critical section as the peers: the core lock without the reserver around it',
   async acquire(lockPath) {
     const handle = await acquireLock(lockPath, { timeoutMs: 60_000 });
+    return () => handle.release();
+  },
+};
+
+/**
+ * The core lock as it was before it learned fairness (the "before" of the before-and-after table):
+ * no waiter queue (`fair: false`) and a file system that cannot watch, so waiters poll with
+ * jittered exponential backoff and whoever retries first after a release wins.
+ */
+const { watch: _watch, ...pollingFs } = createRealFs();
+const beforeDeps = defaultDeps({ fs: pollingFs });
+const coreBefore: LockPeer = {
+  name: 'core-before',
+  describe: 'the core lock before the fairness work: O_EXCL, jittered backoff 1-32 ms, no waiter queue, no wake-up on release (acquireLock with fair: false and a facade without watch)',
+  async acquire(lockPath) {
+    const handle = await acquireLock(lockPath, { timeoutMs: 60_000, fair: false }, beforeDeps);
     return () => handle.release();
   },
 };
@@ -75,7 +93,7 @@ const seedSpin: LockPeer = {
 };
 
 /** Every in-process lock peer, in the order the reports show them. */
-export const LOCK_PEERS: readonly LockPeer[] = [coreLock, properLockfile, seedSpin];
+export const LOCK_PEERS: readonly LockPeer[] = [coreLock, coreBefore, properLockfile, seedSpin];
 
 /** The peer called `name`, or undefined. */
 export function lockPeerByName(name: string): LockPeer | undefined {
