@@ -9,18 +9,7 @@ import { currentIdentity } from '../../core/runtime.ts';
 import { formatTempName } from '../../core/temp-name.ts';
 import { DEAD_PID } from '../fixtures/dead-holder.ts';
 import { faultyFs } from '../support/faulty-fs.ts';
-import { tempDir } from '../support/tmp.ts';
-
-function withDir(fn: (dir: string) => void): () => void {
-  return () => {
-    const dir = tempDir();
-    try {
-      fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
+import { inTempDirSync } from '../support/tmp.ts';
 
 const encoder = new TextEncoder();
 const content = encoder.encode('{"entries": ["a", "b", "c"]}\n');
@@ -32,7 +21,7 @@ function plant(file: string, pid: number, threadId: number, promised: Uint8Array
   return path;
 }
 
-test('no temps, no orphans; unrelated files and other targets\' temps are ignored', withDir((dir) => {
+test('no temps, no orphans; unrelated files and other targets\' temps are ignored', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{}');
   writeFileSync(`${file}.lock`, '');
@@ -41,7 +30,7 @@ test('no temps, no orphans; unrelated files and other targets\' temps are ignore
   assert.deepEqual(listOrphans(file), []);
 }));
 
-test('a dead writer\'s temps: proven when complete, unproven when torn', withDir((dir) => {
+test('a dead writer\'s temps: proven when complete, unproven when torn', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   const complete = plant(file, DEAD_PID, 3, content);
   const torn = plant(file, DEAD_PID + 1, 0, content, content.subarray(0, 10));
@@ -52,7 +41,7 @@ test('a dead writer\'s temps: proven when complete, unproven when torn', withDir
   ].sort((a, b) => (a.path < b.path ? -1 : 1)));
 }));
 
-test('same size but different bytes does not prove a temp complete', withDir((dir) => {
+test('same size but different bytes does not prove a temp complete', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   const forged = content.slice();
   forged[3] ^= 1;
@@ -60,7 +49,7 @@ test('same size but different bytes does not prove a temp complete', withDir((di
   assert.equal(listOrphans(file)[0]!.provenComplete, false);
 }));
 
-test('age is measured from the temp\'s last write by the injected clock', withDir((dir) => {
+test('age is measured from the temp\'s last write by the injected clock', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   plant(file, DEAD_PID, 0, content);
   const [probe] = listOrphans(file);
@@ -68,7 +57,7 @@ test('age is measured from the temp\'s last write by the injected clock', withDi
   assert.equal(listOrphans(file, {}, later)[0]!.ageMs, 90_000);
 }));
 
-test('writers: a live process, another thread of ours, this thread, the seed\'s names, unknown names', withDir((dir) => {
+test('writers: a live process, another thread of ours, this thread, the seed\'s names, unknown names', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   const me = currentIdentity();
   const writers = new Map([
@@ -88,7 +77,7 @@ test('writers: a live process, another thread of ours, this thread, the seed\'s 
   assert.deepEqual([unknown.pid, unknown.threadId], [null, null]);
 }));
 
-test('with assumeSameHost: false, no writer is judged by its pid', withDir((dir) => {
+test('with assumeSameHost: false, no writer is judged by its pid', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   const me = currentIdentity();
   plant(file, DEAD_PID, 0, content);
@@ -96,7 +85,7 @@ test('with assumeSameHost: false, no writer is judged by its pid', withDir((dir)
   assert.deepEqual(listOrphans(file, { assumeSameHost: false }).map((o) => o.writer), ['unknown', 'unknown']);
 }));
 
-test('a symlink or directory named like a temp is reported as not a regular file and not followed', withDir((dir) => {
+test('a symlink or directory named like a temp is reported as not a regular file and not followed', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   const decoy = join(dir, 'decoy');
   writeFileSync(decoy, content);
@@ -107,7 +96,7 @@ test('a symlink or directory named like a temp is reported as not a regular file
   for (const o of orphans) assert.deepEqual([o.regularFile, o.provenComplete], [false, false]);
 }));
 
-test('a writer that crashed before its rename leaves a temp that proves itself complete', withDir((dir) => {
+test('a writer that crashed before its rename leaves a temp that proves itself complete', inTempDirSync((dir) => {
   const file = join(dir, 'state.json');
   assert.throws(() => writeAtomic(file, content, {}, defaultDeps({ fs: faultyFs('rename', 'crash') })));
   const [orphan] = listOrphans(file);
@@ -115,6 +104,6 @@ test('a writer that crashed before its rename leaves a temp that proves itself c
   assert.equal(orphan!.provenComplete, true);
 }));
 
-test('a missing directory is ENOTFOUND', withDir((dir) => {
+test('a missing directory is ENOTFOUND', inTempDirSync((dir) => {
   assert.throws(() => listOrphans(join(dir, 'no', 'state.json')), { code: 'ENOTFOUND' });
 }));

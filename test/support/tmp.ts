@@ -22,3 +22,15 @@ export async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promi
 export function inTempDir(fn: (dir: string) => void | Promise<void>): () => Promise<void> {
   return () => withTempDir(fn).then(() => undefined);
 }
+
+/** The synchronous form of {@link inTempDir}, for test bodies that never await. */
+export function inTempDirSync(fn: (dir: string) => void): () => void {
+  return () => {
+    const dir = tempDir();
+    try {
+      fn(dir.path);
+    } finally {
+      dir.cleanup();
+    }
+  };
+}

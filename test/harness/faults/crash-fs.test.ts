@@ -9,22 +9,11 @@ import { createCrashFs } from '../../../harness/faults/crash-fs.ts';
 import { seededDepsRandom } from '../../../harness/faults/seeded-deps-random.ts';
 import { SimDisk } from '../../../harness/faults/sim-disk.ts';
 import { createVirtualClock } from '../../../harness/faults/virtual-clock.ts';
-import { tempDir } from '../../support/tmp.ts';
+import { inTempDirSync } from '../../support/tmp.ts';
 
 const enc = new TextEncoder();
 
-function inDir(fn: (dir: string) => void): () => void {
-  return () => {
-    const dir = tempDir();
-    try {
-      fn(dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
-}
-
-test('a crash before a call stops it, and every later call throws a Crash too', inDir((dir) => {
+test('a crash before a call stops it, and every later call throws a Crash too', inTempDirSync((dir) => {
   const c = createCrashFs(createRealFs(), { call: 1, phase: 'before' });
   c.fs.mkdir(join(dir, 'a'));
   assert.throws(() => c.fs.mkdir(join(dir, 'b')), (err: unknown) => isCrash(err));
@@ -34,14 +23,14 @@ test('a crash before a call stops it, and every later call throws a Crash too', 
   assert.deepEqual(c.calls.map((x) => [x.method, x.outcome]), [['mkdir', 'ok'], ['mkdir', 'crashed-before']]);
 }));
 
-test('a crash after a call lets it reach the disk, then kills the process', inDir((dir) => {
+test('a crash after a call lets it reach the disk, then kills the process', inTempDirSync((dir) => {
   const c = createCrashFs(createRealFs(), { call: 0, phase: 'after' });
   assert.throws(() => c.fs.mkdir(join(dir, 'a')), Crash);
   assert.deepEqual(readdirSync(dir), ['a']);
   assert.equal(c.calls[0]!.outcome, 'crashed-after');
 }));
 
-test('a crash mid-write leaves exactly the first k bytes, and the cleanup in writeAtomic never runs', inDir((dir) => {
+test('a crash mid-write leaves exactly the first k bytes, and the cleanup in writeAtomic never runs', inTempDirSync((dir) => {
   const file = join(dir, 'STATE.md');
   const c = createCrashFs(createRealFs(), { call: 1, phase: 'mid', bytes: 3 });
   const deps = { fs: c.fs, clock: createVirtualClock(0), random: seededDepsRandom(1) };
