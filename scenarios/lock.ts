@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesValid, lostUpdates, mutualExclusion, noOrphans } from '../harness/checkers/index.ts';
 import { recoverFiles } from './recovery.ts';
 import type { Scenario } from './scenario.ts';
-import { listEntries } from './snapshot.ts';
+import { incrementCounter, inspectCounter, setupCounter } from './counter-file.ts';
 
 const LOCK = 'section.lock';
-const COUNTER = 'counter';
 
 /**
  * Mutual exclusion of a critical section: each worker takes the lock, increments a plain counter
@@ -17,27 +15,16 @@ export const lockScenario: Scenario = {
   name: 'lock',
   description: 'each worker takes one lock, increments a plain counter file inside it and releases; no two holds may overlap',
   primitive: 'lock',
-  setup(root) {
-    writeFileSync(join(root, COUNTER), '0');
-  },
+  setup: setupCounter,
   async operate(ctx) {
     const { root, sut, rec } = ctx;
     const path = join(root, LOCK);
     const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
     if (lock === undefined) return;
-    await rec.op('update', {}, async () => {
-      const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
-      writeFileSync(join(root, COUNTER), String(before + 1));
-      return { before, after: before + 1 };
-    });
+    await rec.op('update', {}, () => incrementCounter(root));
     await rec.op('release', { path }, async () => lock.release(), () => ({ path }));
   },
-  inspect(root, iteration) {
-    const raw = readFileSync(join(root, COUNTER), 'utf8');
-    const counter = Number(raw);
-    const fileProblems = Number.isInteger(counter) ? [] : [`${COUNTER} holds ${JSON.stringify(raw)}`];
-    return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
-  },
+  inspect: inspectCounter,
   recover: (root, staleMs) => recoverFiles([], [join(root, LOCK)], staleMs),
   checkers: (o = {}) => [
     ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],

@@ -1,12 +1,11 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesValid, lostUpdates, mutualExclusion } from '../harness/checkers/index.ts';
 import { deadHolderRecord } from './dead-holder.ts';
 import type { Scenario } from './scenario.ts';
-import { listEntries } from './snapshot.ts';
+import { incrementCounter, inspectCounter, setupCounter } from './counter-file.ts';
 
 const LOCK = 'section.lock';
-const COUNTER = 'counter';
 
 /**
  * Breakers racing on stale locks. Each iteration starts with a lock left by a dead holder, and
@@ -19,7 +18,7 @@ export const staleLockScenario: Scenario = {
   description: 'every holder dies holding the lock, so each acquisition races the others to break a stale lock; no two holds may overlap',
   primitive: 'lock',
   setup(root) {
-    writeFileSync(join(root, COUNTER), '0');
+    setupCounter(root);
     writeFileSync(join(root, LOCK), deadHolderRecord('dead-at-start'));
   },
   async operate(ctx) {
@@ -27,26 +26,16 @@ export const staleLockScenario: Scenario = {
     const path = join(root, LOCK);
     const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
     if (lock === undefined) return;
-    await rec.op('update', {}, async () => {
-      const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
-      // Hold the lock a moment, as real work would: long enough for a second holder to show.
-      await new Promise((r) => setTimeout(r, 1));
-      writeFileSync(join(root, COUNTER), String(before + 1));
-      return { before, after: before + 1 };
-    });
+    // Hold the lock a moment, as real work would: long enough for a second holder to show.
+    await rec.op('update', {}, () => incrementCounter(root, 1));
     await rec.op('release', { path, died: true }, async () => {
       const tomb = `${path}.dying.${worker}`;
       writeFileSync(tomb, deadHolderRecord(`dead-${iteration}-${worker}`));
       renameSync(tomb, path);
     }, () => ({ path }));
   },
-  inspect(root, iteration) {
-    const raw = readFileSync(join(root, COUNTER), 'utf8');
-    const counter = Number(raw);
-    const fileProblems = Number.isInteger(counter) ? [] : [`${COUNTER} holds ${JSON.stringify(raw)}`];
-    // The last holder died holding the lock, so exactly one stale lock file is expected here.
-    return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
-  },
+  // The last holder died holding the lock, so one stale lock file is expected here (no-orphans is not among the checkers).
+  inspect: inspectCounter,
   checkers: (o = {}) => [
     ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
     ['lost-updates', lostUpdates()],

@@ -3,19 +3,9 @@
 import * as hdr from 'hdr-histogram-js';
 import type { HistogramBucket, LatencyStats } from './bench-types.ts';
 
-/** A histogram of durations in microseconds. */
-export type Histogram = hdr.Histogram;
+import { newHistogram, type Histogram } from '../latency.ts';
 
-/** An empty histogram (plain JavaScript: the WebAssembly build would need an async init per worker). */
-export function newHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-}
-
-/** Records `ms` (rounded to the microsecond, at least 1 µs); ignores non-finite or negative values. */
-export function recordMs(h: Histogram, ms: number): void {
-  if (!Number.isFinite(ms) || ms < 0) return;
-  h.recordValue(Math.max(1, Math.round(ms * 1000)));
-}
+export { newHistogram, recordMs, type Histogram } from '../latency.ts';
 
 /** The histogram as compressed base64, small enough to post or print as one JSON line. */
 export function encodeHistogram(h: Histogram): string {

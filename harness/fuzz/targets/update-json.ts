@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
+import { crashingLockOptions } from '../lock-budget.ts';
+import { recoverAfterCrash } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
-import type { FuzzTarget, Violation } from '../fuzz-target.ts';
+import type { FuzzTarget, RecoveryEnv, Violation } from '../fuzz-target.ts';
 import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
 
 /** Add `add` to the JSON file's count (read, modify, write under the lock). */
@@ -63,17 +64,12 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
       return null;
     };
     check('after the crash');
-    const lock = nextAcquirerOptions(fs, `${file}.lock`);
-    try {
-      await env.sut.recover(file, lock.options, env.deps, true);
-    } catch (err) {
-      violations.push({ invariant: 'recovery-completes', message: `recover failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
-      return violations;
-    }
+    const lockOptions = await recoverAfterCrash(env as RecoveryEnv<unknown>, fs, file, violations);
+    if (lockOptions === null) return violations;
     const recovered = check('after recovery');
     if (recovered === null) return violations;
     try {
-      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), lock.options, env.deps);
+      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), lockOptions, env.deps);
     } catch (err) {
       violations.push({ invariant: 'restart-updates', message: `the fresh process's increment failed: ${describeError(err)}` });
       return violations;

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
+import { crashingLockOptions } from '../lock-budget.ts';
+import { recoverAfterCrash } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, RecoveryEnv, Violation } from '../fuzz-target.ts';
-import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
+import { namesIn, readOrNull, showBytes } from '../tree.ts';
 
 /** Replace the file with a new version of `size` body bytes, or run recovery (as the process that will crash). */
 export type WriteOp = { readonly kind: 'write'; readonly size: number } | { readonly kind: 'recover' };
@@ -102,13 +103,7 @@ export const writeTarget: FuzzTarget<WriteOp> = {
       violations.push({ invariant: 'target-old-or-new', message: `${when}: ${what}; expected exactly ${expected}` });
     };
     check('after the crash');
-    const lock = nextAcquirerOptions(fs, `${file}.lock`);
-    try {
-      await env.sut.recover(file, lock.options, env.deps, true);
-    } catch (err) {
-      violations.push({ invariant: 'recovery-completes', message: `recover failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
-      return violations;
-    }
+    if ((await recoverAfterCrash(env as RecoveryEnv<unknown>, fs, file, violations)) === null) return violations;
     if (violations.length === 0) check('after recovery');
     const orphans = namesIn(fs, env.root).filter((n) => n !== WRITE_FILE);
     if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${WRITE_FILE}: ${orphans.join(', ')}` });
