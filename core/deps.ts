@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRealFs, type FsFacade } from './fs-facade.ts';
+import { processTurns, type TurnTable } from './thread-queue.ts';
 
 /** Time, injected so tests and simulations can control it. */
 export interface Clock {
@@ -27,6 +28,12 @@ export interface Deps {
   readonly fs: FsFacade;
   readonly clock: Clock;
   readonly random: Random;
+  /**
+   * Where the threads of this process take turns at a lock before going to its file (see
+   * core/thread-queue.ts). Absent or null: every thread works the file protocol alone, as
+   * simulations and fuzzers want.
+   */
+  readonly turns?: TurnTable | null;
 }
 
 export const systemClock: Clock = {
@@ -40,11 +47,15 @@ export const systemRandom: Random = {
   hex: (bytes) => randomBytes(bytes).toString('hex'),
 };
 
-/** Real fs, the system clock and crypto-strength names: what the CLI and library users get. */
+/**
+ * Real fs, the system clock, crypto-strength names and the process's shared turn table: what the
+ * CLI and library users get.
+ */
 export function defaultDeps(overrides: Partial<Deps> = {}): Deps {
   return {
     fs: overrides.fs ?? createRealFs(),
     clock: overrides.clock ?? systemClock,
     random: overrides.random ?? systemRandom,
+    turns: overrides.turns === undefined ? processTurns() : overrides.turns,
   };
 }

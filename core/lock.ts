@@ -4,8 +4,9 @@ import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
 import { breakStaleLock, removeIfSame, sweepBreakLeftovers } from './lock-break.ts';
 import { waitForChange } from './lock-waker.ts';
 import { dequeue, enqueue, evictStalled, hasWaiters, queueDir, queuePosition } from './lock-queue.ts';
-import { describeHolder, encodeLockRecord, judgeStale, sightLock, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
+import { describeHolder, encodeLockRecord, judgeStale, parseLockRecord, sightLock, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
 import { currentIdentity, type Identity } from './runtime.ts';
+import type { Turn } from './thread-queue.ts';
 
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
 export interface LockObserver {
@@ -34,6 +35,13 @@ export interface LockOptions {
    * served. Default true. false gives the plain race of retries (the previous behaviour).
    */
   readonly fair?: boolean;
+  /**
+   * Take turns with the other threads of this process (the deps' turn table) before going to the
+   * lock file, so that only one of them works the file at a time. Default true. false: work the
+   * file protocol alone, as a thread of another process would (simulations of a process that dies
+   * holding the lock use it, since a real one takes its turn table with it).
+   */
+  readonly threadTurns?: boolean;
   /** Who we claim to be. Defaults to this thread's identity; tests pass others. */
   readonly identity?: Identity;
 }
@@ -88,10 +96,19 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   /** Heads that left a free lock untaken: when we first saw each, and whether we skip it now. */
   const stalledSince = new Map<string, number>();
   const skip = new Set<string>();
+  /** Our turn among this process's threads, once we have it: only its holder works the file. */
+  let turn: Turn | null = null;
+  let acquired = false;
 
   try {
+    if (fair && options.threadTurns !== false && deps.turns) {
+      const took = await deps.turns.take(lockPath, deadline - clock.monotonic(), staleMs);
+      if (took === 'timeout') throw timedOut(fs, lockPath, timeoutMs, clock.now());
+      turn = took;
+    }
     for (;;) {
       attempts++;
+      turn?.heartbeat();
       // Whose turn is it? With nobody queued, anyone may try; once we wait, the head of the queue.
       let myTurn = true;
       let ahead: string | null = null;
@@ -128,7 +145,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         sweepBreakLeftovers(fs, lockPath);
         const at = clock.monotonic();
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
-        return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer);
+        acquired = true;
+        return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer, turn);
       }
       let sighting: LockSighting | null;
       try {
@@ -155,15 +173,12 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       if (options.wait === false) {
         throw new RacetrackError('ELOCKED', `lock ${lockPath} is held`, { path: lockPath, ...describeHolder(sighting, clock.now()) });
       }
-      if (fair) entry ??= enqueue(fs, lockPath, record(), clock.now());
+      // Holding our turn and finding a lock of our own process, we are looking at the thread that
+      // just passed us the turn, a moment before its unlink: wait for that, not in the queue.
+      const predecessor = turn !== null && sighting?.record?.pid === me.pid && sighting.record.host === me.host;
+      if (fair && !predecessor) entry ??= enqueue(fs, lockPath, record(), clock.now());
       const now = clock.monotonic();
-      if (now >= deadline) {
-        throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
-          path: lockPath,
-          timeoutMs,
-          ...describeHolder(sighting, clock.now()),
-        });
-      }
+      if (now >= deadline) throw timedOut(fs, lockPath, timeoutMs, clock.now(), sighting);
       // Decorrelated jitter for the fallback timer; the usual wake-up is a file-system event. The
       // head watches the lock file (its holder letting go); every other waiter watches only the
       // entry of the waiter right ahead of it (which goes when that one takes the lock), so each
@@ -174,7 +189,25 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
     }
   } finally {
     if (entry !== null) dequeue(fs, lockPath, entry);
+    if (!acquired) turn?.leave();
   }
+}
+
+/** The ETIMEOUT of a waiter that ran out of time, naming the holder it last saw (or looks now). */
+function timedOut(fs: Deps['fs'], lockPath: string, timeoutMs: number, now: number, seen?: LockSighting | null): RacetrackError {
+  let sighting = seen;
+  if (sighting === undefined) {
+    try {
+      sighting = sightLock(fs, lockPath);
+    } catch {
+      sighting = null;
+    }
+  }
+  return new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
+    path: lockPath,
+    timeoutMs,
+    ...describeHolder(sighting, now),
+  });
 }
 
 /** How long the head of the queue may leave a free lock untaken before the others go past it. */
@@ -215,6 +248,7 @@ function createHandle(
   waitedMs: number,
   staleMs: number,
   observer: LockObserver | undefined,
+  turn: Turn | null,
 ): LockHandle {
   const { fs, clock } = deps;
   // A breaker judges age by wall clock against our record; we judge ours by the monotonic clock.
@@ -233,6 +267,15 @@ function createHandle(
     }
   };
 
+  /** The quick look: one read (no symlink followed) of a file that still holds our token. */
+  const holdsOurToken = (): boolean => {
+    try {
+      return parseLockRecord(fs.readFile(path))?.token === token;
+    } catch {
+      return false; // gone, a symlink, unreadable: the full look says which
+    }
+  };
+
   return {
     path,
     token,
@@ -242,6 +285,7 @@ function createHandle(
       if (released) throw compromised('already released');
       const age = clock.monotonic() - acquiredAt;
       if (age >= safeAge) throw compromised(`held for ${Math.round(age)} ms, past the stale limit`, { heldMs: age, staleMs });
+      if (holdsOurToken()) return;
       const seen = current();
       if (seen?.record?.token !== token) throw compromised('the lock file is gone or belongs to another holder', describeHolder(seen, clock.now()));
     },
@@ -250,14 +294,25 @@ function createHandle(
       released = true;
       const at = clock.monotonic();
       observer?.releasing?.({ path, token, at });
-      const seen = current();
-      if (seen === null) throw compromised('the lock file is gone');
-      if (seen.record?.token !== token) throw compromised('the lock file belongs to another holder', describeHolder(seen, clock.now()));
-      if (at - acquiredAt < safeAge) {
-        // Young: no breaker may touch a live holder's lock yet, so deleting by path is safe.
-        fs.unlink(path);
-      } else if (!removeIfSame(fs, path, seen, `${path}.released.${token}`)) {
-        throw compromised('the lock was broken while we held it past the stale limit');
+      try {
+        if (at - acquiredAt < safeAge && holdsOurToken()) {
+          // Young and ours: no breaker may touch a live holder's lock yet, so deleting by path is
+          // safe. The next thread of this process is woken first, so that its wake-up overlaps
+          // our unlink (should it still find the file, it waits for the unlink like any waiter).
+          turn?.leave();
+          fs.unlink(path);
+        } else {
+          const seen = current();
+          if (seen === null) throw compromised('the lock file is gone');
+          if (seen.record?.token !== token) throw compromised('the lock file belongs to another holder', describeHolder(seen, clock.now()));
+          if (at - acquiredAt < safeAge) fs.unlink(path);
+          else if (!removeIfSame(fs, path, seen, `${path}.released.${token}`)) {
+            throw compromised('the lock was broken while we held it past the stale limit');
+          }
+        }
+      } finally {
+        // The file is gone (or was never ours): the next thread of this process may try.
+        turn?.leave();
       }
       observer?.released?.({ path, token, heldMs: at - acquiredAt, at });
     },

@@ -24,7 +24,10 @@ export const staleLockScenario: Scenario = {
   async operate(ctx) {
     const { root, worker, iteration, sut, rec } = ctx;
     const path = join(root, LOCK);
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
+    // Each worker stands for a process that dies holding the lock; a real one would take its
+    // threads' turn table with it, so the workers do not share one.
+    const lockOptions = { ...ctx.lockOptions, threadTurns: false };
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions }), () => ({ path }));
     if (lock === undefined) return;
     // Hold the lock a moment, as real work would: long enough for a second holder to show.
     await rec.op('update', {}, () => incrementCounter(root, 1));

@@ -1,3 +1,4 @@
 import { describeLockContract } from '../contracts/lock.contract.ts';
 
 describeLockContract('core');
+describeLockContract('core-solo');
