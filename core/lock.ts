@@ -103,8 +103,9 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   try {
     if (fair && options.threadTurns !== false && deps.turns) {
       const took = await deps.turns.take(lockPath, deadline - clock.monotonic(), staleMs);
-      if (took === 'timeout') throw timedOut(fs, lockPath, timeoutMs, clock.now());
-      turn = took;
+      // Out of time waiting for our turn: the turn only decides who tries, so still try the file
+      // once (the loop below finds the deadline passed and gives up after that one try).
+      turn = took === 'timeout' ? null : took;
     }
     for (;;) {
       attempts++;
@@ -175,7 +176,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       }
       // Holding our turn and finding a lock of our own process, we are looking at the thread that
       // just passed us the turn, a moment before its unlink: wait for that, not in the queue.
-      const predecessor = turn !== null && sighting?.record?.pid === me.pid && sighting.record.host === me.host;
+      const holder = sighting?.record;
+      const predecessor = turn?.from != null && holder?.pid === me.pid && holder.threadId === turn.from && holder.host === me.host;
       if (fair && !predecessor) entry ??= enqueue(fs, lockPath, record(), clock.now());
       const now = clock.monotonic();
       if (now >= deadline) throw timedOut(fs, lockPath, timeoutMs, clock.now(), sighting);
@@ -185,7 +187,9 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       // hand-over wakes one waiter, not all of them.
       step = Math.min(maxStep, minStep + random.next() * step * 2);
       const watched = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
-      await waitForChange(fs, clock, watched, step, deadline - now);
+      // Holding a turn, wake at least twice per staleMs to heartbeat, or the threads behind us
+      // would take us for dead.
+      await waitForChange(fs, clock, watched, step, turn === null ? deadline - now : Math.min(deadline - now, Math.max(1, staleMs / 2)));
     }
   } finally {
     if (entry !== null) dequeue(fs, lockPath, entry);
@@ -293,8 +297,8 @@ function createHandle(
       if (released) throw compromised('released twice');
       released = true;
       const at = clock.monotonic();
-      observer?.releasing?.({ path, token, at });
       try {
+        observer?.releasing?.({ path, token, at });
         if (at - acquiredAt < safeAge && holdsOurToken()) {
           // Young and ours: no breaker may touch a live holder's lock yet, so deleting by path is
           // safe. The next thread of this process is woken first, so that its wake-up overlaps

@@ -68,7 +68,7 @@ Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-c
     .option('--workers <list>', 'worker counts of the sweep (default 1,2,4,8,10,16; quick 1,4,10); ratios need 1 and 10')
     .option('--duration <ms>', 'how long each round of each (implementation, workers) point runs (default 1000; quick 300)')
     .option('--rounds <n>', 'repeat the sweep, rows taking turns, and report each point\'s median round (default 3; quick 2)')
-    .option('--impls <names>', 'the rows to run, comma-separated: core, core-lock, proper-lockfile, seed-spin, flock (default all that apply)')
+    .option('--impls <names>', 'the rows to run, comma-separated: core, core-lock, core-no-turns, core-before, proper-lockfile, seed-spin, flock (default all that apply)')
     .option('--no-durable', 'skip the fsyncs in every row (default: durable writes everywhere)')
     .option('--no-single-op', 'skip the uncontended tinybench latencies')
     .option('--no-overhead', 'skip the harness-overhead measurement')

@@ -33,6 +33,20 @@ const coreLock: LockPeer = {
 };
 
 /**
+ * The core lock without the process's turn table (`threadTurns: false`): every thread works the
+ * file protocol alone, as it did before the threads of a process took turns in shared memory.
+ * With child processes (one thread each) it is the same lock as core-lock.
+ */
+const coreNoTurns: LockPeer = {
+  name: 'core-no-turns',
+  describe: 'the core lock with every thread on the file protocol alone (acquireLock with threadTurns: false): FIFO waiter queue and inotify wake-ups, no turns in shared memory',
+  async acquire(lockPath) {
+    const handle = await acquireLock(lockPath, { timeoutMs: 60_000, threadTurns: false });
+    return () => handle.release();
+  },
+};
+
+/**
  * The core lock as it was before it learned fairness (the "before" of the before-and-after table):
  * no waiter queue (`fair: false`) and a file system that cannot watch, so waiters poll with
  * jittered exponential backoff and whoever retries first after a release wins.
@@ -93,7 +107,7 @@ const seedSpin: LockPeer = {
 };
 
 /** Every in-process lock peer, in the order the reports show them. */
-export const LOCK_PEERS: readonly LockPeer[] = [coreLock, coreBefore, properLockfile, seedSpin];
+export const LOCK_PEERS: readonly LockPeer[] = [coreLock, coreNoTurns, coreBefore, properLockfile, seedSpin];
 
 /** The peer called `name`, or undefined. */
 export function lockPeerByName(name: string): LockPeer | undefined {

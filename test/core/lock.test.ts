@@ -10,6 +10,7 @@ import { sightLock } from '../../core/lock-record.ts';
 import { acquireLock, withLock } from '../../core/lock.ts';
 import { entryName } from '../../core/lock-queue.ts';
 import { currentIdentity } from '../../core/runtime.ts';
+import { createTurnTableBuffer, turnTableOver } from '../../core/thread-queue.ts';
 import { deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { inTempDir } from '../support/tmp.ts';
 
@@ -246,4 +247,34 @@ test('a waiter killed before it could write anything leaves an entry already jud
   first.release();
   (await second).release();
   assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('the threads of a process take turns: a waiter keeps out of the file queue and is handed the lock', inTempDir(async (dir) => {
+  const turns = turnTableOver(createTurnTableBuffer());
+  const deps = defaultDeps({ turns });
+  const path = join(dir, 'x.lock');
+  const first = await acquireLock(path, {}, deps);
+  const order: string[] = [];
+  const waiters = ['b', 'c'].map((name) =>
+    acquireLock(path, { timeoutMs: 5000 }, deps).then((lock) => {
+      order.push(name);
+      lock.release();
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(existsSync(`${path}.q`), false, 'only the turn holder works the file, and it holds the lock');
+  first.release();
+  await Promise.all(waiters);
+  assert.deepEqual(order, ['b', 'c']);
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a waiter that runs out of time for its turn still tries the free lock file once', inTempDir(async (dir) => {
+  const turns = turnTableOver(createTurnTableBuffer());
+  const path = join(dir, 'x.lock');
+  const stuck = await turns!.take(path, 1000, 60_000); // a turn held by nobody who will ever use it
+  assert.ok(stuck !== null && stuck !== 'timeout');
+  const lock = await acquireLock(path, { timeoutMs: 50, staleMs: 60_000 }, defaultDeps({ turns }));
+  lock.release();
+  stuck.leave();
 }));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import { siblingModule } from '../../core/runtime.ts';
 import { createTurnTableBuffer, processTurns, TURN_TABLE_BYTES, turnTableOver, type Turn, type TurnTable } from '../../core/thread-queue.ts';
 
@@ -88,6 +88,26 @@ test('a full table answers null, and a slot is free again once its last user lea
   held.pop()!.leave();
   (await turnOf(table, '/locks/new.lock')).leave();
   for (const turn of held) turn.leave();
+});
+
+test('a lock with 32 tickets pending sends the next thread to the file alone', async () => {
+  const table = newTable();
+  const first = await turnOf(table, '/locks/a.lock');
+  const pending = Array.from({ length: 31 }, () => turnOf(table, '/locks/a.lock').then((turn) => turn.leave()));
+  assert.equal(await table.take('/locks/a.lock', 1000, 60_000), null);
+  first.leave();
+  await Promise.all(pending);
+  (await turnOf(table, '/locks/a.lock', 1000)).leave();
+});
+
+test('a turn says which thread passed it on', async () => {
+  const table = newTable();
+  const first = await turnOf(table, '/locks/a.lock');
+  assert.equal(first.from, null, 'the first in line got it from nobody');
+  const second = turnOf(table, '/locks/a.lock');
+  first.leave();
+  assert.equal((await second).from, threadId);
+  (await second).leave();
 });
 
 test('a buffer of the wrong size or version is not taken for a table', () => {

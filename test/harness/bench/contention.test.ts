@@ -32,14 +32,14 @@ const tiny = { op: 'reserve' as const, durationMs: 200, isolation: 'thread' as c
 
 test('a tiny sweep on threads measures every in-process row and says why flock is skipped', async () => {
   const rows = await runSweep({ ...tiny, workers: [1, 2] });
-  assert.deepEqual(rows.map((r) => r.name), ['core', 'core-lock', 'core-before', 'proper-lockfile', 'seed-spin', 'flock']);
-  for (const row of rows.slice(0, 5)) {
+  assert.deepEqual(rows.map((r) => r.name), ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock']);
+  for (const row of rows.slice(0, 6)) {
     assert.equal(row.skipped, null);
     assert.ok(row.describe.length > 0);
     assert.deepEqual(row.points.map((p) => p.workers), [1, 2]);
     row.points.forEach((p, i) => assertSane(p, [1, 2][i]!));
   }
-  const flock = rows[5]!;
+  const flock = rows[6]!;
   assert.match(flock.skipped ?? '', /--isolation process/);
   assert.deepEqual(flock.points, []);
 });
