@@ -116,13 +116,27 @@ export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: Brea
 
 /**
  * Sweeps what a breaker that died half-way left behind: its guard and the stale lock it had moved
- * aside. Called by a caller that has just created the lock, and safe then whatever state those
- * files are in (even empty after a power loss): with our fresh lock at the lock path there is no
- * stale lock there, so a breaker still at work is either past its rename, finishing up, or about to
- * re-check and find our lock, not the one it judged; taking its guard or aside away harms none of
- * those. Two unlinks that fail with ENOENT when there is nothing to sweep.
+ * aside. Called by a caller that has just created the lock. The guard is removed only if it is
+ * abandoned (its owner dead on this host, older than a break can take, or unreadable past the
+ * grace), and then through the same move-aside-and-check as any stale file; a live guard is left
+ * alone, and so is the aside, which its owner may be using. Removing a live guard would let a
+ * second breaker run beside its owner, and two breakers at once can move a fresh lock aside.
+ * With our fresh lock at the lock path, no breaker can start anew on the lock, so an aside with no
+ * live guard is a leftover. Costs a failed lstat and a failed unlink when there is nothing to sweep.
+ *
+ * Returns 'wait' for a guard that is empty or half-written and still within its grace: a breaker
+ * about to write its record, or one that died writing it (a crash, a power loss); the caller looks
+ * again shortly, and the guard is then either readable or past its grace.
  */
-export function sweepBreakLeftovers(fs: FsFacade, lockPath: string): void {
-  unlinkIfPresent(fs, breakGuardPath(lockPath));
+export function sweepBreakLeftovers(fs: FsFacade, lockPath: string, me: Identity, now: number, rules: StaleRules): 'done' | 'wait' {
+  const guard = breakGuardPath(lockPath);
+  const found = sightLock(fs, guard);
+  if (found !== null) {
+    if (judgeStale(found, me, now, { staleMs: GUARD_STALE_MS, graceMs: rules.graceMs }) === null) {
+      return found.record === null && found.stat.isFile ? 'wait' : 'done'; // a live breaker's, or one to judge again
+    }
+    if (!removeIfSame(fs, guard, found, `${guard}.broken.${me.pid}.${me.threadId}`)) return 'done';
+  }
   unlinkIfPresent(fs, breakAsidePath(lockPath));
+  return 'done';
 }

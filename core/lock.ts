@@ -143,7 +143,10 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       if (myTurn && tryCreate(deps, lockPath, record())) {
         if (entry !== null) dequeue(fs, lockPath, entry);
         entry = null;
-        sweepBreakLeftovers(fs, lockPath);
+        // A guard still unreadable is looked at again until it is readable or past its grace.
+        for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited <= graceMs; waited += SWEEP_STEP_MS) {
+          await clock.sleep(SWEEP_STEP_MS);
+        }
         const at = clock.monotonic();
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
         acquired = true;
@@ -213,6 +216,9 @@ function timedOut(fs: Deps['fs'], lockPath: string, timeoutMs: number, now: numb
     ...describeHolder(sighting, now),
   });
 }
+
+/** How often a new holder looks again at a break guard that is still being written. */
+const SWEEP_STEP_MS = 10;
 
 /** How long the head of the queue may leave a free lock untaken before the others go past it. */
 const HEAD_GRACE_MS = 100;

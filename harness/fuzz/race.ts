@@ -16,12 +16,22 @@ import { FUZZ_STALE_MS } from './lock-budget.ts';
 export interface RaceCase {
   readonly processes: number;
   readonly schedule: readonly number[];
+  /**
+   * Whether each holder dies holding the lock (its lock file replaced by a dead process's record)
+   * instead of releasing it, so that every acquisition after the first races the others to break
+   * a fresh stale lock, as in the stale-lock scenario. Absent: false.
+   */
+  readonly die?: boolean;
 }
 
-/** Breakers 2 to 4, schedules up to 60 choices (then round robin). Shrinks toward 2 processes run one after the other. */
+/**
+ * Breakers 2 to 5, schedules up to 80 choices (then round robin), holders that release or die.
+ * Shrinks toward 2 processes run one after the other.
+ */
 export const raceCaseArbitrary: fc.Arbitrary<RaceCase> = fc.record({
-  processes: fc.integer({ min: 2, max: 4 }),
-  schedule: fc.array(fc.nat({ max: 11 }), { maxLength: 60 }),
+  processes: fc.integer({ min: 2, max: 5 }),
+  schedule: fc.array(fc.nat({ max: 14 }), { maxLength: 80 }),
+  die: fc.boolean(),
 });
 
 export const RACE_DIR = '/race';
@@ -67,8 +77,9 @@ function holdsOf(outcomes: readonly ProcessOutcome[]): Hold[] {
 /**
  * Breakers racing on one stale lock: the lock at RACE_LOCK starts out held by a dead process, and
  * `c.processes` live simulated processes each acquire it (breaking it if they find it stale), do
- * two fs calls of "work" holding it, and release it, their fs calls interleaved as `c.schedule`
- * says. No two may ever hold it at once; every one must get it; nothing may be left behind.
+ * two fs calls of "work" holding it, and release it (or die holding it, with `c.die`), their fs
+ * calls interleaved as `c.schedule` says. No two may ever hold it at once; every one must get it;
+ * nothing may be left behind but the last dead lock.
  */
 export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<RaceOutcome> {
   let t = SIM_START_MS;
@@ -91,7 +102,14 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
       deps.fs.readdir(RACE_DIR);
       deps.fs.readdir(RACE_DIR);
       mark('releasing');
-      lock.release();
+      if (c.die !== true) return lock.release();
+      // Dies holding it: a dead process's record replaces the lock file (rename, as a holder's
+      // own crash-safe rewrite would), and the process is gone.
+      const tomb = `${RACE_LOCK}.tomb.${i}`;
+      const tombFd = deps.fs.openExclusive(tomb);
+      deps.fs.write(tombFd, encodeLockRecord({ pid: DEAD_PID, threadId: 0, host: hostname(), token: `dead-${i}`, startTime: null, acquiredAt: SIM_START_MS }));
+      deps.fs.close(tombFd);
+      deps.fs.rename(tomb, RACE_LOCK);
     },
   }));
   const { steps, outcomes } = await interleave(processes, { disk: fs, schedule: c.schedule, maxSteps: MAX_STEPS, startWallMs: SIM_START_MS });
@@ -112,6 +130,10 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
     if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
   });
   const left = fs.readdir(RACE_DIR).sort();
-  if (violations.length === 0 && left.length > 0) violations.push({ invariant: 'no-orphans', message: `after every breaker released the lock, left behind: ${left.join(', ')}` });
+  // A holder that died leaves its (dead) lock file, and only that.
+  const expected = c.die === true ? ['x.lock'] : [];
+  if (violations.length === 0 && left.join() !== expected.join()) {
+    violations.push({ invariant: 'no-orphans', message: `after every breaker ${c.die === true ? 'died' : 'released the lock'}, left behind: ${left.join(', ') || 'nothing'}${c.die === true ? ' (expected the last dead lock, x.lock, alone)' : ''}` });
+  }
   return { violations, steps, outcomes, holds, left };
 }

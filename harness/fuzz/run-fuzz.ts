@@ -163,7 +163,7 @@ function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
   return {
     case: c,
     violations: o.violations,
-    ops: [`${r.processes} breakers, each: acquire (breaking the stale lock if it finds it), two fs calls holding it, release`],
+    ops: [`${r.processes} breakers, each: acquire (breaking the stale lock if it finds it), two fs calls holding it, ${r.die === true ? 'die holding it (a dead record renamed over the lock)' : 'release'}`],
     crash: `none: the lock starts out held by a dead process; schedule [${r.schedule.join(', ')}] then round robin`,
     calls: o.steps.map((s) => `step ${String(s.step).padStart(3)} breaker ${s.process + 1}: ${s.call === null ? 'finished' : formatFsCall(s.call, '/race').replace(/^\s*\d+ /, '')}`),
     found: o.holds.map((h) => `breaker ${h.process + 1} held the lock from step ${h.from} to ${Number.isFinite(h.to) ? `step ${h.to}` : 'the end'}`),
@@ -314,6 +314,7 @@ async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (inpu
     return { failure: best, steps };
   }
   let race = input as RaceCase;
+  if (race.die === true && (await attempt({ ...race, die: false }))) race = { ...race, die: false };
   while (race.processes > 2 && (await attempt({ ...race, processes: race.processes - 1 }))) race = { ...race, processes: race.processes - 1 };
   await pass(race.schedule, (schedule) => ({ ...race, schedule }), 0);
   return { failure: best, steps };

@@ -221,6 +221,16 @@ test('what a breaker that died half-way left is swept by the next acquirer', inT
   assert.deepEqual(readdirSync(dir), []);
 }));
 
+test('a new holder leaves the guard and aside of a live breaker alone: only that breaker may finish its break', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  // A live breaker (this very process) has taken the guard and moved a stale lock aside.
+  writeFileSync(`${path}.breaking`, liveRecord(Date.now()));
+  writeFileSync(`${path}.broken`, deadHolderRecord('moved-aside'));
+  const lock = await acquireLock(path, { timeoutMs: 2000 });
+  assert.deepEqual(readdirSync(dir).sort(), ['a.lock', 'a.lock.breaking', 'a.lock.broken']);
+  lock.release();
+}));
+
 test('a half-written break guard makes waiters back off, not spin, and the deadline holds', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('dead-holder'));
