@@ -143,11 +143,14 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       if (myTurn && tryCreate(deps, lockPath, record())) {
         if (entry !== null) dequeue(fs, lockPath, entry);
         entry = null;
-        // A guard still unreadable is looked at again until it is readable or past its grace.
-        for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited <= graceMs; waited += SWEEP_STEP_MS) {
+        // The hold starts now: the handle's stale margin counts from here, sweeping included.
+        const at = clock.monotonic();
+        // A guard still unreadable is looked at again until it is readable or past its grace, as
+        // long as the caller's deadline allows (a caller that would not wait looks once).
+        const sweepMs = options.wait === false ? 0 : Math.min(graceMs, deadline - at);
+        for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited < sweepMs; waited += SWEEP_STEP_MS) {
           await clock.sleep(SWEEP_STEP_MS);
         }
-        const at = clock.monotonic();
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
         acquired = true;
         return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer, turn);

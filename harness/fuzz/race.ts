@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { hostname } from 'node:os';
 import process from 'node:process';
-import { encodeLockRecord } from '../../core/lock-record.ts';
+import { encodeLockRecord, parseLockRecord } from '../../core/lock-record.ts';
 import { processStartTime, type Identity } from '../../core/runtime.ts';
 import { DEAD_PID } from '../../scenarios/dead-holder.ts';
 import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../faults/interleave.ts';
@@ -101,14 +101,19 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
       mark('acquired');
       deps.fs.readdir(RACE_DIR);
       deps.fs.readdir(RACE_DIR);
-      mark('releasing');
-      if (c.die !== true) return lock.release();
+      if (c.die !== true) {
+        mark('releasing');
+        return lock.release();
+      }
       // Dies holding it: a dead process's record replaces the lock file (rename, as a holder's
-      // own crash-safe rewrite would), and the process is gone.
+      // own crash-safe rewrite would), and the process is gone. The hold lasts until the rename,
+      // and a holder that was displaced meanwhile would fail assertHeld (ECOMPROMISED).
       const tomb = `${RACE_LOCK}.tomb.${i}`;
       const tombFd = deps.fs.openExclusive(tomb);
       deps.fs.write(tombFd, encodeLockRecord({ pid: DEAD_PID, threadId: 0, host: hostname(), token: `dead-${i}`, startTime: null, acquiredAt: SIM_START_MS }));
       deps.fs.close(tombFd);
+      lock.assertHeld?.();
+      mark('releasing');
       deps.fs.rename(tomb, RACE_LOCK);
     },
   }));
@@ -130,10 +135,17 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
     if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
   });
   const left = fs.readdir(RACE_DIR).sort();
-  // A holder that died leaves its (dead) lock file, and only that.
+  // A holder that died leaves its (dead) lock file, and only that: the record of the last to die.
   const expected = c.die === true ? ['x.lock'] : [];
   if (violations.length === 0 && left.join() !== expected.join()) {
     violations.push({ invariant: 'no-orphans', message: `after every breaker ${c.die === true ? 'died' : 'released the lock'}, left behind: ${left.join(', ') || 'nothing'}${c.die === true ? ' (expected the last dead lock, x.lock, alone)' : ''}` });
+  }
+  if (violations.length === 0 && c.die === true) {
+    const last = holds.reduce((a, b) => (b.to > a.to ? b : a), holds[0]!);
+    const token = parseLockRecord(fs.readFile(RACE_LOCK))?.token;
+    if (token !== `dead-${last.process}`) {
+      violations.push({ invariant: 'last-death-stands', message: `x.lock holds ${token ?? 'no record'}, not the record of breaker ${last.process + 1}, the last to die` });
+    }
   }
   return { violations, steps, outcomes, holds, left };
 }

@@ -288,3 +288,22 @@ test('a waiter that runs out of time for its turn still tries the free lock file
   lock.release();
   stuck.leave();
 }));
+
+test('a holder that waited out a half-written break guard counts that wait in its hold', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(`${path}.breaking`, ''); // a breaker that died writing its guard, just now
+  const lock = await acquireLock(path, { staleMs: 400, timeoutMs: 5000 });
+  assert.equal(existsSync(`${path}.breaking`), false, 'swept once past its grace');
+  // The lock file was written before the wait: others may already judge it old, so must we.
+  assert.throws(() => lock.assertHeld(), { code: 'ECOMPROMISED' });
+  lock.release();
+}));
+
+test('a caller that would not wait looks at a half-written break guard once and leaves it', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(`${path}.breaking`, '');
+  const lock = await acquireLock(path, { wait: false, graceMs: 60_000 });
+  assert.equal(existsSync(`${path}.breaking`), true);
+  lock.assertHeld();
+  lock.release();
+}));
