@@ -186,7 +186,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       const predecessor = turn?.from != null && holder?.pid === me.pid && holder.threadId === turn.from && holder.host === me.host;
       if (fair && !predecessor) entry ??= enqueue(fs, lockPath, record(), clock.now());
       const now = clock.monotonic();
-      if (now >= deadline) throw timedOut(fs, lockPath, timeoutMs, clock.now(), sighting);
+      if (now >= deadline) throw timedOut(lockPath, timeoutMs, clock.now(), sighting);
       // Decorrelated jitter for the fallback timer; the usual wake-up is a file-system event. The
       // head watches the lock file (its holder letting go); every other waiter watches only the
       // entry of the waiter right ahead of it (which goes when that one takes the lock), so each
@@ -203,16 +203,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   }
 }
 
-/** The ETIMEOUT of a waiter that ran out of time, naming the holder it last saw (or looks now). */
-function timedOut(fs: Deps['fs'], lockPath: string, timeoutMs: number, now: number, seen?: LockSighting | null): RacetrackError {
-  let sighting = seen;
-  if (sighting === undefined) {
-    try {
-      sighting = sightLock(fs, lockPath);
-    } catch {
-      sighting = null;
-    }
-  }
+/** The ETIMEOUT of a waiter that ran out of time, naming the holder it last saw. */
+function timedOut(lockPath: string, timeoutMs: number, now: number, sighting: LockSighting | null): RacetrackError {
   return new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
     path: lockPath,
     timeoutMs,

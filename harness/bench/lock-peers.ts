@@ -3,9 +3,9 @@
 // of the core lock for a before-and-after table in the same run, add an entry here: its name is
 // what `racetrack bench --impls` takes and what the reports print.
 import type { LockOptions as ProperLockfileOptions } from 'proper-lockfile';
-import { defaultDeps } from '../../core/deps.ts';
+import { defaultDeps, type Deps } from '../../core/deps.ts';
 import { createRealFs } from '../../core/fs-facade.ts';
-import { acquireLock } from '../../core/lock.ts';
+import { acquireLock, type LockOptions } from '../../core/lock.ts';
 import { seedSpinAcquire } from './seed-spin-lock.ts';
 
 /** Gives the lock back. May be async (proper-lockfile's is). */
@@ -22,29 +22,36 @@ export interface LockPeer {
   acquire(lockPath: string): Promise<Release>;
 }
 
-/** racetrack's own lock (core/lock.ts), with a timeout long enough never to fire under the bench. */
-const coreLock: LockPeer = {
-  name: 'core-lock',
-  describe: 'core acquireLock (core/lock.ts as built, default options) around the same critical section as the peers: the core lock without the reserver around it',
-  async acquire(lockPath) {
-    const handle = await acquireLock(lockPath, { timeoutMs: 60_000 });
-    return () => handle.release();
-  },
-};
+/**
+ * A row of racetrack's own lock (core/lock.ts) with `options` (and `deps`), and a timeout long
+ * enough never to fire under the bench.
+ */
+function corePeer(name: string, describe: string, options: LockOptions = {}, deps?: Deps): LockPeer {
+  return {
+    name,
+    describe,
+    async acquire(lockPath) {
+      const handle = await acquireLock(lockPath, { timeoutMs: 60_000, ...options }, deps);
+      return () => handle.release();
+    },
+  };
+}
+
+const coreLock = corePeer(
+  'core-lock',
+  'core acquireLock (core/lock.ts as built, default options) around the same critical section as the peers: the core lock without the reserver around it',
+);
 
 /**
  * The core lock without the process's turn table (`threadTurns: false`): every thread works the
  * file protocol alone, as it did before the threads of a process took turns in shared memory.
  * With child processes (one thread each) it is the same lock as core-lock.
  */
-const coreNoTurns: LockPeer = {
-  name: 'core-no-turns',
-  describe: 'the core lock with every thread on the file protocol alone (acquireLock with threadTurns: false): FIFO waiter queue and inotify wake-ups, no turns in shared memory',
-  async acquire(lockPath) {
-    const handle = await acquireLock(lockPath, { timeoutMs: 60_000, threadTurns: false });
-    return () => handle.release();
-  },
-};
+const coreNoTurns = corePeer(
+  'core-no-turns',
+  'the core lock with every thread on the file protocol alone (acquireLock with threadTurns: false): FIFO waiter queue and inotify wake-ups, no turns in shared memory',
+  { threadTurns: false },
+);
 
 /**
  * The core lock as it was before it learned fairness (the "before" of the before-and-after table):
@@ -52,15 +59,12 @@ const coreNoTurns: LockPeer = {
  * jittered exponential backoff and whoever retries first after a release wins.
  */
 const { watch: _watch, ...pollingFs } = createRealFs();
-const beforeDeps = defaultDeps({ fs: pollingFs });
-const coreBefore: LockPeer = {
-  name: 'core-before',
-  describe: 'the core lock before the fairness work: O_EXCL, jittered backoff 1-32 ms, no waiter queue, no wake-up on release (acquireLock with fair: false and a facade without watch)',
-  async acquire(lockPath) {
-    const handle = await acquireLock(lockPath, { timeoutMs: 60_000, fair: false }, beforeDeps);
-    return () => handle.release();
-  },
-};
+const coreBefore = corePeer(
+  'core-before',
+  'the core lock before the fairness work: O_EXCL, jittered backoff 1-32 ms, no waiter queue, no wake-up on release (acquireLock with fair: false and a facade without watch)',
+  { fair: false },
+  defaultDeps({ fs: pollingFs }),
+);
 
 type ProperLock = (file: string, options: ProperLockfileOptions) => Promise<() => Promise<void>>;
 let properLock: Promise<ProperLock> | undefined;
