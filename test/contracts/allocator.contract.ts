@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { allocatorImpl } from '../fixtures/allocator-impls.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
 import { type ContractCase, registerContract } from '../support/contract.ts';
-import { tempDir } from '../support/tmp.ts';
+import { withTempDir } from '../support/tmp.ts';
 
 /** An allocator under test. */
 export interface AllocatorSubject {
@@ -28,15 +28,12 @@ type Allocation = { number: string; path: string };
 const pad = (n: number) => String(n).padStart(3, '0');
 
 /** A fresh `topics` root inside a temp dir, so a test can also see that nothing lands beside it. */
-async function inRoot(fn: (root: string, outer: string) => Promise<void>): Promise<void> {
-  const dir = tempDir();
-  try {
-    const root = join(dir.path, 'topics');
+export function inRoot(fn: (root: string, outer: string) => Promise<void>): Promise<void> {
+  return withTempDir(async (outer) => {
+    const root = join(outer, 'topics');
     mkdirSync(root);
-    await fn(root, dir.path);
-  } finally {
-    dir.cleanup();
-  }
+    await fn(root, outer);
+  });
 }
 
 /** The allocations hold numbers 1…n exactly once, and the root holds exactly their directories. */

@@ -9,22 +9,12 @@ import { defaultDeps } from '../../core/deps.ts';
 import { isRacetrackError } from '../../core/errors.ts';
 import { createRealFs, type FsFacade } from '../../core/fs-facade.ts';
 import { acquireLock } from '../../core/lock.ts';
-import { describeAllocatorContract } from '../contracts/allocator.contract.ts';
-import { tempDir } from '../support/tmp.ts';
+import { describeAllocatorContract, inRoot } from '../contracts/allocator.contract.ts';
 
 describeAllocatorContract('core');
 
 function withRoot(fn: (root: string, outer: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = tempDir();
-    try {
-      const root = join(dir.path, 'topics');
-      mkdirSync(root);
-      await fn(root, dir.path);
-    } finally {
-      dir.cleanup();
-    }
-  };
+  return () => inRoot(fn);
 }
 
 const code = (expected: string) => (err: unknown) => isRacetrackError(err) && err.code === expected;

@@ -2,14 +2,13 @@
 // O_EXCL lock file, write the same owner record and read each other's. Two Node and two Deno
 // processes increment a plain counter under the lock; a lost exclusion shows as a repeated value.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { detectRuntime } from '../../core/runtime.ts';
-import type { ContenderSpec, OpOutcome } from '../fixtures/contender.ts';
+import { runContenderProcess } from '../support/contend.ts';
 import { withTempDir } from '../support/tmp.ts';
 
 const built = import.meta.url.endsWith('.js');
@@ -23,16 +22,6 @@ const runtimes = {
 };
 const missing = Object.values(runtimes).find((r) => !existsSync(r.needs));
 
-function contend(runtime: keyof typeof runtimes, spec: ContenderSpec): Promise<OpOutcome[]> {
-  const [cmd, ...args] = runtimes[runtime].argv;
-  return new Promise((resolve, reject) => {
-    execFile(cmd!, [...args, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${runtime} contender ${spec.contender} failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as OpOutcome[]);
-    });
-  });
-}
-
 test('Node and Deno processes sharing one lock never hold it at once', { skip: missing && `needs ${missing.needs} (npm ci and npm run build)` }, () =>
   withTempDir(async (dir) => {
     writeFileSync(join(dir, 'counter'), '0');
@@ -41,7 +30,7 @@ test('Node and Deno processes sharing one lock never hold it at once', { skip: m
     const startAt = Date.now() + 3000;
     const parties = (['node', 'deno', 'node', 'deno'] as const).map((runtime, contender) => ({
       runtime,
-      run: contend(runtime, { op: 'lock-counter', args: { dir, impl: 'core', holdMs: 1 }, count, contender, startAt }),
+      run: runContenderProcess(runtimes[runtime].argv, { op: 'lock-counter', args: { dir, impl: 'core', holdMs: 1 }, count, contender, startAt }),
     }));
     const results = await Promise.all(parties.map((p) => p.run));
     const seen = new Map<number, string>();

@@ -32,17 +32,22 @@ export async function contendThreads(op: string, args: Record<string, unknown>, 
  */
 export async function contendProcesses(op: string, args: Record<string, unknown>, parties: number, count: number): Promise<OpOutcome[][]> {
   const startAt = Date.now() + 400 + parties * 60;
-  const [cmd, ...base] = scriptCommand(fileURLToPath(contenderUrl));
-  const runs = Array.from({ length: parties }, (_, contender) => {
-    const spec: ContenderSpec = { op, args, count, contender, startAt };
-    return new Promise<OpOutcome[]>((resolve, reject) => {
-      execFile(cmd!, [...base, JSON.stringify(spec)], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`contender ${contender} failed: ${err.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout) as OpOutcome[]);
-      });
+  const argv = scriptCommand(fileURLToPath(contenderUrl));
+  return Promise.all(Array.from({ length: parties }, (_, contender) => runContenderProcess(argv, { op, args, count, contender, startAt })));
+}
+
+/**
+ * Runs one contender as a child process started by `argv` (a runtime and the contender module,
+ * test/fixtures/contender), and resolves with its outcomes.
+ */
+export function runContenderProcess(argv: readonly string[], spec: ContenderSpec): Promise<OpOutcome[]> {
+  const [cmd, ...base] = argv;
+  return new Promise<OpOutcome[]>((resolve, reject) => {
+    execFile(cmd!, [...base, JSON.stringify(spec)], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`contender ${spec.contender} (${cmd}) failed: ${err.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as OpOutcome[]);
     });
   });
-  return Promise.all(runs);
 }
 
 /** All successful values of a contention run, flattened. */
