@@ -109,8 +109,14 @@ export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: Brea
     if (again === null || !sameLock(again, judged)) return false;
     return removeIfSame(fs, lockPath, again, breakAsidePath(lockPath));
   } finally {
+    // Our guard goes the way any lock goes: moved aside and checked, never looked at and then
+    // deleted by path. Had we stalled past GUARD_STALE_MS, a sweeper may have removed our guard
+    // and another breaker taken a new one; unlinking by path would then delete that breaker's live
+    // guard and let a third run beside it. It is moved to the lock's aside name, which the break
+    // above has emptied and which only a guard holder writes, so that a crash half-way leaves it
+    // where the next holder's sweep looks.
     const mine = sightLock(fs, guard);
-    if (mine?.record?.token === token) unlinkIfPresent(fs, guard);
+    if (mine?.record?.token === token) removeIfSame(fs, guard, mine, breakAsidePath(lockPath));
   }
 }
 

@@ -142,6 +142,33 @@ test('a breaker never breaks while another holds a live break guard', inTempDir(
   assert.deepEqual(readdirSync(dir), []);
 }));
 
+test('a breaker removes its own guard by move-aside-and-check: a guard that replaced it at the last moment stays', inTempDir(async (dir) => {
+  const real = createRealFs();
+  const path = join(dir, 'a.lock');
+  const guard = `${path}.breaking`;
+  writeFileSync(path, deadHolderRecord('old'));
+  let swapped = false;
+  const fs = {
+    ...real,
+    readFile(file: string) {
+      const bytes = real.readFile(file);
+      if (file === guard && !swapped) {
+        // The breaker has just read its own guard back. Say it had stalled past the guard's stale
+        // limit: a sweeper removed its guard, and another breaker has taken a new one.
+        swapped = true;
+        writeFileSync(`${guard}.next`, liveRecord(Date.now()));
+        real.rename(`${guard}.next`, guard);
+      }
+      return bytes;
+    },
+  };
+  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), rules: { staleMs: 5000, graceMs: 1000 } };
+  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx), true);
+  assert.equal(swapped, true);
+  assert.equal(JSON.parse(readFileSync(guard, 'utf8')).token, 'other', "the other breaker's live guard is still in place");
+  assert.deepEqual(readdirSync(dir), ['a.lock.breaking']);
+}));
+
 test('default deps use the real file system', () => {
   const deps = defaultDeps();
   assert.equal(typeof deps.fs.openExclusive, 'function');
