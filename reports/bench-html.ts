@@ -1,7 +1,7 @@
 // bench.html: one self-contained page (inline CSS and SVG; no script, font or URL outside it), so
 // it opens offline and can be attached to a CI run as is. Pure: report in, HTML out.
 import type { BenchReport, ContentionRow, HistogramBucket, LatencyStats } from '../harness/bench/bench-types.ts';
-import { busy, formatRatio, handoff, perWorkerRange, pointOf, RATIO_MEANING, RATIO_ORDER, throughputCell, verdictOf } from './bench-markdown.ts';
+import { busy, formatRatio, handoff, perWorkerRange, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 import { barChart, colorOf, lineChart } from './svg-chart.ts';
 import { histogramChart } from './svg-histogram.ts';
@@ -42,11 +42,11 @@ const triple = (s: LatencyStats | null) => (s === null ? '—' : `${num(s.p50Ms)
 
 function ratiosTable(report: BenchReport): string {
   return table(
-    [{ head: 'ratio' }, { head: 'value', num: true }, { head: 'target', nowrap: true }, { head: 'verdict', nowrap: true }, { head: 'meaning' }, { head: 'basis' }],
+    [{ head: 'ratio' }, { head: 'value', num: true }, { head: 'target', nowrap: true }, { head: 'verdict', nowrap: true }, { head: 'each round' }, { head: 'meaning' }, { head: 'basis' }],
     RATIO_ORDER.map((name) => {
       const r = report.ratios[name];
       const cls = r.met === null ? 'na' : r.met ? 'met' : 'notmet';
-      return [{ html: `<code>${esc(name)}</code>` }, formatRatio(r.value), r.target, { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` }, RATIO_MEANING[name], r.basis];
+      return [{ html: `<code>${esc(name)}</code>` }, formatRatio(r.value), r.target, { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` }, roundsCell(name, r), RATIO_MEANING[name], r.basis];
     }),
   );
 }

@@ -1,6 +1,7 @@
 // bench.md: a `racetrack bench` report for people, and for docs/benchmarks.md. Pure: report in,
 // Markdown out.
 import type { BenchReport, ContentionPoint, ContentionRow, LatencyStats, RatioName, RatioReport } from '../harness/bench/bench-types.ts';
+import { meetsTarget } from '../harness/bench/ratio-targets.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 
@@ -20,6 +21,17 @@ export const RATIO_ORDER = Object.keys(RATIO_MEANING) as RatioName[];
 export function formatRatio(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
   return Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
+}
+
+/**
+ * A ratio's value in each round and in how many of them it met its target: `3.10, 3.40, 3.90 (met
+ * in 1 of 3)`; `—` when the ratio has a single measurement.
+ */
+export function roundsCell(name: RatioName, r: RatioReport): string {
+  const rounds = r.rounds ?? [];
+  if (rounds.length < 2) return '—';
+  const met = rounds.filter((v) => meetsTarget(name, v)).length;
+  return `${rounds.map((v) => formatRatio(v)).join(', ')} (met in ${met} of ${rounds.length})`;
 }
 
 /** `met`, `NOT met`, or `not measured`. */
@@ -57,12 +69,15 @@ export function pointOf(row: ContentionRow, workers: number): ContentionPoint | 
 }
 
 function ratiosSection(report: BenchReport): string[] {
-  const lines = ['## Targets (DESIGN.md)', '', tableRow(['ratio', 'value', 'target', 'verdict', 'meaning', 'basis']), tableRow(['---', '---:', '---', '---', '---', '---'])];
+  const lines = ['## Targets (DESIGN.md)', '', tableRow(['ratio', 'value', 'target', 'verdict', 'each round', 'meaning', 'basis']), tableRow(['---', '---:', '---', '---', '---', '---', '---'])];
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
-    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), RATIO_MEANING[name], r.basis]));
+    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(name, r), RATIO_MEANING[name], r.basis]));
   }
-  lines.push('', 'Ratios are measured in this one run, on this machine; they are reported, never asserted.');
+  lines.push(
+    '',
+    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares median rounds (the fairness ratio pools all rounds); "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it.',
+  );
   return lines;
 }
 

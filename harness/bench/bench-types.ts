@@ -55,6 +55,8 @@ export interface ContentionPoint {
   readonly jain: number;
   /** p99 wait / (workers × median hold); DESIGN.md wants at most 3. Null without lock timings. */
   readonly p99WaitOverFairShare: number | null;
+  /** The same ratio from each round's own histograms, in the order the rounds ran (null: no lock timings). */
+  readonly roundP99WaitOverFairShare: readonly (number | null)[];
   /**
    * The share of the window the lock was held: ops × mean hold / elapsed. 1 means a holder was
    * always inside; what is missing went to hand-overs (release → the next holder's acquire).
@@ -99,6 +101,13 @@ export interface RatioReport {
   readonly met: boolean | null;
   /** How the value was computed, in words. */
   readonly basis: string;
+  /**
+   * The same ratio in each round alone, in the order the rounds ran (rows take turns within a
+   * round, so round i of one row is compared with round i of another). Their spread is the run's
+   * noise: a target met in some rounds and missed in others is at the edge of what this machine
+   * can tell. Empty when the ratio has one measurement only.
+   */
+  readonly rounds: readonly number[];
 }
 
 /** DESIGN.md's performance targets, by the name bench.json gives them under `ratios`. */

@@ -32,6 +32,11 @@ export function summarizePoint(workers: number, rounds: readonly Round[]): Conte
   const opH = mergeEncoded(outcomes.map((o) => o.op));
   const wait = latencyStats(waitH);
   const hold = latencyStats(holdH);
+  const roundP99WaitOverFairShare = rounds.map((r) => {
+    const w = latencyStats(mergeEncoded(r.outcomes.map((o) => o.wait)));
+    const h = latencyStats(mergeEncoded(r.outcomes.map((o) => o.hold)));
+    return w !== null && h !== null ? p99WaitOverFairShare(w.p99Ms, workers, h.p50Ms) : null;
+  });
   const perWorkerOps = Array.from({ length: workers }, (_, w) => outcomes.filter((o) => o.worker === w).reduce((s, o) => s + o.ops, 0));
   return {
     workers,
@@ -50,6 +55,7 @@ export function summarizePoint(workers: number, rounds: readonly Round[]): Conte
     perWorkerOps,
     jain: jainIndex(perWorkerOps),
     p99WaitOverFairShare: wait !== null && hold !== null ? p99WaitOverFairShare(wait.p99Ms, workers, hold.p50Ms) : null,
+    roundP99WaitOverFairShare,
     lockBusy: hold !== null && elapsedMs > 0 ? Math.min(1, (hold.meanMs * ops) / elapsedMs) : null,
     handoffMs: hold !== null && ops > 0 ? Math.max(0, elapsedMs / ops - hold.meanMs) : null,
     inconsistency: rounds.map((r) => r.inconsistency).find((i) => i !== null) ?? null,

@@ -1,21 +1,17 @@
 import { CORE_IMPL } from './bench-impls.ts';
 import type { ContentionPoint, ContentionRow, OverheadResult, RatioName, RatioReport } from './bench-types.ts';
+import { meetsTarget, RATIO_TARGETS } from './ratio-targets.ts';
 
-/** DESIGN.md's performance targets: each ratio, which way is good, and its bound. */
-export const RATIO_TARGETS: Readonly<Record<RatioName, { readonly atLeast: boolean; readonly bound: number }>> = {
-  contendedVsSerial: { atLeast: true, bound: 0.8 },
-  p99WaitOverFairShare: { atLeast: false, bound: 3 },
-  vsProperLockfile: { atLeast: true, bound: 20 },
-  vsSeedSpin: { atLeast: true, bound: 1.5 },
-  harnessOverhead: { atLeast: false, bound: 1.5 },
-};
-
-/** The ratio beside its target; value null (not measured) gives met null. */
-export function judgeRatio(name: RatioName, value: number | null, basis: string): RatioReport {
+/**
+ * The ratio beside its target, with its value in each round (finite ones only); value null (not
+ * measured) gives met null.
+ */
+export function judgeRatio(name: RatioName, value: number | null, basis: string, rounds: readonly (number | null)[] = []): RatioReport {
   const { atLeast, bound } = RATIO_TARGETS[name];
   const target = `${atLeast ? '>=' : '<='} ${bound}`;
-  if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis };
-  return { value, target, met: atLeast ? value >= bound : value <= bound, basis };
+  const perRound = rounds.filter((r): r is number => r !== null && Number.isFinite(r));
+  if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis, rounds: [] };
+  return { value, target, met: meetsTarget(name, value), basis, rounds: perRound };
 }
 
 function pointAt(rows: readonly ContentionRow[], impl: string, workers: number): ContentionPoint | undefined {
@@ -24,6 +20,13 @@ function pointAt(rows: readonly ContentionRow[], impl: string, workers: number):
 
 function divide(a: number | undefined, b: number | undefined): number | null {
   return a === undefined || b === undefined || !(b > 0) ? null : a / b;
+}
+
+/** Round i of `a` over round i of `b`, for the rounds both ran. */
+function divideRounds(a: ContentionPoint | undefined, b: ContentionPoint | undefined): (number | null)[] {
+  const mine = a?.roundThroughputs ?? [];
+  const theirs = b?.roundThroughputs ?? [];
+  return mine.slice(0, theirs.length).map((x, i) => divide(x, theirs[i]));
 }
 
 const opsPerSecond = (p: ContentionPoint | undefined) => (p === undefined ? 'not measured' : `${Math.round(p.throughput)} ops/s`);
@@ -36,17 +39,18 @@ const opsPerSecond = (p: ContentionPoint | undefined) => (p === undefined ? 'not
 export function computeRatios(rows: readonly ContentionRow[], overhead: OverheadResult | null, reference: number): Record<RatioName, RatioReport> {
   const core = pointAt(rows, CORE_IMPL, reference);
   const serial = pointAt(rows, CORE_IMPL, 1);
-  const versus = (peer: string): [number | null, string] => {
+  const versus = (peer: string): [number | null, string, (number | null)[]] => {
     const theirs = pointAt(rows, peer, reference);
-    return [divide(core?.throughput, theirs?.throughput), `core ${opsPerSecond(core)} / ${peer} ${opsPerSecond(theirs)}, both at ${reference} workers`];
+    return [divide(core?.throughput, theirs?.throughput), `core ${opsPerSecond(core)} / ${peer} ${opsPerSecond(theirs)}, both at ${reference} workers`, divideRounds(core, theirs)];
   };
   const fair = core?.p99WaitOverFairShare ?? null;
   return {
-    contendedVsSerial: judgeRatio('contendedVsSerial', divide(core?.throughput, serial?.throughput), `core ${opsPerSecond(core)} at ${reference} workers / ${opsPerSecond(serial)} at 1 worker`),
+    contendedVsSerial: judgeRatio('contendedVsSerial', divide(core?.throughput, serial?.throughput), `core ${opsPerSecond(core)} at ${reference} workers / ${opsPerSecond(serial)} at 1 worker`, divideRounds(core, serial)),
     p99WaitOverFairShare: judgeRatio(
       'p99WaitOverFairShare',
       fair,
-      core?.wait && core.hold ? `core p99 wait ${core.wait.p99Ms} ms / (${reference} workers x median hold ${core.hold.p50Ms} ms)` : `core at ${reference} workers not measured`,
+      core?.wait && core.hold ? `core p99 wait ${core.wait.p99Ms} ms / (${reference} workers x median hold ${core.hold.p50Ms} ms), all rounds pooled` : `core at ${reference} workers not measured`,
+      core?.roundP99WaitOverFairShare ?? [],
     ),
     vsProperLockfile: judgeRatio('vsProperLockfile', ...versus('proper-lockfile')),
     vsSeedSpin: judgeRatio('vsSeedSpin', ...versus('seed-spin')),

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import { renderBenchHtml } from '../../reports/bench-html.ts';
-import { renderBenchMarkdown } from '../../reports/bench-markdown.ts';
+import { formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../reports/bench-markdown.ts';
 import { implNames } from '../bench/bench-impls.ts';
 import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../bench/bench-types.ts';
 import { runBenchPlan, type BenchPlan } from '../bench/run-bench.ts';
@@ -117,9 +117,10 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
   const report = await runBenchPlan(plan, stderr);
   const files = writeBenchFiles(dir, report);
   stderr('racetrack bench: ratios (reported, not asserted)\n');
-  for (const [name, r] of Object.entries(report.ratios)) {
-    const verdict = r.met === null ? 'not measured' : r.met ? 'met' : 'NOT met';
-    stderr(`  ${name}: ${r.value === null ? 'n/a' : r.value.toFixed(2)} (target ${r.target}) ${verdict}\n`);
+  for (const name of RATIO_ORDER) {
+    const r = report.ratios[name];
+    const rounds = roundsCell(name, r);
+    stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
   const w = report.config.referenceWorkers;

@@ -38,6 +38,7 @@ test('the html shows every ratio beside its target', () => {
     const row = html.slice(at, html.indexOf('</tr>', at));
     assert.ok(row.includes(r.target.replace('>', '&gt;').replace('<', '&lt;')), `${name}: ${row}`);
   }
+  assert.match(html, /2\.90, 3\.50 \(met in 1 of 2\)/, 'each round of a ratio beside its pooled value');
 });
 
 test('a report with nothing measured still renders', () => {

@@ -14,6 +14,14 @@ test('the markdown has a line for every ratio, with its target and verdict', () 
   }
 });
 
+test('a ratio measured in several rounds shows each round and in how many it met its target', () => {
+  const md = renderBenchMarkdown(sampleBenchReport());
+  const line = md.split('\n').find((l) => l.startsWith('| `p99WaitOverFairShare`'))!;
+  assert.ok(line.includes('| 2.90, 3.50 (met in 1 of 2) |'), line);
+  const overhead = md.split('\n').find((l) => l.startsWith('| `harnessOverhead`'))!;
+  assert.ok(overhead.includes('| — |'), 'a single measurement has no rounds');
+});
+
 test('the markdown tables have as many cells in every row as in their header', () => {
   const md = renderBenchMarkdown(sampleBenchReport());
   const blocks = md.split('\n\n').map((b) => b.split('\n').filter((l) => l.startsWith('|'))).filter((rows) => rows.length > 1);

@@ -33,6 +33,10 @@ test('rounds pool their counts and histograms, per worker, and report the median
   assert.equal(p.wait?.count, 140);
   assert.equal(p.hold?.count, 140);
   assert.equal(p.inconsistency, 'counter off by one');
+  // Every op of the helper waits and holds 1…ops ms, so a round's p99 wait / (2 × median hold) is its own.
+  assert.equal(p.roundP99WaitOverFairShare.length, 3);
+  for (const v of p.roundP99WaitOverFairShare) assert.ok(v !== null && v > 0);
+  assert.notEqual(p.roundP99WaitOverFairShare[0], p.roundP99WaitOverFairShare[1], 'rounds with different histograms give different ratios');
   assert.ok(p.lockBusy !== null && p.lockBusy > 0 && p.lockBusy <= 1);
 });
 
