@@ -72,11 +72,20 @@ export function breakAsidePath(lockPath: string): string {
 /** A break guard older than this is itself stale: a break takes microseconds. */
 const GUARD_STALE_MS = 2000;
 
+/**
+ * How long a breaker may take, by its own monotonic clock, and still delete its guard by path.
+ * Others judge the guard's age by the wall clock against its record; the margin keeps the two from
+ * disagreeing (as a lock holder's `safeAge` does for its lock).
+ */
+const GUARD_SAFE_AGE_MS = GUARD_STALE_MS - 500;
+
 export interface BreakContext {
   readonly fs: FsFacade;
   readonly me: Identity;
   readonly token: string;
   readonly now: number;
+  /** Monotonic ms: how the breaker times itself while it holds the guard. */
+  readonly monotonic: () => number;
   readonly rules: StaleRules;
 }
 
@@ -89,6 +98,7 @@ export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: Brea
   const { fs, me, token, now } = ctx;
   const guard = breakGuardPath(lockPath);
   const record: LockRecord = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: now };
+  const takenAt = ctx.monotonic();
   try {
     const fd = fs.openExclusive(guard);
     try {
@@ -109,14 +119,17 @@ export function breakStaleLock(lockPath: string, judged: LockSighting, ctx: Brea
     if (again === null || !sameLock(again, judged)) return false;
     return removeIfSame(fs, lockPath, again, breakAsidePath(lockPath));
   } finally {
-    // Our guard goes the way any lock goes: moved aside and checked, never looked at and then
-    // deleted by path. Had we stalled past GUARD_STALE_MS, a sweeper may have removed our guard
-    // and another breaker taken a new one; unlinking by path would then delete that breaker's live
-    // guard and let a third run beside it. It is moved to the lock's aside name, which the break
-    // above has emptied and which only a guard holder writes, so that a crash half-way leaves it
-    // where the next holder's sweep looks.
-    const mine = sightLock(fs, guard);
-    if (mine?.record?.token === token) removeIfSame(fs, guard, mine, breakAsidePath(lockPath));
+    // Nobody removes a live breaker's guard while it is young, so a young guard at this path is
+    // still ours and may be deleted by path. A breaker that stalled until others may take its guard
+    // for abandoned must not: a sweeper may have removed it and another breaker taken a new one,
+    // which an unlink by path would delete, letting a third breaker run beside that one. It leaves
+    // the guard to age out instead, as an abandoned one does. (Moving it aside to check it is no
+    // better: once it has left the guard path, another breaker may take the guard and start using
+    // the shared aside name while we are still looking at what we moved.)
+    if (ctx.monotonic() - takenAt < GUARD_SAFE_AGE_MS) {
+      const mine = sightLock(fs, guard);
+      if (mine?.record?.token === token) unlinkIfPresent(fs, guard);
+    }
   }
 }
 

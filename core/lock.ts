@@ -168,7 +168,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         }
         const reason = judgeStale(sighting, me, clock.now(), rules);
         if (reason !== null) {
-          const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), rules });
+          const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), monotonic: () => clock.monotonic(), rules });
           if (broke) {
             options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
             continue;

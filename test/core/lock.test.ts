@@ -131,7 +131,7 @@ test('a breaker never breaks while another holds a live break guard', inTempDir(
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('old'));
   writeFileSync(`${path}.breaking`, liveRecord(Date.now()));
-  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), rules: { staleMs: 5000, graceMs: 1000 } };
+  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => performance.now(), rules: { staleMs: 5000, graceMs: 1000 } };
   assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), false);
   assert.equal(existsSync(path), true);
   // A guard left by a dead breaker is itself removed, so the next attempt can proceed.
@@ -142,31 +142,58 @@ test('a breaker never breaks while another holds a live break guard', inTempDir(
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a breaker removes its own guard by move-aside-and-check: a guard that replaced it at the last moment stays', inTempDir(async (dir) => {
+test('a breaker that stalled past its guard\'s safe age leaves the guard to age out: it may no longer be its own', inTempDir(async (dir) => {
   const real = createRealFs();
   const path = join(dir, 'a.lock');
   const guard = `${path}.breaking`;
   writeFileSync(path, deadHolderRecord('old'));
-  let swapped = false;
+  let clock = 0;
+  const after: string[] = [];
   const fs = {
     ...real,
+    rename(from: string, to: string) {
+      real.rename(from, to);
+      // The breaker stalls for 10 s right after moving the stale lock aside.
+      if (from === path) clock = 10_000;
+    },
     readFile(file: string) {
       const bytes = real.readFile(file);
-      if (file === guard && !swapped) {
-        // The breaker has just read its own guard back. Say it had stalled past the guard's stale
-        // limit: a sweeper removed its guard, and another breaker has taken a new one.
-        swapped = true;
+      if (file === guard && clock > 0) {
+        // Meanwhile others took its guard for abandoned: a sweeper removed it, another breaker
+        // took a new one. Reading its guard back now, the breaker would see its own record.
         writeFileSync(`${guard}.next`, liveRecord(Date.now()));
         real.rename(`${guard}.next`, guard);
       }
       return bytes;
     },
+    unlink(file: string) {
+      if (clock > 0) after.push(file);
+      real.unlink(file);
+    },
   };
-  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), rules: { staleMs: 5000, graceMs: 1000 } };
+  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => clock, rules: { staleMs: 5000, graceMs: 1000 } };
   assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx), true);
-  assert.equal(swapped, true);
-  assert.equal(JSON.parse(readFileSync(guard, 'utf8')).token, 'other', "the other breaker's live guard is still in place");
-  assert.deepEqual(readdirSync(dir), ['a.lock.breaking']);
+  assert.deepEqual(after, [`${path}.broken`], 'after the stall it deletes only the stale lock it moved aside and checked');
+  assert.equal(existsSync(guard), true, 'the guard, whoever owns it by now, is still in place');
+}));
+
+test('a breaker deletes its guard last: after giving it up, it touches nothing', inTempDir(async (dir) => {
+  const real = createRealFs();
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, deadHolderRecord('old'));
+  const calls: string[] = [];
+  const fs = {
+    ...real,
+    rename: (from: string, to: string) => (calls.push(`rename ${from} ${to}`), real.rename(from, to)),
+    link: (from: string, to: string) => (calls.push(`link ${from} ${to}`), real.link(from, to)),
+    unlink: (file: string) => (calls.push(`unlink ${file}`), real.unlink(file)),
+    lstat: (file: string) => (calls.push(`lstat ${file}`), real.lstat(file)),
+  };
+  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => 0, rules: { staleMs: 5000, graceMs: 1000 } };
+  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx), true);
+  // Once the guard is gone another breaker may take it and use the aside name: we must be done.
+  assert.equal(calls.at(-1), `unlink ${path}.breaking`);
+  assert.deepEqual(readdirSync(dir), []);
 }));
 
 test('default deps use the real file system', () => {
