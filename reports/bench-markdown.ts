@@ -25,13 +25,16 @@ export function formatRatio(value: number | null): string {
 
 /**
  * A ratio's value in each round and in how many of them it met its target: `3.10, 3.40, 3.90 (met
- * in 1 of 3)`; `—` when the ratio has a single measurement.
+ * in 1 of 3)`, or `(met in 1 of 2 measured)` when a round measured nothing; `—` when the ratio
+ * has a single measurement.
  */
 export function roundsCell(name: RatioName, r: RatioReport): string {
   const rounds = r.rounds ?? [];
   if (rounds.length < 2) return '—';
-  const met = rounds.filter((v) => meetsTarget(name, v)).length;
-  return `${rounds.map((v) => formatRatio(v)).join(', ')} (met in ${met} of ${rounds.length})`;
+  const measured = rounds.filter((v): v is number => v !== null);
+  const met = measured.filter((v) => meetsTarget(name, v)).length;
+  const of = measured.length === rounds.length ? `${rounds.length}` : `${measured.length} measured`;
+  return `${rounds.map((v) => formatRatio(v)).join(', ')} (met in ${met} of ${of})`;
 }
 
 /** `met`, `NOT met`, or `not measured`. */
@@ -76,7 +79,7 @@ function ratiosSection(report: BenchReport): string[] {
   }
   lines.push(
     '',
-    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares median rounds (the fairness ratio pools all rounds); "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it.',
+    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it.',
   );
   return lines;
 }

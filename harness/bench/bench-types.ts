@@ -105,9 +105,10 @@ export interface RatioReport {
    * The same ratio in each round alone, in the order the rounds ran (rows take turns within a
    * round, so round i of one row is compared with round i of another). Their spread is the run's
    * noise: a target met in some rounds and missed in others is at the edge of what this machine
-   * can tell. Empty when the ratio has one measurement only.
+   * can tell. Null for a round that measured nothing to divide; empty when the ratio has one
+   * measurement only. The value is not their median: it compares the rows' median rounds.
    */
-  readonly rounds: readonly number[];
+  readonly rounds: readonly (number | null)[];
 }
 
 /** DESIGN.md's performance targets, by the name bench.json gives them under `ratios`. */

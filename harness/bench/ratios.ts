@@ -3,13 +3,13 @@ import type { ContentionPoint, ContentionRow, OverheadResult, RatioName, RatioRe
 import { meetsTarget, RATIO_TARGETS } from './ratio-targets.ts';
 
 /**
- * The ratio beside its target, with its value in each round (finite ones only); value null (not
- * measured) gives met null.
+ * The ratio beside its target, with its value in each round (null where a round measured nothing
+ * to divide); value null (not measured) gives met null.
  */
 export function judgeRatio(name: RatioName, value: number | null, basis: string, rounds: readonly (number | null)[] = []): RatioReport {
   const { atLeast, bound } = RATIO_TARGETS[name];
   const target = `${atLeast ? '>=' : '<='} ${bound}`;
-  const perRound = rounds.filter((r): r is number => r !== null && Number.isFinite(r));
+  const perRound = rounds.map((r) => (r !== null && Number.isFinite(r) ? r : null));
   if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis, rounds: [] };
   return { value, target, met: meetsTarget(name, value), basis, rounds: perRound };
 }

@@ -33,10 +33,25 @@ test('rounds pool their counts and histograms, per worker, and report the median
   assert.equal(p.wait?.count, 140);
   assert.equal(p.hold?.count, 140);
   assert.equal(p.inconsistency, 'counter off by one');
-  // Every op of the helper waits and holds 1…ops ms, so a round's p99 wait / (2 × median hold) is its own.
-  assert.equal(p.roundP99WaitOverFairShare.length, 3);
-  for (const v of p.roundP99WaitOverFairShare) assert.ok(v !== null && v > 0);
-  assert.notEqual(p.roundP99WaitOverFairShare[0], p.roundP99WaitOverFairShare[1], 'rounds with different histograms give different ratios');
+});
+
+test('each round has its own p99 wait over fair share, from its own histograms', () => {
+  // A worker whose ops all wait `wait` ms and hold `hold` ms.
+  const flat = (worker: number, ops: number, wait: number, hold: number): WorkerOutcome => {
+    const w = newHistogram();
+    const h = newHistogram();
+    for (let i = 0; i < ops; i++) {
+      recordMs(w, wait);
+      recordMs(h, hold);
+    }
+    return { worker, ops, errors: 0, errorSamples: [], elapsedNs: 1e9, wait: encodeHistogram(w), hold: encodeHistogram(h), op: encodeHistogram(h) };
+  };
+  const rounds = [
+    { outcomes: [flat(0, 50, 4, 1), flat(1, 50, 4, 1)], inconsistency: null }, // 4 / (2 × 1)
+    { outcomes: [flat(0, 50, 12, 2), flat(1, 50, 12, 2)], inconsistency: null }, // 12 / (2 × 2)
+  ];
+  const p = summarizePoint(2, rounds);
+  assert.deepEqual(p.roundP99WaitOverFairShare.map((v) => Number(v!.toFixed(2))), [2, 3]);
   assert.ok(p.lockBusy !== null && p.lockBusy > 0 && p.lockBusy <= 1);
 });
 

@@ -16,12 +16,30 @@ test('every ratio of DESIGN.md is reported with its target', () => {
 
 test('each ratio also gives its value in every round, core round i against peer round i', () => {
   const { contention, overhead } = sampleBenchReport();
-  const ratios = computeRatios(contention, overhead, 10);
-  // The sample's rounds run at 0.9 and 1.1 of each point's throughput; core 360 vs seed-spin 135 at 10 workers.
-  assert.deepEqual(ratios.vsSeedSpin.rounds.map((v) => v.toFixed(3)), ['2.667', '2.667']);
-  assert.deepEqual(ratios.contendedVsSerial.rounds.map((v) => v.toFixed(3)), ['0.900', '0.900']);
-  assert.deepEqual(ratios.p99WaitOverFairShare.rounds, [0.8, 1]);
+  const at = (name: string, workers: number) => contention.find((r) => r.name === name)!.points.find((p) => p.workers === workers)!;
+  // Rounds that differ from row to row and from the medians: core 300, 420 and 360 at 10 workers
+  // (median 360), 100, 400 and 250 alone; seed-spin 150, 140 and 100.
+  const core10 = { ...at('core', 10), roundThroughputs: [300, 420, 360] };
+  const core1 = { ...at('core', 1), roundThroughputs: [100, 400, 250] };
+  const seed10 = { ...at('seed-spin', 10), roundThroughputs: [150, 140, 100], throughput: 140 };
+  const rows = contention.map((r) =>
+    r.name === 'core' ? { ...r, points: [core1, core10] } : r.name === 'seed-spin' ? { ...r, points: [seed10] } : r,
+  );
+  const ratios = computeRatios(rows, overhead, 10);
+  assert.deepEqual(ratios.vsSeedSpin.rounds.map((v) => v?.toFixed(3)), ['2.000', '3.000', '3.600']);
+  assert.equal(ratios.vsSeedSpin.value, 360 / 140, 'the value compares the median rounds');
+  assert.deepEqual(ratios.contendedVsSerial.rounds.map((v) => v?.toFixed(3)), ['3.000', '1.050', '1.440']);
+  assert.deepEqual(ratios.p99WaitOverFairShare.rounds, core10.roundP99WaitOverFairShare);
   assert.deepEqual(ratios.harnessOverhead.rounds, [], 'one measurement, no rounds');
+});
+
+test('a round that measured nothing to divide keeps its place, as null', () => {
+  const { contention, overhead } = sampleBenchReport();
+  const rows = contention.map((r) => (r.name === 'seed-spin' ? { ...r, points: r.points.map((p) => ({ ...p, roundThroughputs: [0, 100] })) } : r));
+  const rounds = computeRatios(rows, overhead, 10).vsSeedSpin.rounds;
+  assert.equal(rounds.length, 2);
+  assert.equal(rounds[0], null);
+  assert.ok(rounds[1] !== null && rounds[1] > 0);
 });
 
 test('a ratio whose inputs were not measured is null and neither met nor missed', () => {
@@ -39,5 +57,5 @@ test('at-least targets are met from the bound up, at-most targets up to the boun
   assert.equal(judgeRatio('harnessOverhead', 1.5, '').met, true);
   assert.equal(judgeRatio('harnessOverhead', 1.51, '').met, false);
   assert.equal(judgeRatio('p99WaitOverFairShare', Number.NaN, '').met, null);
-  assert.deepEqual(judgeRatio('p99WaitOverFairShare', 3.2, '', [2.9, null, Number.NaN, 3.5]).rounds, [2.9, 3.5], 'rounds that measured nothing are left out');
+  assert.deepEqual(judgeRatio('p99WaitOverFairShare', 3.2, '', [2.9, null, Number.NaN, 3.5]).rounds, [2.9, null, null, 3.5], 'rounds that measured nothing stay in place');
 });
