@@ -14,11 +14,13 @@ export function encodeHistogram(h: Histogram): string {
 
 /** Adds every encoded histogram into one fresh histogram. */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
+  return mergeHistograms(encoded.map((e) => hdr.decodeFromCompressedBase64(e, 64, false)));
+}
+
+/** Adds histograms into one fresh histogram. */
+export function mergeHistograms(histograms: readonly Histogram[]): Histogram {
   const total = newHistogram();
-  for (const e of encoded) {
-    const h = hdr.decodeFromCompressedBase64(e, 64, false);
-    total.add(h);
-  }
+  for (const h of histograms) total.add(h);
   return total;
 }
 

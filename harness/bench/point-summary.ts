@@ -1,7 +1,7 @@
-import type { ContentionPoint } from './bench-types.ts';
+import type { ContentionPoint, LatencyStats } from './bench-types.ts';
 import type { Round } from './contention.ts';
 import { jainIndex, p99WaitOverFairShare } from './fairness.ts';
-import { latencyStats, logBuckets, mergeEncoded } from './hdr.ts';
+import { latencyStats, logBuckets, mergeEncoded, mergeHistograms } from './hdr.ts';
 
 /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
@@ -9,6 +9,11 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   if (sorted.length === 0) return Number.NaN;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** p99 wait / (workers × median hold), or null without lock timings. */
+function fairShareRatio(wait: LatencyStats | null, hold: LatencyStats | null, workers: number): number | null {
+  return wait !== null && hold !== null ? p99WaitOverFairShare(wait.p99Ms, workers, hold.p50Ms) : null;
 }
 
 /**
@@ -27,16 +32,15 @@ export function summarizePoint(workers: number, rounds: readonly Round[]): Conte
     const roundOps = r.outcomes.reduce((s, o) => s + o.ops, 0);
     return roundElapsedMs[i]! > 0 ? roundOps / (roundElapsedMs[i]! / 1000) : 0;
   });
-  const waitH = mergeEncoded(outcomes.map((o) => o.wait));
-  const holdH = mergeEncoded(outcomes.map((o) => o.hold));
+  // Each round's histograms, decoded once: the round's own fairness ratio, then pooled.
+  const roundWaits = rounds.map((r) => mergeEncoded(r.outcomes.map((o) => o.wait)));
+  const roundHolds = rounds.map((r) => mergeEncoded(r.outcomes.map((o) => o.hold)));
+  const roundP99WaitOverFairShare = rounds.map((_, i) => fairShareRatio(latencyStats(roundWaits[i]!), latencyStats(roundHolds[i]!), workers));
+  const waitH = mergeHistograms(roundWaits);
+  const holdH = mergeHistograms(roundHolds);
   const opH = mergeEncoded(outcomes.map((o) => o.op));
   const wait = latencyStats(waitH);
   const hold = latencyStats(holdH);
-  const roundP99WaitOverFairShare = rounds.map((r) => {
-    const w = latencyStats(mergeEncoded(r.outcomes.map((o) => o.wait)));
-    const h = latencyStats(mergeEncoded(r.outcomes.map((o) => o.hold)));
-    return w !== null && h !== null ? p99WaitOverFairShare(w.p99Ms, workers, h.p50Ms) : null;
-  });
   const perWorkerOps = Array.from({ length: workers }, (_, w) => outcomes.filter((o) => o.worker === w).reduce((s, o) => s + o.ops, 0));
   return {
     workers,
@@ -54,7 +58,7 @@ export function summarizePoint(workers: number, rounds: readonly Round[]): Conte
     holdBuckets: logBuckets(holdH),
     perWorkerOps,
     jain: jainIndex(perWorkerOps),
-    p99WaitOverFairShare: wait !== null && hold !== null ? p99WaitOverFairShare(wait.p99Ms, workers, hold.p50Ms) : null,
+    p99WaitOverFairShare: fairShareRatio(wait, hold, workers),
     roundP99WaitOverFairShare,
     lockBusy: hold !== null && elapsedMs > 0 ? Math.min(1, (hold.meanMs * ops) / elapsedMs) : null,
     handoffMs: hold !== null && ops > 0 ? Math.max(0, elapsedMs / ops - hold.meanMs) : null,
