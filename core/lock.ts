@@ -145,11 +145,18 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         entry = null;
         // The hold starts now: the handle's stale margin counts from here, sweeping included.
         const at = clock.monotonic();
-        // A guard still unreadable is looked at again until it is readable or past its grace, as
-        // long as the caller's deadline allows (a caller that would not wait looks once).
-        const sweepMs = options.wait === false ? 0 : Math.min(graceMs, deadline - at);
-        for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited < sweepMs; waited += SWEEP_STEP_MS) {
-          await clock.sleep(SWEEP_STEP_MS);
+        try {
+          // A guard still unreadable is looked at again until it is readable or past its grace, as
+          // long as the caller's deadline allows (a caller that would not wait looks once).
+          const sweepMs = options.wait === false ? 0 : Math.min(graceMs, deadline - at);
+          for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited < sweepMs; waited += SWEEP_STEP_MS) {
+            await clock.sleep(SWEEP_STEP_MS);
+          }
+        } catch (err) {
+          // Give the lock back as a release would: by path while it is young and ours; once old,
+          // a breaker may have replaced it, so leave it to age out.
+          if (clock.monotonic() - at < safeAgeFor(staleMs) && holdsToken(fs, lockPath, token)) unlinkQuietly(fs, lockPath);
+          throw err;
         }
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
         acquired = true;
@@ -218,6 +225,32 @@ const SWEEP_STEP_MS = 10;
 /** How long the head of the queue may leave a free lock untaken before the others go past it. */
 const HEAD_GRACE_MS = 100;
 
+/**
+ * How long a holder may treat its lock as certainly its own. A breaker judges age by wall clock
+ * against the record; the holder judges its own by the monotonic clock. The margin keeps the two
+ * from ever disagreeing about whether the lock is still young.
+ */
+function safeAgeFor(staleMs: number): number {
+  return staleMs - Math.min(1000, staleMs / 4);
+}
+
+/** The quick look: one read (no symlink followed) of a lock file that still holds `token`. */
+function holdsToken(fs: Deps['fs'], path: string, token: string): boolean {
+  try {
+    return parseLockRecord(fs.readFile(path))?.token === token;
+  } catch {
+    return false; // gone, a symlink, unreadable: a full look says which
+  }
+}
+
+function unlinkQuietly(fs: Deps['fs'], path: string): void {
+  try {
+    fs.unlink(path);
+  } catch {
+    // Gone already, or out of reach: the caller's own error says more.
+  }
+}
+
 function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
   try {
     fs.lstat(lockPath);
@@ -256,9 +289,7 @@ function createHandle(
   turn: Turn | null,
 ): LockHandle {
   const { fs, clock } = deps;
-  // A breaker judges age by wall clock against our record; we judge ours by the monotonic clock.
-  // Keep a margin so that both never disagree about whether the lock is still young.
-  const safeAge = staleMs - Math.min(1000, staleMs / 4);
+  const safeAge = safeAgeFor(staleMs);
   let released = false;
 
   const compromised = (why: string, details: Record<string, unknown> = {}) =>
@@ -272,14 +303,7 @@ function createHandle(
     }
   };
 
-  /** The quick look: one read (no symlink followed) of a file that still holds our token. */
-  const holdsOurToken = (): boolean => {
-    try {
-      return parseLockRecord(fs.readFile(path))?.token === token;
-    } catch {
-      return false; // gone, a symlink, unreadable: the full look says which
-    }
-  };
+  const holdsOurToken = (): boolean => holdsToken(fs, path, token);
 
   return {
     path,

@@ -235,6 +235,45 @@ test('a releaser that wants the lock again queues behind those already waiting',
   (await again).release();
 }));
 
+test('a dead holder\'s lock and a dead waiter\'s queue entry are both cleared by the next acquirer', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const dead = deadHolderRecord('dead-holder');
+  writeFileSync(path, dead);
+  mkdirSync(`${path}.q`);
+  writeFileSync(`${path}.q/${entryName(JSON.parse(dead), 1)}`, '');
+  const lock = await acquireLock(path, { timeoutMs: 2000 });
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a new holder whose look for break leftovers fails gives the lock back before it throws', inTempDir(async (dir) => {
+  const real = createRealFs();
+  const path = join(dir, 'a.lock');
+  const fs = {
+    ...real,
+    lstat: (file: string) => {
+      if (file === `${path}.breaking`) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      return real.lstat(file);
+    },
+  };
+  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs })), { code: 'EIO' });
+  assert.deepEqual(readdirSync(dir), [], 'neither the lock file nor a queue is left behind');
+
+  // Had the look taken past the safe age, a breaker might own the file by now: it stays.
+  const base = defaultDeps();
+  let leap = 0;
+  const slow = {
+    ...fs,
+    lstat: (file: string) => {
+      if (file === `${path}.breaking`) leap = 10_000;
+      return fs.lstat(file);
+    },
+  };
+  const clock = { ...base.clock, monotonic: () => base.clock.monotonic() + leap };
+  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: slow, clock })), { code: 'EIO' });
+  assert.deepEqual(readdirSync(dir), ['a.lock']);
+}));
+
 test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
