@@ -186,7 +186,7 @@ function section(id: string, heading: string, body: string): string {
 function overheadNote(report: BenchReport): string {
   const o = report.overhead;
   if (o === null) return '';
-  return `<p>Harness overhead: <code>racetrack run allocate</code> (${o.iterations} iterations × ${o.workers} threads) took ${esc(formatDuration(o.harnessMs))}; a bare loop of ${o.workers} threads doing the same allocations took ${esc(formatDuration(o.bareMs))}.</p>`;
+  return `<p>Harness overhead: <code>racetrack run allocate</code> (${o.iterations} iterations × ${o.workers} threads) took ${esc(formatDuration(o.harnessMs))}; a bare loop of ${o.workers} threads doing the same allocations took ${esc(formatDuration(o.bareMs))}. Both are timed from starting their threads to their end.</p>`;
 }
 
 /** The whole bench.html. */

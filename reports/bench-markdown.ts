@@ -172,7 +172,7 @@ function rowsSection(report: BenchReport): string[] {
   for (const row of report.contention) lines.push(`- **${row.name}**: ${row.describe}${row.skipped === null ? '' : ` — skipped: ${row.skipped}`}`);
   if (report.overhead !== null) {
     const o = report.overhead;
-    lines.push('', `Harness overhead: \`racetrack run allocate\` (${o.iterations} iterations × ${o.workers} threads) took ${formatDuration(o.harnessMs)}; a bare loop of ${o.workers} threads doing the same allocations took ${formatDuration(o.bareMs)}.`);
+    lines.push('', `Harness overhead: \`racetrack run allocate\` (${o.iterations} iterations × ${o.workers} threads) took ${formatDuration(o.harnessMs)}; a bare loop of ${o.workers} threads doing the same allocations took ${formatDuration(o.bareMs)}. Both are timed from starting their threads to their end.`);
   }
   return lines;
 }

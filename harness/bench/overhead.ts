@@ -11,7 +11,7 @@ export interface OverheadMeasurement {
   readonly workers: number;
   /** `racetrack run allocate` (threads): barrier per iteration, history, checks, reports in memory. */
   readonly harnessMs: number;
-  /** The same allocations on the same number of plain threads, one after another in each. */
+  /** The same allocations on the same number of plain threads, one after another in each, timed like the harness: from starting the threads to their end. */
   readonly bareMs: number;
   /** harnessMs / bareMs; DESIGN.md's target is at most 1.5. */
   readonly harnessOverhead: number;
@@ -21,17 +21,16 @@ async function bareLoop(base: string, iterations: number, workers: number): Prom
   const roots = Array.from({ length: iterations }, (_, i) => join(base, `i${i}`));
   for (const r of roots) mkdirSync(r);
   const url = siblingModule(import.meta.url, './bare-allocate-worker');
-  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
-  // Start the clock once every thread is loaded, as the harness's barrier does for its workers.
-  await Promise.all(threads.map((t) => new Promise((r) => t.once('online', r))));
+  // The clock spans what the harness's wall time spans: from starting the threads (the harness
+  // starts its pool) to their end (the harness destroys its pool).
   const started = performance.now();
+  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
   await Promise.all(threads.map((t) => new Promise((resolve, reject) => {
     t.once('message', resolve);
     t.once('error', reject);
   })));
-  const ms = performance.now() - started;
   await Promise.all(threads.map((t) => t.terminate()));
-  return ms;
+  return performance.now() - started;
 }
 
 /**
