@@ -141,11 +141,11 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         }
       }
       if (myTurn && tryCreate(deps, lockPath, record())) {
-        if (entry !== null) dequeue(fs, lockPath, entry);
-        entry = null;
         // The hold starts now: the handle's stale margin counts from here, sweeping included.
         const at = clock.monotonic();
         try {
+          if (entry !== null) dequeue(fs, lockPath, entry);
+          entry = null;
           // A guard still unreadable is looked at again until it is readable or past its grace, as
           // long as the caller's deadline allows (a caller that would not wait looks once).
           const sweepMs = options.wait === false ? 0 : Math.min(graceMs, deadline - at);
@@ -156,7 +156,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           // Give the lock back as a release would: by path while it is young and ours; once old,
           // a breaker may have replaced it, so leave it to age out.
           if (clock.monotonic() - at < safeAgeFor(staleMs) && holdsToken(fs, lockPath, token)) unlinkQuietly(fs, lockPath);
-          throw err;
+          throw fromFsError(err, lockPath, 'take lock');
         }
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
         acquired = true;
@@ -205,8 +205,18 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       await waitForChange(fs, clock, watched, step, turn === null ? deadline - now : Math.min(deadline - now, Math.max(1, staleMs / 2)));
     }
   } finally {
-    if (entry !== null) dequeue(fs, lockPath, entry);
+    // Only an error or a timeout gets here with an entry: theirs is the error the caller needs.
+    if (entry !== null) dequeueQuietly(fs, lockPath, entry);
     if (!acquired) turn?.leave();
+  }
+}
+
+function dequeueQuietly(fs: Deps['fs'], lockPath: string, entry: string): void {
+  try {
+    dequeue(fs, lockPath, entry);
+  } catch {
+    // Left behind, the entry of a live process is passed over after HEAD_GRACE_MS and removed
+    // after staleMs; that of a dead one at once.
   }
 }
 

@@ -9,7 +9,11 @@ import { runScenario } from '../run.ts';
 export interface OverheadMeasurement {
   readonly iterations: number;
   readonly workers: number;
-  /** `racetrack run allocate` (threads): barrier per iteration, history, checks, reports in memory. */
+  /**
+   * `racetrack run allocate` (threads), its wall time: the pool's start, a barrier per iteration,
+   * the events sent home and counted live, the pool's end. Merging the history and the checkers
+   * come after it.
+   */
   readonly harnessMs: number;
   /** The same allocations on the same number of plain threads, one after another in each, timed like the harness: from starting the threads to their end. */
   readonly bareMs: number;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -272,6 +272,38 @@ test('a new holder whose look for break leftovers fails gives the lock back befo
   const clock = { ...base.clock, monotonic: () => base.clock.monotonic() + leap };
   await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: slow, clock })), { code: 'EIO' });
   assert.deepEqual(readdirSync(dir), ['a.lock']);
+
+  // Young, but no longer ours (replaced while we looked): it stays too.
+  rmSync(path);
+  const replaced = {
+    ...fs,
+    lstat: (file: string) => {
+      if (file === `${path}.breaking`) writeFileSync(path, liveRecord(Date.now()));
+      return fs.lstat(file);
+    },
+  };
+  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: replaced })), { code: 'EIO' });
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other');
+}));
+
+test('a waiter that takes the lock but cannot leave the queue gives the lock back before it throws', inTempDir(async (dir) => {
+  const real = createRealFs();
+  const path = join(dir, 'a.lock');
+  const options = { timeoutMs: 5000, threadTurns: false };
+  const first = await acquireLock(path, options);
+  const stuck = {
+    ...real,
+    unlink: (file: string) => {
+      if (file.startsWith(`${path}.q/`)) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      real.unlink(file);
+    },
+  };
+  const waiter = acquireLock(path, options, defaultDeps({ fs: stuck }));
+  await new Promise((r) => setTimeout(r, 20));
+  first.release();
+  await assert.rejects(waiter, { code: 'EIO' });
+  assert.equal(existsSync(path), false, 'the lock it took is given back');
+  assert.equal(readdirSync(`${path}.q`).length, 1, 'only the entry it could not remove is left');
 }));
 
 test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
