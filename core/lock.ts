@@ -140,7 +140,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           }
         }
       }
-      if (myTurn && tryCreate(deps, lockPath, record())) {
+      if (myTurn && tryCreate(deps, lockPath, record(), graceMs)) {
         // The hold starts now: the handle's stale margin counts from here, sweeping included.
         const at = clock.monotonic();
         try {
@@ -236,8 +236,9 @@ const SWEEP_STEP_MS = 10;
 const HEAD_GRACE_MS = 100;
 
 /**
- * How long a holder may treat its lock as certainly its own. A breaker judges age by wall clock
- * against the record; the holder judges its own by the monotonic clock. The margin keeps the two
+ * How long a holder may treat its lock as certainly its own, given the age (`staleMs`, or
+ * `graceMs` for a lock without a readable record) at which breakers may take it. A breaker judges
+ * age by wall clock; the holder judges its own by the monotonic clock. The margin keeps the two
  * from ever disagreeing about whether the lock is still young.
  */
 function safeAgeFor(staleMs: number): number {
@@ -271,8 +272,13 @@ function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
   }
 }
 
-/** Creates the lock file with our record. false if it exists; throws on any other failure. */
-function tryCreate(deps: Deps, lockPath: string, record: LockRecord): boolean {
+/**
+ * Creates the lock file with our record. false if it exists; throws on any other failure. A lock
+ * whose record could not be written is taken back while it is young enough that no breaker can
+ * have judged it (a record-less lock is broken only after `graceMs`), rather than left for every
+ * other waiter to wait out.
+ */
+function tryCreate(deps: Deps, lockPath: string, record: LockRecord, graceMs: number): boolean {
   let fd: number;
   try {
     fd = deps.fs.openExclusive(lockPath);
@@ -280,8 +286,12 @@ function tryCreate(deps: Deps, lockPath: string, record: LockRecord): boolean {
     if (errnoCode(err) === 'EEXIST') return false;
     throw fromFsError(err, lockPath, 'create lock');
   }
+  const created = deps.clock.monotonic();
   try {
     deps.fs.write(fd, encodeLockRecord(record));
+  } catch (err) {
+    if (deps.clock.monotonic() - created < safeAgeFor(graceMs)) unlinkQuietly(deps.fs, lockPath);
+    throw fromFsError(err, lockPath, 'write the record of lock');
   } finally {
     deps.fs.close(fd);
   }

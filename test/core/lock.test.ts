@@ -306,6 +306,17 @@ test('a waiter that takes the lock but cannot leave the queue gives the lock bac
   assert.equal(readdirSync(`${path}.q`).length, 1, 'only the entry it could not remove is left');
 }));
 
+test('a lock whose record cannot be written is taken back, unless it may already be judged', inTempDir(async (dir) => {
+  const real = createRealFs();
+  const path = join(dir, 'a.lock');
+  const full = { ...real, write: () => { throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); } };
+  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: full })), { code: 'EIO' });
+  assert.deepEqual(readdirSync(dir), [], 'not left for others to wait out');
+  // With no grace at all a breaker may take a record-less lock at once: it may no longer be ours.
+  await assert.rejects(acquireLock(path, { graceMs: 0 }, defaultDeps({ fs: full })), { code: 'EIO' });
+  assert.deepEqual(readdirSync(dir), ['a.lock']);
+}));
+
 test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
