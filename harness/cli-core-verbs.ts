@@ -4,6 +4,7 @@ import type { CliContext, VerbRunner } from './cli-program.ts';
 import { runAllocate } from './commands/allocate.ts';
 import { runFindNext } from './commands/find-next.ts';
 import { runInitCounters } from './commands/init-counters.ts';
+import { runLock } from './commands/lock.ts';
 import { runRecover } from './commands/recover.ts';
 import { runReserve } from './commands/reserve.ts';
 import { runValidateInbox } from './commands/validate-inbox.ts';
@@ -68,6 +69,29 @@ export function registerCoreVerbs(program: Command, ctx: CliContext, run: VerbRu
     .argument('<file>', 'the file to replace')
     .option('--no-durable', 'skip the fsyncs (benchmarks only)')
     .action((file: string, o: { durable: boolean }) => run(async () => runWriteAtomic({ file, content: await ctx.readStdin(), durable: o.durable }, deps)));
+
+  program
+    .command('lock')
+    .description('run COMMAND holding the lock FILE, like flock(1): waiters take it in arrival order, a dead holder\'s lock is broken')
+    .usage('[options] FILE [--] COMMAND [ARGS...]')
+    .argument('<file>', 'the lock file (created while held, removed after)')
+    .argument('[command...]', 'the command to run and its arguments')
+    .option('--timeout <ms>', 'how long to wait for the lock before ETIMEOUT (default 10000)')
+    .option('--stale-ms <ms>', 'age past which a holder\'s lock may be broken although it lives: set it above COMMAND\'s longest run (default 5000)')
+    .option('--no-wait', 'fail at once with ELOCKED if the lock is held')
+    .passThroughOptions()
+    .addHelpText('after', [
+      '',
+      'Options go before FILE; everything after FILE is the command. racetrack prints nothing of its own',
+      'and exits with COMMAND\'s status (128 + N if signal N ended it), so COMMAND\'s output passes through.',
+      'Its own failures print one JSON error on stdout and exit 2: bad input, ETIMEOUT, ELOCKED,',
+      'a COMMAND that cannot start, or a lock found compromised at release (COMMAND ran past --stale-ms).',
+      'SIGINT, SIGTERM and SIGHUP are passed on to COMMAND; the lock is released when it ends.',
+      '',
+      'Example:',
+      '  racetrack lock --stale-ms 60000 state.lock -- ./update-state.sh',
+    ].join('\n'))
+    .action((file: string, command: string[], o: { timeout?: string; staleMs?: string; wait: boolean }) => run(() => runLock({ ...o, file, command }, deps)));
 
   program
     .command('recover')

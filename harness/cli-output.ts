@@ -7,8 +7,9 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-/** Prints a result: strings as they are, anything else as one JSON line. */
+/** Prints a result: nothing for undefined, strings as they are, anything else as one JSON line. */
 export function printResult(io: CliIo, result: CommandResult): void {
+  if (result.output === undefined) return;
   const text = typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
   io.stdout(`${text}\n`);
 }

@@ -48,6 +48,7 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: () => {} })
     .addHelpText('after', EXIT_CODES);
   registerCoreVerbs(program, context, runVerb);

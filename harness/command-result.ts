@@ -1,10 +1,11 @@
 /**
  * What a CLI verb produced: the exit code (0 success, 1 no work or a failed check, 2 bad input or
- * error) and what to print on stdout. `output` is printed as one JSON line unless it is a string
- * (the `--format simple` outputs), which is printed as is.
+ * error; `lock` passes on its command's status) and what to print on stdout. `output` is printed
+ * as one JSON line unless it is a string (the `--format simple` outputs), which is printed as is,
+ * or undefined (`lock`, whose command owns stdout), which prints nothing.
  */
 export interface CommandResult {
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: number;
   readonly output: unknown;
 }
 

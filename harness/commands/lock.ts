@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import process from 'node:process';
+import { defaultDeps, type Deps } from '../../core/deps.ts';
+import { errnoCode, isRacetrackError, RacetrackError } from '../../core/errors.ts';
+import { acquireLock } from '../../core/lock.ts';
+import type { CommandResult } from '../command-result.ts';
+import { parsePositiveInteger, requireOption } from './raw-options.ts';
+
+/** Raw options of `racetrack lock FILE [--timeout MS] [--stale-ms MS] [--no-wait] -- COMMAND [ARGS...]`. */
+export interface LockArgs {
+  readonly file?: string;
+  readonly command?: readonly string[];
+  /** Decimal ms; default 10000. */
+  readonly timeout?: string;
+  /** Decimal ms; default 5000. */
+  readonly staleMs?: string;
+  /** false: fail at once with ELOCKED when the lock is held. Default true. */
+  readonly wait?: boolean;
+}
+
+/** How the command ended: its exit code, or the signal that killed it. */
+export interface CommandExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A started command: a way to signal it, and how it ended (rejects if it could not start). */
+export interface RunningCommand {
+  kill(signal: NodeJS.Signals): void;
+  readonly exited: Promise<CommandExit>;
+}
+
+/** Starts `argv` with the caller's stdin, stdout and stderr: they are the command's, not racetrack's. */
+export type CommandRunner = (argv: readonly string[]) => RunningCommand;
+
+export const spawnCommand: CommandRunner = (argv) => {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+  return {
+    kill: (signal) => void child.kill(signal),
+    exited: new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    }),
+  };
+};
+
+/** The signals racetrack passes on to the command, or ends on while it still waits for the lock. */
+const TRAPPED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The exit status a shell would give a command that ended so: its code, or 128 + the signal's number. */
+export function exitStatus(exit: CommandExit): number {
+  if (exit.code !== null) return exit.code;
+  const n = exit.signal === null ? undefined : (constants.signals as Record<string, number | undefined>)[exit.signal];
+  return 128 + (n ?? 0);
+}
+
+/**
+ * `racetrack lock FILE -- COMMAND [ARGS...]`: takes the core lock at FILE (waiting in line, up to
+ * `--timeout`), runs COMMAND holding it, and releases it when COMMAND ends. Exits with COMMAND's
+ * status and prints nothing of its own, so COMMAND's output passes through untouched. racetrack's
+ * own failures — bad input, ETIMEOUT, ELOCKED with `--no-wait`, a COMMAND that cannot start, a
+ * lock found compromised at release (COMMAND ran past `--stale-ms` and the lock was broken) —
+ * print one JSON error on stdout and exit 2; the last one also gives COMMAND's status.
+ */
+export async function runLock(args: LockArgs, deps: Deps = defaultDeps(), run: CommandRunner = spawnCommand): Promise<CommandResult> {
+  const file = requireOption('FILE', args.file);
+  const timeoutMs = parsePositiveInteger('--timeout', args.timeout, 10_000);
+  const staleMs = parsePositiveInteger('--stale-ms', args.staleMs, 5000);
+  // Options end at FILE, so a `--` between FILE and COMMAND arrives as the command's first word.
+  const command = args.command?.[0] === '--' ? args.command.slice(1) : (args.command ?? []);
+  if (command.length === 0 || command[0]!.length === 0) {
+    throw new RacetrackError('EINVALID', 'missing COMMAND: racetrack lock FILE -- COMMAND [ARGS...]', { option: 'COMMAND' });
+  }
+  // A signal while we wait ends racetrack at once: what it leaves (a queue entry, at worst a lock
+  // just taken) names a dead process, which the next caller clears. Once the lock is held the
+  // signal goes to the command, and racetrack stays to release the lock when the command ends.
+  let holding = false;
+  let running: RunningCommand | null = null;
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!holding) process.exit(exitStatus({ code: null, signal }));
+    if (running !== null) running.kill(signal);
+    else pending ??= signal;
+  };
+  for (const signal of TRAPPED) process.on(signal, onSignal);
+  try {
+    const lock = await acquireLock(file, { timeoutMs, staleMs, wait: args.wait !== false }, deps);
+    holding = true;
+    let exit: CommandExit;
+    try {
+      if (pending !== null) {
+        exit = { code: null, signal: pending }; // told to stop before the command started: it never runs
+      } else {
+        running = run(command);
+        exit = await running.exited;
+      }
+    } catch (err) {
+      lock.release();
+      throw new RacetrackError('EINVALID', `cannot run ${command[0]}: ${err instanceof Error ? err.message : String(err)}`, { command: command[0], errno: errnoCode(err) }, err);
+    }
+    const status = exitStatus(exit);
+    try {
+      lock.release();
+    } catch (err) {
+      if (isRacetrackError(err)) {
+        throw new RacetrackError(err.code, `${err.message} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`, { ...err.details, status }, err);
+      }
+      throw err;
+    }
+    return { exitCode: status, output: undefined };
+  } finally {
+    for (const signal of TRAPPED) process.off(signal, onSignal);
+  }
+}

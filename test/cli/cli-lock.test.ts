@@ -1,0 +1,123 @@
+// `racetrack lock FILE -- COMMAND`, run as real child processes of the runtime under test (Node on
+// the built output, Deno on the sources), contending on real files, with real signals.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { scriptCommand } from '../../core/runtime.ts';
+import { cliPath, racetrack } from '../support/cli.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const dir = tempDir('racetrack-cli-lock-');
+after(() => dir.cleanup());
+
+/** Starts the CLI without waiting for it; resolves its exit code and stdout when it ends. */
+function start(args: readonly string[]): { pid: number; done: Promise<{ code: number | null; stdout: string }> } {
+  const [cmd, ...base] = scriptCommand(cliPath);
+  const child = spawn(cmd!, [...base, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  const done = new Promise<{ code: number | null; stdout: string }>((resolve) => child.once('close', (code) => resolve({ code, stdout })));
+  return { pid: child.pid!, done };
+}
+
+async function until(what: string, ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !ready(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(ready(), `timed out waiting until ${what}`);
+}
+
+describe('racetrack lock', () => {
+  test('runs the command holding the lock, passes on its output and status, and leaves nothing', () => {
+    const lock = join(dir.path, 'a.lock');
+    const r = racetrack(['lock', lock, '--', 'sh', '-c', 'test -f "$0" && echo held; exit 3', lock]);
+    assert.equal(r.stdout, 'held\n', 'nothing of racetrack\'s own on stdout');
+    assert.equal(r.code, 3);
+    assert.equal(existsSync(lock), false);
+  });
+
+  test('bad input and a command that cannot start get exit 2 and a JSON error, and leave nothing', () => {
+    const sub = join(dir.path, 'bad');
+    const lock = join(dir.path, 'b.lock');
+    for (const args of [
+      ['lock', '--timeout', '-5', lock, 'true'],
+      ['lock', '--stale-ms', '1.5', lock, 'true'],
+      ['lock', lock],
+      ['lock', lock, '--'],
+      ['lock', join(sub, 'missing', 'c.lock'), 'true'],
+      ['lock', lock, 'racetrack-no-such-command'],
+    ]) {
+      const r = racetrack(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+      assert.equal(typeof r.json().error, 'string', args.join(' '));
+    }
+    assert.equal(existsSync(lock), false);
+    assert.equal(existsSync(sub), false);
+  });
+
+  test('processes that lock one file exclude each other: no increment of a shared counter is lost', async () => {
+    const lock = join(dir.path, 'count.lock');
+    const counter = join(dir.path, 'count');
+    writeFileSync(counter, '0');
+    const bump = 'n=$(cat "$0"); sleep 0.01; echo $((n + 1)) > "$0"';
+    const runs = Array.from({ length: 6 }, async () => {
+      for (let i = 0; i < 4; i++) {
+        const { code, stdout } = await start(['lock', '--timeout', '60000', lock, 'sh', '-c', bump, counter]).done;
+        assert.equal(code, 0, stdout);
+      }
+    });
+    await Promise.all(runs);
+    assert.equal(readFileSync(counter, 'utf8').trim(), '24');
+    assert.deepEqual(readdirSync(dir.path).filter((f) => f.startsWith('count.lock')), []);
+  });
+
+  test('a second caller with --no-wait gets ELOCKED while the command runs', async () => {
+    const lock = join(dir.path, 'busy.lock');
+    const holder = start(['lock', lock, 'sleep', '2']);
+    await until('the holder has the lock', () => existsSync(lock));
+    const r = racetrack(['lock', '--no-wait', lock, 'true']);
+    assert.equal(r.code, 2);
+    assert.equal(r.json().error, 'ELOCKED');
+    assert.equal((await holder.done).code, 0);
+    assert.equal(existsSync(lock), false);
+  });
+
+  test('SIGTERM while waiting ends racetrack at once, and the lock is left as it was', async () => {
+    const lock = join(dir.path, 'wait.lock');
+    const started = join(dir.path, 'wait.started');
+    const holder = start(['lock', lock, 'sh', '-c', 'touch "$0"; exec sleep 3', started]);
+    await until('the holder\'s command runs', () => existsSync(started));
+    const waiter = start(['lock', '--timeout', '60000', lock, 'touch', join(dir.path, 'wait.never')]);
+    await until('the waiter queues', () => existsSync(`${lock}.q`));
+    process.kill(waiter.pid, 'SIGTERM');
+    assert.equal((await waiter.done).code, 128 + 15);
+    assert.equal(existsSync(join(dir.path, 'wait.never')), false, 'the waiter\'s command never ran');
+    assert.equal(existsSync(lock), true, 'the holder still holds it');
+    assert.equal((await holder.done).code, 0);
+    assert.equal(existsSync(lock), false);
+  });
+
+  test('SIGTERM sent to racetrack reaches the command; the lock is released when it ends', async () => {
+    const lock = join(dir.path, 'term.lock');
+    const started = join(dir.path, 'term.started');
+    const holder = start(['lock', lock, 'sh', '-c', 'touch "$0"; exec sleep 30', started]);
+    await until('the command runs', () => existsSync(started));
+    process.kill(holder.pid, 'SIGTERM');
+    const { code, stdout } = await holder.done;
+    assert.equal(code, 128 + 15, stdout);
+    assert.equal(existsSync(lock), false);
+  });
+
+  test('a command that outlives --stale-ms loses the lock to a waiter and racetrack reports it', async () => {
+    const lock = join(dir.path, 'stale.lock');
+    const slow = start(['lock', '--stale-ms', '300', lock, 'sleep', '3']);
+    await until('the slow holder has the lock', () => existsSync(lock));
+    const r = racetrack(['lock', '--stale-ms', '300', lock, 'true']);
+    assert.equal(r.code, 0, r.stdout);
+    const { code, stdout } = await slow.done;
+    assert.equal(code, 2);
+    const err = JSON.parse(stdout) as { error: string; status: number };
+    assert.equal(err.error, 'ECOMPROMISED');
+    assert.equal(err.status, 0, 'the command\'s own status is reported');
+  });
+});
