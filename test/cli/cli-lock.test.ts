@@ -27,6 +27,15 @@ async function until(what: string, ready: () => boolean): Promise<void> {
   assert.ok(ready(), `timed out waiting until ${what}`);
 }
 
+/** `racetrack lock <name>.lock` around a command that marks its start and sleeps `seconds`; resolves once the command runs. */
+async function holding(name: string, seconds: number) {
+  const lock = join(dir.path, `${name}.lock`);
+  const started = join(dir.path, `${name}.started`);
+  const holder = start(['lock', lock, 'sh', '-c', `touch "$0"; exec sleep ${seconds}`, started]);
+  await until(`the ${name} command runs`, () => existsSync(started));
+  return { lock, holder };
+}
+
 describe('racetrack lock', () => {
   test('runs the command holding the lock, passes on its output and status, and leaves nothing', () => {
     const lock = join(dir.path, 'a.lock');
@@ -83,10 +92,7 @@ describe('racetrack lock', () => {
   });
 
   test('SIGTERM while waiting ends racetrack at once, and the lock is left as it was', async () => {
-    const lock = join(dir.path, 'wait.lock');
-    const started = join(dir.path, 'wait.started');
-    const holder = start(['lock', lock, 'sh', '-c', 'touch "$0"; exec sleep 3', started]);
-    await until('the holder\'s command runs', () => existsSync(started));
+    const { lock, holder } = await holding('wait', 3);
     const waiter = start(['lock', '--timeout', '60000', lock, 'touch', join(dir.path, 'wait.never')]);
     await until('the waiter queues', () => existsSync(`${lock}.q`));
     process.kill(waiter.pid, 'SIGTERM');
@@ -98,10 +104,7 @@ describe('racetrack lock', () => {
   });
 
   test('SIGTERM sent to racetrack reaches the command; the lock is released when it ends', async () => {
-    const lock = join(dir.path, 'term.lock');
-    const started = join(dir.path, 'term.started');
-    const holder = start(['lock', lock, 'sh', '-c', 'touch "$0"; exec sleep 30', started]);
-    await until('the command runs', () => existsSync(started));
+    const { lock, holder } = await holding('term', 30);
     process.kill(holder.pid, 'SIGTERM');
     const { code, stdout } = await holder.done;
     assert.equal(code, 128 + 15, stdout);
