@@ -60,7 +60,7 @@ Exit codes: 0 pass, 1 an invariant failed or the collision rate exceeded --max-c
 
   program
     .command('bench')
-    .description('benchmark the core under contention beside its peers (proper-lockfile, the seed spin lock, flock); ratios printed beside DESIGN.md targets, never asserted')
+    .description('benchmark the core under contention beside its peers (proper-lockfile, the seed spin lock, flock); ratios printed beside racetrack\'s performance targets, never asserted')
     .option('--quick', 'workers 1,4,10, 2 rounds of 300 ms per point, short single-op runs: done within a minute', false)
     .option('--out <dir>', 'where to write bench.json, bench.md and bench.html (default racetrack-bench/<time>)')
     .addOption(new Option('--isolation <kind>', 'contention workers as threads or child processes (flock needs process)').choices(['thread', 'process']).default('thread'))

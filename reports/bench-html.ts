@@ -205,7 +205,7 @@ export function renderBenchHtml(report: BenchReport): string {
 <body>
 <h1>${esc(title)}</h1>
 <p class="sub">Measured ${esc(report.measuredAt)} in ${esc(formatDuration(report.wallMs))} on ${report.machine.nproc} CPUs (${esc(report.machine.cpuModel)}), ${esc(report.machine.runtime)}; ${c.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${c.rounds} round(s) of ${c.durationMs} ms per point, each point's median round reported. Ratios are reported, never asserted.</p>
-${section('targets', 'Targets (DESIGN.md)', ratiosTable(report))}
+${section('targets', 'Targets', ratiosTable(report))}
 ${section('sweep', 'Contention sweep', sweepCharts(report))}
 ${section('peers', `The peers side by side at ${c.referenceWorkers} workers`, `${peersCharts(report)}${peersTable(report)}<p>Lock busy: the share of the window a holder was inside (ops × mean hold / elapsed). Hand-off: the mean idle time per operation between one release and the next acquire.</p>`)}
 ${section('histograms', `Latency histograms at ${c.referenceWorkers} workers`, histogramCharts(report))}
