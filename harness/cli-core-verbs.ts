@@ -83,10 +83,11 @@ export function registerCoreVerbs(program: Command, ctx: CliContext, run: VerbRu
     .addHelpText('after', [
       '',
       'Options go before FILE; everything after FILE is the command. racetrack prints nothing of its own',
-      'and exits with COMMAND\'s status (128 + N if signal N ended it), so COMMAND\'s output passes through.',
+      'and ends as COMMAND ended (its exit status, or by the same signal), so COMMAND\'s output passes through.',
       'Its own failures print one JSON error on stdout and exit 2: bad input, ETIMEOUT, ELOCKED,',
       'a COMMAND that cannot start, or a lock found compromised at release (COMMAND ran past --stale-ms).',
-      'SIGINT, SIGTERM and SIGHUP are passed on to COMMAND; the lock is released when it ends.',
+      'SIGINT, SIGTERM or SIGHUP while waiting end racetrack; once COMMAND runs, SIGTERM is passed on to it',
+      '(a terminal sends SIGINT and SIGHUP to COMMAND itself), and the lock is released when it ends.',
       '',
       'Example:',
       '  racetrack lock --stale-ms 60000 state.lock -- ./update-state.sh',

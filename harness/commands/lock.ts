@@ -36,17 +36,35 @@ export type CommandRunner = (argv: readonly string[]) => RunningCommand;
 
 export const spawnCommand: CommandRunner = (argv) => {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+  let started = false;
+  child.once('spawn', () => (started = true));
   return {
-    kill: (signal) => void child.kill(signal),
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch {
+        // Not ours to signal (a setuid command, say): it goes on, and we wait for it as before.
+      }
+    },
     exited: new Promise((resolve, reject) => {
-      child.once('error', reject);
+      // Before 'spawn' an error means the command never started; after it, only that a signal
+      // could not be delivered, and the command still runs: keep waiting for its exit.
+      child.on('error', (err) => {
+        if (!started) reject(err);
+      });
       child.once('exit', (code, signal) => resolve({ code, signal }));
     }),
   };
 };
 
-/** The signals racetrack passes on to the command, or ends on while it still waits for the lock. */
+/**
+ * The signals racetrack takes care of. All three end racetrack at once while it still waits for
+ * the lock. Once the command runs, SIGTERM sent to racetrack is passed on to it; SIGINT and SIGHUP
+ * are not, since a terminal sends them to its whole process group, the command included, and a
+ * second copy would turn one Ctrl-C into a "force quit" for many programs.
+ */
 const TRAPPED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const FORWARDED: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM']);
 
 /** The exit status a shell would give a command that ended so: its code, or 128 + the signal's number. */
 export function exitStatus(exit: CommandExit): number {
@@ -56,14 +74,33 @@ export function exitStatus(exit: CommandExit): number {
 }
 
 /**
- * `racetrack lock FILE -- COMMAND [ARGS...]`: takes the core lock at FILE (waiting in line, up to
- * `--timeout`), runs COMMAND holding it, and releases it when COMMAND ends. Exits with COMMAND's
- * status and prints nothing of its own, so COMMAND's output passes through untouched. racetrack's
- * own failures — bad input, ETIMEOUT, ELOCKED with `--no-wait`, a COMMAND that cannot start, a
- * lock found compromised at release (COMMAND ran past `--stale-ms` and the lock was broken) —
- * print one JSON error on stdout and exit 2; the last one also gives COMMAND's status.
+ * Ends this process by `signal`, as the command it ran ended, so that a shell running racetrack
+ * sees what it would have seen of the command (bash stops a script whose child died of SIGINT,
+ * but carries on after a child that exited normally, even with status 130).
  */
-export async function runLock(args: LockArgs, deps: Deps = defaultDeps(), run: CommandRunner = spawnCommand): Promise<CommandResult> {
+export function dieBy(signal: NodeJS.Signals): void {
+  for (const s of TRAPPED) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+  // Should the signal's default action not end us (a runtime that handles it itself), exit with
+  // the status a shell would report.
+  setTimeout(() => process.exit(exitStatus({ code: null, signal })), 200).unref?.();
+}
+
+/**
+ * `racetrack lock FILE -- COMMAND [ARGS...]`: takes the core lock at FILE (waiting in line, up to
+ * `--timeout`), runs COMMAND holding it, and releases it when COMMAND ends. Ends as COMMAND ended
+ * (its exit code, or by the same signal) and prints nothing of its own, so COMMAND's output
+ * passes through untouched. racetrack's own failures — bad input, ETIMEOUT, ELOCKED with
+ * `--no-wait`, a COMMAND that cannot start, a lock found compromised at release (COMMAND ran past
+ * `--stale-ms` and the lock was broken) — print one JSON error on stdout and exit 2; the last one
+ * also gives COMMAND's status.
+ */
+export async function runLock(
+  args: LockArgs,
+  deps: Deps = defaultDeps(),
+  run: CommandRunner = spawnCommand,
+  die: (signal: NodeJS.Signals) => void = dieBy,
+): Promise<CommandResult> {
   const file = requireOption('FILE', args.file);
   const timeoutMs = parsePositiveInteger('--timeout', args.timeout, 10_000);
   const staleMs = parsePositiveInteger('--stale-ms', args.staleMs, 5000);
@@ -73,15 +110,15 @@ export async function runLock(args: LockArgs, deps: Deps = defaultDeps(), run: C
     throw new RacetrackError('EINVALID', 'missing COMMAND: racetrack lock FILE -- COMMAND [ARGS...]', { option: 'COMMAND' });
   }
   // A signal while we wait ends racetrack at once: what it leaves (a queue entry, at worst a lock
-  // just taken) names a dead process, which the next caller clears. Once the lock is held the
-  // signal goes to the command, and racetrack stays to release the lock when the command ends.
+  // just taken) names a dead process, which the next caller clears. Once the lock is held,
+  // racetrack stays until the command ends, to release it.
   let holding = false;
   let running: RunningCommand | null = null;
   let pending: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!holding) process.exit(exitStatus({ code: null, signal }));
-    if (running !== null) running.kill(signal);
-    else pending ??= signal;
+    if (!holding) return die(signal);
+    if (running === null) pending ??= signal;
+    else if (FORWARDED.has(signal)) running.kill(signal);
   };
   for (const signal of TRAPPED) process.on(signal, onSignal);
   try {
@@ -89,25 +126,26 @@ export async function runLock(args: LockArgs, deps: Deps = defaultDeps(), run: C
     holding = true;
     let exit: CommandExit;
     try {
-      if (pending !== null) {
-        exit = { code: null, signal: pending }; // told to stop before the command started: it never runs
-      } else {
-        running = run(command);
-        exit = await running.exited;
-      }
+      // Told to stop after the lock was taken but before the command started: it never runs.
+      running = pending === null ? run(command) : null;
+      exit = running === null ? { code: null, signal: pending } : await running.exited;
     } catch (err) {
-      lock.release();
+      try {
+        lock.release();
+      } catch {
+        // The command never ran: that is the error to report.
+      }
       throw new RacetrackError('EINVALID', `cannot run ${command[0]}: ${err instanceof Error ? err.message : String(err)}`, { command: command[0], errno: errnoCode(err) }, err);
     }
     const status = exitStatus(exit);
     try {
       lock.release();
     } catch (err) {
-      if (isRacetrackError(err)) {
-        throw new RacetrackError(err.code, `${err.message} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`, { ...err.details, status }, err);
-      }
-      throw err;
+      const code = isRacetrackError(err) ? err.code : 'EIO';
+      const details = isRacetrackError(err) ? err.details : {};
+      throw new RacetrackError(code, `${err instanceof Error ? err.message : String(err)} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`, { ...details, status }, err);
     }
+    if (exit.signal !== null) die(exit.signal);
     return { exitCode: status, output: undefined };
   } finally {
     for (const signal of TRAPPED) process.off(signal, onSignal);

@@ -12,13 +12,20 @@ import { tempDir } from '../support/tmp.ts';
 const dir = tempDir('racetrack-cli-lock-');
 after(() => dir.cleanup());
 
-/** Starts the CLI without waiting for it; resolves its exit code and stdout when it ends. */
-function start(args: readonly string[]): { pid: number; done: Promise<{ code: number | null; stdout: string }> } {
+interface Ended {
+  /** The exit code, or null when a signal ended it. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+}
+
+/** Starts the CLI without waiting for it; resolves how it ended, and its stdout. */
+function start(args: readonly string[]): { pid: number; done: Promise<Ended> } {
   const [cmd, ...base] = scriptCommand(cliPath);
   const child = spawn(cmd!, [...base, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  const done = new Promise<{ code: number | null; stdout: string }>((resolve) => child.once('close', (code) => resolve({ code, stdout })));
+  const done = new Promise<Ended>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout })));
   return { pid: child.pid!, done };
 }
 
@@ -27,11 +34,14 @@ async function until(what: string, ready: () => boolean): Promise<void> {
   assert.ok(ready(), `timed out waiting until ${what}`);
 }
 
-/** `racetrack lock <name>.lock` around a command that marks its start and sleeps `seconds`; resolves once the command runs. */
-async function holding(name: string, seconds: number) {
+/**
+ * `racetrack lock <name>.lock` around a command that marks its start and sleeps for 60 s; resolves
+ * once the command runs. End it with SIGTERM (racetrack passes it on).
+ */
+async function holding(name: string, options: readonly string[] = []) {
   const lock = join(dir.path, `${name}.lock`);
   const started = join(dir.path, `${name}.started`);
-  const holder = start(['lock', lock, 'sh', '-c', `touch "$0"; exec sleep ${seconds}`, started]);
+  const holder = start(['lock', ...options, lock, 'sh', '-c', 'touch "$0"; exec sleep 60', started]);
   await until(`the ${name} command runs`, () => existsSync(started));
   return { lock, holder };
 }
@@ -81,46 +91,54 @@ describe('racetrack lock', () => {
   });
 
   test('a second caller with --no-wait gets ELOCKED while the command runs', async () => {
-    const lock = join(dir.path, 'busy.lock');
-    const holder = start(['lock', lock, 'sleep', '2']);
-    await until('the holder has the lock', () => existsSync(lock));
+    const { lock, holder } = await holding('busy');
     const r = racetrack(['lock', '--no-wait', lock, 'true']);
     assert.equal(r.code, 2);
     assert.equal(r.json().error, 'ELOCKED');
-    assert.equal((await holder.done).code, 0);
+    process.kill(holder.pid, 'SIGTERM');
+    await holder.done;
     assert.equal(existsSync(lock), false);
   });
 
   test('SIGTERM while waiting ends racetrack at once, and the lock is left as it was', async () => {
-    const { lock, holder } = await holding('wait', 3);
+    const { lock, holder } = await holding('wait');
     const waiter = start(['lock', '--timeout', '60000', lock, 'touch', join(dir.path, 'wait.never')]);
     await until('the waiter queues', () => existsSync(`${lock}.q`));
     process.kill(waiter.pid, 'SIGTERM');
-    assert.equal((await waiter.done).code, 128 + 15);
+    const ended = await waiter.done;
+    assert.ok(ended.signal === 'SIGTERM' || ended.code === 128 + 15, JSON.stringify(ended));
     assert.equal(existsSync(join(dir.path, 'wait.never')), false, 'the waiter\'s command never ran');
     assert.equal(existsSync(lock), true, 'the holder still holds it');
-    assert.equal((await holder.done).code, 0);
+    process.kill(holder.pid, 'SIGTERM');
+    await holder.done;
     assert.equal(existsSync(lock), false);
   });
 
   test('SIGTERM sent to racetrack reaches the command; the lock is released when it ends', async () => {
-    const { lock, holder } = await holding('term', 30);
+    const { lock, holder } = await holding('term');
     process.kill(holder.pid, 'SIGTERM');
-    const { code, stdout } = await holder.done;
-    assert.equal(code, 128 + 15, stdout);
+    const ended = await holder.done;
+    assert.ok(ended.signal === 'SIGTERM' || ended.code === 128 + 15, 'racetrack ends as its command did');
+    assert.equal(ended.stdout, '');
+    assert.equal(existsSync(lock), false);
+  });
+
+  test('a command ended by SIGINT ends racetrack by SIGINT after the release, so a shell script stops as it would', async () => {
+    const lock = join(dir.path, 'int.lock');
+    const ended = await start(['lock', lock, 'sh', '-c', 'kill -INT $$']).done;
+    assert.ok(ended.signal === 'SIGINT' || ended.code === 128 + 2, JSON.stringify(ended));
     assert.equal(existsSync(lock), false);
   });
 
   test('a command that outlives --stale-ms loses the lock to a waiter and racetrack reports it', async () => {
-    const lock = join(dir.path, 'stale.lock');
-    const slow = start(['lock', '--stale-ms', '300', lock, 'sleep', '3']);
-    await until('the slow holder has the lock', () => existsSync(lock));
+    const { lock, holder } = await holding('stale', ['--stale-ms', '300']);
     const r = racetrack(['lock', '--stale-ms', '300', lock, 'true']);
     assert.equal(r.code, 0, r.stdout);
-    const { code, stdout } = await slow.done;
+    process.kill(holder.pid, 'SIGTERM');
+    const { code, stdout } = await holder.done;
     assert.equal(code, 2);
     const err = JSON.parse(stdout) as { error: string; status: number };
     assert.equal(err.error, 'ECOMPROMISED');
-    assert.equal(err.status, 0, 'the command\'s own status is reported');
+    assert.equal(err.status, 128 + 15, 'the command\'s own status is reported');
   });
 });
