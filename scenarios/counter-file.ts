@@ -12,10 +12,14 @@ export function setupCounter(root: string): void {
   writeFileSync(join(root, COUNTER), '0');
 }
 
-/** Reads the counter, optionally pauses (as work inside the lock would), and writes it plus one. */
-export async function incrementCounter(root: string, pauseMs = 0): Promise<{ before: number; after: number }> {
+/**
+ * Reads the counter, optionally pauses (as work inside the lock would), calls `beforeWrite` (which
+ * may throw to stop the write), and writes it plus one.
+ */
+export async function incrementCounter(root: string, pauseMs = 0, beforeWrite?: () => void): Promise<{ before: number; after: number }> {
   const before = Number(readFileSync(join(root, COUNTER), 'utf8'));
   if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+  beforeWrite?.();
   writeFileSync(join(root, COUNTER), String(before + 1));
   return { before, after: before + 1 };
 }

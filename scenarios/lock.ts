@@ -21,7 +21,8 @@ export const lockScenario: Scenario = {
     const path = join(root, LOCK);
     const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
     if (lock === undefined) return;
-    await rec.op('update', {}, () => incrementCounter(root));
+    // A holder woken after its lock was broken (--pause) must find it compromised and not write.
+    await rec.op('update', {}, () => incrementCounter(root, 0, () => lock.assertHeld?.()));
     await rec.op('release', { path }, async () => lock.release(), () => ({ path }));
   },
   inspect: inspectCounter,

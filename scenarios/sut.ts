@@ -23,7 +23,11 @@ export interface Sut {
   claim?(registry: string, owner: string, hooks: SutHooks): Promise<ClaimOutcome | null>;
   write?(file: string, data: Uint8Array, hooks: SutHooks): Promise<void>;
   update?(file: string, fn: (current: unknown) => unknown, hooks: SutHooks): Promise<unknown>;
-  acquire?(lockPath: string, hooks: SutHooks): Promise<{ release(): void }>;
+  /**
+   * Takes a lock. `assertHeld`, where the lock has one, throws unless the lock is still ours: the
+   * lock scenario calls it right before its write, as a holder must before it publishes.
+   */
+  acquire?(lockPath: string, hooks: SutHooks): Promise<{ release(): void; assertHeld?(): void }>;
 }
 
 /** How a SUT is listed: what it is, and for a control, the bug it carries. */
