@@ -34,7 +34,7 @@ export function registerHarnessVerbs(program: Command, ctx: CliContext, run: Ver
     .option('--keep <glob>', 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable', collect, [])
     .option('--keep-roots', 'keep every iteration root even when the run passes', false)
     .option('--kill-rate <r>', 'process isolation: SIGKILL each worker with probability R per iteration, at a random moment of its operation')
-    .option('--pause', 'process isolation: SIGSTOP a lock holder past --stale-ms, then SIGCONT it (in 20% of iterations)', false)
+    .option('--pause', 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it (in 20% of iterations)', false)
     .option('--pause-rate <r>', 'the share of iterations in which a lock holder is paused')
     .option('--stale-ms <n>', 'lock staleness for the system under test and the checkers (default 5000; 1000 with --pause)')
     .addHelpText('after', `

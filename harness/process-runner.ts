@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { scriptCommand, siblingModule } from '../core/runtime.ts';
@@ -12,6 +13,20 @@ import type { WorkerSetup } from './worker-task.ts';
 const START_MARGIN_NS = 5_000_000;
 /** How far past staleMs a paused holder stays stopped, so the others surely break its lock. */
 const PAUSE_MARGIN_MS = 250;
+/** How often the parent looks for the pause claim of a paused holder. */
+const PAUSE_WATCH_MS = 2;
+
+/** The worker that claimed the iteration's pause (and stopped itself), or null while nobody has. */
+function readPauseClaim(claim: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(claim, 'utf8');
+  } catch {
+    return null;
+  }
+  // The claimant writes its number before it stops; an empty read is a claim still being written.
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
 
 /** A worker's end of an iteration: done, or killed by us (its outcome is then unknown). */
 type Settled = FromWorker | { readonly t: 'killed' };
@@ -25,7 +40,6 @@ class WorkerProcess {
   private exited: Error | null = null;
   /** Set when we sent the kill: the exit is then an outcome, not a failure. */
   killedByUs = false;
-  onEvent: ((e: RawEvent) => void) | null = null;
   stderr = '';
 
   constructor(worker: number) {
@@ -56,7 +70,6 @@ class WorkerProcess {
     if (msg.t === 'event') {
       const e = msg.e as RawEvent;
       this.events.push(e);
-      this.onEvent?.(e);
       return;
     }
     const i = this.waiters.findIndex((w) => w.match(msg));
@@ -105,7 +118,8 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * Runs every iteration on `workers` child processes of the current runtime. Per iteration: every
  * worker gets the same start time, runs its operation, streams its events, and reports done.
  * With faults, the nemesis SIGKILLs workers at random moments (a killed worker is replaced by a
- * fresh process before the next iteration) and SIGSTOPs a lock holder past staleMs, then
+ * fresh process before the next iteration) and pauses the iteration's first lock holder right
+ * after it takes its lock (it SIGSTOPs itself) until past staleMs, then
  * SIGCONTs it; after a faulted iteration the caller's `afterIteration` runs recovery.
  */
 export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed }: ProcessRunOptions & { seed?: number }): Promise<void> {
@@ -121,6 +135,8 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       const startNs = monotonicNs() + START_MARGIN_NS;
       const settled = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error' || m.t === 'killed'));
       const timers: ReturnType<typeof setTimeout>[] = [];
+      const intervals: ReturnType<typeof setInterval>[] = [];
+      const pauseClaim = `${task.root}.pause`;
       let faulted = false;
       if (plan !== undefined) {
         const untilStartMs = (startNs - monotonicNs()) / 1e6;
@@ -133,26 +149,31 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         }
         if (plan.pause) {
           faulted = true;
-          let paused = false;
-          for (const p of procs) {
-            p.onEvent = (e) => {
-              if (paused || e.f !== 'acquire' || e.type !== 'ok' || plan.kills.has(p.worker)) return;
-              paused = true;
-              p.kill('SIGSTOP');
-              nemesis(task.iteration, 'pause', { worker: p.worker, forMs: faults!.staleMs + PAUSE_MARGIN_MS });
-              timers.push(setTimeout(() => {
-                p.kill('SIGCONT');
-                nemesis(task.iteration, 'resume', { worker: p.worker });
-              }, faults!.staleMs + PAUSE_MARGIN_MS));
-            };
-          }
+          // The first worker to take its lock stops itself (SIGSTOP) and names itself in the
+          // claim file; we wake it (SIGCONT) once the others have surely broken its lock.
+          const forMs = faults!.staleMs + PAUSE_MARGIN_MS;
+          const watch = setInterval(() => {
+            const worker = readPauseClaim(pauseClaim);
+            if (worker === null) return;
+            clearInterval(watch);
+            nemesis(task.iteration, 'pause', { worker, forMs });
+            timers.push(setTimeout(() => {
+              procs[worker]?.kill('SIGCONT');
+              nemesis(task.iteration, 'resume', { worker });
+            }, forMs));
+          }, PAUSE_WATCH_MS);
+          intervals.push(watch);
         }
       }
-      for (const p of procs) p.send({ t: 'go', task, startNs });
+      for (const p of procs) {
+        const mayPause = plan?.pause === true && !plan.kills.has(p.worker);
+        p.send({ t: 'go', task, startNs, ...(mayPause ? { pauseClaim } : {}) });
+      }
       const replies = await Promise.all(settled);
       for (const t of timers) clearTimeout(t);
+      for (const i of intervals) clearInterval(i);
+      rmSync(pauseClaim, { force: true });
       for (const p of procs) {
-        p.onEvent = null;
         if (p.alive) p.kill('SIGCONT'); // never leave a worker stopped
       }
       const failed = replies.find((r) => r.t === 'error');
