@@ -169,12 +169,17 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         const mayPause = plan?.pause === true && !plan.kills.has(p.worker);
         p.send({ t: 'go', task, startNs, ...(mayPause ? { pauseClaim } : {}) });
       }
-      const replies = await Promise.all(settled);
-      for (const t of timers) clearTimeout(t);
-      for (const i of intervals) clearInterval(i);
-      rmSync(pauseClaim, { force: true });
-      for (const p of procs) {
-        if (p.alive) p.kill('SIGCONT'); // never leave a worker stopped
+      let replies: Settled[];
+      try {
+        replies = await Promise.all(settled);
+      } finally {
+        // Also when a worker failed: a live timer or interval would keep the runtime from exiting.
+        for (const t of timers) clearTimeout(t);
+        for (const i of intervals) clearInterval(i);
+        rmSync(pauseClaim, { force: true });
+        for (const p of procs) {
+          if (p.alive) p.kill('SIGCONT'); // never leave a worker stopped
+        }
       }
       const failed = replies.find((r) => r.t === 'error');
       if (failed !== undefined && failed.t === 'error') throw new Error(failed.message);

@@ -6,6 +6,7 @@ import { collisionRateUpper95 } from '../reports/upper-bound.ts';
 import { scenarioByName } from '../scenarios/registry.ts';
 import { resolveSut } from '../scenarios/suts.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
+import { pausedHolderSilent } from './checkers/paused-holder-silent.ts';
 import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
 import type { ProgressState } from './progress.ts';
@@ -116,7 +117,9 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const history = mergeEvents([...batches, nemesisEvents]);
   const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
   const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
-  const checks: CheckResult[] = scenario.checkers({ staleMs }).map(([name, checker]) => runChecker(name, checker, input));
+  // With pauses, every scenario also answers for what a woken holder did.
+  const checkers = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent()] as const] : [])];
+  const checks: CheckResult[] = checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
   const faults = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;

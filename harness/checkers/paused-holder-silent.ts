@@ -1,0 +1,53 @@
+import type { HistoryEvent } from '../history.ts';
+import type { Checker } from './checker.ts';
+import { guarded, plural, sample, settle } from './settle.ts';
+
+/** The worker a nemesis `pause` or `resume` event names, or undefined. */
+function pausedWorker(e: HistoryEvent): number | undefined {
+  const w = (e.value as { worker?: unknown } | null)?.worker;
+  return typeof w === 'number' ? w : undefined;
+}
+
+/**
+ * A holder woken after its lock was taken must not publish (`--pause`). For each nemesis pause of
+ * a holder: if another worker of the iteration acquired a lock while it was stopped (so its own was
+ * broken), none of the paused worker's operations may complete `ok` after its resume, the lock's
+ * own acquire and release aside. The core's holders check their lock right before they publish and
+ * fail (`ECOMPROMISED`); a holder that never checks writes anyway and is named here, whether or not
+ * its late write happened to leave the files consistent. A pause without its resume cannot be
+ * judged (unknown).
+ */
+export function pausedHolderSilent(): Checker {
+  return guarded('paused-holder-silent', ({ history }) => {
+    const examples: unknown[] = [];
+    let pauses = 0;
+    let takenOver = 0;
+    let violations = 0;
+    let unjudged = 0;
+    for (const pause of history) {
+      if (pause.worker !== -1 || pause.f !== 'pause') continue;
+      const w = pausedWorker(pause);
+      const sameIteration = (e: HistoryEvent) => e.iteration === pause.iteration && e.time > pause.time;
+      const resume = history.find((e) => sameIteration(e) && e.worker === -1 && e.f === 'resume' && pausedWorker(e) === w);
+      if (w === undefined || resume === undefined) {
+        unjudged++;
+        continue;
+      }
+      pauses++;
+      const takers = history.filter((e) => sameIteration(e) && e.time < resume.time && e.worker >= 0 && e.worker !== w && e.f === 'acquire' && e.type === 'ok');
+      if (takers.length === 0) continue; // nobody took the lock meanwhile: the woken holder may go on
+      takenOver++;
+      for (const e of history) {
+        if (e.iteration !== pause.iteration || e.worker !== w || e.time <= resume.time || e.type !== 'ok' || e.f === 'acquire' || e.f === 'release') continue;
+        violations++;
+        sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
+      }
+    }
+    const verdict = settle(violations, unjudged);
+    const message =
+      verdict === 'fail'
+        ? `${plural(violations, 'operation')} published by a holder woken after its lock was taken`
+        : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause')} without a resume)` : '');
+    return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
+  });
+}

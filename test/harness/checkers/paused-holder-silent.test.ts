@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { pausedHolderSilent } from '../../../harness/checkers/paused-holder-silent.ts';
+import { mergeEvents, type RawEvent } from '../../../harness/history.ts';
+
+const at = (time: number, worker: number, type: RawEvent['type'], f: string, value: unknown = null): RawEvent => ({ time, worker, iteration: 0, type, f, value });
+
+/** Worker 0 takes the lock at 10 and is paused at 11 until 1200; worker 1 acquires at `takeover`; worker 0's update ends as `update`. */
+function pausedRun(takeover: number, update: RawEvent['type'] | null, resume = true): ReturnType<typeof mergeEvents> {
+  const events: RawEvent[] = [
+    at(9, 0, 'invoke', 'acquire'), at(10, 0, 'ok', 'acquire'),
+    at(11, -1, 'info', 'pause', { worker: 0, forMs: 1250 }),
+    at(takeover - 1, 1, 'invoke', 'acquire'), at(takeover, 1, 'ok', 'acquire'),
+    at(takeover + 1, 1, 'invoke', 'update'), at(takeover + 2, 1, 'ok', 'update', { before: 0, after: 1 }),
+  ];
+  if (resume) events.push(at(1200, -1, 'info', 'resume', { worker: 0 }));
+  if (update !== null) {
+    events.push(at(1201, 0, 'invoke', 'update'));
+    events.push(at(1202, 0, update, 'update', update === 'ok' ? { before: 1, after: 2 } : { error: 'ECOMPROMISED', message: 'the lock file is gone' }));
+  }
+  return mergeEvents([events]);
+}
+
+const check = (history: ReturnType<typeof mergeEvents>) => pausedHolderSilent()({ history, snapshots: [], keep: [], faulted: true });
+
+describe('pausedHolderSilent', () => {
+  test('a woken holder whose lock was taken and that does not publish passes', () => {
+    const r = check(pausedRun(500, 'fail'));
+    assert.equal(r.verdict, 'pass');
+    assert.deepEqual(r.stats, { pauses: 1, takenOver: 1, violations: 0, unjudged: 0 });
+  });
+
+  test('a woken holder that publishes after its lock was taken fails, even when its write looks consistent', () => {
+    const r = check(pausedRun(500, 'ok'));
+    assert.equal(r.verdict, 'fail');
+    assert.deepEqual(r.examples, [{ iteration: 0, worker: 0, f: 'update', value: { before: 1, after: 2 }, lockTakenBy: 1 }]);
+  });
+
+  test('a holder whose lock nobody took while it was stopped may go on', () => {
+    assert.equal(check(pausedRun(1300, 'ok')).verdict, 'pass');
+  });
+
+  test('a pause without its resume cannot be judged', () => {
+    assert.equal(check(pausedRun(500, null, false)).verdict, 'unknown');
+  });
+});
