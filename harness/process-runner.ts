@@ -176,10 +176,11 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         // Also when a worker failed: a live timer or interval would keep the runtime from exiting.
         for (const t of timers) clearTimeout(t);
         for (const i of intervals) clearInterval(i);
+        // Never leave a worker stopped. Only the claimant can be (signalling the others is not
+        // harmless everywhere: Deno takes a SIGCONT sent to a running child for its exit).
+        const claimant = readPauseClaim(pauseClaim);
+        if (claimant !== null) procs[claimant]?.kill('SIGCONT');
         rmSync(pauseClaim, { force: true });
-        for (const p of procs) {
-          if (p.alive) p.kill('SIGCONT'); // never leave a worker stopped
-        }
       }
       const failed = replies.find((r) => r.t === 'error');
       if (failed !== undefined && failed.t === 'error') throw new Error(failed.message);

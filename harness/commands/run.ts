@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../core/errors.ts';
+import { detectRuntime } from '../../core/runtime.ts';
 import { parseArgvTemplate } from '../../scenarios/argv-template.ts';
 import { scenarioByName } from '../../scenarios/registry.ts';
 import { resolveSut } from '../../scenarios/suts.ts';
@@ -63,6 +64,9 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
   if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
   if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process') throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
+  if (pauseRate > 0 && detectRuntime().name === 'deno') {
+    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', { runtime: 'deno' });
+  }
   if (o.exec !== undefined) parseArgvTemplate(o.exec);
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');

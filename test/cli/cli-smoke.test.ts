@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { detectRuntime } from '../../core/runtime.ts';
 import { racetrack } from '../support/cli.ts';
 import { tempDir } from '../support/tmp.ts';
 
@@ -110,6 +111,14 @@ describe('racetrack CLI', () => {
     assert.equal(result.seed, 7);
     assert.ok(existsSync(join(out, 'history.jsonl')));
     assert.ok(existsSync(join(out, 'summary.md')));
+  });
+
+  test('run --pause is refused under Deno with exit 2, before anything is created', { skip: detectRuntime().name !== 'deno' ? 'pauses run on Node' : false }, () => {
+    const out = join(dir.path, 'deno-pause');
+    const r = racetrack(['run', 'reserve', '--isolation', 'process', '--pause', '--iterations', '2', '--out', out]);
+    assert.equal(r.code, 2);
+    assert.equal(r.json().error, 'EINVALID');
+    assert.equal(existsSync(out), false);
   });
 
   test('run rejects an unknown scenario with exit 2 and creates nothing', () => {
