@@ -172,6 +172,11 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       let replies: Settled[];
       try {
         replies = await Promise.all(settled);
+      } catch (err) {
+        // A worker failed and the run ends with its error. The others are still at work, and one
+        // may yet take its lock and stop itself with nobody left to continue it: end them all.
+        for (const p of procs) p.kill('SIGKILL');
+        throw err;
       } finally {
         // Also when a worker failed: a live timer or interval would keep the runtime from exiting.
         for (const t of timers) clearTimeout(t);

@@ -15,7 +15,12 @@ function pausedWorker(e: HistoryEvent): number | undefined {
  * own acquire and release aside. The core's holders check their lock right before they publish and
  * fail (`ECOMPROMISED`); a holder that never checks writes anyway and is named here, whether or not
  * its late write happened to leave the files consistent. A pause without its resume cannot be
- * judged (unknown).
+ * judged, and a run asked to pause that paused nobody (a system under test that reports no lock
+ * acquisitions) proves nothing: both are unknown.
+ *
+ * Blind spot: an operation that ends `info` is not judged. The core's woken holders end so (their
+ * check before publishing throws ECOMPROMISED), and so would a holder that published without
+ * checking and only learnt of the break at release; the other checkers judge what its write did.
  */
 export function pausedHolderSilent(): Checker {
   return guarded('paused-holder-silent', ({ history }) => {
@@ -43,11 +48,13 @@ export function pausedHolderSilent(): Checker {
         sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
       }
     }
-    const verdict = settle(violations, unjudged);
+    const verdict = pauses === 0 && unjudged === 0 ? 'unknown' : settle(violations, unjudged);
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'operation')} published by a holder woken after its lock was taken`
-        : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause')} without a resume)` : '');
+        : pauses === 0 && unjudged === 0
+          ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
+          : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause')} without a resume)` : '');
     return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
   });
 }

@@ -43,4 +43,9 @@ describe('pausedHolderSilent', () => {
   test('a pause without its resume cannot be judged', () => {
     assert.equal(check(pausedRun(500, null, false)).verdict, 'unknown');
   });
+
+  test('a run that paused nobody proves nothing', () => {
+    const history = mergeEvents([[at(9, 0, 'invoke', 'write'), at(10, 0, 'ok', 'write')]]);
+    assert.equal(check(history).verdict, 'unknown');
+  });
 });
