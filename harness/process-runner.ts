@@ -135,7 +135,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       const startNs = monotonicNs() + START_MARGIN_NS;
       const settled = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error' || m.t === 'killed'));
       const timers: ReturnType<typeof setTimeout>[] = [];
-      const intervals: ReturnType<typeof setInterval>[] = [];
+      let watch: ReturnType<typeof setInterval> | undefined;
       const pauseClaim = `${task.root}.pause`;
       let faulted = false;
       if (plan !== undefined) {
@@ -152,7 +152,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
           // The first worker to take its lock stops itself (SIGSTOP) and names itself in the
           // claim file; we wake it (SIGCONT) once the others have surely broken its lock.
           const forMs = faults!.staleMs + PAUSE_MARGIN_MS;
-          const watch = setInterval(() => {
+          watch = setInterval(() => {
             const worker = readPauseClaim(pauseClaim);
             if (worker === null) return;
             clearInterval(watch);
@@ -162,7 +162,6 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
               nemesis(task.iteration, 'resume', { worker });
             }, forMs));
           }, PAUSE_WATCH_MS);
-          intervals.push(watch);
         }
       }
       for (const p of procs) {
@@ -179,12 +178,11 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         throw err;
       } finally {
         // Also when a worker failed: a live timer or interval would keep the runtime from exiting.
+        // No worker is left stopped: a stopped one cannot report, so every worker settled means
+        // the paused holder was continued, and a failure kills them all. (Nor is any other worker
+        // signalled: Deno takes a SIGCONT sent to a running child for its exit.)
         for (const t of timers) clearTimeout(t);
-        for (const i of intervals) clearInterval(i);
-        // Never leave a worker stopped. Only the claimant can be (signalling the others is not
-        // harmless everywhere: Deno takes a SIGCONT sent to a running child for its exit).
-        const claimant = readPauseClaim(pauseClaim);
-        if (claimant !== null) procs[claimant]?.kill('SIGCONT');
+        clearInterval(watch);
         rmSync(pauseClaim, { force: true });
       }
       const failed = replies.find((r) => r.t === 'error');
