@@ -56,7 +56,9 @@ export interface LockHandle {
   /**
    * Throws ECOMPROMISED unless the lock is still ours: the file holds our token and we have held it
    * for less than `staleMs` (past that, any breaker may take it at any moment). Call it right before
-   * the write that publishes work done under the lock.
+   * the write that publishes work done under the lock. Its error carries `stage: 'check'`: thrown
+   * there, it stops the caller short of that write, so a caller's caller can tell the work was not
+   * published (an ECOMPROMISED from `release` carries `stage: 'release'`, and the work may have been).
    */
   assertHeld(): void;
   /** Deletes the lock if it is ours; throws ECOMPROMISED if it was broken or replaced meanwhile. */
@@ -312,8 +314,8 @@ function createHandle(
   const safeAge = safeAgeFor(staleMs);
   let released = false;
 
-  const compromised = (why: string, details: Record<string, unknown> = {}) =>
-    new RacetrackError('ECOMPROMISED', `lock ${path} was compromised: ${why}`, { path, token, ...details });
+  const compromised = (stage: 'check' | 'release', why: string, details: Record<string, unknown> = {}) =>
+    new RacetrackError('ECOMPROMISED', `lock ${path} was compromised: ${why}`, { path, token, ...details, stage });
 
   const current = () => {
     try {
@@ -331,15 +333,15 @@ function createHandle(
     acquiredAt,
     waitedMs,
     assertHeld() {
-      if (released) throw compromised('already released');
+      if (released) throw compromised('check', 'already released');
       const age = clock.monotonic() - acquiredAt;
-      if (age >= safeAge) throw compromised(`held for ${Math.round(age)} ms, past the stale limit`, { heldMs: age, staleMs });
+      if (age >= safeAge) throw compromised('check', `held for ${Math.round(age)} ms, past the stale limit`, { heldMs: age, staleMs });
       if (holdsOurToken()) return;
       const seen = current();
-      if (seen?.record?.token !== token) throw compromised('the lock file is gone or belongs to another holder', describeHolder(seen, clock.now()));
+      if (seen?.record?.token !== token) throw compromised('check', 'the lock file is gone or belongs to another holder', describeHolder(seen, clock.now()));
     },
     release() {
-      if (released) throw compromised('released twice');
+      if (released) throw compromised('release', 'released twice');
       released = true;
       const at = clock.monotonic();
       try {
@@ -352,11 +354,11 @@ function createHandle(
           fs.unlink(path);
         } else {
           const seen = current();
-          if (seen === null) throw compromised('the lock file is gone');
-          if (seen.record?.token !== token) throw compromised('the lock file belongs to another holder', describeHolder(seen, clock.now()));
+          if (seen === null) throw compromised('release', 'the lock file is gone');
+          if (seen.record?.token !== token) throw compromised('release', 'the lock file belongs to another holder', describeHolder(seen, clock.now()));
           if (at - acquiredAt < safeAge) fs.unlink(path);
           else if (!removeIfSame(fs, path, seen, `${path}.released.${token}`)) {
-            throw compromised('the lock was broken while we held it past the stale limit');
+            throw compromised('release', 'the lock was broken while we held it past the stale limit');
           }
         }
       } finally {

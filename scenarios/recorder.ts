@@ -27,7 +27,8 @@ export class Recorder {
 
   /**
    * Runs `fn` between an invoke and its completion. A thrown error becomes a `fail` event (not
-   * rethrown), or `info` when the error says the outcome is unknown (`indeterminate`).
+   * rethrown), or `info` when the error says the outcome is unknown (`indeterminate`, or a lock
+   * found compromised anywhere but at the check before publishing).
    */
   async op<T>(f: string, input: unknown, fn: () => Promise<T>, toValue: (result: T) => unknown = (r) => r): Promise<T | undefined> {
     this.record('invoke', f, input);
@@ -36,11 +37,14 @@ export class Recorder {
       this.record('ok', f, toValue(result));
       return result;
     } catch (err) {
-      const e = err as { code?: unknown; message?: unknown; indeterminate?: boolean };
-      // A lock found compromised after the work was published, or a command killed mid-way: the
-      // operation may or may not have taken effect.
-      const unknown = e.indeterminate === true || e.code === 'ECOMPROMISED';
-      this.record(unknown ? 'info' : 'fail', f, { error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: String(e.message ?? err) });
+      const e = err as { code?: unknown; message?: unknown; indeterminate?: boolean; details?: { stage?: unknown } };
+      // A lock found compromised at the holder's own check before its write (stage 'check') stopped
+      // the operation short of publishing: a plain fail. Found compromised later (at release), or a
+      // command killed mid-way: the operation may or may not have taken effect.
+      const stage = e.code === 'ECOMPROMISED' ? e.details?.stage : undefined;
+      const unknown = e.indeterminate === true || (e.code === 'ECOMPROMISED' && stage !== 'check');
+      const value = { error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: String(e.message ?? err) };
+      this.record(unknown ? 'info' : 'fail', f, typeof stage === 'string' ? { ...value, stage } : value);
       return undefined;
     }
   }

@@ -13,7 +13,9 @@ export interface NoUnexpectedFailuresOptions {
  * No unexpected failures: every `fail` op of `f` carries an expected error code (`value.error`).
  * This catches what uniqueness cannot see, e.g. the allocator's `EEXIST` when two workers raced
  * for one directory name: the loser failed instead of getting a duplicate. A fail without a
- * readable code is unexpected. `info` ops are not failures and are not judged.
+ * readable code is unexpected. `info` ops are not failures and are not judged. An ECOMPROMISED
+ * found at the holder's check before its write (`stage: 'check'`) is always expected: the lock
+ * stopped a holder that had lost it (paused, or stalled past its stale age) from publishing.
  */
 export function noUnexpectedFailures(options: NoUnexpectedFailuresOptions): Checker {
   const expected = new Set(options.expected ?? []);
@@ -26,7 +28,7 @@ export function noUnexpectedFailures(options: NoUnexpectedFailuresOptions): Chec
       const code = stringField(op.value, 'error');
       const name = code ?? '(none)';
       codes[name] = (codes[name] ?? 0) + 1;
-      if (code !== undefined && expected.has(code)) continue;
+      if (code !== undefined && (expected.has(code) || (code === 'ECOMPROMISED' && stringField(op.value, 'stage') === 'check'))) continue;
       unexpected++;
       sample(examples, { iteration: op.iteration, worker: op.worker, error: code ?? null, message: stringField(op.value, 'message') ?? null });
     }

@@ -8,19 +8,22 @@ function pausedWorker(e: HistoryEvent): number | undefined {
   return typeof w === 'number' ? w : undefined;
 }
 
+/** An operation that ended `info` because its lock was found broken after it may have published. */
+function learntAtRelease(e: HistoryEvent): boolean {
+  return e.type === 'info' && (e.value as { error?: unknown } | null)?.error === 'ECOMPROMISED';
+}
+
 /**
  * A holder woken after its lock was taken must not publish (`--pause`). For each nemesis pause of
  * a holder: if another worker of the iteration acquired a lock while it was stopped (so its own was
- * broken), none of the paused worker's operations may complete `ok` after its resume, the lock's
- * own acquire and release aside. The core's holders check their lock right before they publish and
- * fail (`ECOMPROMISED`); a holder that never checks writes anyway and is named here, whether or not
- * its late write happened to leave the files consistent. A pause without its resume cannot be
- * judged, and a run asked to pause that paused nobody (a system under test that reports no lock
- * acquisitions) proves nothing: both are unknown.
- *
- * Blind spot: an operation that ends `info` is not judged. The core's woken holders end so (their
- * check before publishing throws ECOMPROMISED), and so would a holder that published without
- * checking and only learnt of the break at release; the other checkers judge what its write did.
+ * broken), none of the paused worker's operations after its resume may complete `ok` (the lock's
+ * own acquire and release aside), nor end `info` with ECOMPROMISED: the core's holders check their
+ * lock right before they publish, and that check's ECOMPROMISED stops them short of the write (the
+ * recorder makes it a `fail`). One found compromised only later, at release, had already
+ * published: a holder that never checks is named here either way, whether or not its late write
+ * happened to leave the files consistent. A pause without its resume, or a woken holder's operation
+ * whose outcome is unknown for another reason (a kill), cannot be judged; a run asked to pause that
+ * paused nobody (a system under test that reports no lock acquisitions) proves nothing: all unknown.
  */
 export function pausedHolderSilent(): Checker {
   return guarded('paused-holder-silent', ({ history }) => {
@@ -43,7 +46,9 @@ export function pausedHolderSilent(): Checker {
       if (takers.length === 0) continue; // nobody took the lock meanwhile: the woken holder may go on
       takenOver++;
       for (const e of history) {
-        if (e.iteration !== pause.iteration || e.worker !== w || e.time <= resume.time || e.type !== 'ok' || e.f === 'acquire' || e.f === 'release') continue;
+        if (e.iteration !== pause.iteration || e.worker !== w || e.time <= resume.time || e.f === 'acquire' || e.f === 'release') continue;
+        if (e.type === 'info' && !learntAtRelease(e)) unjudged++;
+        if (e.type !== 'ok' && !learntAtRelease(e)) continue;
         violations++;
         sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
       }
@@ -51,10 +56,10 @@ export function pausedHolderSilent(): Checker {
     const verdict = pauses === 0 && unjudged === 0 ? 'unknown' : settle(violations, unjudged);
     const message =
       verdict === 'fail'
-        ? `${plural(violations, 'operation')} published by a holder woken after its lock was taken`
+        ? `${plural(violations, 'operation')} published (or, found compromised only at release, possibly published) by a holder woken after its lock was taken`
         : pauses === 0 && unjudged === 0
           ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
-          : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause')} without a resume)` : '');
+          : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : '');
     return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
   });
 }

@@ -31,7 +31,8 @@ describe('process faults', () => {
     assert.equal(result.faults?.pauses, 3);
     // The paused holder is each iteration's first: the others wait behind it and break its lock,
     // so every paused holder wakes to a compromised lock, and it is the one paused.
-    const compromised = pairOperations(history).filter((o) => o.f === 'reserve' && o.type === 'info' && JSON.stringify(o.value).includes('ECOMPROMISED'));
+    // Its check before the write finds the lock gone, so the reserve is a plain fail: nothing was published.
+    const compromised = pairOperations(history).filter((o) => o.f === 'reserve' && o.type === 'fail' && (o.value as { error?: string; stage?: string }).error === 'ECOMPROMISED' && (o.value as { stage?: string }).stage === 'check');
     const paused = history.filter((e) => e.worker === -1 && e.f === 'pause').map((e) => `${e.iteration}:${(e.value as { worker: number }).worker}`);
     assert.deepEqual(compromised.map((o) => `${o.iteration}:${o.worker}`).sort(), paused.sort());
   });

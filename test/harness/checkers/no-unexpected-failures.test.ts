@@ -23,4 +23,10 @@ describe('noUnexpectedFailures', () => {
     assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([failed(0)])).verdict, 'fail');
     assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([{ f: 'allocate', worker: 0, invoke: 0, type: 'info' }])).verdict, 'pass');
   });
+
+  test('a lock found lost at the check before the write is the lock doing its job; found elsewhere it is not', () => {
+    const compromised = (worker: number, stage: string): OpSpec => ({ f: 'allocate', worker, invoke: worker, type: 'fail', value: { error: 'ECOMPROMISED', message: 'lost', stage } });
+    assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([compromised(0, 'check')])).verdict, 'pass');
+    assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([compromised(0, 'release')])).verdict, 'fail');
+  });
 });

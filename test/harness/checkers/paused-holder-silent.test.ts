@@ -5,8 +5,10 @@ import { mergeEvents, type RawEvent } from '../../../harness/history.ts';
 
 const at = (time: number, worker: number, type: RawEvent['type'], f: string, value: unknown = null): RawEvent => ({ time, worker, iteration: 0, type, f, value });
 
-/** Worker 0 takes the lock at 10 and is paused at 11 until 1200; worker 1 acquires at `takeover`; worker 0's update ends as `update`. */
-function pausedRun(takeover: number, update: RawEvent['type'] | null, resume = true): ReturnType<typeof mergeEvents> {
+const CHECKED = { error: 'ECOMPROMISED', message: 'the lock file is gone', stage: 'check' };
+
+/** Worker 0 takes the lock at 10 and is paused at 11 until 1200; worker 1 acquires at `takeover`; worker 0's update ends as `update`, with `value`. */
+function pausedRun(takeover: number, update: RawEvent['type'] | null, resume = true, value: unknown = update === 'ok' ? { before: 1, after: 2 } : CHECKED): ReturnType<typeof mergeEvents> {
   const events: RawEvent[] = [
     at(9, 0, 'invoke', 'acquire'), at(10, 0, 'ok', 'acquire'),
     at(11, -1, 'info', 'pause', { worker: 0, forMs: 1250 }),
@@ -16,7 +18,7 @@ function pausedRun(takeover: number, update: RawEvent['type'] | null, resume = t
   if (resume) events.push(at(1200, -1, 'info', 'resume', { worker: 0 }));
   if (update !== null) {
     events.push(at(1201, 0, 'invoke', 'update'));
-    events.push(at(1202, 0, update, 'update', update === 'ok' ? { before: 1, after: 2 } : { error: 'ECOMPROMISED', message: 'the lock file is gone' }));
+    events.push(at(1202, 0, update, 'update', value));
   }
   return mergeEvents([events]);
 }
@@ -34,6 +36,19 @@ describe('pausedHolderSilent', () => {
     const r = check(pausedRun(500, 'ok'));
     assert.equal(r.verdict, 'fail');
     assert.deepEqual(r.examples, [{ iteration: 0, worker: 0, f: 'update', value: { before: 1, after: 2 }, lockTakenBy: 1 }]);
+  });
+
+  test('a woken holder that learns of the break only at release may have published: it fails', () => {
+    const atRelease = { error: 'ECOMPROMISED', message: 'the lock file belongs to another holder', stage: 'release' };
+    const r = check(pausedRun(500, 'info', true, atRelease));
+    assert.equal(r.verdict, 'fail');
+    assert.equal(r.stats?.violations, 1);
+  });
+
+  test('a woken holder whose outcome is unknown for another reason cannot be judged', () => {
+    const r = check(pausedRun(500, 'info', true, { error: 'EINDETERMINATE', message: 'killed' }));
+    assert.equal(r.verdict, 'unknown');
+    assert.deepEqual(r.stats, { pauses: 1, takenOver: 1, violations: 0, unjudged: 1 });
   });
 
   test('a holder whose lock nobody took while it was stopped may go on', () => {
