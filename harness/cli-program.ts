@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: () => {} });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(unknownVerbOnly(program, argv) ?? [...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
@@ -71,6 +71,20 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
   }
   printResult(context.io, outcome);
   return outcome.exitCode;
+}
+
+/**
+ * For an unknown verb, just that verb, so that commander reports it (with its suggestion) even
+ * when `--help` follows it or `help` precedes it: left alone, `racetrack frob --help` and
+ * `racetrack help frob` print the main help and exit 0, and a script would take the typo for
+ * success. Otherwise undefined. The program's own options take no values, so the verb is the
+ * first word that is not an option.
+ */
+function unknownVerbOnly(program: Command, argv: readonly string[]): string[] | undefined {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const verb = argv[at] === 'help' ? argv[at + 1] : argv[at];
+  if (verb === undefined || verb.startsWith('-')) return undefined;
+  return program.commands.some((c) => c.name() === verb || c.aliases().includes(verb)) ? undefined : [verb];
 }
 
 export { Option };

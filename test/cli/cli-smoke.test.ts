@@ -93,6 +93,16 @@ describe('racetrack CLI', () => {
     const option = racetrack(['allocate', '--root', dir.path]);
     assert.equal(option.code, 2);
     assert.match(String(option.json().message), /--name/);
+    // Asking for an unknown verb's help is the same typo, not a request for the main help.
+    for (const argv of [['allocat', '--help'], ['help', 'allocat']]) {
+      const r = racetrack(argv);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.json().error, 'EINVALID');
+      assert.match(String(r.json().message), /allocat\b.*allocate/s);
+    }
+    const known = racetrack(['help', 'allocate']);
+    assert.equal(known.code, 0);
+    assert.match(known.stdout, /--name/);
   });
 
   test('list names every scenario', () => {
