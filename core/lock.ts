@@ -10,7 +10,13 @@ import type { Turn } from './thread-queue.ts';
 
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
 export interface LockObserver {
-  acquired?(event: { path: string; token: string; waitedMs: number; at: number; attempts: number }): void;
+  /**
+   * The lock is ours. On the lock's monotonic clock: `at`, when the hold began (the lock file had
+   * just been created); `stampedAt`, when its lease began (its record was stamped, just before the
+   * create: breakers time the lock's age from there). `sinceMs`: how long after `at` this call
+   * came (the dequeue and the sweep come between), for an observer on another clock.
+   */
+  acquired?(event: { path: string; token: string; waitedMs: number; at: number; stampedAt: number; sinceMs: number; attempts: number }): void;
   /** Right before the lock file is removed: the end of the hold interval. */
   releasing?(event: { path: string; token: string; at: number }): void;
   released?(event: { path: string; token: string; heldMs: number; at: number }): void;
@@ -50,7 +56,7 @@ export interface LockOptions {
 export interface LockHandle {
   readonly path: string;
   readonly token: string;
-  /** Monotonic ms at which the lock was taken. */
+  /** Monotonic ms at which the lock's lease began: its record was stamped, right before the file was created. */
   readonly acquiredAt: number;
   readonly waitedMs: number;
   /**
@@ -142,8 +148,12 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           }
         }
       }
+      // The lease starts when the record is stamped: breakers count the lock's age from that
+      // stamp, so the handle's stale margin counts from it too, even if this thread is descheduled
+      // for a while before the file is created. The hold (for waits and hold times) starts once
+      // the file exists.
+      const stampedAt = clock.monotonic();
       if (myTurn && tryCreate(deps, lockPath, record(), graceMs)) {
-        // The hold starts now: the handle's stale margin counts from here, sweeping included.
         const at = clock.monotonic();
         try {
           if (entry !== null) dequeue(fs, lockPath, entry);
@@ -157,12 +167,12 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         } catch (err) {
           // Give the lock back as a release would: by path while it is young and ours; once old,
           // a breaker may have replaced it, so leave it to age out.
-          if (clock.monotonic() - at < safeAgeFor(staleMs) && holdsToken(fs, lockPath, token)) unlinkQuietly(fs, lockPath);
+          if (clock.monotonic() - stampedAt < safeAgeFor(staleMs) && holdsToken(fs, lockPath, token)) unlinkQuietly(fs, lockPath);
           throw fromFsError(err, lockPath, 'take lock');
         }
-        options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, attempts });
+        options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
         acquired = true;
-        return createHandle(deps, lockPath, token, at, at - started, staleMs, options.observer, turn);
+        return createHandle(deps, lockPath, token, stampedAt, at - started, staleMs, options.observer, turn);
       }
       let sighting: LockSighting | null;
       try {

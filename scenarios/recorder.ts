@@ -56,9 +56,12 @@ export class Recorder {
   lockObserver(): LockObserver {
     return {
       acquired: (e) => {
-        const now = monotonicNs();
-        this.record('invoke', 'acquire', { path: e.path }, now - Math.round(e.waitedMs * 1e6));
-        this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs }, now);
+        // The hold began when the lock file was created, which under load may be some ms before
+        // this call; its lease (what breakers time) began `leadMs` before that, when the record
+        // was stamped.
+        const held = monotonicNs() - Math.round(e.sinceMs * 1e6);
+        this.record('invoke', 'acquire', { path: e.path }, held - Math.round(e.waitedMs * 1e6));
+        this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs, leadMs: e.at - e.stampedAt }, held);
       },
       releasing: (e) => this.record('invoke', 'release', { path: e.path }),
       released: (e) => this.record('ok', 'release', { path: e.path, heldMs: e.heldMs }),

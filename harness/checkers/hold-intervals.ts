@@ -8,6 +8,11 @@ export interface Hold {
   readonly worker: number;
   readonly path: string;
   readonly start: number;
+  /**
+   * When the hold's lease began (ns), which is what breakers time: the acquire's `leadMs` (how long
+   * before its ok the lock's record was stamped) before `start`, or `start` when not reported.
+   */
+  readonly leaseStart: number;
   readonly end: number;
   /**
    * `released`: the release completed ok. `compromised`: it completed fail or info (the lock was
@@ -16,6 +21,12 @@ export interface Hold {
    * death). `open`: no release followed and no death is known; `end` is the iteration's last event.
    */
   readonly ending: 'released' | 'compromised' | 'died' | 'open';
+}
+
+/** An acquire's reported `leadMs` in ns; 0 when absent or not a sane non-negative number. */
+function leadNs(op: Operation): number {
+  const lead = (op.value as { leadMs?: unknown } | null)?.leadMs;
+  return typeof lead === 'number' && Number.isFinite(lead) && lead > 0 ? Math.round(lead * 1e6) : 0;
 }
 
 const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'path') ?? stringField(op.input, 'path') : stringField(op.input, 'path') ?? stringField(op.value, 'path'));
@@ -34,12 +45,12 @@ export function holdIntervals(
 ): { holds: Hold[]; unpaired: number } {
   const holds: Hold[] = [];
   let unpaired = 0;
-  const marks: { op: Operation; path: string; time: number }[] = [];
+  const marks: { op: Operation; path: string; time: number; lead: number }[] = [];
   for (const op of ops) {
     if (op.f === 'acquire' && op.type !== 'ok') continue;
     const path = pathOf(op);
     if (path === undefined) unpaired++;
-    else marks.push({ op, path, time: op.f === 'acquire' ? op.completeTime : op.invokeTime });
+    else marks.push({ op, path, time: op.f === 'acquire' ? op.completeTime : op.invokeTime, lead: op.f === 'acquire' ? leadNs(op) : 0 });
   }
   for (const group of groupBy(marks, (m) => `${m.op.iteration}\u0000${m.op.worker}\u0000${m.path}`).values()) {
     // At equal times the acquire goes first: a release cannot begin before its own acquire ends.
@@ -48,8 +59,8 @@ export function holdIntervals(
     const open = (m: (typeof group)[number]) => {
       const { iteration, worker } = m.op;
       const died = deaths.get(`${iteration}\u0000${worker}`);
-      if (died !== undefined && died >= m.time) holds.push({ iteration, worker, path: m.path, start: m.time, end: died, ending: 'died' });
-      else holds.push({ iteration, worker, path: m.path, start: m.time, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
+      if (died !== undefined && died >= m.time) holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.time - m.lead, end: died, ending: 'died' });
+      else holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.time - m.lead, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
     };
     for (const m of group) {
       if (m.op.f === 'acquire') {
@@ -59,7 +70,7 @@ export function holdIntervals(
         unpaired++;
       } else {
         const { iteration, worker } = pending.op;
-        holds.push({ iteration, worker, path: m.path, start: pending.time, end: m.time, ending: m.op.type === 'ok' ? 'released' : 'compromised' });
+        holds.push({ iteration, worker, path: m.path, start: pending.time, leaseStart: pending.time - pending.lead, end: m.time, ending: m.op.type === 'ok' ? 'released' : 'compromised' });
         pending = null;
       }
     }

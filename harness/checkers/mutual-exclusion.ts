@@ -20,13 +20,19 @@ export interface MutualExclusionOptions {
  * - open (no release): the worker died or the run ended under it; a dead holder's lock may be
  *   broken at once, so nothing is certain after the acquire; possibly held to the iteration's end.
  */
+/** How far the wall clock may run ahead of the monotonic clock, as a fraction of the time elapsed. */
+const CLOCK_SLEW = 0.001;
+
 function bounds(hold: Hold, staleNs: number): { certain: number; possible: number } {
   if (hold.ending === 'released' || hold.ending === 'died') return { certain: hold.end, possible: hold.end };
   // The lock is a lease: past staleMs anyone may break it, and the holder must not act on it
   // (assertHeld). A compromised hold therefore ends by staleMs at the latest; a holder that acted
   // later anyway shows in the other checkers (duplicates, lost updates), not here.
   if (hold.ending === 'compromised') {
-    const end = Math.min(hold.end, hold.start + staleNs);
+    // Breakers time the lease from the record's stamp (which may precede the create by as long as
+    // the holder was descheduled), on the wall clock, while holds are recorded on the monotonic
+    // one: allow for the two running apart (NTP slews the wall clock by up to 500 ppm).
+    const end = Math.min(hold.end, hold.leaseStart + staleNs - staleNs * CLOCK_SLEW);
     return { certain: end, possible: end };
   }
   return { certain: hold.start, possible: hold.end };

@@ -46,6 +46,8 @@ export interface HoldSpec {
   readonly path?: string;
   /** How the release completes; 'none' records no release at all (the holder was killed). Default 'ok'. */
   readonly release?: 'ok' | 'fail' | 'info' | 'none';
+  /** The acquire's `leadMs`: how long before its ok the lock's lease began. Default: not reported. */
+  readonly leadMs?: number;
 }
 
 /**
@@ -53,8 +55,8 @@ export interface HoldSpec {
  * release invoked at `to`, as the recorder writes them.
  */
 export function hold(worker: number, from: number, to: number, spec: HoldSpec = {}): OpSpec[] {
-  const { iteration = 0, path = '/root/a.lock', release = 'ok' } = spec;
-  const acquire: OpSpec = { f: 'acquire', worker, iteration, invoke: from - 1, complete: from, input: { path }, value: { path } };
+  const { iteration = 0, path = '/root/a.lock', release = 'ok', leadMs } = spec;
+  const acquire: OpSpec = { f: 'acquire', worker, iteration, invoke: from - 1, complete: from, input: { path }, value: leadMs === undefined ? { path } : { path, leadMs } };
   if (release === 'none') return [acquire];
   const value = release === 'ok' ? { path } : { error: 'ECOMPROMISED', message: 'the lock was broken' };
   return [acquire, { f: 'release', worker, iteration, invoke: to, complete: to + 1, type: release, input: { path }, value }];

@@ -66,6 +66,22 @@ describe('mutualExclusion', () => {
     assert.equal(mutualExclusion({ staleMs: 80 })(inputOf(ops)).verdict, 'fail');
   });
 
+  test('a break within the wall clock\'s slew of staleMs is the lease contract; one 1% early is not', () => {
+    const taken = (at: number) => [...hold(0, 0, 1500 * MS, { release: 'info' }), ...hold(1, at, at + MS)];
+    assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(999.5 * MS))).verdict, 'pass');
+    assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(990 * MS))).verdict, 'fail');
+  });
+
+  test('a compromised lease is timed from its record\'s stamp, which the acquire reports as leadMs before its ok', () => {
+    // Holder 0 was descheduled 30 ms between stamping its record and creating the lock.
+    const taken = (leadMs?: number) => [
+      ...hold(0, 0, 1500 * MS, { release: 'info', leadMs }),
+      ...hold(1, 980 * MS, 981 * MS),
+    ];
+    assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(30))).verdict, 'pass');
+    assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken())).verdict, 'fail');
+  });
+
   test('a certain overlap fails even when an ambiguous one comes first', () => {
     const result = check(inputOf([...hold(0, 10, 0, { release: 'none' }), ...hold(1, 20, 50), ...hold(2, 30, 60)], { faulted: true }));
     assert.equal(result.verdict, 'fail');
