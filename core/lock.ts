@@ -172,7 +172,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         }
         options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
         acquired = true;
-        return createHandle(deps, lockPath, token, stampedAt, at - started, staleMs, options.observer, turn);
+        return createHandle(deps, lockPath, token, { stampedAt, at }, at - started, staleMs, options.observer, turn);
       }
       let sighting: LockSighting | null;
       try {
@@ -314,7 +314,8 @@ function createHandle(
   deps: Deps,
   path: string,
   token: string,
-  acquiredAt: number,
+  /** When the lease began (the safe age counts from here) and when the hold began (held times count from here). */
+  began: { readonly stampedAt: number; readonly at: number },
   waitedMs: number,
   staleMs: number,
   observer: LockObserver | undefined,
@@ -322,6 +323,7 @@ function createHandle(
 ): LockHandle {
   const { fs, clock } = deps;
   const safeAge = safeAgeFor(staleMs);
+  const acquiredAt = began.stampedAt;
   let released = false;
 
   const compromised = (stage: 'check' | 'release', why: string, details: Record<string, unknown> = {}) =>
@@ -375,7 +377,7 @@ function createHandle(
         // The file is gone (or was never ours): the next thread of this process may try.
         turn?.leave();
       }
-      observer?.released?.({ path, token, heldMs: at - acquiredAt, at });
+      observer?.released?.({ path, token, heldMs: at - began.at, at });
     },
   };
 }

@@ -9,7 +9,8 @@ const LOCK = 'section.lock';
 /**
  * Mutual exclusion of a critical section: each worker takes the lock, increments a plain counter
  * file with a non-atomic read and write, and releases. The scenario records the hold interval
- * itself (not through the core's observer), so any lock implementation is judged the same way.
+ * itself (not through the core's observer), so any lock implementation is judged the same way;
+ * a lock that reports when its lease began (the core's) has that noted too.
  */
 export const lockScenario: Scenario = {
   name: 'lock',
@@ -19,7 +20,8 @@ export const lockScenario: Scenario = {
   async operate(ctx) {
     const { root, sut, rec } = ctx;
     const path = join(root, LOCK);
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: ctx.lockOptions }), () => ({ path }));
+    const lease = rec.leaseLead(ctx.lockOptions);
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: lease.lockOptions }), () => lease.withLead({ path }));
     if (lock === undefined) return;
     // A holder woken after its lock was broken (--pause) must find it compromised and not write.
     await rec.op('update', {}, () => incrementCounter(root, 0, () => lock.assertHeld?.()));

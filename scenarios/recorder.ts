@@ -1,4 +1,4 @@
-import type { LockObserver } from '../core/lock.ts';
+import type { LockObserver, LockOptions } from '../core/lock.ts';
 import { monotonicNs, type EventType, type RawEvent } from '../harness/history.ts';
 
 /**
@@ -47,6 +47,28 @@ export class Recorder {
       this.record(unknown ? 'info' : 'fail', f, typeof stage === 'string' ? { ...value, stage } : value);
       return undefined;
     }
+  }
+
+  /**
+   * For a scenario that records a lock's acquire itself (so that any lock is judged alike): lock
+   * options whose observer notes when the lock's lease began, if the lock reports it (the core's
+   * does), and `withLead(value)`, the acquire's ok value with `leadMs` (how long before now the
+   * lease began) when it was reported. Mutual exclusion times a broken hold's lease from there.
+   */
+  leaseLead(lockOptions: LockOptions): { lockOptions: LockOptions; withLead<V extends object>(value: V): V | (V & { leadMs: number }) } {
+    const inner = lockOptions.observer;
+    let leaseBeganNs: number | undefined;
+    const observer: LockObserver = {
+      ...inner,
+      acquired: (e) => {
+        inner?.acquired?.(e);
+        leaseBeganNs = monotonicNs() - Math.round((e.sinceMs + e.at - e.stampedAt) * 1e6);
+      },
+    };
+    return {
+      lockOptions: { ...lockOptions, observer },
+      withLead: (value) => (leaseBeganNs === undefined ? value : { ...value, leadMs: (monotonicNs() - leaseBeganNs) / 1e6 }),
+    };
   }
 
   /**

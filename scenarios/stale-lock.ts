@@ -26,8 +26,8 @@ export const staleLockScenario: Scenario = {
     const path = join(root, LOCK);
     // Each worker stands for a process that dies holding the lock; a real one would take its
     // threads' turn table with it, so the workers do not share one.
-    const lockOptions = { ...ctx.lockOptions, threadTurns: false };
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions }), () => ({ path }));
+    const lease = rec.leaseLead({ ...ctx.lockOptions, threadTurns: false });
+    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: lease.lockOptions }), () => lease.withLead({ path }));
     if (lock === undefined) return;
     // Hold the lock a moment, as real work would: long enough for a second holder to show.
     await rec.op('update', {}, () => incrementCounter(root, 1));

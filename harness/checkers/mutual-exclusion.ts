@@ -10,28 +10,32 @@ export interface MutualExclusionOptions {
 }
 
 /**
+ * Slack on a lease, as a fraction of staleMs. Breakers time a lock on the wall clock its record was
+ * stamped with, from another process whose wall clock is anchored a few µs apart, while the history
+ * is on the monotonic clock and a lease's start is reported a few µs late; and a lock written by
+ * another program may stamp with a wall clock that NTP slews (up to 500 ppm).
+ */
+const CLOCK_SLEW = 0.001;
+
+/**
  * How long each hold is known to have lasted, in ns: `certain` (the holder still held it then, so a
  * new holder before it is a violation) and `possible` (a new holder before it may be legitimate).
  *
  * - released (release ok): the holder vouched for the lock until it began releasing.
  * - compromised (release fail/info, e.g. ECOMPROMISED): the holder was alive when it came to
  *   release, so its lock could be broken legitimately only once stale: certain until
- *   `min(release, acquire + staleMs)`.
+ *   `min(release, lease start + staleMs)`, less CLOCK_SLEW. The lease starts when the record was
+ *   stamped, which may precede the create by as long as the holder was descheduled; a lock that
+ *   does not report it is timed from its acquire.
  * - open (no release): the worker died or the run ended under it; a dead holder's lock may be
  *   broken at once, so nothing is certain after the acquire; possibly held to the iteration's end.
  */
-/** How far the wall clock may run ahead of the monotonic clock, as a fraction of the time elapsed. */
-const CLOCK_SLEW = 0.001;
-
 function bounds(hold: Hold, staleNs: number): { certain: number; possible: number } {
   if (hold.ending === 'released' || hold.ending === 'died') return { certain: hold.end, possible: hold.end };
   // The lock is a lease: past staleMs anyone may break it, and the holder must not act on it
   // (assertHeld). A compromised hold therefore ends by staleMs at the latest; a holder that acted
   // later anyway shows in the other checkers (duplicates, lost updates), not here.
   if (hold.ending === 'compromised') {
-    // Breakers time the lease from the record's stamp (which may precede the create by as long as
-    // the holder was descheduled), on the wall clock, while holds are recorded on the monotonic
-    // one: allow for the two running apart (NTP slews the wall clock by up to 500 ppm).
     const end = Math.min(hold.end, hold.leaseStart + staleNs - staleNs * CLOCK_SLEW);
     return { certain: end, possible: end };
   }

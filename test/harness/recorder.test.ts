@@ -34,4 +34,16 @@ describe('Recorder', () => {
     assert.equal(ok!.time - invoke!.time, 20e6, 'the invoke is the wait before that');
     assert.deepEqual(ok!.value, { path: 'x.lock', waitedMs: 20, leadMs: 4 }, 'the lease began 4 ms before the hold');
   });
+
+  test('a scenario that records the acquire itself learns when the lease began, if the lock says so', () => {
+    const rec = new Recorder(0, 0);
+    const seen: number[] = [];
+    const lease = rec.leaseLead({ staleMs: 1000, observer: { acquired: (e) => seen.push(e.at) } });
+    assert.deepEqual(lease.withLead({ path: 'x.lock' }), { path: 'x.lock' }, 'nothing reported, nothing claimed');
+    lease.lockOptions.observer?.acquired?.({ path: 'x.lock', token: 't', waitedMs: 1, at: 100, stampedAt: 96, sinceMs: 5, attempts: 1 });
+    const { leadMs } = lease.withLead({ path: 'x.lock' }) as { leadMs: number };
+    assert.ok(leadMs >= 9 && leadMs < 60_000, `the lease began 4 + 5 ms before the call, and the call just now (${leadMs})`);
+    assert.deepEqual(seen, [100], 'the scenario\'s own observer still hears of it');
+    assert.equal(lease.lockOptions.staleMs, 1000);
+  });
 });
