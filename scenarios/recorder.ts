@@ -1,6 +1,18 @@
 import type { LockObserver, LockOptions } from '../core/lock.ts';
 import { monotonicNs, type EventType, type RawEvent } from '../harness/history.ts';
 
+type AcquiredEvent = Parameters<NonNullable<LockObserver['acquired']>>[0];
+
+/**
+ * When an acquire's hold and lease began, on the history's clock (ns): the hold when the lock file
+ * was created, which under load may be some ms before the observer hears of it; the lease (what
+ * breakers time) before that, when the lock's record was stamped.
+ */
+function acquireStarts(e: AcquiredEvent): { hold: number; lease: number } {
+  const hold = monotonicNs() - Math.round(e.sinceMs * 1e6);
+  return { hold, lease: hold - Math.round((e.at - e.stampedAt) * 1e6) };
+}
+
 /**
  * Collects one worker's events for one iteration. `op` wraps an operation in its invoke and its
  * completion: `ok` with what it returned, `fail` with the error code when it threw.
@@ -62,7 +74,7 @@ export class Recorder {
       ...inner,
       acquired: (e) => {
         inner?.acquired?.(e);
-        leaseBeganNs = monotonicNs() - Math.round((e.sinceMs + e.at - e.stampedAt) * 1e6);
+        leaseBeganNs = acquireStarts(e).lease;
       },
     };
     return {
@@ -78,12 +90,9 @@ export class Recorder {
   lockObserver(): LockObserver {
     return {
       acquired: (e) => {
-        // The hold began when the lock file was created, which under load may be some ms before
-        // this call; its lease (what breakers time) began `leadMs` before that, when the record
-        // was stamped.
-        const held = monotonicNs() - Math.round(e.sinceMs * 1e6);
-        this.record('invoke', 'acquire', { path: e.path }, held - Math.round(e.waitedMs * 1e6));
-        this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs, leadMs: e.at - e.stampedAt }, held);
+        const { hold, lease } = acquireStarts(e);
+        this.record('invoke', 'acquire', { path: e.path }, hold - Math.round(e.waitedMs * 1e6));
+        this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs, leadMs: (hold - lease) / 1e6 }, hold);
       },
       releasing: (e) => this.record('invoke', 'release', { path: e.path }),
       released: (e) => this.record('ok', 'release', { path: e.path, heldMs: e.heldMs }),

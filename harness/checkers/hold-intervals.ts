@@ -45,12 +45,13 @@ export function holdIntervals(
 ): { holds: Hold[]; unpaired: number } {
   const holds: Hold[] = [];
   let unpaired = 0;
-  const marks: { op: Operation; path: string; time: number; lead: number }[] = [];
+  const marks: { op: Operation; path: string; time: number; leaseStart: number }[] = [];
   for (const op of ops) {
     if (op.f === 'acquire' && op.type !== 'ok') continue;
     const path = pathOf(op);
     if (path === undefined) unpaired++;
-    else marks.push({ op, path, time: op.f === 'acquire' ? op.completeTime : op.invokeTime, lead: op.f === 'acquire' ? leadNs(op) : 0 });
+    else if (op.f === 'acquire') marks.push({ op, path, time: op.completeTime, leaseStart: op.completeTime - leadNs(op) });
+    else marks.push({ op, path, time: op.invokeTime, leaseStart: op.invokeTime });
   }
   for (const group of groupBy(marks, (m) => `${m.op.iteration}\u0000${m.op.worker}\u0000${m.path}`).values()) {
     // At equal times the acquire goes first: a release cannot begin before its own acquire ends.
@@ -59,8 +60,8 @@ export function holdIntervals(
     const open = (m: (typeof group)[number]) => {
       const { iteration, worker } = m.op;
       const died = deaths.get(`${iteration}\u0000${worker}`);
-      if (died !== undefined && died >= m.time) holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.time - m.lead, end: died, ending: 'died' });
-      else holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.time - m.lead, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
+      if (died !== undefined && died >= m.time) holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.leaseStart, end: died, ending: 'died' });
+      else holds.push({ iteration, worker, path: m.path, start: m.time, leaseStart: m.leaseStart, end: Math.max(m.time, iterationEnds.get(iteration) ?? m.time), ending: 'open' });
     };
     for (const m of group) {
       if (m.op.f === 'acquire') {
@@ -70,7 +71,7 @@ export function holdIntervals(
         unpaired++;
       } else {
         const { iteration, worker } = pending.op;
-        holds.push({ iteration, worker, path: m.path, start: pending.time, leaseStart: pending.time - pending.lead, end: m.time, ending: m.op.type === 'ok' ? 'released' : 'compromised' });
+        holds.push({ iteration, worker, path: m.path, start: pending.time, leaseStart: pending.leaseStart, end: m.time, ending: m.op.type === 'ok' ? 'released' : 'compromised' });
         pending = null;
       }
     }

@@ -47,8 +47,10 @@ export function pausedHolderSilent(): Checker {
       takenOver++;
       for (const e of history) {
         if (e.iteration !== pause.iteration || e.worker !== w || e.time <= resume.time || e.f === 'acquire' || e.f === 'release') continue;
-        if (e.type === 'info' && !learntAtRelease(e)) unjudged++;
-        if (e.type !== 'ok' && !learntAtRelease(e)) continue;
+        if (e.type !== 'ok' && !learntAtRelease(e)) {
+          if (e.type === 'info') unjudged++; // killed, say: nobody knows whether it published
+          continue;
+        }
         violations++;
         sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
       }
