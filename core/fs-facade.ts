@@ -8,6 +8,12 @@ export interface FileStat {
   readonly isFile: boolean;
   readonly isDirectory: boolean;
   readonly isSymbolicLink: boolean;
+  /** How many names the inode has (a lock file and its record name share one). */
+  readonly nlink: number;
+  /** Permission bits (`st_mode & 0o7777`). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /**
@@ -28,6 +34,10 @@ export interface FsFacade {
   /** Writes all of `data` at the fd's current position. */
   write(fd: number, data: Uint8Array): void;
   fsync(fd: number): void;
+  /** Sets the permission bits of an open file exactly (no umask). */
+  fchmod(fd: number, mode: number): void;
+  /** Sets the owner and group of an open file (EPERM unless privileged). */
+  fchown(fd: number, uid: number, gid: number): void;
   close(fd: number): void;
   /** Reads a whole file without following a final symlink (ELOOP if it is one). */
   readFile(path: string): Uint8Array;
@@ -64,6 +74,10 @@ function toStat(s: nodeFs.Stats): FileStat {
     isFile: s.isFile(),
     isDirectory: s.isDirectory(),
     isSymbolicLink: s.isSymbolicLink(),
+    nlink: s.nlink,
+    mode: s.mode & 0o7777,
+    uid: s.uid,
+    gid: s.gid,
   };
 }
 
@@ -77,6 +91,8 @@ export function createRealFs(): FsFacade {
       while (off < data.length) off += nodeFs.writeSync(fd, data, off, data.length - off);
     },
     fsync: (fd) => nodeFs.fsyncSync(fd),
+    fchmod: (fd, mode) => nodeFs.fchmodSync(fd, mode),
+    fchown: (fd, uid, gid) => nodeFs.fchownSync(fd, uid, gid),
     close: (fd) => nodeFs.closeSync(fd),
     readFile(path) {
       const fd = nodeFs.openSync(path, READ_NOFOLLOW);

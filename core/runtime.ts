@@ -35,6 +35,14 @@ export interface Identity {
   readonly host: string;
   /** Process start time in clock ticks since boot (Linux), or null where it cannot be read. */
   readonly startTime: number | null;
+  /**
+   * The PID space the pid belongs to: this boot's id and the PID namespace, as
+   * `<boot id>:<pid namespace inode>`. Two processes can judge each other's pids only when these
+   * are equal (same kernel, same boot, same namespace: a container sharing a volume with the host
+   * may have the same host name and a pid that names another process here). null where it cannot
+   * be read, or where /proc shows another namespace than ours: then the pid proves nothing.
+   */
+  readonly pidSpace: string | null;
 }
 
 /**
@@ -53,6 +61,29 @@ export function processStartTime(pid: number): number | null {
   }
 }
 
+function readTrimmed(path: string, read: (p: string) => string): string | null {
+  try {
+    const text = read(path).trim();
+    return text === '' ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * This process's PID space (see {@link Identity.pidSpace}): the boot id, and the inode of our PID
+ * namespace, provided /proc is the procfs of that namespace (its `self` is our pid; after an
+ * `unshare --pid` without a fresh /proc it is not, and /proc/N would name other processes).
+ */
+export function readPidSpace(pid: number = process.pid): string | null {
+  const boot = readTrimmed('/proc/sys/kernel/random/boot_id', (p) => nodeFs.readFileSync(p, 'utf8'));
+  const ns = readTrimmed('/proc/self/ns/pid', (p) => nodeFs.readlinkSync(p));
+  const self = readTrimmed('/proc/self/stat', (p) => nodeFs.readFileSync(p, 'utf8'));
+  const m = ns === null ? null : /^pid:\[(\d+)\]$/.exec(ns);
+  if (boot === null || m === null || self === null || Number.parseInt(self, 10) !== pid) return null;
+  return `${boot}:${m[1]}`;
+}
+
 let cachedIdentity: Identity | undefined;
 
 /** This thread's identity (pid, thread id, host name, process start time). */
@@ -63,14 +94,27 @@ export function currentIdentity(): Identity {
       threadId,
       host: os.hostname(),
       startTime: processStartTime(process.pid),
+      pidSpace: readPidSpace(process.pid),
     };
   }
   return cachedIdentity;
 }
 
 /**
- * Whether a process on this host is alive and is the same process that was recorded: a pid that
- * exists now but started at another time was recycled, and counts as dead.
+ * Whether a recorded process is certainly gone: it ran in our PID space (same boot, same PID
+ * namespace, both known) and its pid is absent here or now names a process that started at
+ * another time (a recycled pid). Anything else (another host, a container, an older record that
+ * names no PID space) is not proof of death: only a lease can end such a holder's claim.
+ */
+export function isProvablyDead(holder: { readonly pid: number; readonly startTime: number | null; readonly pidSpace: string | null }, me: Identity): boolean {
+  if (holder.pidSpace === null || me.pidSpace === null || holder.pidSpace !== me.pidSpace) return false;
+  return !isProcessAlive(holder.pid, holder.startTime);
+}
+
+/**
+ * Whether a process of our PID space is alive and is the same process that was recorded: a pid
+ * that exists now but started at another time was recycled, and counts as dead. Use
+ * {@link isProvablyDead} for a pid read from a file, which may come from another PID space.
  */
 export function isProcessAlive(pid: number, startTime: number | null): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

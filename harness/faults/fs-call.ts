@@ -5,7 +5,7 @@ export type FsMethod = keyof FsFacade;
 
 /** Every FsFacade method, in the interface's order. */
 export const FS_METHODS: readonly FsMethod[] = [
-  'openExclusive', 'openTruncate', 'write', 'fsync', 'close', 'readFile', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'readdir', 'lstat', 'fsyncDir',
+  'openExclusive', 'openTruncate', 'write', 'fsync', 'fchmod', 'fchown', 'close', 'readFile', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'readdir', 'lstat', 'fsyncDir',
 ];
 
 /** How one recorded call ended. `crashed-*` marks the call at which the world stopped. */

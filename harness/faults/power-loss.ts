@@ -203,6 +203,7 @@ export function describeDiskChange(e: LoggedOp, paths: ReadonlyMap<number, strin
     case 'create': return `call ${e.call}: create inode ${op.ino}`;
     case 'write': return `call ${e.call}: write ${op.bytes.length} bytes at ${op.offset} to ${rel(paths.get(op.ino))}`;
     case 'truncate': return `call ${e.call}: truncate ${rel(paths.get(op.ino))} to ${op.size}`;
+    case 'meta': return `call ${e.call}: set mode ${op.meta.mode.toString(8)} and owner ${op.meta.uid}:${op.meta.gid} of ${rel(paths.get(op.ino))}`;
     case 'link': return `call ${e.call}: create entry ${dirName(op.dir, op.name)}`;
     case 'unlink': return `call ${e.call}: remove entry ${dirName(op.dir, op.name)}`;
     case 'rename': return `call ${e.call}: rename ${dirName(op.fromDir, op.fromName)} -> ${dirName(op.toDir, op.toName)}`;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { FileStat, FsFacade } from '../../core/fs-facade.ts';
 import { simError } from './sim-errors.ts';
-import { applyOp, cloneImage, emptyImage, opKey, ROOT_INO, type DiskOp, type SimDir, type SimImage, type SimNode } from './sim-image.ts';
+import { applyOp, cloneImage, DEFAULT_META, emptyImage, opKey, ROOT_INO, type DiskOp, type SimDir, type SimImage, type SimMeta, type SimNode } from './sim-image.ts';
 
 /** An op in the disk's log: which fs call made it, and which later sync made it durable. */
 export interface LoggedOp {
@@ -84,6 +84,8 @@ export class SimDisk {
       openTruncate: call((path: string) => this.openTruncate(path)),
       write: call((fd: number, data: Uint8Array) => this.write(fd, data)),
       fsync: call((fd: number) => this.sync(`file:${this.open(fd, 'fsync').ino}`)),
+      fchmod: call((fd: number, mode: number) => this.setMeta(fd, 'fchmod', { mode: mode & 0o7777 })),
+      fchown: call((fd: number, uid: number, gid: number) => this.setMeta(fd, 'fchown', { uid, gid })),
       close: call((fd: number) => {
         this.open(fd, 'close');
         this.fds.delete(fd);
@@ -189,6 +191,13 @@ export class SimDisk {
     f.pos += data.length;
   }
 
+  private setMeta(fd: number, syscall: string, change: Partial<SimMeta>): void {
+    const f = this.open(fd, syscall);
+    const node = this.node(f.ino);
+    if (node.kind !== 'file') throw simError('EISDIR', syscall);
+    this.record({ kind: 'meta', ino: f.ino, meta: { ...node.meta, ...change } });
+  }
+
   private readFile(path: string): Uint8Array {
     const node = this.node(this.lookup(path, 'open'));
     if (node.kind === 'dir') throw simError('EISDIR', 'read');
@@ -282,6 +291,7 @@ export class SimDisk {
   private lstat(path: string): FileStat {
     const ino = this.lookup(path, 'lstat');
     const node = this.node(ino);
+    const meta = node.kind === 'file' ? node.meta : { ...DEFAULT_META, mode: 0o755 };
     return {
       size: node.kind === 'file' ? node.data.length : 4096,
       mtimeMs: node.mtimeMs,
@@ -289,6 +299,19 @@ export class SimDisk {
       isFile: node.kind === 'file',
       isDirectory: node.kind === 'dir',
       isSymbolicLink: false,
+      nlink: this.linkCount(ino),
+      ...meta,
     };
+  }
+
+  /** How many directory entries name `ino` (a directory counts its own name only). */
+  private linkCount(ino: number): number {
+    if (ino === ROOT_INO) return 1;
+    let n = 0;
+    for (const node of this.live.values()) {
+      if (node.kind !== 'dir') continue;
+      for (const child of node.entries.values()) if (child === ino) n++;
+    }
+    return n;
   }
 }

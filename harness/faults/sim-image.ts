@@ -2,11 +2,22 @@
 // image is the live (page-cache) view the running processes see; another is what is durable; a
 // crash state is the durable image with some of the not-yet-durable operations applied.
 
+/** A file's permission bits and owner. */
+export interface SimMeta {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** What a new file gets: 0644, owned by root (the simulated disk has one user). */
+export const DEFAULT_META: SimMeta = { mode: 0o644, uid: 0, gid: 0 };
+
 export interface SimFile {
   readonly kind: 'file';
   /** Never mutated in place: every change makes a new array, so images can share them. */
   data: Uint8Array;
   mtimeMs: number;
+  meta: SimMeta;
 }
 
 export interface SimDir {
@@ -31,7 +42,7 @@ export function emptyImage(mtimeMs = 0): SimImage {
 export function cloneImage(image: SimImage): SimImage {
   const out: SimImage = new Map();
   for (const [ino, node] of image) {
-    out.set(ino, node.kind === 'file' ? { kind: 'file', data: node.data, mtimeMs: node.mtimeMs } : { kind: 'dir', entries: new Map(node.entries), mtimeMs: node.mtimeMs });
+    out.set(ino, node.kind === 'file' ? { kind: 'file', data: node.data, mtimeMs: node.mtimeMs, meta: node.meta } : { kind: 'dir', entries: new Map(node.entries), mtimeMs: node.mtimeMs });
   }
   return out;
 }
@@ -41,6 +52,7 @@ export function cloneImage(image: SimImage): SimImage {
  * applies to any image without looking paths up again).
  * - `create`: a new, empty, unlinked inode (always kept: an inode nothing links to is invisible);
  * - `write`/`truncate`: file data, made durable by fsync of the file;
+ * - `meta`: a file's mode and owner (fchmod, fchown), made durable by fsync of the file too;
  * - `link`/`unlink`/`rename`: directory entries, made durable by fsync of the directory (for a
  *   rename, of the target directory).
  */
@@ -48,6 +60,7 @@ export type DiskOp =
   | { readonly kind: 'create'; readonly ino: number; readonly node: 'file' | 'dir'; readonly mtimeMs: number }
   | { readonly kind: 'write'; readonly ino: number; readonly offset: number; readonly bytes: Uint8Array; readonly mtimeMs: number }
   | { readonly kind: 'truncate'; readonly ino: number; readonly size: number; readonly mtimeMs: number }
+  | { readonly kind: 'meta'; readonly ino: number; readonly meta: SimMeta }
   | { readonly kind: 'link'; readonly dir: number; readonly name: string; readonly ino: number; readonly mtimeMs: number }
   | { readonly kind: 'unlink'; readonly dir: number; readonly name: string; readonly mtimeMs: number }
   | { readonly kind: 'rename'; readonly fromDir: number; readonly fromName: string; readonly toDir: number; readonly toName: string; readonly ino: number; readonly mtimeMs: number };
@@ -60,7 +73,8 @@ export function opKey(op: DiskOp): string | null {
   switch (op.kind) {
     case 'create': return null;
     case 'write':
-    case 'truncate': return `file:${op.ino}`;
+    case 'truncate':
+    case 'meta': return `file:${op.ino}`;
     case 'link':
     case 'unlink': return `dir:${op.dir}`;
     case 'rename': return `dir:${op.toDir}`;
@@ -83,7 +97,7 @@ function writeAt(data: Uint8Array, offset: number, bytes: Uint8Array): Uint8Arra
 export function applyOp(image: SimImage, op: DiskOp, tear?: Tear): void {
   switch (op.kind) {
     case 'create':
-      if (!image.has(op.ino)) image.set(op.ino, op.node === 'file' ? { kind: 'file', data: new Uint8Array(), mtimeMs: op.mtimeMs } : { kind: 'dir', entries: new Map(), mtimeMs: op.mtimeMs });
+      if (!image.has(op.ino)) image.set(op.ino, op.node === 'file' ? { kind: 'file', data: new Uint8Array(), mtimeMs: op.mtimeMs, meta: DEFAULT_META } : { kind: 'dir', entries: new Map(), mtimeMs: op.mtimeMs });
       return;
     case 'write': {
       const node = image.get(op.ino);
@@ -100,6 +114,11 @@ export function applyOp(image: SimImage, op: DiskOp, tear?: Tear): void {
       out.set(node.data.subarray(0, op.size));
       node.data = out;
       node.mtimeMs = op.mtimeMs;
+      return;
+    }
+    case 'meta': {
+      const node = image.get(op.ino);
+      if (node?.kind === 'file') node.meta = op.meta;
       return;
     }
     case 'link': {
@@ -139,6 +158,8 @@ export interface ImageEntry {
   readonly size: number;
   readonly mtimeMs: number;
   readonly data?: Uint8Array;
+  /** A file's mode and owner. */
+  readonly meta?: SimMeta;
 }
 
 /** Every entry reachable from `/`, depth first, names sorted. */
@@ -153,7 +174,7 @@ export function listImage(image: SimImage): ImageEntry[] {
       const node = image.get(child);
       if (node === undefined) continue;
       const path = `${prefix}/${name}`;
-      if (node.kind === 'file') out.push({ path, kind: 'file', size: node.data.length, mtimeMs: node.mtimeMs, data: node.data });
+      if (node.kind === 'file') out.push({ path, kind: 'file', size: node.data.length, mtimeMs: node.mtimeMs, data: node.data, meta: node.meta });
       else {
         out.push({ path, kind: 'dir', size: 0, mtimeMs: node.mtimeMs });
         walk(child, path, seen);
@@ -168,5 +189,6 @@ const latin1 = new TextDecoder('latin1');
 
 /** A string that is equal for two images exactly when every reachable path, content and mtime is. */
 export function imageSignature(image: SimImage): string {
-  return listImage(image).map((e) => `${e.path}\u0000${e.kind}\u0000${e.mtimeMs}\u0000${e.data === undefined ? '' : latin1.decode(e.data)}`).join('\u0001');
+  const meta = (m: SimMeta | undefined) => (m === undefined ? '' : `${m.mode}:${m.uid}:${m.gid}`);
+  return listImage(image).map((e) => `${e.path}\u0000${e.kind}\u0000${e.mtimeMs}\u0000${meta(e.meta)}\u0000${e.data === undefined ? '' : latin1.decode(e.data)}`).join('\u0001');
 }

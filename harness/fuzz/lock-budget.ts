@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { FsFacade } from '../../core/fs-facade.ts';
 import type { LockOptions } from '../../core/lock.ts';
 import { parseLockRecord } from '../../core/lock-record.ts';
-import type { Identity } from '../../core/runtime.ts';
+import { readPidSpace, type Identity } from '../../core/runtime.ts';
 import { DEAD_PID } from '../../scenarios/dead-holder.ts';
 
 /** How long a stale lock left by a dead process may keep the next acquirer waiting: "at once". */
@@ -17,7 +17,7 @@ export const FUZZ_GRACE_MS = 1000;
  * process can have (above Linux's pid_max), on this host, so any lock it leaves is provably dead.
  */
 export function deadIdentity(i: number): Identity {
-  return { pid: DEAD_PID + 1 + i, threadId: 0, host: hostname(), startTime: null };
+  return { pid: DEAD_PID + 1 + i, threadId: 0, host: hostname(), startTime: null, pidSpace: readPidSpace() };
 }
 
 /** Lock options of a simulated process that will crash: it waits at most AT_ONCE_MS. */

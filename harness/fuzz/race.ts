@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { hostname } from 'node:os';
 import process from 'node:process';
 import { encodeLockRecord, parseLockRecord } from '../../core/lock-record.ts';
-import { processStartTime, type Identity } from '../../core/runtime.ts';
+import { processStartTime, readPidSpace, type Identity } from '../../core/runtime.ts';
 import { DEAD_PID } from '../../scenarios/dead-holder.ts';
 import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../faults/interleave.ts';
 import { seededDepsRandom } from '../faults/seeded-deps-random.ts';
@@ -42,7 +42,8 @@ const MAX_STEPS = 4000;
 function liveIdentities(n: number): Identity[] {
   const host = hostname();
   const startTime = processStartTime(process.pid);
-  return Array.from({ length: n }, (_, i) => ({ pid: process.pid, threadId: 1000 + i, host, startTime }));
+  const pidSpace = readPidSpace();
+  return Array.from({ length: n }, (_, i) => ({ pid: process.pid, threadId: 1000 + i, host, startTime, pidSpace }));
 }
 
 /** One hold of the lock, in global steps: from the acquirer's last acquire call to its first release call. */

@@ -169,8 +169,10 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
       run: inRoot((fs, root) => {
         put(fs, `${root}/a`, 'shared');
         put(fs, `${root}/c`, 'other');
+        assert.equal(fs.lstat(`${root}/a`).nlink, 1);
         fs.link(`${root}/a`, `${root}/b`);
         assert.equal(fs.lstat(`${root}/a`).ino, fs.lstat(`${root}/b`).ino);
+        assert.equal(fs.lstat(`${root}/a`).nlink, 2, 'both names count');
         assert.notEqual(fs.lstat(`${root}/a`).ino, fs.lstat(`${root}/c`).ino);
         assert.equal(code(() => fs.link(`${root}/a`, `${root}/c`)), 'EEXIST');
         assert.equal(read(fs, `${root}/c`), 'other');
@@ -179,6 +181,24 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         assert.equal(code(() => fs.link(`${root}/dir`, `${root}/dir2`)), 'EPERM');
         fs.unlink(`${root}/a`);
         assert.equal(read(fs, `${root}/b`), 'shared');
+        assert.equal(fs.lstat(`${root}/b`).nlink, 1);
+      }),
+    },
+    {
+      id: 'fchmod-fchown',
+      title: 'fchmod sets the exact permission bits (no umask), fchown to the file\'s own owner is allowed, both are EBADF on a closed fd',
+      run: inRoot((fs, root) => {
+        const fd = fs.openExclusive(`${root}/f`);
+        fs.fchmod(fd, 0o600);
+        assert.equal(fs.lstat(`${root}/f`).mode, 0o600);
+        fs.fchmod(fd, 0o4751);
+        assert.equal(fs.lstat(`${root}/f`).mode & 0o777, 0o751, 'permission bits as given');
+        const { uid, gid } = fs.lstat(`${root}/f`);
+        fs.fchown(fd, uid, gid);
+        assert.deepEqual([fs.lstat(`${root}/f`).uid, fs.lstat(`${root}/f`).gid], [uid, gid]);
+        fs.close(fd);
+        assert.equal(code(() => fs.fchmod(fd, 0o644)), 'EBADF');
+        assert.equal(code(() => fs.fchown(fd, uid, gid)), 'EBADF');
       }),
     },
     {

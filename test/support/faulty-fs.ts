@@ -49,6 +49,8 @@ export function faultyFs(point: FaultPoint, mode: FaultMode): FsFacade {
       real.write(fd, data);
     }),
     fsync: alive(real.fsync),
+    fchmod: alive(real.fchmod),
+    fchown: alive(real.fchown),
     close(fd) {
       real.close(fd);
       if (dead) throw new SimulatedCrash('the writer has crashed');
