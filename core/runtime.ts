@@ -1,6 +1,7 @@
 // The one module that knows which runtime racetrack is on. Everything else uses `node:` builtins,
 // which Node provides natively and Deno 2 through its Node compatibility layer; what differs
 // between the two (how to name the runtime, how to start another copy of it) sits here.
+import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -82,6 +83,23 @@ export function readPidSpace(pid: number = process.pid): string | null {
   const m = ns === null ? null : /^pid:\[(\d+)\]$/.exec(ns);
   if (boot === null || m === null || self === null || Number.parseInt(self, 10) !== pid) return null;
   return `${boot}:${m[1]}`;
+}
+
+const spaceTags = new Map<string, string>();
+
+/**
+ * A PID space as 12 hex digits (of its SHA-256), short enough for file names: lock records, queue
+ * entries and temp names carry it, and a pid in a name is judged only when its tag is ours. null
+ * for an unknown space. Two spaces share a tag with odds of 2^-48.
+ */
+export function pidSpaceTag(pidSpace: string | null): string | null {
+  if (pidSpace === null) return null;
+  let tag = spaceTags.get(pidSpace);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(pidSpace).digest('hex').slice(0, 12);
+    spaceTags.set(pidSpace, tag);
+  }
+  return tag;
 }
 
 let cachedIdentity: Identity | undefined;
