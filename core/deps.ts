@@ -36,8 +36,27 @@ export interface Deps {
   readonly turns?: TurnTable | null;
 }
 
+/** How far the high-resolution wall clock may drift from Date.now() before it is anchored anew. */
+const MAX_DRIFT_MS = 2;
+
+let anchor = Date.now() - performance.now();
+
+/**
+ * Wall-clock ms with a fraction: performance.now() anchored to Date.now(). The anchor is renewed
+ * whenever the two part by more than MAX_DRIFT_MS, since performance.now() stands still while the
+ * machine is suspended (and both may be stepped): a long-lived process must not fall behind the
+ * time every other process and the file system see.
+ */
+function wallNow(): number {
+  const t = anchor + performance.now();
+  const d = Date.now();
+  if (Math.abs(t - d) <= MAX_DRIFT_MS) return t;
+  anchor = d - performance.now();
+  return d;
+}
+
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: wallNow,
   monotonic: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

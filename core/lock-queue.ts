@@ -1,74 +1,113 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { errnoCode } from './errors.ts';
+import { errnoCode, RacetrackError } from './errors.ts';
 import type { FsFacade } from './fs-facade.ts';
 import type { LockRecord } from './lock-record.ts';
-import { isProcessAlive, type Identity } from './runtime.ts';
+import { isProvablyDead, type Identity } from './runtime.ts';
 
 // The waiters of a lock queue up in a directory beside it, `<lock>.q/`, one file per waiter named
 // by its arrival time, so that the lock goes to them in order. Without a queue, whoever happens to
 // retry first after a release wins: the releaser itself, on-CPU and about to ask again, wins
 // almost every time, and the rest starve. The queue decides only who *tries* next; the lock is
-// still taken by O_EXCL creation, so a queue gone wrong can cost fairness or time, never
+// still taken by creating the lock file, so a queue gone wrong can cost fairness or time, never
 // exclusion. The directory exists only while someone waits.
 //
 // An entry is an empty file whose name says everything about its waiter:
-//   <arrival µs, 17 digits>-<token>-<pid>-<process start time or x>-<host tag>
+//   <arrival µs, 17 digits>-<token>-<pid>-<process start time or x>-<PID-space tag or x>
 // so it is complete the moment it exists (a waiter killed half-way through joining leaves either
-// nothing or a whole entry), and the queue is read with one readdir and no file reads.
+// nothing or a whole entry), and the queue is read with one readdir and no file reads. The queue
+// directory must be a real directory (never followed through a symlink), and only names of exactly
+// this shape are ever removed from it: anything else in it is left alone and reported.
 
 /** The queue directory of a lock. */
 export function queueDir(lockPath: string): string {
   return `${lockPath}.q`;
 }
 
+const ENTRY = /^\d{17}-[0-9a-f]{24}-(\d{1,10})-(\d{1,20}|x)-([0-9a-f]{12}|x)$/;
+
+/** Whether `name` is a queue entry racetrack wrote. */
+export function isEntryName(name: string): boolean {
+  return ENTRY.test(name);
+}
+
+/** Called with the path of each thing in the queue directory that is not a racetrack entry. */
+export type ForeignReport = (path: string) => void;
+
 /**
- * Whether anyone is queued for the lock (one failed readdir when nobody is). An empty queue
- * directory, left by a waiter that died between creating it and its entry, is removed on sight.
+ * Checks that the queue directory, if it exists, is a real directory and not a symlink to one
+ * elsewhere (whose files a dead-waiter sweep would then delete). false when it does not exist.
  */
-export function hasWaiters(fs: FsFacade, lockPath: string): boolean {
+function queueExists(fs: FsFacade, lockPath: string): boolean {
+  const dir = queueDir(lockPath);
+  let isDirectory: boolean;
+  try {
+    const stat = fs.lstat(dir);
+    isDirectory = stat.isDirectory && !stat.isSymbolicLink;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+  if (!isDirectory) {
+    throw new RacetrackError('EINVALID', `${dir}, the waiter queue of lock ${lockPath}, is not a directory racetrack made (a file or a symbolic link); racetrack leaves it alone: remove it, or give the lock another path`, {
+      path: dir,
+      lock: lockPath,
+      reason: 'foreign',
+    });
+  }
+  return true;
+}
+
+/** Our entries in the queue directory, sorted (arrival order); anything else is reported. */
+function entries(fs: FsFacade, lockPath: string, onForeign: ForeignReport | undefined): string[] | null {
+  if (!queueExists(fs, lockPath)) return null;
   let names: string[];
   try {
     names = fs.readdir(queueDir(lockPath));
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return false;
+    if (errnoCode(err) === 'ENOENT') return null;
     throw err;
   }
-  if (names.length > 0) return true;
-  try {
-    fs.rmdir(queueDir(lockPath));
-  } catch {
-    // Someone queued meanwhile, or removed it first: either is fine.
+  const ours: string[] = [];
+  for (const name of names) {
+    if (isEntryName(name)) ours.push(name);
+    else onForeign?.(join(queueDir(lockPath), name));
+  }
+  return ours.sort();
+}
+
+/**
+ * Whether anyone is queued for the lock (one failed lstat when nobody is). An empty queue
+ * directory, left by a waiter that died between creating it and its entry, is removed on sight.
+ */
+export function hasWaiters(fs: FsFacade, lockPath: string, onForeign?: ForeignReport): boolean {
+  let foreign = 0;
+  const ours = entries(fs, lockPath, (path) => {
+    foreign++;
+    onForeign?.(path);
+  });
+  if (ours === null) return false;
+  if (ours.length > 0) return true;
+  if (foreign === 0) {
+    try {
+      fs.rmdir(queueDir(lockPath));
+    } catch {
+      // Someone queued meanwhile, or removed it first: either is fine.
+    }
   }
   return false;
-}
-
-/** 8 hex digits naming a host in entry names (host names may hold any character). */
-function hostTag(host: string): string {
-  return createHash('sha256').update(host).digest('hex').slice(0, 8);
-}
-
-let cachedTag: { host: string; tag: string } | undefined;
-
-function myHostTag(host: string): string {
-  if (cachedTag?.host !== host) cachedTag = { host, tag: hostTag(host) };
-  return cachedTag.tag;
 }
 
 /** The name of a waiter's entry: arrival order first, then everything needed to judge it dead. */
 export function entryName(record: LockRecord, arrival: number): string {
   const at = String(Math.floor(arrival * 1000)).padStart(17, '0');
-  return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${myHostTag(record.host)}`;
+  return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${record.space ?? 'x'}`;
 }
 
-/** Whether the waiter an entry names is certainly dead: same host, and its process gone or recycled. */
+/** Whether the waiter an entry names is certainly dead: same PID space, and its process gone or recycled. */
 export function entryIsDead(name: string, me: Identity): boolean {
-  const m = /^\d+-[0-9a-f]+-(\d+)-(\d+|x)-([0-9a-f]{8})$/.exec(name);
-  if (m === null) return true; // not an entry we wrote: nothing waits behind it
-  if (m[3] !== myHostTag(me.host)) return false;
-  const pid = Number(m[1]);
-  if (pid === me.pid) return false; // a thread of our own process: alive as long as we are
-  return !isProcessAlive(pid, m[2] === 'x' ? null : Number(m[2]));
+  const m = ENTRY.exec(name);
+  if (m === null) return false; // not ours: never judged, never removed
+  return isProvablyDead({ pid: Number(m[1]), startTime: m[2] === 'x' ? null : Number(m[2]), space: m[3] === 'x' ? null : m[3]! }, me);
 }
 
 /** Joins the queue: creates the (empty) entry `<lock>.q/<entryName>`. Returns the entry's name. */
@@ -80,6 +119,7 @@ export function enqueue(fs: FsFacade, lockPath: string, record: LockRecord, arri
       fs.mkdir(dir);
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw err;
+      queueExists(fs, lockPath); // EEXIST from a file or a symlink there: refuse it
     }
     try {
       fs.close(fs.openExclusive(join(dir, name)));
@@ -102,6 +142,7 @@ export function dequeue(fs: FsFacade, lockPath: string, name: string): void {
 }
 
 function removeEntry(fs: FsFacade, lockPath: string, name: string): void {
+  if (!isEntryName(name)) return;
   try {
     fs.unlink(join(queueDir(lockPath), name));
   } catch (err) {
@@ -115,18 +156,12 @@ export type QueuePosition = { readonly evicted: true } | { readonly evicted: fal
 /**
  * Our place in the queue: the live waiter right ahead of `entry`, or null when we are at the head.
  * Names are judged nearest first until a live one is found; entries of dead waiters are removed on
- * sight, and names in `skip` (waiters that left a free lock untaken) are passed over. One readdir,
- * no file reads, whatever the length of the queue.
+ * sight, and names in `skip` (waiters that left a free lock untaken) are passed over. One lstat
+ * and one readdir, no file reads, whatever the length of the queue.
  */
-export function queuePosition(fs: FsFacade, lockPath: string, entry: string, me: Identity, skip: ReadonlySet<string>): QueuePosition {
-  let names: string[];
-  try {
-    names = fs.readdir(queueDir(lockPath));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return { evicted: true };
-    throw err;
-  }
-  names.sort();
+export function queuePosition(fs: FsFacade, lockPath: string, entry: string, me: Identity, skip: ReadonlySet<string>, onForeign?: ForeignReport): QueuePosition {
+  const names = entries(fs, lockPath, onForeign);
+  if (names === null) return { evicted: true };
   const mine = names.indexOf(entry);
   if (mine < 0) return { evicted: true };
   for (let i = mine - 1; i >= 0; i--) {

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
-import { breakStaleLock, removeIfSame, sweepBreakLeftovers } from './lock-break.ts';
-import { waitForChange } from './lock-waker.ts';
+import { breakStaleLock, removeIfSame } from './lock-break.ts';
+import { createLockFile, dropRecordName, type CreatedLock, type CreateOutcome } from './lock-create.ts';
+import { OWNED_SUFFIX_BYTES, ownedName } from './lock-names.ts';
 import { dequeue, enqueue, evictStalled, hasWaiters, queueDir, queuePosition } from './lock-queue.ts';
-import { describeHolder, encodeLockRecord, judgeStale, parseLockRecord, sightLock, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
-import { currentIdentity, type Identity } from './runtime.ts';
+import { describeHolder, judgeStale, sightLock, type LockLook, type LockRecord, type LockSighting, type StaleReason } from './lock-record.ts';
+import { sweepLockLeftovers } from './lock-sweep.ts';
+import { waitForChange } from './lock-waker.ts';
+import { checkNameFits } from './name-limits.ts';
+import { currentIdentity, pidSpaceTag, type Identity } from './runtime.ts';
 import type { Turn } from './thread-queue.ts';
 
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
@@ -21,17 +25,17 @@ export interface LockObserver {
   releasing?(event: { path: string; token: string; at: number }): void;
   released?(event: { path: string; token: string; heldMs: number; at: number }): void;
   broke?(event: { path: string; reason: StaleReason; holder: LockRecord | null; at: number }): void;
+  /** Something beside the lock that racetrack did not make (in its waiter queue): left alone. */
+  foreign?(event: { path: string }): void;
 }
 
 export interface LockOptions {
-  /** A lock older than this may be broken even if its holder lives. Default 5000 (as in the seed). */
+  /** A lock older than this (by its file's mtime, on the file system's clock) may be broken even if its holder lives. Default 5000 (as in the seed). */
   readonly staleMs?: number;
   /** How long to wait for the lock before ETIMEOUT. Default 10000. */
   readonly timeoutMs?: number;
   /** false: fail at once with ELOCKED when the lock is held. Default true. */
   readonly wait?: boolean;
-  /** Grace for an empty or half-written owner record. Default min(1000, staleMs). */
-  readonly graceMs?: number;
   /** First backoff step and cap, in ms. Defaults 1 and 32. */
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
@@ -56,15 +60,16 @@ export interface LockOptions {
 export interface LockHandle {
   readonly path: string;
   readonly token: string;
-  /** Monotonic ms at which the lock's lease began: its record was stamped, right before the file was created. */
+  /** Monotonic ms at which the lock's lease began: its record was stamped, right before it was written. */
   readonly acquiredAt: number;
   readonly waitedMs: number;
   /**
-   * Throws ECOMPROMISED unless the lock is still ours: the file holds our token and we have held it
-   * for less than `staleMs` (past that, any breaker may take it at any moment). Call it right before
-   * the write that publishes work done under the lock. Its error carries `stage: 'check'`: thrown
-   * there, it stops the caller short of that write, so a caller's caller can tell the work was not
-   * published (an ECOMPROMISED from `release` carries `stage: 'release'`, and the work may have been).
+   * Throws ECOMPROMISED unless the lock is still ours: the lock file is the one we made and we have
+   * held it for less than `staleMs` (past that, any breaker may take it at any moment). Call it
+   * right before the write that publishes work done under the lock. Its error carries `stage:
+   * 'check'`: thrown there, it stops the caller short of that write, so a caller's caller can tell
+   * the work was not published (an ECOMPROMISED from `release` carries `stage: 'release'`, and the
+   * work may have been).
    */
   assertHeld(): void;
   /** Deletes the lock if it is ours; throws ECOMPROMISED if it was broken or replaced meanwhile. */
@@ -79,24 +84,43 @@ function positive(name: string, value: number): number {
 }
 
 /**
- * Takes the `O_EXCL` lock file at `lockPath`, waiting with jittered exponential backoff up to a
- * monotonic deadline, and breaking a stale lock (dead holder, expired, or unreadable past its
- * grace) with exactly one winner. Excludes threads of one process as well as separate processes.
+ * Starts a stopwatch on `clock` that reads the larger of the monotonic and the wall-clock time
+ * elapsed. The monotonic clock stands still while the machine is suspended and the wall clock may
+ * be stepped back; a lease must count every second either of them saw pass, since breakers judge
+ * the lock's age by the file system's clock, which runs on through a suspend.
+ */
+export function startStopwatch(clock: Deps['clock']): () => number {
+  const mono = clock.monotonic();
+  const wall = clock.now();
+  return () => Math.max(clock.monotonic() - mono, clock.now() - wall);
+}
+
+/**
+ * Takes the lock file at `lockPath`, waiting with jittered exponential backoff up to a monotonic
+ * deadline, and breaking a stale lock (dead holder, or expired) with exactly one winner. Excludes
+ * threads of one process as well as separate processes. The lock file is created whole (its
+ * record is written under a name of its own and linked into place), so anything at `lockPath`
+ * without a racetrack record is not a racetrack lock: EINVALID, and it is never removed.
  */
 export async function acquireLock(lockPath: string, options: LockOptions = {}, deps: Deps = defaultDeps()): Promise<LockHandle> {
   const { fs, clock, random } = deps;
   const staleMs = positive('staleMs', options.staleMs ?? DEFAULTS.staleMs);
   const timeoutMs = positive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
-  const graceMs = positive('graceMs', options.graceMs ?? Math.min(1000, staleMs));
   const minStep = Math.max(0.05, options.retryMinMs ?? DEFAULTS.retryMinMs);
   const maxStep = Math.max(minStep, options.retryMaxMs ?? DEFAULTS.retryMaxMs);
+  checkNameFits(lockPath, GUARD_SUFFIX_BYTES + OWNED_SUFFIX_BYTES, 'lock');
   const me = options.identity ?? currentIdentity();
   const token = random.hex(12);
   const started = clock.monotonic();
   const deadline = started + timeoutMs;
-  const rules = { staleMs, graceMs };
   const fair = options.fair !== false && options.wait !== false;
-  const record = (): LockRecord => ({ pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: clock.now() });
+  const record = (): LockRecord => ({ pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, space: pidSpaceTag(me.pidSpace), acquiredAt: clock.now() });
+  const reported = new Set<string>();
+  const onForeign = (path: string) => {
+    if (reported.has(path)) return;
+    reported.add(path);
+    options.observer?.foreign?.({ path });
+  };
   let step = minStep;
   let attempts = 0;
   /** Our entry in the lock's queue, once we have had to wait. */
@@ -104,9 +128,19 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   /** Heads that left a free lock untaken: when we first saw each, and whether we skip it now. */
   const stalledSince = new Map<string, number>();
   const skip = new Set<string>();
+  /** Each lock we have seen held: when we first saw it, and before when it is young by the file system's clock. */
+  const watched = new Map<string, { readonly since: number; youngUntil: number }>();
   /** Our turn among this process's threads, once we have it: only its holder works the file. */
   let turn: Turn | null = null;
   let acquired = false;
+
+  const look = (): LockSighting | null => {
+    try {
+      return sightLock(fs, lockPath);
+    } catch (err) {
+      throw fromFsError(err, lockPath, 'inspect lock');
+    }
+  };
 
   try {
     if (fair && options.threadTurns !== false && deps.turns) {
@@ -122,12 +156,12 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       let myTurn = true;
       let ahead: string | null = null;
       if (entry === null) {
-        if (fair && hasWaiters(fs, lockPath)) {
+        if (fair && hasWaiters(fs, lockPath, onForeign)) {
           entry = enqueue(fs, lockPath, record(), clock.now());
           continue;
         }
       } else {
-        const position = queuePosition(fs, lockPath, entry, me, skip);
+        const position = queuePosition(fs, lockPath, entry, me, skip, onForeign);
         if (position.evicted) {
           entry = null; // our entry was evicted (we stalled at the head): queue again
           continue;
@@ -148,52 +182,59 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           }
         }
       }
-      // The lease starts when the record is stamped: breakers count the lock's age from that
-      // stamp, so the handle's stale margin counts from it too, even if this thread is descheduled
-      // for a while before the file is created. The hold (for waits and hold times) starts once
-      // the file exists.
-      const stampedAt = clock.monotonic();
-      if (myTurn && tryCreate(deps, lockPath, record(), graceMs)) {
-        const at = clock.monotonic();
+      let sighting = look();
+      if (sighting === null && myTurn) {
+        // The lease starts when the record is stamped: breakers count the lock's age from its
+        // file's mtime, written just after, so the handle's stale margin counts from the stamp.
+        // The hold (for waits and hold times) starts once the lock file exists.
+        const lease = startStopwatch(clock);
+        const stampedAt = clock.monotonic();
+        let outcome: CreateOutcome;
         try {
-          if (entry !== null) dequeue(fs, lockPath, entry);
-          entry = null;
-          // A guard still unreadable is looked at again until it is readable or past its grace, as
-          // long as the caller's deadline allows (a caller that would not wait looks once).
-          const sweepMs = options.wait === false ? 0 : Math.min(graceMs, deadline - at);
-          for (let waited = 0; sweepBreakLeftovers(fs, lockPath, me, clock.now(), rules) === 'wait' && waited < sweepMs; waited += SWEEP_STEP_MS) {
-            await clock.sleep(SWEEP_STEP_MS);
-          }
+          outcome = createLockFile(fs, lockPath, record());
         } catch (err) {
-          // Give the lock back as a release would: by path while it is young and ours; once old,
-          // a breaker may have replaced it, so leave it to age out.
-          if (clock.monotonic() - stampedAt < safeAgeFor(staleMs) && holdsToken(fs, lockPath, token)) unlinkQuietly(fs, lockPath);
-          throw fromFsError(err, lockPath, 'take lock');
+          throw fromFsError(err, lockPath, 'create lock');
         }
-        options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
-        acquired = true;
-        return createHandle(deps, lockPath, token, { stampedAt, at }, at - started, staleMs, options.observer, turn);
+        if (outcome.created) {
+          const at = clock.monotonic();
+          try {
+            if (entry !== null) dequeue(fs, lockPath, entry);
+            entry = null;
+          } catch (err) {
+            // Give the lock back as a release would: it is young and ours.
+            giveBack(fs, outcome.lock);
+            throw fromFsError(err, lockPath, 'take lock');
+          }
+          options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
+          acquired = true;
+          return createHandle(deps, outcome.lock, token, { stampedAt, at, lease }, at - started, staleMs, options.observer, turn);
+        }
+        sighting = look();
+        if (sighting === null) continue; // released between our attempt and our look: try again at once
       }
-      let sighting: LockSighting | null;
-      try {
-        sighting = sightLock(fs, lockPath);
-      } catch (err) {
-        throw fromFsError(err, lockPath, 'inspect lock');
-      }
-      if (sighting === null && myTurn) continue; // released between our attempt and our look: try again at once
       if (sighting !== null) {
-        if (sighting.stat.isSymbolicLink || !sighting.stat.isFile) {
-          throw new RacetrackError('EINVALID', `lock path ${lockPath} is not a regular file; refusing to follow or remove it`, { path: lockPath });
+        const key = `${sighting.stat.ino}:${sighting.record.token}`;
+        const now = clock.monotonic();
+        let seen = watched.get(key);
+        if (seen === undefined) {
+          seen = { since: now, youngUntil: -Infinity };
+          watched.set(key, seen);
         }
-        const reason = judgeStale(sighting, me, clock.now(), rules);
+        // Dead on proof, or old by our wall clock (confirmed against the file system's clock in
+        // the break), or watched by our monotonic clock for longer than staleMs (which no clock
+        // setting can fake).
+        const judged = judgeStale(sighting, me, clock.now(), staleMs);
+        const reason = judged === 'dead' ? 'dead' : (judged === 'expired' && now >= seen.youngUntil) || now - seen.since > staleMs ? 'expired' : null;
         if (reason !== null) {
-          const broke = breakStaleLock(lockPath, sighting, { fs, me, token, now: clock.now(), monotonic: () => clock.monotonic(), rules });
-          if (broke) {
+          const result = breakStaleLock(lockPath, sighting, { fs, me, token, record: record(), staleMs, startStopwatch: () => startStopwatch(clock) });
+          if (result.broke) {
             options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
+            sweepQuietly(deps, lockPath, me);
             continue;
           }
-          // Another breaker is at work (or its guard is still being written): wait like any waiter,
-          // with backoff and the deadline, rather than spin.
+          if (result.youngForMs !== undefined) seen.youngUntil = clock.monotonic() + result.youngForMs;
+          // Another breaker is at work, or the lock is younger than our clock said: wait like any
+          // waiter, with backoff and the deadline, rather than spin.
         }
       }
       if (options.wait === false) {
@@ -211,11 +252,13 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       // entry of the waiter right ahead of it (which goes when that one takes the lock), so each
       // hand-over wakes one waiter, not all of them.
       step = Math.min(maxStep, minStep + random.next() * step * 2);
-      const watched = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
+      const target = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
       // Holding a turn, wake at least twice per staleMs to heartbeat, or the threads behind us
       // would take us for dead.
-      await waitForChange(fs, clock, watched, step, turn === null ? deadline - now : Math.min(deadline - now, Math.max(1, staleMs / 2)));
+      await waitForChange(fs, clock, target, step, turn === null ? deadline - now : Math.min(deadline - now, Math.max(1, staleMs / 2)));
     }
+  } catch (err) {
+    throw err instanceof RacetrackError ? err : fromFsError(err, lockPath, 'take lock');
   } finally {
     // Only an error or a timeout gets here with an entry: theirs is the error the caller needs.
     if (entry !== null) dequeueQuietly(fs, lockPath, entry);
@@ -232,6 +275,15 @@ function dequeueQuietly(fs: Deps['fs'], lockPath: string, entry: string): void {
   }
 }
 
+/** After a break: what the dead holder's process may have left beside the lock. Best effort. */
+function sweepQuietly(deps: Deps, lockPath: string, me: Identity): void {
+  try {
+    sweepLockLeftovers(lockPath, deps, me);
+  } catch {
+    // The lock is ours either way; `racetrack recover` sweeps again.
+  }
+}
+
 /** The ETIMEOUT of a waiter that ran out of time, naming the holder it last saw. */
 function timedOut(lockPath: string, timeoutMs: number, now: number, sighting: LockSighting | null): RacetrackError {
   return new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms waiting for lock ${lockPath}`, {
@@ -241,37 +293,42 @@ function timedOut(lockPath: string, timeoutMs: number, now: number, sighting: Lo
   });
 }
 
-/** How often a new holder looks again at a break guard that is still being written. */
-const SWEEP_STEP_MS = 10;
+/** The longest suffix racetrack puts after a lock path: the break guard's record name. */
+const GUARD_SUFFIX_BYTES = '.breaking'.length;
 
 /** How long the head of the queue may leave a free lock untaken before the others go past it. */
 const HEAD_GRACE_MS = 100;
 
 /**
- * How long a holder may treat its lock as certainly its own, given the age (`staleMs`, or
- * `graceMs` for a lock without a readable record) at which breakers may take it. A breaker judges
- * age by wall clock; the holder judges its own by the monotonic clock. The margin keeps the two
- * from ever disagreeing about whether the lock is still young.
+ * How long a holder may treat its lock as certainly its own, given the age (`staleMs`) at which
+ * breakers may take it. A breaker judges age by the file system's clock; the holder judges its own
+ * by its stopwatch. The margin keeps the two from ever disagreeing about whether the lock is
+ * still young.
  */
 function safeAgeFor(staleMs: number): number {
   return staleMs - Math.min(1000, staleMs / 4);
 }
 
-/** The quick look: one read (no symlink followed) of a lock file that still holds `token`. */
-function holdsToken(fs: Deps['fs'], path: string, token: string): boolean {
+/**
+ * Whether the lock file is still the one we created: same inode, and our record name (which keeps
+ * that inode from being reused while it exists) is still there. Two lstats, no reads.
+ */
+function stillOurs(fs: Deps['fs'], lock: CreatedLock): boolean {
   try {
-    return parseLockRecord(fs.readFile(path))?.token === token;
+    return fs.lstat(lock.path).ino === lock.ino && fs.lstat(lock.recName).ino === lock.ino;
   } catch {
-    return false; // gone, a symlink, unreadable: a full look says which
+    return false; // gone, or out of reach: a full look says which
   }
 }
 
-function unlinkQuietly(fs: Deps['fs'], path: string): void {
+/** Gives back a lock we just created: it is young and ours, so removing it by path is safe. */
+function giveBack(fs: Deps['fs'], lock: CreatedLock): void {
   try {
-    fs.unlink(path);
+    if (stillOurs(fs, lock)) fs.unlink(lock.path);
   } catch {
     // Gone already, or out of reach: the caller's own error says more.
   }
+  dropRecordName(fs, lock);
 }
 
 function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
@@ -284,73 +341,44 @@ function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
   }
 }
 
-/**
- * Creates the lock file with our record. false if it exists; throws on any other failure. A lock
- * whose record could not be written is taken back while it is young enough that no breaker can
- * have judged it (a record-less lock is broken only after `graceMs`), rather than left for every
- * other waiter to wait out.
- */
-function tryCreate(deps: Deps, lockPath: string, record: LockRecord, graceMs: number): boolean {
-  let fd: number;
-  try {
-    fd = deps.fs.openExclusive(lockPath);
-  } catch (err) {
-    if (errnoCode(err) === 'EEXIST') return false;
-    throw fromFsError(err, lockPath, 'create lock');
-  }
-  const created = deps.clock.monotonic();
-  try {
-    deps.fs.write(fd, encodeLockRecord(record));
-  } catch (err) {
-    if (deps.clock.monotonic() - created < safeAgeFor(graceMs)) unlinkQuietly(deps.fs, lockPath);
-    throw fromFsError(err, lockPath, 'write the record of lock');
-  } finally {
-    deps.fs.close(fd);
-  }
-  return true;
-}
-
 function createHandle(
   deps: Deps,
-  path: string,
+  lock: CreatedLock,
   token: string,
-  /** When the lease began (the safe age counts from here) and when the hold began (held times count from here). */
-  began: { readonly stampedAt: number; readonly at: number },
+  /** When the lease began (`lease`, and `stampedAt` on the monotonic clock) and when the hold began (held times count from `at`). */
+  began: { readonly stampedAt: number; readonly at: number; readonly lease: () => number },
   waitedMs: number,
   staleMs: number,
   observer: LockObserver | undefined,
   turn: Turn | null,
 ): LockHandle {
   const { fs, clock } = deps;
+  const { path } = lock;
   const safeAge = safeAgeFor(staleMs);
-  const acquiredAt = began.stampedAt;
   let released = false;
 
   const compromised = (stage: 'check' | 'release', why: string, details: Record<string, unknown> = {}) =>
     new RacetrackError('ECOMPROMISED', `lock ${path} was compromised: ${why}`, { path, token, ...details, stage });
 
-  const current = () => {
+  /** Who holds the lock now, for an error's details (never throws: the lock is lost either way). */
+  const holderNow = (): Record<string, unknown> => {
     try {
-      return sightLock(fs, path);
-    } catch (err) {
-      throw fromFsError(err, path, 'inspect lock');
+      return describeHolder(sightLock(fs, path), clock.now());
+    } catch {
+      return { holder: null };
     }
   };
-
-  const holdsOurToken = (): boolean => holdsToken(fs, path, token);
 
   return {
     path,
     token,
-    acquiredAt,
+    acquiredAt: began.stampedAt,
     waitedMs,
     assertHeld() {
       if (released) throw compromised('check', 'already released');
-      const age = clock.monotonic() - acquiredAt;
+      const age = began.lease();
       if (age >= safeAge) throw compromised('check', `held for ${Math.round(age)} ms, past the stale limit`, { heldMs: age, staleMs });
-      if (holdsOurToken()) return;
-      const seen = current();
-      if (seen?.record?.token !== token) throw compromised('check', 'the lock file is gone or belongs to another holder', describeHolder(seen, clock.now()));
+      if (!stillOurs(fs, lock)) throw compromised('check', 'the lock file is gone or belongs to another holder', holderNow());
     },
     release() {
       if (released) throw compromised('release', 'released twice');
@@ -358,24 +386,27 @@ function createHandle(
       const at = clock.monotonic();
       try {
         observer?.releasing?.({ path, token, at });
-        if (at - acquiredAt < safeAge && holdsOurToken()) {
+        const ours = stillOurs(fs, lock);
+        if (ours && began.lease() < safeAge) {
           // Young and ours: no breaker may touch a live holder's lock yet, so deleting by path is
           // safe. The next thread of this process is woken first, so that its wake-up overlaps
           // our unlink (should it still find the file, it waits for the unlink like any waiter).
           turn?.leave();
           fs.unlink(path);
         } else {
-          const seen = current();
-          if (seen === null) throw compromised('release', 'the lock file is gone');
-          if (seen.record?.token !== token) throw compromised('release', 'the lock file belongs to another holder', describeHolder(seen, clock.now()));
-          if (at - acquiredAt < safeAge) fs.unlink(path);
-          else if (!removeIfSame(fs, path, seen, `${path}.released.${token}`)) {
+          if (!ours) throw compromised('release', 'the lock file is gone or belongs to another holder', holderNow());
+          const isOurs = (look: LockLook) => look.stat.ino === lock.ino && (look.record === null || look.record.token === token);
+          if (!removeIfSame(fs, path, isOurs, ownedName(path, 'released', lock.stamp))) {
             throw compromised('release', 'the lock was broken while we held it past the stale limit');
           }
         }
+      } catch (err) {
+        throw err instanceof RacetrackError ? err : fromFsError(err, path, 'release lock');
       } finally {
-        // The file is gone (or was never ours): the next thread of this process may try.
+        // The file is gone (or was never ours): the next thread of this process may try. Our
+        // record name goes last, so that the lock never exists without it.
         turn?.leave();
+        dropRecordName(fs, lock);
       }
       observer?.released?.({ path, token, heldMs: at - began.at, at });
     },

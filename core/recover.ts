@@ -3,6 +3,7 @@ import { writeAtomic } from './atomic-write.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
 import type { FileStat } from './fs-facade.ts';
+import { sweepLockLeftovers } from './lock-sweep.ts';
 import { withLock, type LockHandle, type LockObserver, type LockOptions } from './lock.ts';
 import { listOrphans, readProvenTemp, type ListOrphansOptions, type Orphan, type WriterState } from './orphans.ts';
 
@@ -30,6 +31,8 @@ export interface RecoveryReport {
   readonly kept: readonly { readonly path: string; readonly why: KeptReason; readonly writer: WriterState }[];
   /** Whether recover found `<file>.lock` stale (dead or expired holder) and broke it. */
   readonly lockBroken: boolean;
+  /** What processes killed inside the lock protocol had left beside the lock, now removed (core/lock-sweep.ts). */
+  readonly lockLeftovers: readonly string[];
 }
 
 const DEFAULT_MIN_AGE_MS = 60_000;
@@ -61,15 +64,18 @@ export async function recover(file: string, options: RecoverOptions = {}, deps: 
     },
   });
   const lockOptions: LockOptions = { ...options.lockOptions, observer };
+  const lockPath = `${file}.lock`;
   return withLock(
-    `${file}.lock`,
-    (lock) => ({ ...recoverUnderLock(file, lock, minAgeMs, options, deps), lockBroken }),
+    lockPath,
+    // Under the lock, so that the leftovers of the lock protocol (record names, locks moved aside
+    // by processes killed half-way) are judged while nobody else can be mid-step on this lock.
+    (lock) => ({ ...recoverUnderLock(file, lock, minAgeMs, options, deps), lockBroken, lockLeftovers: sweepLockLeftovers(lockPath, deps).removed }),
     lockOptions,
     deps,
   );
 }
 
-function recoverUnderLock(file: string, lock: LockHandle, minAgeMs: number, options: RecoverOptions, deps: Deps): Omit<RecoveryReport, 'lockBroken'> {
+function recoverUnderLock(file: string, lock: LockHandle, minAgeMs: number, options: RecoverOptions, deps: Deps): Omit<RecoveryReport, 'lockBroken' | 'lockLeftovers'> {
   const durable = options.durable ?? true;
   // Orphans first, then the target: a live writer that renames in between then shows up as a
   // newer target, never as a stale target beside an older orphan that we would wrongly promote.

@@ -120,12 +120,15 @@ export function currentIdentity(): Identity {
 
 /**
  * Whether a recorded process is certainly gone: it ran in our PID space (same boot, same PID
- * namespace, both known) and its pid is absent here or now names a process that started at
- * another time (a recycled pid). Anything else (another host, a container, an older record that
- * names no PID space) is not proof of death: only a lease can end such a holder's claim.
+ * namespace: its PID-space tag, as lock records and file names carry it, is ours) and its pid is
+ * absent here or now names a process that started at another time (a recycled pid). Anything else
+ * (another host, a container, an older record that names no PID space) is no proof of death: only
+ * a lease can end such a holder's claim.
  */
-export function isProvablyDead(holder: { readonly pid: number; readonly startTime: number | null; readonly pidSpace: string | null }, me: Identity): boolean {
-  if (holder.pidSpace === null || me.pidSpace === null || holder.pidSpace !== me.pidSpace) return false;
+export function isProvablyDead(holder: { readonly pid: number; readonly startTime: number | null; readonly space: string | null }, me: Identity): boolean {
+  const mine = pidSpaceTag(me.pidSpace);
+  if (holder.space === null || mine === null || holder.space !== mine) return false;
+  if (holder.pid === me.pid) return false; // a thread of our own process: alive as long as we are
   return !isProcessAlive(holder.pid, holder.startTime);
 }
 

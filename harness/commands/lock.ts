@@ -87,6 +87,20 @@ export function dieBy(signal: NodeJS.Signals): void {
 }
 
 /**
+ * Takes the lock with `--timeout` counted from racetrack's own start, not from the moment its
+ * runtime got round to asking: on a loaded machine starting a runtime takes seconds, and a caller
+ * that said 5000 ms means 5000 ms of its own wait. The ETIMEOUT names the timeout as given.
+ */
+async function acquireWithin(file: string, timeoutMs: number, staleMs: number, wait: boolean, deps: Deps) {
+  try {
+    return await acquireLock(file, { timeoutMs: Math.max(0, timeoutMs - performance.now()), staleMs, wait }, deps);
+  } catch (err) {
+    if (!isRacetrackError(err, 'ETIMEOUT')) throw err;
+    throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms (counted from racetrack's start) waiting for lock ${file}`, { ...err.details, timeoutMs });
+  }
+}
+
+/**
  * `racetrack lock FILE -- COMMAND [ARGS...]`: takes the core lock at FILE (waiting in line, up to
  * `--timeout`), runs COMMAND holding it, and releases it when COMMAND ends. Ends as COMMAND ended
  * (its exit code, or by the same signal) and prints nothing of its own, so COMMAND's output
@@ -122,7 +136,7 @@ export async function runLock(
   };
   for (const signal of TRAPPED) process.on(signal, onSignal);
   try {
-    const lock = await acquireLock(file, { timeoutMs, staleMs, wait: args.wait !== false }, deps);
+    const lock = await acquireWithin(file, timeoutMs, staleMs, args.wait !== false, deps);
     holding = true;
     let exit: CommandExit;
     try {

@@ -31,8 +31,9 @@ export async function runRecover(args: RecoverArgs, deps: Deps = defaultDeps()):
 
 function summarise(report: RecoveryReport): string {
   const promoted = report.promoted === null ? 0 : 1;
-  if (promoted + report.deleted.length + report.kept.length === 0 && !report.lockBroken) return 'nothing to do';
+  if (promoted + report.deleted.length + report.kept.length + report.lockLeftovers.length === 0 && !report.lockBroken) return 'nothing to do';
   const parts = [`promoted ${promoted}`, `deleted ${report.deleted.length}`, `kept ${report.kept.length}`];
   if (report.lockBroken) parts.push('broke a stale lock');
+  if (report.lockLeftovers.length > 0) parts.push(`swept ${report.lockLeftovers.length} lock leftover(s)`);
   return parts.join(', ');
 }

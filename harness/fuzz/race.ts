@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { hostname } from 'node:os';
 import process from 'node:process';
+import { parseOwnedName } from '../../core/lock-names.ts';
 import { encodeLockRecord, parseLockRecord } from '../../core/lock-record.ts';
 import { processStartTime, readPidSpace, type Identity } from '../../core/runtime.ts';
-import { DEAD_PID } from '../../scenarios/dead-holder.ts';
+import { deadHolderLockRecord } from '../../scenarios/dead-holder.ts';
 import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../faults/interleave.ts';
 import { seededDepsRandom } from '../faults/seeded-deps-random.ts';
 import { SimDisk } from '../faults/sim-disk.ts';
@@ -44,6 +45,12 @@ function liveIdentities(n: number): Identity[] {
   const startTime = processStartTime(process.pid);
   const pidSpace = readPidSpace();
   return Array.from({ length: n }, (_, i) => ({ pid: process.pid, threadId: 1000 + i, host, startTime, pidSpace }));
+}
+
+/** Whether `name` is the record name one of `racers` left when it died holding the lock. */
+function isDeadRacerRecord(name: string, racers: readonly Identity[]): boolean {
+  const owned = parseOwnedName(RACE_LOCK, name);
+  return owned?.kind === 'rec' && racers.some((r) => r.pid === owned.pid && r.threadId === owned.threadId);
 }
 
 /** One hold of the lock, in global steps: from the acquirer's last acquire call to its first release call. */
@@ -88,7 +95,7 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
   const fs = disk.facade();
   fs.mkdir(RACE_DIR);
   const fd = fs.openExclusive(RACE_LOCK);
-  fs.write(fd, encodeLockRecord({ pid: DEAD_PID, threadId: 0, host: hostname(), token: 'dead-at-start', startTime: null, acquiredAt: SIM_START_MS }));
+  fs.write(fd, encodeLockRecord(deadHolderLockRecord('dead-at-start', SIM_START_MS)));
   fs.close(fd);
   disk.checkpoint();
 
@@ -111,7 +118,7 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
       // and a holder that was displaced meanwhile would fail assertHeld (ECOMPROMISED).
       const tomb = `${RACE_LOCK}.tomb.${i}`;
       const tombFd = deps.fs.openExclusive(tomb);
-      deps.fs.write(tombFd, encodeLockRecord({ pid: DEAD_PID, threadId: 0, host: hostname(), token: `dead-${i}`, startTime: null, acquiredAt: SIM_START_MS }));
+      deps.fs.write(tombFd, encodeLockRecord(deadHolderLockRecord(`dead-${i}`, SIM_START_MS)));
       deps.fs.close(tombFd);
       lock.assertHeld?.();
       mark('releasing');
@@ -135,9 +142,17 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
     if (o.status === 'failed') violations.push({ invariant: 'every-breaker-acquires', message: `breaker ${i + 1} failed: ${o.error?.code === undefined || o.error.message.startsWith(o.error.code) ? '' : `${o.error.code}: `}${o.error?.message}` });
     if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
   });
-  const left = fs.readdir(RACE_DIR).sort();
   // A holder that died leaves its (dead) lock file, and only that: the record of the last to die.
+  // Each also leaves its own record name (core/lock-create.ts): a real process that dies leaves it
+  // too, and a sweep removes it on proof of death, which a simulated racer (this live process)
+  // cannot give; so those names are expected, one per racer that died, and nothing else.
+  const all = fs.readdir(RACE_DIR).sort();
+  const racerRecords = all.filter((n) => isDeadRacerRecord(n, identities));
+  const left = all.filter((n) => !racerRecords.includes(n));
   const expected = c.die === true ? ['x.lock'] : [];
+  if (c.die === true && violations.length === 0 && racerRecords.length !== c.processes) {
+    violations.push({ invariant: 'no-orphans', message: `${racerRecords.length} record names of racers that died holding the lock, expected ${c.processes}` });
+  }
   if (violations.length === 0 && left.join() !== expected.join()) {
     violations.push({ invariant: 'no-orphans', message: `after every breaker ${c.die === true ? 'died' : 'released the lock'}, left behind: ${left.join(', ') || 'nothing'}${c.die === true ? ' (expected the last dead lock, x.lock, alone)' : ''}` });
   }

@@ -11,7 +11,7 @@ import { describeError } from './tree.ts';
  * `recovery-completes` violation added, when recovery itself failed.
  */
 export async function recoverAfterCrash(env: RecoveryEnv<unknown>, fs: FsFacade, file: string, violations: Violation[]): Promise<LockOptions | null> {
-  const lock = nextAcquirerOptions(fs, `${file}.lock`);
+  const lock = nextAcquirerOptions();
   try {
     await env.sut.recover(file, lock.options, env.deps, true);
     return lock.options;

@@ -5,8 +5,8 @@
 import { defaultDeps, type Deps } from '../../core/deps.ts';
 import { errnoCode, RacetrackError } from '../../core/errors.ts';
 import type { LockOptions } from '../../core/lock.ts';
-import { encodeLockRecord, judgeStale, sightLock } from '../../core/lock-record.ts';
-import { currentIdentity } from '../../core/runtime.ts';
+import { encodeLockRecord, judgeStale, lookAtLock } from '../../core/lock-record.ts';
+import { currentIdentity, pidSpaceTag } from '../../core/runtime.ts';
 
 /** Takes the lock at `lockPath`, breaking stale locks the naive way. Release deletes by path. */
 export async function acquireNaive(lockPath: string, options: LockOptions = {}, deps: Deps = defaultDeps()): Promise<{ release(): void }> {
@@ -18,14 +18,15 @@ export async function acquireNaive(lockPath: string, options: LockOptions = {}, 
   for (;;) {
     try {
       const fd = fs.openExclusive(lockPath);
-      fs.write(fd, encodeLockRecord({ pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, acquiredAt: clock.now() }));
+      fs.write(fd, encodeLockRecord({ pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, space: pidSpaceTag(me.pidSpace), acquiredAt: clock.now() }));
       fs.close(fd);
       return { release: () => fs.unlink(lockPath) };
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw err;
     }
-    const seen = sightLock(fs, lockPath);
-    if (seen !== null && judgeStale(seen, me, clock.now(), { staleMs, graceMs: 1000 }) !== null) {
+    // Written in place, its own locks are empty for a moment: those it takes for held, not stale.
+    const seen = lookAtLock(fs, lockPath);
+    if (seen !== null && seen.record !== null && judgeStale({ stat: seen.stat, record: seen.record, from: 'content' }, me, clock.now(), staleMs) !== null) {
       try {
         fs.unlink(lockPath); // the bug: whatever is at the path now, not what was judged
       } catch {

@@ -1,12 +1,12 @@
 // The behaviour every lock implementation must show, run against the core lock and, through the
 // same suite, against the known-broken controls (which must fail the cases their bug breaks).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
 import { type ContractCase, registerContract } from '../support/contract.ts';
 import { withTempDir } from '../support/tmp.ts';
-import { deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { deadHolderLockRecord, deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { lockImpl } from '../fixtures/lock-impls.ts';
 
 function distinctCount(values: unknown[]): number {
@@ -91,6 +91,54 @@ export function lockContract(name: string): ContractCase[] {
           await assert.rejects(impl.acquire(path, { timeoutMs: 50, staleMs: 0 }));
           assert.equal(readFileSync(target, 'utf8'), 'keep me');
           assert.equal(existsSync(path), true);
+        }),
+    },
+    {
+      id: 'symlinked-queue-untouched',
+      title: 'a symlink beside the lock where a waiter queue would be is never followed: nothing in its target is removed',
+      run: () =>
+        withTempDir(async (dir) => {
+          const victim = join(dir, 'victim');
+          mkdirSync(victim);
+          const names = ['.env', '.netrc', '-rf', '0000-not-a-waiter'];
+          for (const n of names) writeFileSync(join(victim, n), 'keep');
+          const path = join(dir, 'x.lock');
+          symlinkSync(victim, `${path}.q`);
+          try {
+            const first = await impl.acquire(path, { timeoutMs: 200 });
+            const second = impl.acquire(path, { timeoutMs: 200 });
+            first.release();
+            (await second).release();
+          } catch {
+            // Refusing the lock is allowed; touching the symlink's target is not.
+          }
+          assert.deepEqual(readdirSync(victim).sort(), [...names].sort());
+          assert.equal(lstatSync(`${path}.q`).isSymbolicLink(), true);
+        }),
+    },
+    {
+      id: 'foreign-file-refused',
+      title: 'an existing file at the lock path that holds no lock record is never broken or deleted, however old',
+      run: () =>
+        withTempDir(async (dir) => {
+          const path = join(dir, 'data.txt');
+          writeFileSync(path, 'precious\n');
+          const old = (Date.now() - 60_000) / 1000;
+          utimesSync(path, old, old);
+          await assert.rejects(impl.acquire(path, { timeoutMs: 300, staleMs: 100 }));
+          assert.equal(readFileSync(path, 'utf8'), 'precious\n');
+        }),
+    },
+    {
+      id: 'other-pid-space-not-dead',
+      title: 'a young lock whose holder ran in another PID namespace is not broken for its pid being absent here',
+      run: () =>
+        withTempDir(async (dir) => {
+          const path = join(dir, 'x.lock');
+          const record = `${JSON.stringify({ ...deadHolderLockRecord('9'.repeat(24)), space: 'abcdefabcdef' })}\n`;
+          writeFileSync(path, record);
+          await assert.rejects(impl.acquire(path, { timeoutMs: 200, staleMs: 60_000 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
+          assert.equal(readFileSync(path, 'utf8'), record);
         }),
     },
   ];

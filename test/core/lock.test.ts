@@ -1,21 +1,35 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultDeps } from '../../core/deps.ts';
 import { createRealFs } from '../../core/fs-facade.ts';
-import { removeIfSame, breakStaleLock } from '../../core/lock-break.ts';
+import { breakStaleLock, isSighted, removeIfSame, type BreakContext } from '../../core/lock-break.ts';
+import { recordStamp } from '../../core/lock-create.ts';
+import { OWNED_SUFFIX_BYTES, ownedName, parseOwnedName, stampFor } from '../../core/lock-names.ts';
 import { sightLock } from '../../core/lock-record.ts';
+import { sweepLockLeftovers } from '../../core/lock-sweep.ts';
 import { acquireLock, withLock } from '../../core/lock.ts';
 import { entryName } from '../../core/lock-queue.ts';
-import { currentIdentity } from '../../core/runtime.ts';
+import { currentIdentity, pidSpaceTag } from '../../core/runtime.ts';
 import { createTurnTableBuffer, turnTableOver } from '../../core/thread-queue.ts';
-import { deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { deadHolderLockRecord, deadHolderRecord } from '../fixtures/dead-holder.ts';
 import { inTempDir } from '../support/tmp.ts';
 
+/** The token of the live lock or waiter these tests plant. */
+const OTHER = 'e'.repeat(24);
+
 const liveRecord = (acquiredAt: number) =>
-  JSON.stringify({ pid: process.pid, threadId: 99, host: hostname(), token: 'other', startTime: currentIdentity().startTime, acquiredAt });
+  JSON.stringify({ pid: process.pid, threadId: 99, host: hostname(), token: OTHER, startTime: currentIdentity().startTime, space: pidSpaceTag(currentIdentity().pidSpace), acquiredAt });
+
+/** A breaker of this process, timed by `elapsed`. */
+function breakContext(fs: BreakContext['fs'], elapsed: () => number): BreakContext {
+  const me = currentIdentity();
+  const token = '7'.repeat(24);
+  const record = { pid: me.pid, threadId: me.threadId, host: me.host, token, startTime: me.startTime, space: pidSpaceTag(me.pidSpace), acquiredAt: Date.now() };
+  return { fs, me, token, record, staleMs: 5000, startStopwatch: () => { const t0 = elapsed(); return () => elapsed() - t0; } };
+}
 
 test('wait: false fails at once with ELOCKED naming the holder', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
@@ -37,7 +51,7 @@ test('a timeout names the holder and its age', inTempDir(async (dir) => {
     assert.ok(err.details.holder.ageMs >= 0);
     return true;
   });
-  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other', 'a live young lock is left alone');
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, OTHER, 'a live young lock is left alone');
 }));
 
 test('a live holder past staleMs loses the lock and finds it compromised', inTempDir(async (dir) => {
@@ -62,20 +76,57 @@ test('an old holder that was not broken still releases cleanly', inTempDir(async
   assert.equal(existsSync(path), false);
 }));
 
-test('an empty record gets a grace period, then counts as stale', inTempDir(async (dir) => {
-  const path = join(dir, 'a.lock');
-  writeFileSync(path, '');
-  await assert.rejects(acquireLock(path, { timeoutMs: 20, graceMs: 60000 }), { code: 'ETIMEOUT' });
-  const old = (Date.now() - 10_000) / 1000;
-  utimesSync(path, old, old);
-  const lock = await acquireLock(path, { timeoutMs: 1000, graceMs: 1000 });
-  lock.release();
+test('a file at the lock path without a lock record is refused and left exactly as it was', inTempDir(async (dir) => {
+  // An existing data file, old enough that the previous versions broke it as an unreadable lock.
+  const data = join(dir, 'data.txt');
+  writeFileSync(data, 'precious\n');
+  const old = (Date.now() - 60_000) / 1000;
+  utimesSync(data, old, old);
+  for (const options of [{}, { wait: false }, { staleMs: 0, timeoutMs: 200 }]) {
+    await assert.rejects(acquireLock(data, options), (err: { code?: string; details?: { path?: string; reason?: string } }) => {
+      assert.equal(err.code, 'EINVALID');
+      assert.equal(err.details?.path, data);
+      assert.equal(err.details?.reason, 'foreign');
+      return true;
+    });
+  }
+  // A flock(1)-style lock file (empty), and a half-written record of some other program.
+  writeFileSync(join(dir, 'flock.lock'), '');
+  writeFileSync(join(dir, 'half.lock'), '{"pid": 12');
+  await assert.rejects(acquireLock(join(dir, 'flock.lock'), { staleMs: 0 }), /not a racetrack lock: it is an empty file/);
+  await assert.rejects(acquireLock(join(dir, 'half.lock'), { staleMs: 0 }), { code: 'EINVALID' });
+  assert.equal(readFileSync(data, 'utf8'), 'precious\n');
+  assert.deepEqual(readdirSync(dir).sort(), ['data.txt', 'flock.lock', 'half.lock'], 'nothing created, nothing removed');
 }));
 
-test('a half-written record is treated like an empty one', inTempDir(async (dir) => {
+test('a lock file is never half-written: it appears whole, linked from its record name, which stays beside it while held', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  writeFileSync(path, '{"pid": 12');
-  await assert.rejects(acquireLock(path, { wait: false }), { code: 'ELOCKED' });
+  const fs = createRealFs();
+  const lock = await acquireLock(path);
+  const record = JSON.parse(readFileSync(path, 'utf8')) as { token: string; pid: number };
+  assert.equal(record.token, lock.token);
+  const names = readdirSync(dir).sort();
+  assert.equal(names.length, 2);
+  const rec = parseOwnedName(path, names[1]!);
+  assert.equal(rec?.kind, 'rec');
+  assert.equal(rec?.token, lock.token);
+  assert.equal(fs.lstat(path).ino, fs.lstat(join(dir, names[1]!)).ino, 'two names of one file');
+  assert.equal(fs.lstat(path).nlink, 2);
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a lock whose record a power loss took still names its holder through its record name, and a dead one is broken at once', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const dead = deadHolderLockRecord('1'.repeat(24));
+  const rec = ownedName(path, 'rec', recordStamp(dead));
+  writeFileSync(rec, ''); // the data never reached the disk: an empty file, linked as the lock
+  linkSync(rec, path);
+  const broke: string[] = [];
+  const lock = await acquireLock(path, { staleMs: 60_000, timeoutMs: 2000, observer: { broke: (e) => broke.push(`${e.reason}:${e.holder?.token}`) } });
+  assert.deepEqual(broke, [`dead:${'1'.repeat(24)}`]);
+  lock.release();
+  assert.deepEqual(readdirSync(dir), [], 'the dead holder\'s record name went with its lock');
 }));
 
 test('withLock releases after the callback, and after it throws', inTempDir(async (dir) => {
@@ -123,8 +174,8 @@ test('a breaker that moved a fresh lock by mistake puts it back', inTempDir(asyn
   // Between the judgement and the break, the stale lock was replaced by a fresh one.
   writeFileSync(`${path}.new`, liveRecord(Date.now()));
   fs.rename(`${path}.new`, path);
-  assert.equal(removeIfSame(fs, path, judged, `${path}.aside`), false);
-  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other');
+  assert.equal(removeIfSame(fs, path, isSighted(judged), `${path}.aside`), false);
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, OTHER);
   assert.deepEqual(readdirSync(dir), ['a.lock']);
 }));
 
@@ -133,14 +184,14 @@ test('a breaker never breaks while another holds a live break guard', inTempDir(
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('old'));
   writeFileSync(`${path}.breaking`, liveRecord(Date.now()));
-  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => performance.now(), rules: { staleMs: 5000, graceMs: 1000 } };
-  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), false);
+  const ctx = breakContext(fs, () => 0);
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx).broke, false);
   assert.equal(existsSync(path), true);
   // A guard left by a dead breaker is itself removed, so the next attempt can proceed.
   writeFileSync(`${path}.breaking`, deadHolderRecord('dead-breaker'));
-  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), false);
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx).broke, false);
   assert.equal(existsSync(`${path}.breaking`), false);
-  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx), true);
+  assert.equal(breakStaleLock(path, sightLock(fs, path)!, ctx).broke, true);
   assert.deepEqual(readdirSync(dir), []);
 }));
 
@@ -173,13 +224,15 @@ test('a breaker that stalled past its guard\'s safe age leaves the guard to age 
       real.unlink(file);
     },
   };
-  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => clock, rules: { staleMs: 5000, graceMs: 1000 } };
-  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx), true);
-  assert.deepEqual(after, [`${path}.broken`], 'after the stall it deletes only the stale lock it moved aside and checked');
+  const ctx = breakContext(fs, () => clock);
+  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx).broke, true);
+  const aside = ownedName(path, 'aside', stampFor(ctx.me, ctx.token));
+  const holderRec = ownedName(path, 'rec', recordStamp(deadHolderLockRecord('old')));
+  assert.deepEqual(after, [aside, holderRec], 'after the stall it deletes only the stale lock it moved aside and checked, and that dead holder\'s record name');
   assert.equal(existsSync(guard), true, 'the guard, whoever owns it by now, is still in place');
 }));
 
-test('a breaker deletes its guard last: after giving it up, it touches nothing', inTempDir(async (dir) => {
+test('a breaker gives up its guard last: after that it touches nothing but its own record name', inTempDir(async (dir) => {
   const real = createRealFs();
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('old'));
@@ -191,10 +244,12 @@ test('a breaker deletes its guard last: after giving it up, it touches nothing',
     unlink: (file: string) => (calls.push(`unlink ${file}`), real.unlink(file)),
     lstat: (file: string) => (calls.push(`lstat ${file}`), real.lstat(file)),
   };
-  const ctx = { fs, me: currentIdentity(), token: 't', now: Date.now(), monotonic: () => 0, rules: { staleMs: 5000, graceMs: 1000 } };
-  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx), true);
-  // Once the guard is gone another breaker may take it and use the aside name: we must be done.
-  assert.equal(calls.at(-1), `unlink ${path}.breaking`);
+  const ctx = breakContext(fs, () => 0);
+  assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx).broke, true);
+  // Once the guard is gone another breaker may take it: after that we touch only our own record name.
+  const gone = calls.indexOf(`unlink ${path}.breaking`);
+  assert.ok(gone > 0, 'the guard was deleted');
+  assert.deepEqual(calls.slice(gone + 1), [`unlink ${ownedName(`${path}.breaking`, 'rec', stampFor(ctx.me, ctx.token))}`]);
   assert.deepEqual(readdirSync(dir), []);
 }));
 
@@ -239,7 +294,7 @@ test('a releaser that wants the lock again queues behind those already waiting',
 
 test('a dead holder\'s lock and a dead waiter\'s queue entry are both cleared by the next acquirer', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  const dead = deadHolderRecord('dead-holder');
+  const dead = deadHolderRecord('2'.repeat(24));
   writeFileSync(path, dead);
   mkdirSync(`${path}.q`);
   writeFileSync(`${path}.q/${entryName(JSON.parse(dead), 1)}`, '');
@@ -248,44 +303,18 @@ test('a dead holder\'s lock and a dead waiter\'s queue entry are both cleared by
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('a new holder whose look for break leftovers fails gives the lock back before it throws', inTempDir(async (dir) => {
+test('a lock whose record name cannot be inspected is never linked, and nothing is left behind', inTempDir(async (dir) => {
   const real = createRealFs();
   const path = join(dir, 'a.lock');
   const fs = {
     ...real,
     lstat: (file: string) => {
-      if (file === `${path}.breaking`) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      if (parseOwnedName(path, file.slice(dir.length + 1))?.kind === 'rec') throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
       return real.lstat(file);
     },
   };
   await assert.rejects(acquireLock(path, {}, defaultDeps({ fs })), { code: 'EIO' });
-  assert.deepEqual(readdirSync(dir), [], 'neither the lock file nor a queue is left behind');
-
-  // Had the look taken past the safe age, a breaker might own the file by now: it stays.
-  const base = defaultDeps();
-  let leap = 0;
-  const slow = {
-    ...fs,
-    lstat: (file: string) => {
-      if (file === `${path}.breaking`) leap = 10_000;
-      return fs.lstat(file);
-    },
-  };
-  const clock = { ...base.clock, monotonic: () => base.clock.monotonic() + leap };
-  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: slow, clock })), { code: 'EIO' });
-  assert.deepEqual(readdirSync(dir), ['a.lock']);
-
-  // Young, but no longer ours (replaced while we looked): it stays too.
-  rmSync(path);
-  const replaced = {
-    ...fs,
-    lstat: (file: string) => {
-      if (file === `${path}.breaking`) writeFileSync(path, liveRecord(Date.now()));
-      return fs.lstat(file);
-    },
-  };
-  await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: replaced })), { code: 'EIO' });
-  assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other');
+  assert.deepEqual(readdirSync(dir), [], 'neither the lock file nor its record name is left behind');
 }));
 
 test('a waiter that takes the lock but cannot leave the queue gives the lock back before it throws', inTempDir(async (dir) => {
@@ -308,21 +337,18 @@ test('a waiter that takes the lock but cannot leave the queue gives the lock bac
   assert.equal(readdirSync(`${path}.q`).length, 1, 'only the entry it could not remove is left');
 }));
 
-test('a lock whose record cannot be written is taken back, unless it may already be judged', inTempDir(async (dir) => {
+test('a lock whose record cannot be written never appears: nothing is left for others to wait out', inTempDir(async (dir) => {
   const real = createRealFs();
   const path = join(dir, 'a.lock');
   const full = { ...real, write: () => { throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); } };
   await assert.rejects(acquireLock(path, {}, defaultDeps({ fs: full })), { code: 'EIO' });
-  assert.deepEqual(readdirSync(dir), [], 'not left for others to wait out');
-  // With no grace at all a breaker may take a record-less lock at once: it may no longer be ours.
-  await assert.rejects(acquireLock(path, { graceMs: 0 }, defaultDeps({ fs: full })), { code: 'EIO' });
-  assert.deepEqual(readdirSync(dir), ['a.lock']);
+  assert.deepEqual(readdirSync(dir), []);
 }));
 
 test('the queue entry of a dead waiter is removed and does not hold up the lock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
-  writeFileSync(`${path}.q/${entryName({ ...JSON.parse(deadHolderRecord('dead-waiter')) }, 1)}`, '');
+  writeFileSync(`${path}.q/${entryName(deadHolderLockRecord('3'.repeat(24)), 1)}`, '');
   const lock = await acquireLock(path, { timeoutMs: 2000 });
   lock.release();
   assert.deepEqual(readdirSync(dir), []);
@@ -350,31 +376,42 @@ test('fair: false and wait: false take no part in the queue', inTempDir(async (d
   assert.deepEqual(readdirSync(`${path}.q`), [other]);
 }));
 
-test('what a breaker that died half-way left is swept by the next acquirer', inTempDir(async (dir) => {
+test('what a breaker or holder killed half-way left is swept, and nothing else', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  writeFileSync(`${path}.breaking`, deadHolderRecord('dead-breaker'));
-  writeFileSync(`${path}.broken`, deadHolderRecord('moved-aside'));
-  const lock = await acquireLock(path, { timeoutMs: 2000 });
-  lock.release();
-  assert.deepEqual(readdirSync(dir), []);
+  const guard = `${path}.breaking`;
+  const deadStamp = recordStamp(deadHolderLockRecord('0123456789abcdef01234567'));
+  const live = { ...currentIdentity(), threadId: 4242 };
+  const liveStamp = stampFor(live, 'fedcba9876543210fedcba98');
+  const dead = [ownedName(guard, 'rec', deadStamp), ownedName(guard, 'aside', deadStamp), ownedName(path, 'aside', deadStamp), ownedName(path, 'released', deadStamp), ownedName(path, 'rec', deadStamp)];
+  const alive = [ownedName(path, 'aside', liveStamp), ownedName(guard, 'rec', liveStamp)];
+  const foreign = [join(dir, 'a.lock.rec.notours'), join(dir, 'a.lock.aside'), join(dir, '.env'), join(dir, 'a.lock.released.0123456789abcdef01234567')];
+  for (const f of [...dead, ...alive, ...foreign]) writeFileSync(f, '');
+  const swept = sweepLockLeftovers(path);
+  assert.deepEqual([...swept.removed].sort(), [...dead].sort());
+  assert.deepEqual([...swept.kept].sort(), [...alive].sort(), 'a live maker may still be at work');
+  assert.deepEqual(readdirSync(dir).sort(), [...alive, ...foreign].map((f) => f.slice(dir.length + 1)).sort(), 'anything not exactly ours is left alone');
 }));
 
-test('a new holder leaves the guard and aside of a live breaker alone: only that breaker may finish its break', inTempDir(async (dir) => {
+test('the record names of the lock and guard in use are never swept', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  // A live breaker (this very process) has taken the guard and moved a stale lock aside.
-  writeFileSync(`${path}.breaking`, liveRecord(Date.now()));
-  writeFileSync(`${path}.broken`, deadHolderRecord('moved-aside'));
-  const lock = await acquireLock(path, { timeoutMs: 2000 });
-  assert.deepEqual(readdirSync(dir).sort(), ['a.lock', 'a.lock.breaking', 'a.lock.broken']);
+  const lock = await acquireLock(path);
+  const before = readdirSync(dir).sort();
+  assert.deepEqual(sweepLockLeftovers(path).removed, []);
+  assert.deepEqual(readdirSync(dir).sort(), before);
   lock.release();
 }));
 
-test('a half-written break guard makes waiters back off, not spin, and the deadline holds', inTempDir(async (dir) => {
+test('a file at <lock>.breaking that racetrack did not make is a typed error naming it, and it stays', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   writeFileSync(path, deadHolderRecord('dead-holder'));
-  writeFileSync(`${path}.breaking`, '');
-  // Before the fix this loop retried the break without pause until the guard's grace ran out.
-  await assert.rejects(acquireLock(path, { timeoutMs: 100, graceMs: 60000 }), { code: 'ETIMEOUT' });
+  writeFileSync(`${path}.breaking`, 'notes\n');
+  await assert.rejects(acquireLock(path, { timeoutMs: 2000 }), (err: { code?: string; details?: { path?: string } }) => err.code === 'EINVALID' && err.details?.path === `${path}.breaking`);
+  symlinkSync(join(dir, 'nowhere'), `${path}.dangling`);
+  rmSync(`${path}.breaking`);
+  renameSync(`${path}.dangling`, `${path}.breaking`);
+  await assert.rejects(acquireLock(path, { timeoutMs: 2000 }), (err: { code?: string; details?: { path?: string } }) => err.code === 'EINVALID' && err.details?.path === `${path}.breaking`);
+  assert.equal(lstatSync(`${path}.breaking`).isSymbolicLink(), true);
+  assert.equal(existsSync(join(dir, 'nowhere')), false, 'the dangling symlink was not followed');
 }));
 
 test('an empty queue directory left by a waiter that died is removed by the next acquirer', inTempDir(async (dir) => {
@@ -389,7 +426,7 @@ test('a waiter killed before it could write anything leaves an entry already jud
   const path = join(dir, 'a.lock');
   mkdirSync(`${path}.q`);
   // The empty entry of a dead process: its name alone shows the waiter is gone.
-  writeFileSync(`${path}.q/${entryName(JSON.parse(deadHolderRecord('killed')), 1)}`, '');
+  writeFileSync(`${path}.q/${entryName(deadHolderLockRecord('4'.repeat(24)), 1)}`, '');
   const first = await acquireLock(path, { timeoutMs: 2000 });
   const second = acquireLock(path, { timeoutMs: 2000 });
   first.release();
@@ -427,21 +464,110 @@ test('a waiter that runs out of time for its turn still tries the free lock file
   stuck.leave();
 }));
 
-test('a holder that waited out a half-written break guard counts that wait in its hold', inTempDir(async (dir) => {
+
+test('a symlink at the waiter queue is never followed: nothing in its target is touched, and the error names it', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  writeFileSync(`${path}.breaking`, ''); // a breaker that died writing its guard, just now
-  const lock = await acquireLock(path, { staleMs: 400, timeoutMs: 5000 });
-  assert.equal(existsSync(`${path}.breaking`), false, 'swept once past its grace');
-  // The lock file was written before the wait: others may already judge it old, so must we.
-  assert.throws(() => lock.assertHeld(), { code: 'ECOMPROMISED' });
+  const victim = join(dir, 'victim');
+  mkdirSync(victim);
+  // Names that sort below any queue entry, and one shaped exactly like the entry of a dead waiter.
+  const names = ['.env', '.netrc', '-rf', '#notes', `${entryName(deadHolderLockRecord('5'.repeat(24)), 1)}`];
+  for (const n of names) writeFileSync(join(victim, n), 'keep');
+  symlinkSync(victim, `${path}.q`);
+  const held = await acquireLock(path, { fair: false });
+  await assert.rejects(acquireLock(path, { timeoutMs: 500 }), (err: { code?: string; details?: { path?: string } }) => err.code === 'EINVALID' && err.details?.path === `${path}.q`);
+  held.release();
+  await assert.rejects(acquireLock(path, { timeoutMs: 500 }), { code: 'EINVALID' });
+  assert.deepEqual(readdirSync(victim).sort(), [...names].sort());
+  assert.equal(lstatSync(`${path}.q`).isSymbolicLink(), true);
+  // A regular file there is refused the same way.
+  rmSync(`${path}.q`);
+  writeFileSync(`${path}.q`, 'not a queue');
+  await assert.rejects(acquireLock(path, { timeoutMs: 500 }), (err: { code?: string; details?: { path?: string } }) => err.code === 'EINVALID' && err.details?.path === `${path}.q`);
+  assert.equal(readFileSync(`${path}.q`, 'utf8'), 'not a queue');
+}));
+
+test('names in the waiter queue that racetrack did not write are left alone and reported, never taken for waiters', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  mkdirSync(`${path}.q`);
+  writeFileSync(join(`${path}.q`, '.env'), 'keep');
+  writeFileSync(join(`${path}.q`, '00000000000000001-x'), 'keep');
+  const foreign: string[] = [];
+  const first = await acquireLock(path, { observer: { foreign: (e) => foreign.push(e.path) } });
+  const waiter = acquireLock(path, { timeoutMs: 5000, threadTurns: false, observer: { foreign: (e) => foreign.push(e.path) } });
+  await new Promise((r) => setTimeout(r, 30));
+  first.release();
+  (await waiter).release();
+  assert.deepEqual(readdirSync(`${path}.q`).sort(), ['.env', '00000000000000001-x']);
+  assert.deepEqual([...new Set(foreign)].sort(), [join(`${path}.q`, '.env'), join(`${path}.q`, '00000000000000001-x')]);
+}));
+
+test('a holder in another PID space is not judged dead by its pid: only its lease ends its claim', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  // A pid absent here, recorded by a process of another PID namespace (a container, say).
+  writeFileSync(path, `${JSON.stringify({ ...deadHolderLockRecord('6'.repeat(24)), space: 'abcdefabcdef' })}\n`);
+  await assert.rejects(acquireLock(path, { timeoutMs: 150, staleMs: 60_000 }), { code: 'ETIMEOUT' });
+  // A record of an older racetrack, which names no PID space, is judged the same way.
+  writeFileSync(path, `${JSON.stringify({ ...deadHolderLockRecord('6'.repeat(24)), space: undefined })}\n`);
+  await assert.rejects(acquireLock(path, { timeoutMs: 150, staleMs: 60_000 }), { code: 'ETIMEOUT' });
+  // Once its lease is over by the file's own age, it is broken.
+  const old = (Date.now() - 120_000) / 1000;
+  utimesSync(path, old, old);
+  const broke: string[] = [];
+  const lock = await acquireLock(path, { timeoutMs: 2000, staleMs: 60_000, observer: { broke: (e) => broke.push(String(e.reason)) } });
+  assert.deepEqual(broke, ['expired']);
   lock.release();
 }));
 
-test('a caller that would not wait looks at a half-written break guard once and leaves it', inTempDir(async (dir) => {
+const DAY_MS = 86_400_000;
+
+/** The real deps with a wall clock `offsetMs` off (a faked or misset clock); the monotonic clock runs true. */
+function skewedDeps(offsetMs: number) {
+  const base = defaultDeps();
+  return defaultDeps({ clock: { ...base.clock, now: () => base.clock.now() + offsetMs } });
+}
+
+test('a waiter whose clock runs a day ahead never breaks a young lock: ages are confirmed on the file system\'s clock', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
-  writeFileSync(`${path}.breaking`, '');
-  const lock = await acquireLock(path, { wait: false, graceMs: 60_000 });
-  assert.equal(existsSync(`${path}.breaking`), true);
+  const holder = await acquireLock(path, { staleMs: 5000 });
+  await assert.rejects(acquireLock(path, { staleMs: 5000, timeoutMs: 300, threadTurns: false }, skewedDeps(DAY_MS)), { code: 'ETIMEOUT' });
+  holder.assertHeld();
+  holder.release();
+}));
+
+test('a holder whose clock runs a day behind is not broken early by an honest waiter', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const holder = await acquireLock(path, { staleMs: 5000 }, skewedDeps(-DAY_MS));
+  await assert.rejects(acquireLock(path, { staleMs: 5000, timeoutMs: 300, threadTurns: false }), { code: 'ETIMEOUT' });
+  holder.assertHeld();
+  holder.release();
+}));
+
+test('a waiter whose clock runs a day behind still breaks an expired lock, once it has watched it for staleMs', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  writeFileSync(path, `${JSON.stringify({ ...deadHolderLockRecord('8'.repeat(24)), space: 'abcdefabcdef' })}\n`);
+  const lock = await acquireLock(path, { staleMs: 200, timeoutMs: 5000, threadTurns: false }, skewedDeps(-DAY_MS));
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a holder whose machine was suspended past staleMs knows its lease is over, though its monotonic clock stood still', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const base = defaultDeps();
+  let suspended = 0;
+  const deps = defaultDeps({ clock: { ...base.clock, now: () => base.clock.now() + suspended } });
+  const lock = await acquireLock(path, { staleMs: 5000 }, deps);
   lock.assertHeld();
+  suspended = 10_000; // the wall clock jumped on resume; performance.now() did not move
+  assert.throws(() => lock.assertHeld(), { code: 'ECOMPROMISED' });
+  lock.release(); // nobody broke it meanwhile: released with the check an old holder's release makes
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a lock name too long for the names racetrack puts beside it, or not valid UTF-8, is EINVALID before anything is created', inTempDir(async (dir) => {
+  await assert.rejects(acquireLock(join(dir, `${'n'.repeat(200)}.lock`)), (err: { code?: string; details?: { reason?: string } }) => err.code === 'EINVALID' && err.details?.reason === 'name-too-long');
+  await assert.rejects(acquireLock(join(dir, 'caf\ufffd.lock')), (err: { code?: string; details?: { reason?: string } }) => err.code === 'EINVALID' && err.details?.reason === 'not-utf8');
+  assert.deepEqual(readdirSync(dir), []);
+  const longest = join(dir, `${'n'.repeat(255 - OWNED_SUFFIX_BYTES - '.breaking'.length)}`);
+  const lock = await acquireLock(longest, { staleMs: 5000 });
   lock.release();
 }));

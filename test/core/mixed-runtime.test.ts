@@ -14,10 +14,12 @@ import { withTempDir } from '../support/tmp.ts';
 const built = import.meta.url.endsWith('.js');
 const root = fileURLToPath(new URL(built ? '../../../' : '../../', import.meta.url));
 const onDeno = detectRuntime().name === 'deno';
+/** The built contender: beside this test when it is the built one, else in dist/. */
+const nodeContender = built ? fileURLToPath(new URL('../fixtures/contender.js', import.meta.url)) : join(root, 'dist/test/fixtures/contender.js');
 
 /** How to start a contender on each runtime: the built module on Node, the source on Deno. */
 const runtimes = {
-  node: { argv: [onDeno ? 'node' : process.execPath, join(root, 'dist/test/fixtures/contender.js')], needs: join(root, 'dist/test/fixtures/contender.js') },
+  node: { argv: [onDeno ? 'node' : process.execPath, nodeContender], needs: nodeContender },
   deno: { argv: [onDeno ? process.execPath : join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'test/fixtures/contender.ts')], needs: onDeno ? root : join(root, 'node_modules/.bin/deno') },
 };
 const missing = Object.values(runtimes).find((r) => !existsSync(r.needs));

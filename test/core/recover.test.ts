@@ -45,7 +45,7 @@ const bytes = (path: string) => new Uint8Array(readFileSync(path));
 test('with no orphans there is nothing to do, and no lock is left', inTempDir(async (dir) => {
   const file = target(dir);
   const report = await recover(file);
-  assert.deepEqual(report, { target: file, promoted: null, deleted: [], kept: [], lockBroken: false });
+  assert.deepEqual(report, { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, lockLeftovers: [] });
   assert.deepEqual(readdirSync(dir), ['state.json']);
 }));
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { jsonLockPath, updateJson } from '../../core/update-json.ts';
 import { describeUpdateJsonContract } from '../contracts/update-json.contract.ts';
+import { replaceLockFile } from '../support/lock-files.ts';
 import { inTempDir } from '../support/tmp.ts';
 
 describeUpdateJsonContract('core');
@@ -91,7 +92,7 @@ test('a holder whose lock was taken over meanwhile does not write', inTempDir(as
   const usurper = JSON.stringify({ pid: process.pid, threadId: 77, host: hostname(), token: 'usurper', startTime: null, acquiredAt: Date.now() });
   await assert.rejects(
     updateJson(file, (current) => {
-      writeFileSync(jsonLockPath(file), usurper);
+      replaceLockFile(jsonLockPath(file), usurper);
       return bump(current);
     }),
     { code: 'ECOMPROMISED' },
@@ -104,12 +105,14 @@ test('a holder whose lock was taken over meanwhile does not write', inTempDir(as
 test('a holder that outlived its stale limit does not write, and a breaker gets the lock', inTempDir(async (dir) => {
   const file = join(dir, 'state.json');
   writeFileSync(file, '{"n":1}');
-  const lockOptions = { staleMs: 40, timeoutMs: 5000 };
+  // The breaker must finish its own update within its safe age (150 ms of the 200): ample on a
+  // loaded machine, where 30 ms (staleMs 40) was not.
+  const lockOptions = { staleMs: 200, timeoutMs: 5000 };
   const slow = updateJson(file, async (current) => {
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     return { n: -1, current };
   }, { lockOptions });
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const fast = updateJson(file, bump, { lockOptions });
   await assert.rejects(slow, { code: 'ECOMPROMISED' });
   assert.deepEqual(await fast, { n: 2 });

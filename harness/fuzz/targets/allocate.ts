@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
+import { TOPIC_LOCK_NAME } from '../../../core/allocator.ts';
+import { sweepLockLeftovers } from '../../../core/lock-sweep.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
@@ -44,7 +46,7 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
     const violations: Violation[] = [];
     const handed: { number: string; name: string; by: string }[] = [];
     for (const [i, value] of env.acked) handed.push({ number: (value as { number: string }).number, name: env.ops[i]!.name, by: `op ${i} (before the crash)` });
-    const lock = nextAcquirerOptions(fs, join(dir, '.topic_number.lock'));
+    const lock = nextAcquirerOptions();
     try {
       const r = await env.sut.allocate(dir, 'restart', lock.options, env.deps);
       handed.push({ number: r.number, name: 'restart', by: 'the fresh process' });
@@ -52,6 +54,9 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
       violations.push({ invariant: 'restart-allocates', message: `the fresh process's allocate failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
       return violations;
     }
+    // What a process killed inside the lock protocol left beside the lock is swept, as `racetrack
+    // recover` does; only the protocol's own names of dead processes go.
+    sweepLockLeftovers(join(dir, TOPIC_LOCK_NAME), env.deps);
     const entries = namesIn(fs, dir);
     const seen = new Map<string, string>();
     for (const h of handed) {

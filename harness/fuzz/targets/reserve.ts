@@ -78,7 +78,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
       }
     }
 
-    const lock = nextAcquirerOptions(fs, `${file}.lock`);
+    const lock = nextAcquirerOptions();
     for (const prefix of PREFIXES) {
       try {
         const r = await env.sut.reserve(file, prefix, 1, lock.options, env.deps);

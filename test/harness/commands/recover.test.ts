@@ -14,7 +14,7 @@ test('recover with no orphans exits 0 and says there is nothing to do', inTempDi
   const result = await runRecover({ file });
   assert.deepEqual(result, {
     exitCode: 0,
-    output: { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, summary: 'nothing to do' },
+    output: { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, lockLeftovers: [], summary: 'nothing to do' },
   });
   assert.deepEqual(readdirSync(dir), ['STATE.md']);
 }));
@@ -32,6 +32,7 @@ test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(asyn
     deleted: [{ path: temp, why: 'writer-dead', proven: false }],
     kept: [],
     lockBroken: false,
+    lockLeftovers: [],
     summary: 'promoted 0, deleted 1, kept 0',
   });
   assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
