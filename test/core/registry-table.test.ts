@@ -125,10 +125,11 @@ describe('editing', () => {
 });
 
 describe('table rows', () => {
-  test('a backslash escapes the pipe after it, not the one after an escaped backslash', () => {
+  test('a pipe right after a backslash belongs to the cell, even after an escaped backslash, as GitHub reads it', () => {
     const row = parseRow('| a \\| b | c \\\\| d |', '', 1);
-    assert.deepEqual(row.cells, [' a \\| b ', ' c \\\\', ' d ']);
+    assert.deepEqual(row.cells, [' a \\| b ', ' c \\\\| d ']);
     assert.equal(cellValue(row, 0), 'a | b');
+    assert.equal(cellValue(row, 1), 'c \\| d');
     assert.equal(renderRow(row), '| a \\| b | c \\\\| d |');
   });
 });
