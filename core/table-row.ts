@@ -39,11 +39,6 @@ function splitPipes(text: string): string[] {
   return parts;
 }
 
-/** Whether `text` (one line, without its ending) has an unescaped pipe, i.e. can be a table row. */
-export function hasPipe(text: string): boolean {
-  return splitPipes(text).length > 1;
-}
-
 /** Parses one line (without its ending) as a table row. Leading and trailing pipes are optional. */
 export function parseRow(text: string, eol: string, line: number): TableRow {
   const parts = splitPipes(text);
