@@ -1,20 +1,16 @@
 import { RacetrackError } from './errors.ts';
-import { cellValue, hasPipe, isAlignmentRow, parseRow, renderRow, withCell, withInsertedCells, type TableRow } from './table-row.ts';
+import { scanBlocks } from './markdown-blocks.ts';
+import { splitLines } from './markdown-lines.ts';
+import { locateColumns, missingColumns, OWNER_COLUMNS, REQUIRED_COLUMNS, type RegistryColumns } from './registry-columns.ts';
+import { registryNotFound } from './registry-not-found.ts';
+import { cellValue, parseRow, renderRow, withCell, withInsertedCells, type TableRow } from './table-row.ts';
 
-// Which table is the registry: the first GFM pipe table (outside fenced code blocks) whose header
-// names Domain, Batch and Status, compared trimmed and case-insensitively. Earlier tables without
-// all three are left alone as prose. A table is a header row, a delimiter row with exactly as many
-// cells, and the rows after them that hold an unescaped pipe; it ends at the first line without
-// one (blank or not), where GFM would still take a non-blank line as a one-cell row.
-
-/** Where the registry's columns are (0-based cell indexes); owner and claimed may be absent. */
-export interface RegistryColumns {
-  readonly domain: number;
-  readonly batch: number;
-  readonly status: number;
-  readonly owner: number | null;
-  readonly claimed: number | null;
-}
+// Which table is the registry: the first table Markdown renders as a table of the document itself
+// (CommonMark with GitHub's table extension, see markdown-blocks.ts) whose header names Domain,
+// Batch and Status. A table inside a comment, an HTML block or a code block is text nobody sees as
+// a table, and one inside a block quote or a list item is not the document's: neither is claimed
+// from. The table spans the lines GitHub shows as its rows, up to a blank line or the start of
+// another block, so prose right below a table (with or without a pipe) is one of its rows.
 
 /** A registry file cut around its table. `before + header + alignment + rows + after` is the file. */
 export interface RegistryTable {
@@ -26,105 +22,31 @@ export interface RegistryTable {
   readonly columns: RegistryColumns;
 }
 
-/** The columns a registry table must have. */
-export const REQUIRED_COLUMNS = ['Domain', 'Batch', 'Status'] as const;
-
-/** The columns the claimer adds, in this order, at the end of the header, when they are absent. */
-export const OWNER_COLUMNS = ['Owner', 'Claimed'] as const;
-
-interface Line {
-  readonly text: string;
-  readonly eol: string;
-  readonly start: number;
-}
-
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    const crlf = nl !== -1 && end > start && text[end - 1] === '\r';
-    lines.push({ text: text.slice(start, crlf ? end - 1 : end), eol: nl === -1 ? '' : crlf ? '\r\n' : '\n', start });
-    start = nl === -1 ? text.length : nl + 1;
-  }
-  return lines;
-}
-
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-
-/** For each line, whether it is inside (or opens or closes) a fenced code block. */
-function fencedLines(lines: readonly Line[]): boolean[] {
-  let open: string | null = null;
-  return lines.map(({ text }) => {
-    const m = FENCE.exec(text);
-    if (open === null) {
-      if (m !== null && !(m[1]![0] === '`' && text.slice(m[0].length).includes('`'))) open = m[1]!;
-      return m !== null && open !== null;
-    }
-    if (m !== null && m[1]![0] === open[0] && m[1]!.length >= open.length && text.slice(m[0].length).trim() === '') open = null;
-    return true;
-  });
-}
-
-function locateColumns(header: TableRow): { columns: RegistryColumns | null; missing: string[] } {
-  const found = new Map<string, number>();
-  const twice: string[] = [];
-  header.cells.forEach((_, i) => {
-    const name = cellValue(header, i).toLowerCase();
-    if (![...REQUIRED_COLUMNS, ...OWNER_COLUMNS].some((c) => c.toLowerCase() === name)) return;
-    if (found.has(name)) twice.push(cellValue(header, i));
-    else found.set(name, i);
-  });
-  const missing = REQUIRED_COLUMNS.filter((c) => !found.has(c.toLowerCase()));
-  if (missing.length > 0) return { columns: null, missing };
-  if (twice.length > 0) {
-    throw new RacetrackError('EINVALID', `registry table header (line ${header.line}) names ${twice.join(', ')} twice`, { line: header.line, columns: twice });
-  }
-  return {
-    columns: {
-      domain: found.get('domain')!,
-      batch: found.get('batch')!,
-      status: found.get('status')!,
-      owner: found.get('owner') ?? null,
-      claimed: found.get('claimed') ?? null,
-    },
-    missing,
-  };
-}
-
 /**
  * Cuts `text` around its registry table (see the rule above). Throws EINVALID when no table has
- * Domain, Batch and Status columns, or a header names one of the registry's columns twice.
+ * Domain, Batch and Status columns (saying where such a table is if Markdown does not render it
+ * as the document's), or a header names one of the registry's columns twice.
  * `renderRegistry(parseRegistry(text)) === text` for every text that parses.
  */
 export function parseRegistry(text: string): RegistryTable {
   const lines = splitLines(text);
-  const fenced = fencedLines(lines);
+  const blocks = scanBlocks(lines);
   let nearest: string[] | null = null;
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const [h, a] = [lines[i]!, lines[i + 1]!];
-    if (fenced[i] || fenced[i + 1] || !hasPipe(h.text) || !hasPipe(a.text)) continue;
-    const header = parseRow(h.text, h.eol, i + 1);
-    const alignment = parseRow(a.text, a.eol, i + 2);
-    if (!isAlignmentRow(alignment) || alignment.cells.length !== header.cells.length) continue;
-    let end = i + 2;
-    while (end < lines.length && hasPipe(lines[end]!.text)) end++;
-    const { columns, missing } = locateColumns(header);
+  for (const table of blocks) {
+    if (table.kind !== 'table' || table.depth > 0) continue;
+    const row = (i: number) => parseRow(lines[i]!.text, lines[i]!.eol, i + 1);
+    const header = row(table.start);
+    const columns = locateColumns(header);
     if (columns === null) {
+      const missing = missingColumns(header);
       if (missing.length < REQUIRED_COLUMNS.length && nearest === null) nearest = missing;
-      i = end - 1;
       continue;
     }
-    const rows = lines.slice(i + 2, end).map((l, k) => parseRow(l.text, l.eol, i + 3 + k));
-    const afterStart = end < lines.length ? lines[end]!.start : text.length;
-    return { before: text.slice(0, h.start), header, alignment, rows, after: text.slice(afterStart), columns };
+    const rows = lines.slice(table.start + 2, table.end).map((_, k) => row(table.start + 2 + k));
+    const afterStart = table.end < lines.length ? lines[table.end]!.start : text.length;
+    return { before: text.slice(0, lines[table.start]!.start), header, alignment: row(table.start + 1), rows, after: text.slice(afterStart), columns };
   }
-  const detail = nearest === null ? 'no Markdown table names them' : `the nearest table lacks ${nearest.join(', ')}`;
-  throw new RacetrackError('EINVALID', `no registry table with Domain, Batch and Status columns: ${detail}`, {
-    required: [...REQUIRED_COLUMNS],
-    ...(nearest === null ? {} : { missing: nearest }),
-  });
+  throw registryNotFound(lines, blocks, nearest);
 }
 
 /** The file text again: unchanged rows byte for byte, changed rows rebuilt cell by cell. */

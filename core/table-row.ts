@@ -14,7 +14,7 @@ export interface TableRow {
   readonly trailingPipe: boolean;
   /** Whitespace after the trailing pipe; '' when the row has no trailing pipe. */
   readonly suffix: string;
-  /** The line ending that followed the row: '\r\n', '\n', or '' on a last line without one. */
+  /** The line ending that followed the row: '\r\n', '\n', a lone '\r', or '' on a last line without one. */
   readonly eol: string;
   /** 1-based line number in the file it was read from. */
   readonly line: number;
@@ -22,25 +22,21 @@ export interface TableRow {
 
 const ALIGNMENT_CELL = /^[ \t]*:?-+:?[ \t]*$/;
 
-/** Splits `text` on pipes that are not escaped by a backslash (`\|` belongs to the cell). */
+/**
+ * Splits `text` on its pipes, except those right after a backslash: `\|` belongs to the cell, as
+ * GitHub reads it, even after another backslash (`\\|` is a backslash and an escaped pipe).
+ */
 function splitPipes(text: string): string[] {
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\') i++; // a backslash escapes whatever follows it, a pipe included
-    else if (ch === '|') {
+    if (text[i] === '|' && text[i - 1] !== '\\') {
       parts.push(text.slice(start, i));
       start = i + 1;
     }
   }
   parts.push(text.slice(start));
   return parts;
-}
-
-/** Whether `text` (one line, without its ending) has an unescaped pipe, i.e. can be a table row. */
-export function hasPipe(text: string): boolean {
-  return splitPipes(text).length > 1;
 }
 
 /** Parses one line (without its ending) as a table row. Leading and trailing pipes are optional. */

@@ -5,6 +5,8 @@ import { isRacetrackError } from '../../core/errors.ts';
 import { parseRegistry, registryCell, renderRegistry, setRegistryCell, withOwnerColumns } from '../../core/registry-table.ts';
 import { cellValue, parseRow, renderRow } from '../../core/table-row.ts';
 import { registryFileArbitrary } from '../fixtures/registry-arbitrary.ts';
+import { registryDocumentArbitrary } from '../fixtures/registry-document-arbitrary.ts';
+import { oracleRegistryLines } from '../support/markdown-oracle.ts';
 
 const code = (expected: string) => (err: unknown) => isRacetrackError(err) && err.code === expected;
 
@@ -54,10 +56,18 @@ describe('parseRegistry', () => {
     assert.equal(t.rows.length, 1);
   });
 
-  test('ends the table at the first line without a pipe', () => {
-    const t = parseRegistry('| Domain | Batch | Status |\n|---|---|---|\n| y | 2 | D |\nprose right after\n| not | a | row |\n');
-    assert.equal(t.rows.length, 1);
-    assert.equal(t.after, 'prose right after\n| not | a | row |\n');
+  test('takes every line up to a blank one as a row, a line of prose right below the table too, as GitHub shows it', () => {
+    const t = parseRegistry('| Domain | Batch | Status |\n|---|---|---|\n| y | 2 | D |\nprose right after\n| a | row |\n\n| not | a | row |\n');
+    assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['y', 'prose right after', 'a']);
+    assert.equal(t.after, '\n| not | a | row |\n');
+  });
+
+  test('ends the table at a line that starts another block, or holds a lone pipe', () => {
+    for (const next of ['# Notes', '> quoted', '- item', '2. item', '```', '<!-- note -->', '<span>', '***', '    code', '|']) {
+      const t = parseRegistry(`| Domain | Batch | Status |\n|---|---|---|\n| y | 2 | D |\n${next}\n| z | 3 | D |\n`);
+      assert.equal(t.rows.length, 1, next);
+      assert.equal(t.after, `${next}\n| z | 3 | D |\n`, next);
+    }
   });
 
   test('a delimiter row of another width is not a table', () => {
@@ -82,6 +92,112 @@ describe('parseRegistry', () => {
   test('added columns follow the spacing of the header and alignment rows', () => {
     const out = renderRegistry(withOwnerColumns(parseRegistry('Domain | Batch | Status\n|---|---|---|\n')));
     assert.equal(out, 'Domain | Batch | Status | Owner | Claimed\n|---|---|---|---|---|\n');
+  });
+});
+
+const REGISTRY = '| Domain | Batch | Status |\n|---|---|---|\n| hidden.example | 001 | O |\n';
+const RENDERED = '| Domain | Batch | Status |\n|---|---|---|\n| shown.example | 002 | O |\n';
+const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by);
+
+/** Ways to write REGISTRY so that Markdown shows it as no table of the document, and what closes each. */
+const HIDDEN: readonly (readonly [string, string, string, string])[] = [
+  ['an HTML comment', `<!-- retired\n${REGISTRY}-->\n`, 'HTML block', ''],
+  ['an HTML comment opened on the line above', `Notes.\n<!--\n${REGISTRY}\nstill commented\n-->\n`, 'HTML block', ''],
+  ['an indented code block', `Example:\n\n${indent(REGISTRY, '    ')}`, 'indented code block', ''],
+  ['an indented code block indented by tabs', `\n${indent(REGISTRY, '\t')}`, 'indented code block', ''],
+  ['a <div> HTML block', `<div>\n${REGISTRY}</div>\n`, 'HTML block', ''],
+  ['a fence left open', `\`\`\`md\nexample\n${REGISTRY}`, 'fenced code block', '```\n'],
+  ['a ~~~ fence closed by a longer one', `~~~\n${REGISTRY}~~~~~\n`, 'fenced code block', ''],
+  ['a fence that a shorter run does not close', `\`\`\`\`\n${REGISTRY}\`\`\`\n`, 'fenced code block', '````\n'],
+  ['a <script> block spanning blank lines', `<script>\n\n${REGISTRY}\n</script>\n`, 'HTML block', ''],
+];
+
+describe('only a table Markdown renders is the registry', () => {
+  for (const [where, text, kind, closer] of HIDDEN) {
+    test(`a registry table inside ${where} is not claimed from, and the error says where it is`, () => {
+      assert.throws(
+        () => parseRegistry(text),
+        (err: unknown) => {
+          assert.ok(isRacetrackError(err, 'EINVALID'), String(err));
+          const found = err.details.found as { line: number; inside: string };
+          assert.equal(found.inside, kind);
+          assert.equal(text.split('\n')[found.line - 1]!.trim().replace(/^\t/, ''), '| Domain | Batch | Status |');
+          assert.match(err.message, new RegExp(`line ${found.line} is inside an? ${kind}`));
+          return true;
+        },
+      );
+    });
+
+    test(`a rendered registry table after one inside ${where} is the one claimed from`, () => {
+      // An open fence runs to the end of the file, so it is closed first.
+      const closed = `${text}${closer}`;
+      const file = `${closed}\n${RENDERED}`;
+      const t = parseRegistry(file);
+      assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['shown.example']);
+      assert.equal(t.before, `${closed}\n`);
+      assert.equal(renderRegistry(t), file);
+    });
+  }
+
+  test('a registry table only inside a block quote or a list item is not claimed from, and the error says where', () => {
+    const cases: [string, string, number][] = [
+      [`Intro.\n\n${indent(REGISTRY, '> ')}`, 'blockquote', 3],
+      [`- first\n- second:\n\n${indent(REGISTRY, '  ')}`, 'list', 1],
+      [`1. step\n   ${REGISTRY.replace(/\n(?=.)/g, '\n   ')}`, 'list', 1],
+    ];
+    for (const [text, inside, from] of cases) {
+      assert.throws(
+        () => parseRegistry(text),
+        (err: unknown) => isRacetrackError(err, 'EINVALID') && (err.details.found as { inside: string }).inside === inside
+          && (err.details.found as { from: number }).from === from && err.message.includes('outside quotes and lists'),
+        text,
+      );
+    }
+  });
+
+  test('a fence left open inside a list item or a quote ends with it: the table after it is the registry', () => {
+    for (const open of ['- item\n  ```\n  code\n\n', '> ```\n> code\n']) {
+      const t = parseRegistry(`${open}${RENDERED}`);
+      assert.equal(t.before, open);
+      assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['shown.example']);
+    }
+  });
+
+  test('a table may interrupt a paragraph: its last line is the header', () => {
+    const t = parseRegistry(`Sites we track:\n${RENDERED}`);
+    assert.equal(t.header.line, 2);
+    assert.equal(t.before, 'Sites we track:\n');
+  });
+
+  test('a header row that starts another block is that block, as on GitHub', () => {
+    for (const text of ['# | Domain | Batch | Status\n-|-|-|-\n', '> | Domain | Batch | Status |\n|---|---|---|\n']) {
+      assert.throws(() => parseRegistry(text), code('EINVALID'), text);
+    }
+  });
+
+  test('a lone CR ends a line, and the file still renders back byte for byte', () => {
+    const text = '# Sites\r\r| Domain | Batch | Status |\r|---|---|---|\r| a | 1 | O |\r\rEnd\r';
+    const t = parseRegistry(text);
+    assert.deepEqual([t.header.line, t.rows.length, t.after], [3, 1, '\rEnd\r']);
+    assert.equal(renderRegistry(t), text);
+  });
+
+  test('the registry is the first top-level table markdown-it renders with the three columns, over the same lines', () => {
+    fc.assert(
+      fc.property(registryDocumentArbitrary, (text) => {
+        const expected = oracleRegistryLines(text);
+        let got: [number, number] | null = null;
+        try {
+          const t = parseRegistry(text);
+          assert.equal(renderRegistry(t), text);
+          got = [t.header.line - 1, t.header.line + 1 + t.rows.length];
+        } catch (err) {
+          if (!isRacetrackError(err, 'EINVALID')) throw err;
+        }
+        assert.deepEqual(got, expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -125,10 +241,11 @@ describe('editing', () => {
 });
 
 describe('table rows', () => {
-  test('a backslash escapes the pipe after it, not the one after an escaped backslash', () => {
+  test('a pipe right after a backslash belongs to the cell, even after an escaped backslash, as GitHub reads it', () => {
     const row = parseRow('| a \\| b | c \\\\| d |', '', 1);
-    assert.deepEqual(row.cells, [' a \\| b ', ' c \\\\', ' d ']);
+    assert.deepEqual(row.cells, [' a \\| b ', ' c \\\\| d ']);
     assert.equal(cellValue(row, 0), 'a | b');
+    assert.equal(cellValue(row, 1), 'c \\| d');
     assert.equal(renderRow(row), '| a \\| b | c \\\\| d |');
   });
 });
