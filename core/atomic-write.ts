@@ -3,7 +3,7 @@ import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError } from './errors.ts';
 import type { LockHandle } from './lock.ts';
 import { currentIdentity } from './runtime.ts';
-import { formatTempName } from './temp-name.ts';
+import { formatTempName, TEMP_NONCE_BYTES } from './temp-name.ts';
 
 export interface WriteAtomicOptions {
   /** fsync the temp before the rename and the directory after it. Default true; false only for benchmarks. */
@@ -30,8 +30,7 @@ export function writeAtomic(file: string, data: string | Uint8Array, options: Wr
   const { fs, random } = deps;
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   const durable = options.durable ?? true;
-  const me = currentIdentity();
-  const temp = formatTempName(file, me.pid, me.threadId, random.hex(4), bytes);
+  const temp = formatTempName(file, currentIdentity(), random.hex(TEMP_NONCE_BYTES), bytes);
   let fd: number;
   try {
     fd = fs.openExclusive(temp);

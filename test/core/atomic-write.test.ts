@@ -35,7 +35,7 @@ test('a symlink planted at the temp path is never followed, and the write fails'
   writeFileSync(file, 'old');
   const data = encoder.encode('new content');
   const me = currentIdentity();
-  const temp = formatTempName(file, me.pid, me.threadId, 'abad1dea', data);
+  const temp = formatTempName(file, me, 'abad1dea', data);
   symlinkSync(victim, temp);
   assert.throws(() => writeAtomic(file, data, {}, fixedNonce('abad1dea')), { code: 'EIO' });
   assert.equal(readFileSync(victim, 'utf8'), 'precious', 'the symlink target was not written');

@@ -19,9 +19,13 @@ const OLD = encoder.encode('{"version": 1}\n');
 const NEW = encoder.encode('{"version": 2, "entries": ["a"]}\n');
 let nonce = 0;
 
-/** Plants a temp of `file` named for `promised`, holding `actual`, last written `ageS` seconds ago. */
-function plant(file: string, pid: number, promised: Uint8Array, options: { actual?: Uint8Array; ageS?: number; threadId?: number } = {}): string {
-  const path = formatTempName(file, pid, options.threadId ?? 0, (nonce++).toString(16).padStart(8, '0'), promised);
+/**
+ * Plants a temp of `file` named for `promised` by a writer with `pid` in our PID space (unless
+ * `pidSpace` says otherwise), holding `actual`, last written `ageS` seconds ago.
+ */
+function plant(file: string, pid: number, promised: Uint8Array, options: { actual?: Uint8Array; ageS?: number; threadId?: number; pidSpace?: string | null } = {}): string {
+  const writer = { pid, threadId: options.threadId ?? 0, pidSpace: options.pidSpace === undefined ? currentIdentity().pidSpace : options.pidSpace };
+  const path = formatTempName(file, writer, (nonce++).toString(16).padStart(8, '0'), promised);
   writeFileSync(path, options.actual ?? promised);
   age(path, options.ageS ?? 0);
   return path;
@@ -108,10 +112,28 @@ test('an unproven temp is never promoted, however non-empty, valid and new it is
   const file = target(dir);
   const seedTemp = `${file}.tmp.${DEAD_PID}`;
   writeFileSync(seedTemp, NEW);
+  age(seedTemp, 120);
   const report = await recover(file);
   assert.equal(report.promoted, null);
-  assert.deepEqual(report.deleted, [{ path: seedTemp, why: 'writer-dead', proven: false }]);
+  assert.deepEqual(report.deleted, [{ path: seedTemp, why: 'old', proven: false }]);
   assert.deepEqual(bytes(file), OLD);
+}));
+
+test('the writer of a seed-named temp is unknown: it is kept while young', inTempDir(async (dir) => {
+  const file = target(dir);
+  const seedTemp = `${file}.tmp.${DEAD_PID}`;
+  writeFileSync(seedTemp, NEW);
+  assert.deepEqual((await recover(file)).kept, [{ path: seedTemp, why: 'in-progress', writer: 'unknown' }]);
+}));
+
+test('a temp whose name carries another PID space is kept while young, although its pid is absent here', inTempDir(async (dir) => {
+  const file = target(dir);
+  // A writer in a container sharing the directory: its pid means nothing in our PID namespace.
+  const foreign = plant(file, DEAD_PID, NEW, { pidSpace: 'another-boot:4026531836' });
+  const unknownSpace = plant(file, DEAD_PID, NEW, { pidSpace: null });
+  const report = await recover(file);
+  assert.deepEqual([report.promoted, report.deleted], [null, []]);
+  assert.deepEqual(report.kept, [foreign, unknownSpace].sort().map((path) => ({ path, why: 'in-progress', writer: 'unknown' })));
 }));
 
 test('of several proven temps only the newest is promoted; the rest are deleted', inTempDir(async (dir) => {
@@ -130,9 +152,10 @@ test('a symlink or directory named like a temp is kept and not followed', inTemp
   const file = target(dir);
   const decoy = join(dir, 'decoy');
   writeFileSync(decoy, NEW);
-  const link = formatTempName(file, DEAD_PID, 0, 'aaaa', NEW);
+  const dead = { pid: DEAD_PID, threadId: 0, pidSpace: currentIdentity().pidSpace };
+  const link = formatTempName(file, dead, 'aaaa', NEW);
   symlinkSync(decoy, link);
-  const sub = formatTempName(file, DEAD_PID, 0, 'bbbb', NEW);
+  const sub = formatTempName(file, dead, 'bbbb', NEW);
   mkdirSync(sub);
   const report = await recover(file, { minAgeMs: 0 });
   assert.deepEqual(report.kept, [link, sub].sort().map((path) => ({ path, why: 'not-a-regular-file', writer: 'dead' })));

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRacetrackError } from '../../../core/errors.ts';
+import { currentIdentity } from '../../../core/runtime.ts';
 import { formatTempName } from '../../../core/temp-name.ts';
 import { runRecover } from '../../../harness/commands/recover.ts';
 import { DEAD_PID } from '../../fixtures/dead-holder.ts';
@@ -22,7 +23,7 @@ test('recover with no orphans exits 0 and says there is nothing to do', inTempDi
 test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(async (dir) => {
   const file = join(dir, 'STATE.md');
   writeFileSync(file, 'state: 1\n');
-  const temp = formatTempName(file, DEAD_PID, 0, 'feed', new TextEncoder().encode('state: 2\n'));
+  const temp = formatTempName(file, { pid: DEAD_PID, threadId: 0, pidSpace: currentIdentity().pidSpace }, 'feed', new TextEncoder().encode('state: 2\n'));
   writeFileSync(temp, 'sta');
   const result = await runRecover({ file });
   assert.equal(result.exitCode, 0);
