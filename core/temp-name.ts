@@ -8,10 +8,10 @@ import { pidSpaceTag, type Identity } from './runtime.ts';
 // worker threads of one process). The PID space tag (12 hex digits, or `x` when the writer could
 // not tell its own) says where the pid means something: a pid from a container sharing the
 // volume, or from before a reboot, names another process here or none, so recovery trusts a
-// writer's pid only when the tag is the same as its own. The size and digest are the proof of
-// completeness that recovery needs before it may promote a temp: the target must end up holding
-// exactly the caller's bytes, so the proof cannot live inside the file, and the writer knows the
-// bytes before it creates the temp, so it can put the proof in the name.
+// writer's pid only when the tag is the same as its own. The size and digest say whether the temp
+// is complete (recovery reports it, and never publishes a temp all the same): the writer knows the
+// bytes before it creates the temp, so the proof can sit in the name rather than in the file,
+// whose bytes must be exactly the caller's.
 
 /** What a temp name tells about its writer and its expected content. */
 export interface TempName {

@@ -15,7 +15,7 @@ test('recover with no orphans exits 0 and says there is nothing to do', inTempDi
   const result = await runRecover({ file });
   assert.deepEqual(result, {
     exitCode: 0,
-    output: { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, summary: 'nothing to do' },
+    output: { target: file, deleted: [], kept: [], lockBroken: false, summary: 'nothing to do' },
   });
   assert.deepEqual(readdirSync(dir), ['STATE.md']);
 }));
@@ -29,11 +29,10 @@ test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(asyn
   assert.equal(result.exitCode, 0);
   assert.deepEqual(result.output, {
     target: file,
-    promoted: null,
     deleted: [{ path: temp, why: 'writer-dead', proven: false }],
     kept: [],
     lockBroken: false,
-    summary: 'promoted 0, deleted 1, kept 0',
+    summary: 'deleted 1, kept 0',
   });
   assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
 }));
