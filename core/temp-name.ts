@@ -36,6 +36,14 @@ export type TempWriter = Pick<Identity, 'pid' | 'threadId' | 'pidSpace'>;
 /** How many bytes of nonce a writer puts in a temp name (as hex: twice as many digits). */
 export const TEMP_NONCE_BYTES = 4;
 
+/**
+ * The most bytes a temp name adds to its target's name: `.tmp.` 5, the tag 12, a dot each before
+ * pid, threadId, nonce and size 4, pid and threadId at most 10 digits each (32 bits), the nonce
+ * 8, the size at most 16 digits (2^53), `-` and the digest 17. A target name longer than
+ * NAME_MAX (255) minus this cannot have a temp beside it.
+ */
+export const TEMP_NAME_MAX_SUFFIX_BYTES = 5 + 12 + 4 + 10 + 10 + 2 * TEMP_NONCE_BYTES + 16 + 17;
+
 /** The first 16 hex digits of the SHA-256 of `data`. */
 export function contentDigest(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
