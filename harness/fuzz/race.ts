@@ -38,8 +38,8 @@ export const RACE_DIR = '/race';
 export const RACE_LOCK = `${RACE_DIR}/x.lock`;
 const MAX_STEPS = 4000;
 
-/** Live identities for the racers: this process's pid (alive) and start time, a thread id each. */
-function liveIdentities(n: number): Identity[] {
+/** Live identities for simulated processes: this process's pid (alive) and start time, a thread id each. */
+export function liveIdentities(n: number): Identity[] {
   const host = hostname();
   const startTime = processStartTime(process.pid);
   const pidSpace = readPidSpace();
