@@ -1,9 +1,12 @@
 import { dirname } from 'node:path';
+import process from 'node:process';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError } from './errors.ts';
+import type { FileStat } from './fs-facade.ts';
 import type { LockHandle } from './lock.ts';
+import { checkNameFits } from './name-limits.ts';
 import { currentIdentity } from './runtime.ts';
-import { formatTempName } from './temp-name.ts';
+import { formatTempName, TEMP_NAME_MAX_SUFFIX_BYTES, TEMP_NONCE_BYTES } from './temp-name.ts';
 
 export interface WriteAtomicOptions {
   /** fsync the temp before the rename and the directory after it. Default true; false only for benchmarks. */
@@ -22,16 +25,29 @@ export interface WriteAtomicOptions {
 const encoder = new TextEncoder();
 
 /**
+ * Throws EINVALID unless `file`'s name leaves room for the longest temp name beside it (and is
+ * valid UTF-8): a check that writers under a lock make before they take it, so that a name that
+ * cannot be written touches nothing.
+ */
+export function checkTempNameFits(file: string): void {
+  checkNameFits(file, TEMP_NAME_MAX_SUFFIX_BYTES, 'file');
+}
+
+/**
  * Replaces `file` with `data` so that a reader, or a crash at any instant, sees either the old
  * content or the new, never a mix: a temp unique to this writer in the same directory, opened
- * `'wx'`, written, fsynced, renamed over the target, and the directory fsynced.
+ * `'wx'`, written, fsynced, renamed over the target, and the directory fsynced. A regular file it
+ * replaces keeps its permission bits and, when we run as root, its owner and group (as
+ * write-file-atomic does); a new file, or one replacing a symlink, gets the default mode.
+ * EINVALID, before anything is touched, for a name too long to have a temp beside it.
  */
 export function writeAtomic(file: string, data: string | Uint8Array, options: WriteAtomicOptions = {}, deps: Deps = defaultDeps()): void {
+  checkTempNameFits(file);
   const { fs, random } = deps;
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   const durable = options.durable ?? true;
-  const me = currentIdentity();
-  const temp = formatTempName(file, me.pid, me.threadId, random.hex(4), bytes);
+  const keep = replacedFileMeta(deps, file);
+  const temp = formatTempName(file, currentIdentity(), random.hex(TEMP_NONCE_BYTES), bytes);
   let fd: number;
   try {
     fd = fs.openExclusive(temp);
@@ -41,6 +57,9 @@ export function writeAtomic(file: string, data: string | Uint8Array, options: Wr
   let renamed = false;
   try {
     try {
+      // Owner first: a chown clears the set-user-ID and set-group-ID bits that the chmod restores.
+      if (keep?.owner === true) fs.fchown(fd, keep.stat.uid, keep.stat.gid);
+      if (keep !== null) fs.fchmod(fd, keep.stat.mode);
       fs.write(fd, bytes);
       if (durable) fs.fsync(fd);
     } finally {
@@ -54,6 +73,24 @@ export function writeAtomic(file: string, data: string | Uint8Array, options: Wr
     if (!renamed) removeQuietly(deps, temp);
     throw errnoCode(err) === undefined ? err : fromFsError(err, file, 'write');
   }
+}
+
+/**
+ * What `file` is now when it is a regular file (looked at without following a symlink), and
+ * whether its owner is to be kept too (only root may give a file away); null when there is no
+ * regular file whose mode to keep.
+ */
+function replacedFileMeta(deps: Deps, file: string): { stat: FileStat; owner: boolean } | null {
+  let stat: FileStat;
+  try {
+    stat = deps.fs.lstat(file);
+  } catch (err) {
+    const errno = errnoCode(err);
+    if (errno === 'ENOENT') return null;
+    throw fromFsError(err, file, 'inspect');
+  }
+  if (!stat.isFile || stat.isSymbolicLink) return null;
+  return { stat, owner: process.getuid?.() === 0 };
 }
 
 function removeQuietly(deps: Deps, path: string): void {

@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { applyClaim, findActive, PHASES, selectClaim, type Claimant, type ClaimPick, type Phase } from './claim-rules.ts';
-import { syncDirectoryOf, writeAtomic } from './atomic-write.ts';
+import { checkTempNameFits, syncDirectoryOf, writeAtomic } from './atomic-write.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { fromFsError, RacetrackError } from './errors.ts';
 import { withLock, type LockOptions } from './lock.ts';
@@ -197,6 +197,7 @@ export async function findNext(registryFile: string, options: FindNextOptions, d
   const claimant = (): Claimant => ({ owner, now: deps.clock.now(), leaseMs });
   if (!claim) return lookOnly(readEntries(parseRegistry(readRegistryText(file, deps))), options, claimant());
 
+  checkTempNameFits(file);
   const durable = options.durable ?? true;
   const result = await withLock(
     lockFile,

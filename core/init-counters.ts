@@ -1,4 +1,4 @@
-import { writeAtomic } from './atomic-write.ts';
+import { checkTempNameFits, writeAtomic } from './atomic-write.ts';
 import { counterLockPath, encodeCounters, readCountersIfExists } from './counters.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { fromFsError, RacetrackError } from './errors.ts';
@@ -73,6 +73,7 @@ export async function initCounters(
       throw new RacetrackError('EINVALID', `${what} must be a non-empty path without NUL`, { [what]: path });
     }
   }
+  checkTempNameFits(countersFile);
   const scan = scanTasksMarkdown(readTasks(deps, tasksFile), prefixes, tasksFile);
 
   return withLock(counterLockPath(countersFile), (lock) => {

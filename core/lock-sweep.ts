@@ -1,35 +1,18 @@
 import { dirname, join } from 'node:path';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError } from './errors.ts';
-import type { FileStat } from './fs-facade.ts';
 import { breakGuardPath, dropHolderRecordName, GUARD_STALE_MS, isSighted, removeIfSame } from './lock-break.ts';
-import { ownedName, parseOwnedName, stampFor, type OwnedName } from './lock-names.ts';
+import { ownedName, parseOwnedName, stampFor } from './lock-names.ts';
 import { lookAtLock, sightLock, type LockSighting } from './lock-record.ts';
-import { currentIdentity, isProvablyDead, pidSpaceTag, type Identity } from './runtime.ts';
+import type { LockHandle } from './lock.ts';
+import { currentIdentity, isProvablyDead, type Identity } from './runtime.ts';
 
 /** What a sweep found beside a lock. */
 export interface LockSweep {
-  /** Leftovers removed: their maker is provably gone, or is unknown and the name is old; and the guard of a dead breaker. */
+  /** Leftovers removed: names of the protocol that no lock uses, and the guard of a dead or stalled-out breaker. */
   readonly removed: readonly string[];
-  /** Names of ours left in place: those of the lock and guard in use, and any whose maker may still be at work. */
+  /** Names of the protocol left in place: those of the lock we hold and of a live breaker's guard. */
   readonly kept: readonly string[];
-}
-
-/**
- * How old a leftover of a maker we cannot judge (another host, another PID namespace) must be,
- * on the file system's clock, before it is removed. Each lives for microseconds in normal work (between writing a record and
- * linking it, or between moving a lock aside and deleting it); removing a young one early only
- * makes its maker's next step fail and retry.
- */
-export const LEFTOVER_AGE_MS = 10_000;
-
-function statOrNull(deps: Deps, path: string): FileStat | null {
-  try {
-    return deps.fs.lstat(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return null;
-    throw fromFsError(err, path, 'inspect');
-  }
 }
 
 /**
@@ -74,42 +57,43 @@ function inode(deps: Deps, path: string): number | null {
 }
 
 /**
- * Removes what the lock protocol left beside `lockPath` after a process died at the wrong moment:
- * record names no lock uses any more, and locks a breaker or releaser had moved aside (see
- * core/lock-names.ts). Only names that match the protocol's own pattern exactly are considered,
- * and of those only the ones whose maker is provably dead (same PID space, pid gone), or unknown
- * and older than {@link LEFTOVER_AGE_MS}; everything else in the directory is left alone. A break
- * guard whose breaker is provably dead, or older than a break can take, goes too (checked and
- * removed as a breaker would remove it). The lock itself is never touched here: acquiring breaks
- * a dead holder's lock.
+ * Removes what the lock protocol left beside the lock after a process died at the wrong moment
+ * (record names no lock uses any more, locks a breaker or releaser had moved aside: see
+ * core/lock-names.ts), and the break guard of a breaker that is provably dead or older than a
+ * break can take. Call it holding `lock`: then nobody else can be linking the lock or be half-way
+ * through releasing it, so every name of the protocol beside it, other than the record names of
+ * the lock we hold and of a live breaker's guard, is a leftover, whoever made it (a process of
+ * another host or of a boot before a power loss included, which no pid can prove dead). Only
+ * names that match the protocol's own pattern exactly are touched; everything else in the
+ * directory is left alone.
  */
-export function sweepLockLeftovers(lockPath: string, deps: Deps = defaultDeps(), me: Identity = currentIdentity()): LockSweep {
+export function sweepLockLeftovers(lock: LockHandle, deps: Deps = defaultDeps(), me: Identity = currentIdentity()): LockSweep {
+  const lockPath = lock.path;
   const dir = dirname(lockPath);
   const guard = breakGuardPath(lockPath);
   const removed: string[] = [];
-  const brokenGuard = removeDeadGuard(deps, guard, me);
-  if (brokenGuard) removed.push(guard);
+  if (removeDeadGuard(deps, guard, me)) removed.push(guard);
   let names: string[];
   try {
     names = deps.fs.readdir(dir);
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return { removed: [], kept: [] };
     throw fromFsError(err, dir, 'list the directory of lock');
   }
   const inUse = new Set([inode(deps, lockPath), inode(deps, guard)].filter((ino) => ino !== null));
-  const mySpace = pidSpaceTag(me.pidSpace);
-  let fsNow: number | undefined;
-  const now = () => (fsNow ??= fileSystemNow(deps, ownedName(lockPath, 'aside', stampFor(me, deps.random.hex(12)))));
   const kept: string[] = [];
   for (const name of names.sort()) {
-    const owned: OwnedName | null = parseOwnedName(lockPath, name) ?? parseOwnedName(guard, name);
-    if (owned === null) continue;
+    if (parseOwnedName(lockPath, name) === null && parseOwnedName(guard, name) === null) continue;
     const path = join(dir, name);
-    const stat = statOrNull(deps, path);
-    if (stat === null || !stat.isFile || stat.isSymbolicLink) continue;
-    const dead = isProvablyDead(owned, me);
-    const mayWork = !dead && ((mySpace !== null && owned.space === mySpace) || now() - stat.mtimeMs <= LEFTOVER_AGE_MS);
-    if (inUse.has(stat.ino) || mayWork) {
+    let ino: number;
+    try {
+      const stat = deps.fs.lstat(path);
+      if (!stat.isFile || stat.isSymbolicLink) continue;
+      ino = stat.ino;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') continue;
+      throw fromFsError(err, path, 'inspect lock leftover');
+    }
+    if (inUse.has(ino)) {
       kept.push(path);
       continue;
     }

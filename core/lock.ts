@@ -133,6 +133,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   /** Our turn among this process's threads, once we have it: only its holder works the file. */
   let turn: Turn | null = null;
   let acquired = false;
+  /** Whether we broke a stale lock on the way: its holder's leftovers are swept once we hold it. */
+  let broke = false;
 
   const look = (): LockSighting | null => {
     try {
@@ -207,7 +209,11 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           }
           options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
           acquired = true;
-          return createHandle(deps, outcome.lock, token, { stampedAt, at, lease }, at - started, staleMs, options.observer, turn);
+          const handle = createHandle(deps, outcome.lock, token, { stampedAt, at, lease }, at - started, staleMs, options.observer, turn);
+          // Whoever died holding the lock we broke may have left more beside it: swept now that
+          // the lock is ours, so that nobody else can be mid-step on it.
+          if (broke) sweepQuietly(deps, handle, me);
+          return handle;
         }
         sighting = look();
         if (sighting === null) continue; // released between our attempt and our look: try again at once
@@ -229,7 +235,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           const result = breakStaleLock(lockPath, sighting, { fs, me, token, record: record(), staleMs, startStopwatch: () => startStopwatch(clock) });
           if (result.broke) {
             options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
-            sweepQuietly(deps, lockPath, me);
+            broke = true;
             continue;
           }
           if (result.youngForMs !== undefined) seen.youngUntil = clock.monotonic() + result.youngForMs;
@@ -276,9 +282,9 @@ function dequeueQuietly(fs: Deps['fs'], lockPath: string, entry: string): void {
 }
 
 /** After a break: what the dead holder's process may have left beside the lock. Best effort. */
-function sweepQuietly(deps: Deps, lockPath: string, me: Identity): void {
+function sweepQuietly(deps: Deps, lock: LockHandle, me: Identity): void {
   try {
-    sweepLockLeftovers(lockPath, deps, me);
+    sweepLockLeftovers(lock, deps, me);
   } catch {
     // The lock is ours either way; `racetrack recover` sweeps again.
   }

@@ -2,17 +2,20 @@ import { basename, dirname } from 'node:path';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError } from './errors.ts';
 import type { FileStat } from './fs-facade.ts';
-import { currentIdentity, isProcessAlive, type Identity } from './runtime.ts';
+import { currentIdentity, isProvablyDead, pidSpaceTag, type Identity } from './runtime.ts';
 import { parseTempName, provesComplete, type TempName } from './temp-name.ts';
 
 /**
- * What is known about a temp's writer.
+ * What is known about a temp's writer. Its pid is trusted only when the name carries our own PID
+ * space tag (same boot, same PID namespace): a pid from a container sharing the directory, or
+ * from before a reboot, names another process here or none.
  * - `alive`: its process runs (for our own pid, another thread of ours: we cannot tell whether
  *   that thread still exists, so it counts as alive);
- * - `dead`: no process on this host has its pid (a recycled pid looks alive: the temp then waits
- *   until it is old);
+ * - `dead`: its tag is ours and no process has its pid (a recycled pid looks alive: the temp then
+ *   waits until it is old);
  * - `this-thread`: the calling thread wrote it; writeAtomic is synchronous, so it is not mid-write;
- * - `unknown`: the name carries no pid, or pids are not trusted (`assumeSameHost: false`).
+ * - `unknown`: the name carries another PID space, none (`x`, an older racetrack's or the seed's
+ *   names) or no pid, or pids are not trusted (`assumeSameHost: false`): only age can tell.
  */
 export type WriterState = 'alive' | 'dead' | 'this-thread' | 'unknown';
 
@@ -21,6 +24,8 @@ export interface Orphan {
   readonly path: string;
   /** The writer's pid and thread id from the name; null when the name carries none. */
   readonly pid: number | null;
+  /** The writer's PID space tag from the name; null when it carries none. */
+  readonly pidSpaceTag: string | null;
   readonly threadId: number | null;
   readonly writer: WriterState;
   /** Wall-clock ms since the temp was last written (mtime). */
@@ -37,9 +42,9 @@ export interface Orphan {
 
 export interface ListOrphansOptions {
   /**
-   * Temp names carry no host: judge writers by pid only if every writer runs on this host. Set to
-   * false for a directory shared between hosts (e.g. over NFS): writers are then `unknown`, and
-   * only age makes a temp removable. Default true.
+   * Judge writers by pid at all. A temp name's PID space tag already tells this boot of this host
+   * (and PID namespace) from any other; false makes every writer `unknown`, so that only age makes
+   * a temp removable. Default true.
    */
   readonly assumeSameHost?: boolean;
   /** Who is asking (to recognise this thread's temps). Defaults to this thread; tests pass others. */
@@ -47,9 +52,9 @@ export interface ListOrphansOptions {
 }
 
 /**
- * The temp files beside `file` (named `<file>.tmp.…`, including the seed's `<file>.tmp.<pid>`),
- * with their writer, age, size and whether each proves itself complete. Reads only; never
- * follows a symlink. ENOTFOUND if the directory does not exist.
+ * The temp files beside `file` (named `<file>.tmp.…`, including an older racetrack's untagged
+ * names and the seed's `<file>.tmp.<pid>`), with their writer, age, size and whether each proves
+ * itself complete. Reads only; never follows a symlink. ENOTFOUND if the directory does not exist.
  */
 export function listOrphans(file: string, options: ListOrphansOptions = {}, deps: Deps = defaultDeps()): Orphan[] {
   const dir = dirname(file);
@@ -73,6 +78,7 @@ export function listOrphans(file: string, options: ListOrphansOptions = {}, deps
     orphans.push({
       path: name.path,
       pid: known ? name.pid : null,
+      pidSpaceTag: name.pidSpaceTag,
       threadId: known && !isSeedName(name) ? name.threadId : null,
       writer: judgeWriter(name, me, sameHost),
       ageMs: Math.round(now - stat.mtimeMs),
@@ -106,9 +112,10 @@ function isSeedName(name: TempName): boolean {
 }
 
 function judgeWriter(name: TempName, me: Identity, sameHost: boolean): WriterState {
-  if (name.pid <= 0 || !sameHost) return 'unknown';
-  if (name.pid === me.pid) return !isSeedName(name) && name.threadId === me.threadId ? 'this-thread' : 'alive';
-  return isProcessAlive(name.pid, null) ? 'alive' : 'dead';
+  const ours = pidSpaceTag(me.pidSpace);
+  if (name.pid <= 0 || !sameHost || ours === null || name.pidSpaceTag !== ours) return 'unknown';
+  if (name.pid === me.pid) return name.threadId === me.threadId ? 'this-thread' : 'alive';
+  return isProvablyDead({ pid: name.pid, startTime: null, space: name.pidSpaceTag }, me) ? 'dead' : 'alive';
 }
 
 function lstatOrNull(deps: Deps, path: string): FileStat | null {

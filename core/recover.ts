@@ -1,18 +1,19 @@
-import { dirname } from 'node:path';
-import { writeAtomic } from './atomic-write.ts';
+import { dirname, resolve } from 'node:path';
+import { defaultRegistryLockFile } from './claimer.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
-import type { FileStat } from './fs-facade.ts';
 import { sweepLockLeftovers } from './lock-sweep.ts';
-import { withLock, type LockHandle, type LockObserver, type LockOptions } from './lock.ts';
-import { listOrphans, readProvenTemp, type ListOrphansOptions, type Orphan, type WriterState } from './orphans.ts';
+import { withLock, type LockObserver, type LockOptions } from './lock.ts';
+import { listOrphans, type ListOrphansOptions, type Orphan, type WriterState } from './orphans.ts';
 
 export interface RecoverOptions extends ListOrphansOptions {
   /** A temp this old (ms since its last write) is removable even if its writer lives. Default 60000. */
   readonly minAgeMs?: number;
-  /** How to wait for and judge the lock `<file>.lock`. */
+  /** The lock the writers of the file take. Default: see {@link recoveryLockFile}. */
+  readonly lockFile?: string;
+  /** How to wait for and judge that lock. */
   readonly lockOptions?: LockOptions;
-  /** fsync the promoted content and the directory after deleting. Default true. */
+  /** fsync the directory after deleting. Default true. */
   readonly durable?: boolean;
 }
 
@@ -25,35 +26,46 @@ export type KeptReason = 'in-progress' | 'not-a-regular-file';
 /** What `recover` did, as JSON-friendly data. */
 export interface RecoveryReport {
   readonly target: string;
-  /** The temp whose content now is the target's, or null. */
-  readonly promoted: string | null;
+  /** The temps deleted; `proven`: it held a complete write, which was discarded all the same (never acknowledged). */
   readonly deleted: readonly { readonly path: string; readonly why: RemovableReason; readonly proven: boolean }[];
   readonly kept: readonly { readonly path: string; readonly why: KeptReason; readonly writer: WriterState }[];
-  /** Whether recover found `<file>.lock` stale (dead or expired holder) and broke it. */
+  /** Whether recover found the lock stale (dead or expired holder) and broke it. */
   readonly lockBroken: boolean;
   /** What processes killed inside the lock protocol had left beside the lock, now removed (core/lock-sweep.ts). */
   readonly lockLeftovers: readonly string[];
 }
 
-const DEFAULT_MIN_AGE_MS = 60_000;
+/** How old a temp of a live (or unknown) writer must be before recovery deletes it: a minute. */
+export const DEFAULT_MIN_AGE_MS = 60_000;
 
 /**
- * Cleans up after interrupted atomic writes to `file`, under the lock `<file>.lock`. A temp is
- * removable when its writer is dead, is this thread, or it is at least `minAgeMs` old; any other
- * temp may be mid-write and is kept. Of the removable temps, the newest that proves itself
- * complete (size and digest in its name) and is newer than the target (or the target is missing)
- * is promoted; all other removable temps are deleted. A temp is never promoted for being merely
- * non-empty (seed 001's check, which can promote a torn file).
+ * The lock the writers of `file` take, which recovery takes too: `<file>.lock` (the reserver's
+ * counters file, updateJson's JSON), except for a Markdown file (`.md`), a registry whose claimers
+ * take `defaultRegistryLockFile` (`REGISTRY.md` → `REGISTRY.lock`).
+ */
+export function recoveryLockFile(file: string): string {
+  return /\.md$/i.test(file) ? defaultRegistryLockFile(file) : `${file}.lock`;
+}
+
+/**
+ * Cleans up after interrupted atomic writes to `file`, under the lock its writers take (so no
+ * writer that locks is mid-write meanwhile). A temp is removable when its writer is provably dead,
+ * is this thread, or it is at least `minAgeMs` old; removable temps are deleted, and any other temp
+ * may be mid-write and is kept.
  *
- * Promotion rewrites the verified bytes with writeAtomic (new temp, fsync, rename, directory
- * fsync) rather than renaming the orphan: the orphan's writer may have died before its fsync, and
- * renaming unsynced data would make a power loss able to empty the target.
+ * Recovery never publishes a temp, even one that proves itself complete: a temp was never
+ * acknowledged (its writer reports success only after the rename), so discarding it loses
+ * nothing anyone was told, while publishing it can roll back acknowledged state: a holder whose
+ * lock was broken while it stalled, and that then died before deleting its temp, leaves a
+ * complete write from before the breaker's (a counter set back, an ID handed out twice).
  */
 export async function recover(file: string, options: RecoverOptions = {}, deps: Deps = defaultDeps()): Promise<RecoveryReport> {
   const minAgeMs = options.minAgeMs ?? DEFAULT_MIN_AGE_MS;
   if (!Number.isFinite(minAgeMs) || minAgeMs < 0) {
     throw new RacetrackError('EINVALID', 'minAgeMs must be a non-negative number', { minAgeMs });
   }
+  const lockFile = options.lockFile ?? recoveryLockFile(file);
+  if (resolve(lockFile) === resolve(file)) throw new RacetrackError('EINVALID', 'the lock file must not be the file itself', { lockFile });
   let lockBroken = false;
   const user = options.lockOptions?.observer;
   // Inherits every other callback from the caller's observer, including ones added later.
@@ -64,76 +76,41 @@ export async function recover(file: string, options: RecoverOptions = {}, deps: 
     },
   });
   const lockOptions: LockOptions = { ...options.lockOptions, observer };
-  const lockPath = `${file}.lock`;
-  return withLock(
-    lockPath,
-    // Under the lock, so that the leftovers of the lock protocol (record names, locks moved aside
-    // by processes killed half-way) are judged while nobody else can be mid-step on this lock.
-    (lock) => ({ ...recoverUnderLock(file, lock, minAgeMs, options, deps), lockBroken, lockLeftovers: sweepLockLeftovers(lockPath, deps).removed }),
-    lockOptions,
-    deps,
-  );
+  // The leftovers of the lock protocol (record names, locks moved aside by processes killed
+  // half-way) are swept under the lock too, while nobody else can be mid-step on it.
+  return withLock(lockFile, (lock) => ({ ...recoverUnderLock(file, minAgeMs, options, deps), lockBroken, lockLeftovers: sweepLockLeftovers(lock, deps).removed }), lockOptions, deps);
 }
 
-function recoverUnderLock(file: string, lock: LockHandle, minAgeMs: number, options: RecoverOptions, deps: Deps): Omit<RecoveryReport, 'lockBroken' | 'lockLeftovers'> {
-  const durable = options.durable ?? true;
-  // Orphans first, then the target: a live writer that renames in between then shows up as a
-  // newer target, never as a stale target beside an older orphan that we would wrongly promote.
-  const orphans = listOrphans(file, options, deps);
-  const target = lstatOrNull(deps, file);
+function recoverUnderLock(file: string, minAgeMs: number, options: RecoverOptions, deps: Deps): Omit<RecoveryReport, 'lockBroken' | 'lockLeftovers'> {
   const kept: RecoveryReport['kept'][number][] = [];
-  const removable: { orphan: Orphan; why: RemovableReason }[] = [];
-  for (const orphan of orphans) {
-    if (!orphan.regularFile) {
-      kept.push({ path: orphan.path, why: 'not-a-regular-file', writer: orphan.writer });
-      continue;
-    }
-    const why = removableReason(orphan, minAgeMs);
-    if (why === null) kept.push({ path: orphan.path, why: 'in-progress', writer: orphan.writer });
-    else removable.push({ orphan, why });
-  }
-
-  let promoted: string | null = null;
-  const candidates = removable
-    .map((r) => r.orphan)
-    .filter((o) => o.provenComplete && (target === null || o.mtimeMs > target.mtimeMs))
-    .sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? 1 : -1));
-  for (const candidate of candidates) {
-    const bytes = readProvenTemp(file, candidate.path, deps);
-    if (bytes === null) continue; // changed or vanished since it was listed: no longer proven
-    writeAtomic(file, bytes, { durable, lock }, deps);
-    promoted = candidate.path;
-    break;
-  }
-
   const deleted: RecoveryReport['deleted'][number][] = [];
-  for (const { orphan, why } of removable) {
-    if (!removeIfPresent(deps, orphan.path)) continue;
-    if (orphan.path !== promoted) deleted.push({ path: orphan.path, why, proven: orphan.provenComplete });
+  for (const orphan of listOrphans(file, options, deps)) {
+    const why = removableReason(orphan, minAgeMs);
+    if (why === null) {
+      kept.push({ path: orphan.path, why: orphan.regularFile ? 'in-progress' : 'not-a-regular-file', writer: orphan.writer });
+    } else if (removeIfPresent(deps, orphan.path)) {
+      deleted.push({ path: orphan.path, why, proven: orphan.provenComplete });
+    }
   }
-  if (durable && removable.length > 0) {
+  if ((options.durable ?? true) && deleted.length > 0) {
     try {
       deps.fs.fsyncDir(dirname(file));
     } catch (err) {
       throw fromFsError(err, dirname(file), 'fsync');
     }
   }
-  return { target: file, promoted, deleted, kept };
+  return { target: file, deleted, kept };
 }
 
-function removableReason(orphan: Orphan, minAgeMs: number): RemovableReason | null {
+/**
+ * Why `orphan` may be deleted (see {@link RemovableReason}), or null when it must be kept: it is
+ * not a regular file (never touched), or its writer may still be writing it.
+ */
+export function removableReason(orphan: Orphan, minAgeMs: number): RemovableReason | null {
+  if (!orphan.regularFile) return null;
   if (orphan.writer === 'dead') return 'writer-dead';
   if (orphan.writer === 'this-thread') return 'this-thread';
   return orphan.ageMs >= minAgeMs ? 'old' : null;
-}
-
-function lstatOrNull(deps: Deps, path: string): FileStat | null {
-  try {
-    return deps.fs.lstat(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return null;
-    throw fromFsError(err, path, 'inspect');
-  }
 }
 
 /** Deletes `path`; false if it was already gone (its writer renamed it, or another recover ran). */

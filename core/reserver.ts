@@ -1,4 +1,4 @@
-import { syncDirectoryOf, writeAtomic } from './atomic-write.ts';
+import { checkTempNameFits, syncDirectoryOf, writeAtomic } from './atomic-write.ts';
 import { counterLockPath, encodeCounters, missingCounters, readCountersIfExists } from './counters.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
@@ -65,6 +65,7 @@ export async function reserveIds(
   if (typeof countersFile !== 'string' || countersFile.length === 0 || countersFile.includes('\0')) {
     throw new RacetrackError('EINVALID', 'the counters file must be a non-empty path without NUL', { countersFile });
   }
+  checkTempNameFits(countersFile);
   // Checked before locking so a missing file (or directory) reports the init hint, not a lock error.
   assertExists(deps, countersFile);
 

@@ -1,4 +1,4 @@
-import { syncDirectoryOf, writeAtomic } from './atomic-write.ts';
+import { checkTempNameFits, syncDirectoryOf, writeAtomic } from './atomic-write.ts';
 import { defaultDeps, type Deps } from './deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from './errors.ts';
 import { withLock, type LockOptions } from './lock.ts';
@@ -46,6 +46,7 @@ export async function updateJson<T>(
   if (!Number.isInteger(indent) || indent < 0 || indent > 10) {
     throw new RacetrackError('EINVALID', 'indent must be an integer from 0 to 10', { indent });
   }
+  checkTempNameFits(file);
   const durable = options.durable ?? true;
   const written = await withLock(
     jsonLockPath(file),

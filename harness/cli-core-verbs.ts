@@ -96,7 +96,19 @@ export function registerCoreVerbs(program: Command, ctx: CliContext, run: VerbRu
 
   program
     .command('recover')
-    .description('report orphaned temps of FILE, delete those of dead or old writers, promote one only if it proves complete')
+    .description('delete the orphaned temps of FILE whose writer is dead or that are old, under the lock FILE\'s writers take; never publishes one')
     .argument('<file>', 'the file whose temps to recover')
-    .action((file: string) => run(() => runRecover({ file }, deps)));
+    .option('--lock-file <file>', 'the lock FILE\'s writers take (default FILE.lock; for a Markdown registry REGISTRY.md, REGISTRY.lock)')
+    .option('--min-age-ms <ms>', 'age past which a temp is deleted although its writer may live (default 60000; 0 when every writer is known to be gone)')
+    .addHelpText('after', [
+      '',
+      'A temp is never promoted over FILE, even a complete one: its writer had not reported success,',
+      'so discarding it loses nothing anyone was told, while publishing it could roll FILE back',
+      '(a holder whose lock was broken leaves a write older than the breaker\'s).',
+      '',
+      'Example:',
+      '  racetrack recover .task-id-counters.json',
+      '  {"target":"/abs/.task-id-counters.json","deleted":[…],"kept":[],"lockBroken":false,"summary":"deleted 1, kept 0"}',
+    ].join('\n'))
+    .action((file: string, o: { lockFile?: string; minAgeMs?: string }) => run(() => runRecover({ ...o, file }, deps)));
 }

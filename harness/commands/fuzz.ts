@@ -5,7 +5,7 @@ import { RacetrackError } from '../../core/errors.ts';
 import type { CommandResult } from '../command-result.ts';
 import { readCaseFile, writeCaseFile } from '../fuzz/case-file-io.ts';
 import type { FuzzCase } from '../fuzz/fuzz-case-file.ts';
-import { DEFAULT_MAX_STATES, modelOf, resolveFuzz, runFuzz, runFuzzCase, type FuzzFailure, type FuzzReport } from '../fuzz/run-fuzz.ts';
+import { DEFAULT_MAX_STATES, FUZZ_PRIMITIVES, modelOf, resolveFuzz, runFuzz, runFuzzCase, type FuzzFailure, type FuzzReport } from '../fuzz/run-fuzz.ts';
 import { parseChoice, parsePositiveInteger } from './raw-options.ts';
 
 /** `racetrack fuzz` options as commander hands them over (strings, not yet checked). */
@@ -161,7 +161,7 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
  */
 export async function runFuzzCommand(primitive: string | undefined, o: FuzzCommandOptions, stderr: (s: string) => void, isTty: boolean): Promise<CommandResult> {
   if (o.replay !== undefined) return replayCommand(primitive, o, stderr);
-  if (primitive === undefined) throw new RacetrackError('EINVALID', 'name a primitive to fuzz (write, reserve, lock, update-json, allocate, stale-lock) or give --replay FILE');
+  if (primitive === undefined) throw new RacetrackError('EINVALID', `name a primitive to fuzz (${FUZZ_PRIMITIVES.join(', ')}) or give --replay FILE`);
   const runs = parsePositiveInteger('--runs', o.runs, 100);
   const seed = parseSeed(o.seed);
   const maxStates = parsePositiveInteger('--max-states', o.maxStates, DEFAULT_MAX_STATES);

@@ -47,9 +47,14 @@ export interface ProcessOutcome {
 export interface InterleaveOptions {
   /** The disk all processes share. */
   readonly disk: FsFacade;
-  /** Which process takes the next step: entry e picks runnable process e mod (number runnable). */
-  readonly schedule: readonly number[];
-  /** After the schedule, round robin until all finish or this many steps were taken. */
+  /**
+   * Which process takes the next step: entry e picks runnable process e mod (number runnable). A
+   * function gives the entry for each step as it comes (a schedule that follows what the processes
+   * did so far, e.g. one that runs another process while the first is stalled); it is asked before
+   * each call, and a process it keeps picking makes its calls in one execution, not one per call.
+   */
+  readonly schedule: readonly number[] | ((step: number) => number);
+  /** After an array schedule, round robin until all finish or this many steps were taken. */
   readonly maxSteps: number;
   /** Wall-clock ms every process's clock starts at. Time then moves by `tickMs` per own fs call only. */
   readonly startWallMs: number;
@@ -80,6 +85,18 @@ export async function interleave(processes: readonly SimProcess[], options: Inte
   const steps: InterleaveStep[] = [];
   const states: State[] = processes.map((proc) => ({ proc, log: [], callSteps: [], marks: new Map(), status: 'runnable' }));
 
+  let cursor = 0;
+  let turn = 0;
+  const pickNext = (): number | undefined => {
+    const runnable = states.map((s, i) => (s.status === 'runnable' ? i : -1)).filter((i) => i >= 0);
+    if (runnable.length === 0) return undefined;
+    const { schedule } = options;
+    const entry = typeof schedule === 'function' ? schedule(steps.length) : cursor < schedule.length ? schedule[cursor++]! : undefined;
+    return entry === undefined ? runnable[turn++ % runnable.length]! : runnable[entry % runnable.length]!;
+  };
+  // Whether the process making a call goes on to make the next one in the same execution.
+  const goesOn = (index: number): boolean => typeof options.schedule === 'function' && steps.length < options.maxSteps && pickNext() === index;
+
   const advance = async (index: number) => {
     const s = states[index]!;
     let consumed = 0;
@@ -92,7 +109,7 @@ export async function interleave(processes: readonly SimProcess[], options: Inte
         if ('error' in e) throw e.error;
         return e.value;
       }
-      if (performed) {
+      if (performed && !goesOn(index)) {
         paused = true;
         throw cheapError(() => new Pause());
       }
@@ -143,12 +160,9 @@ export async function interleave(processes: readonly SimProcess[], options: Inte
     }
   };
 
-  let cursor = 0;
-  let turn = 0;
   while (steps.length < options.maxSteps) {
-    const runnable = states.map((s, i) => (s.status === 'runnable' ? i : -1)).filter((i) => i >= 0);
-    if (runnable.length === 0) break;
-    const pick = cursor < options.schedule.length ? runnable[options.schedule[cursor++]! % runnable.length]! : runnable[turn++ % runnable.length]!;
+    const pick = pickNext();
+    if (pick === undefined) break;
     await advance(pick);
   }
   const outcomes: ProcessOutcome[] = states.map((s) => ({

@@ -1,5 +1,6 @@
 import { allocateTopic } from '../../core/allocator.ts';
 import { writeAtomic } from '../../core/atomic-write.ts';
+import { findNext } from '../../core/claimer.ts';
 import type { Deps } from '../../core/deps.ts';
 import { RacetrackError } from '../../core/errors.ts';
 import { acquireLock, type LockOptions } from '../../core/lock.ts';
@@ -7,6 +8,7 @@ import { recover } from '../../core/recover.ts';
 import { reserveIds } from '../../core/reserver.ts';
 import { updateJson } from '../../core/update-json.ts';
 import { allocateNarrowLock } from '../../scenarios/controls/allocate-narrow-lock.ts';
+import { recoverPromoteProven } from '../../scenarios/controls/recover-promote-proven.ts';
 import { recoverPromoteUnverified } from '../../scenarios/controls/recover-promote-unverified.ts';
 import { writeRenameNoFsync } from '../../scenarios/controls/rename-no-fsync.ts';
 import { reserveUnlocked } from '../../scenarios/controls/reserve-unlocked.ts';
@@ -46,10 +48,12 @@ export interface FuzzSut {
   reserve(counters: string, prefix: string, count: number, lockOptions: LockOptions, deps: Deps): Promise<{ ids: readonly string[] }>;
   acquire(path: string, lockOptions: LockOptions, deps: Deps): Promise<FuzzLock>;
   update(file: string, fn: (current: unknown) => unknown, lockOptions: LockOptions, deps: Deps): Promise<unknown>;
+  /** Claims the next batch ready for implementation (O → i) for `owner`; null when there is none. */
+  claim(registry: string, owner: string, lockOptions: LockOptions, deps: Deps): Promise<{ batch: string } | null>;
   allocate(root: string, name: string, lockOptions: LockOptions, deps: Deps): Promise<{ number: string; path: string }>;
 }
 
-export type FuzzOperation = 'write' | 'recover' | 'reserve' | 'acquire' | 'update' | 'allocate';
+export type FuzzOperation = 'write' | 'recover' | 'reserve' | 'acquire' | 'update' | 'allocate' | 'claim';
 
 const core: FuzzSut = {
   name: 'core',
@@ -60,6 +64,10 @@ const core: FuzzSut = {
   reserve: (counters, prefix, count, lockOptions, deps) => reserveIds(counters, prefix, count, { lockOptions }, deps),
   acquire: (path, lockOptions, deps) => acquireLock(path, lockOptions, deps),
   update: (file, fn, lockOptions, deps) => updateJson(file, fn, { lockOptions }, deps),
+  async claim(registry, owner, lockOptions, deps) {
+    const found = await findNext(registry, { mode: 'batch', phase: 'implement', claim: true, owner, lockOptions }, deps);
+    return found.found ? { batch: found.batch } : null;
+  },
   allocate: (root, name, lockOptions, deps) => allocateTopic(root, name, { lockOptions }, deps),
 };
 
@@ -73,6 +81,7 @@ const CONTROL_OVERRIDES: Record<string, Overrides> = {
   'tmp-pid-only': { write: (file, data, deps) => writeTmpPidOnly(file, data, deps) },
   'rename-no-fsync': { write: (file, data, deps) => writeRenameNoFsync(file, data, deps) },
   'recover-promote-unverified': { recover: async (file, _lockOptions, deps) => recoverPromoteUnverified(file, deps) },
+  'recover-promote-proven': { recover: (file, lockOptions, deps, afterCrash = false) => recoverPromoteProven(file, afterCrash ? { lockOptions, minAgeMs: 0 } : { lockOptions }, deps) },
   'stale-break-naive': { acquire: (path, lockOptions, deps) => acquireNaive(path, lockOptions, deps), honoursIdentity: false },
   'reserve-unlocked': { reserve: (counters, prefix, count, _lockOptions, deps) => reserveUnlocked(counters, prefix, count, deps) },
   'update-json-unlocked': { update: async (file, fn, _lockOptions, deps) => updateJsonUnlocked(file, fn, deps) },

@@ -1,6 +1,8 @@
 import type { Arbitrary } from 'fast-check';
 import type { Deps } from '../../core/deps.ts';
 import type { FsFacade } from '../../core/fs-facade.ts';
+import type { FsCall } from '../faults/fs-call.ts';
+import type { VirtualClock } from '../faults/virtual-clock.ts';
 import type { FuzzOperation, FuzzSut } from './fuzz-sut.ts';
 
 /** What happened to one operation of the crashing process, stamped with the fs calls made so far. */
@@ -11,6 +13,8 @@ export interface FuzzEvent {
   readonly call: number;
   readonly value?: unknown;
   readonly error?: string;
+  /** A failure the target expects (a woken holder that refuses to publish): reported, never a violation. */
+  readonly expected?: boolean;
 }
 
 /** An invariant that did not hold, and how. */
@@ -24,6 +28,8 @@ export interface RunEnv {
   readonly deps: Deps;
   readonly root: string;
   readonly sut: FuzzSut;
+  /** The case's clock, which the disk stamps mtimes with (`deps.clock`): a target that models a stall moves it on. */
+  readonly clock: VirtualClock;
   /** fs calls made so far. */
   calls(): number;
   /** Whether the process has died (a primitive that swallowed the Crash must not be acknowledged). */
@@ -53,6 +59,16 @@ export interface FuzzTarget<Op = unknown> {
   /** The SUT operations it drives: a control that overrides none of them cannot be fuzzed here. */
   readonly uses: readonly FuzzOperation[];
   readonly ops: Arbitrary<Op[]>;
+  /** The fewest operations a case has (shrinking stops there). Default 1. */
+  readonly minOps?: number;
+  /** Runs on the simulated disk only (its clock is the case's to move). Default false. */
+  readonly simOnly?: boolean;
+  /**
+   * The calls of a clean run to crash at (before each, and mid-write), given its calls and
+   * events. Default: every call. A target whose crash matters only after some point of its run
+   * (a stalled holder's write, once the breaker is done) keeps the others out of the search.
+   */
+  crashCalls?(calls: readonly FsCall[], events: readonly FuzzEvent[]): readonly FsCall[];
   /** Checks a replay file's operations; undefined when they are not valid operations of this target. */
   parseOps(value: unknown): Op[] | undefined;
   describeOp(op: Op, index: number): string;

@@ -49,7 +49,7 @@ async function recordRun<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonly
   const crash = createCrashFs(r.fs, null);
   const deps: Deps = { fs: crash.fs, clock: r.clock, random: seededDepsRandom(seed, 1) };
   const events: FuzzEvent[] = [];
-  await target.run(ops, { deps, root: r.root, sut, calls: crash.count, dead: () => false }, events);
+  await target.run(ops, { deps, root: r.root, sut, clock: r.clock, calls: crash.count, dead: () => false }, events);
   return { disk: r.sim!, root: r.root, calls: crash.calls, events, afterMs: r.clock.now() + 1 };
 }
 

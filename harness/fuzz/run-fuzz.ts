@@ -120,7 +120,8 @@ export function resolveFuzz(primitive: string, sutName: string, powerLoss: boole
     return { mode: 'race', disk: 'sim', sut, target };
   }
   if (powerLoss && disk === 'real') throw new RacetrackError('EINVALID', '--power-loss needs the simulated disk (a real disk cannot be made to forget)', { disk });
-  return { mode: powerLoss ? 'power-loss' : 'crash', disk: powerLoss ? 'sim' : (disk ?? 'real'), sut, target };
+  if (target.simOnly === true && disk === 'real') throw new RacetrackError('EINVALID', `${primitive} runs on the simulated disk only (it moves the disk's clock)`, { primitive, disk });
+  return { mode: powerLoss ? 'power-loss' : 'crash', disk: powerLoss || target.simOnly === true ? 'sim' : (disk ?? 'real'), sut, target };
 }
 
 function describeOps<Op>(target: FuzzTarget<Op>, ops: readonly Op[], events: readonly FuzzEvent[]): string[] {
@@ -227,7 +228,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     }
     const clean = await runCrashCase(target, r.sut, ops, null, roots, req.seed);
     counter.states++;
-    const points: (CrashPoint | null)[] = clean.violations.length > 0 ? [null] : crashPoints(clean.calls);
+    const points: (CrashPoint | null)[] = clean.violations.length > 0 ? [null] : crashPoints(target.crashCalls?.(clean.calls, clean.events) ?? clean.calls);
     for (const point of points) {
       const o = point === null ? clean : await runCrashCase(target, r.sut, ops, point, roots, req.seed);
       if (point !== null) counter.states++;
@@ -258,7 +259,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     if (!(details.errorInstance instanceof FoundFailure)) throw details.errorInstance;
     // fast-check's array shrinker removes items from the front first and may stop with a trailing
     // item the failure does not need; a last greedy pass drops each item that is not needed.
-    const greedy = await dropUnneeded(details.counterexample![0], details.errorInstance.failure, explore);
+    const greedy = await dropUnneeded(details.counterexample![0], details.errorInstance.failure, explore, r.target?.minOps ?? 1);
     extraShrinks = greedy.steps;
     failure = { ...greedy.failure, case: { ...greedy.failure.case, path: details.counterexamplePath } };
   }
@@ -284,9 +285,10 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
 
 /**
  * Removes, one at a time from the end, each operation (or each schedule entry, or one breaker)
- * whose removal keeps the case failing, until none can go.
+ * whose removal keeps the case failing, until none can go; a case keeps at least `minOps`
+ * operations.
  */
-async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (input: unknown) => Promise<FuzzFailure | null>): Promise<{ failure: FuzzFailure; steps: number }> {
+async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (input: unknown) => Promise<FuzzFailure | null>, minOps: number): Promise<{ failure: FuzzFailure; steps: number }> {
   let best = failure;
   let steps = 0;
   const attempt = async (candidate: unknown): Promise<boolean> => {
@@ -309,7 +311,7 @@ async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (inpu
     let ops = input as unknown[];
     for (let before = -1; before !== ops.length; ) {
       before = ops.length;
-      ops = await pass(ops, (o) => o, 1);
+      ops = await pass(ops, (o) => o, minOps);
     }
     return { failure: best, steps };
   }

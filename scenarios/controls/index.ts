@@ -80,6 +80,14 @@ export const CONTROLS: readonly SutEntry[] = [
     create: () => ({ name: 'recover-promote-unverified' }),
   },
   {
+    name: 'recover-promote-proven',
+    description: 'recovery that promotes the newest temp proven complete (size and digest) and newer than the target',
+    bug: 'republishes the write of a holder whose lock was broken: an ID handed out twice',
+    scenario: 'fuzz stalled-reserve',
+    status: 'ready',
+    create: () => ({ name: 'recover-promote-proven' }),
+  },
+  {
     name: 'rename-no-fsync',
     description: 'temp + rename with no fsync of the file or the directory',
     bug: 'rename without fsync: lost or empty file after power loss',

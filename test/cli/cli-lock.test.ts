@@ -1,38 +1,14 @@
 // `racetrack lock FILE -- COMMAND`, run as real child processes of the runtime under test (Node on
 // the built output, Deno on the sources), contending on real files, with real signals.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { scriptCommand } from '../../core/runtime.ts';
-import { cliPath, racetrack } from '../support/cli.ts';
+import { racetrack, startRacetrack as start, until } from '../support/cli.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const dir = tempDir('racetrack-cli-lock-');
 after(() => dir.cleanup());
-
-interface Ended {
-  /** The exit code, or null when a signal ended it. */
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-}
-
-/** Starts the CLI without waiting for it; resolves how it ended, and its stdout. */
-function start(args: readonly string[]): { pid: number; done: Promise<Ended> } {
-  const [cmd, ...base] = scriptCommand(cliPath);
-  const child = spawn(cmd!, [...base, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  const done = new Promise<Ended>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout })));
-  return { pid: child.pid!, done };
-}
-
-async function until(what: string, ready: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !ready(); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(ready(), `timed out waiting until ${what}`);
-}
 
 /**
  * `racetrack lock <name>.lock` around a command that marks its start and sleeps for 60 s; resolves

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { test } from 'node:test';
 import { writeAtomic } from '../../core/atomic-write.ts';
 import { defaultDeps, systemRandom } from '../../core/deps.ts';
@@ -36,7 +37,7 @@ test('a symlink planted at the temp path is never followed, and the write fails'
   writeFileSync(file, 'old');
   const data = encoder.encode('new content');
   const me = currentIdentity();
-  const temp = formatTempName(file, me.pid, me.threadId, 'abad1dea', data);
+  const temp = formatTempName(file, me, 'abad1dea', data);
   symlinkSync(victim, temp);
   assert.throws(() => writeAtomic(file, data, {}, fixedNonce('abad1dea')), { code: 'EIO' });
   assert.equal(readFileSync(victim, 'utf8'), 'precious', 'the symlink target was not written');
@@ -75,4 +76,28 @@ test('a non-durable write still replaces the target exactly', withDir((dir) => {
 test('a missing directory is ENOTFOUND and creates nothing', withDir((dir) => {
   assert.throws(() => writeAtomic(join(dir, 'no', 'f'), 'x'), { code: 'ENOTFOUND' });
   assert.equal(existsSync(join(dir, 'no')), false);
+}));
+
+test('a replaced file keeps its permission bits exactly, whatever the umask', withDir((dir) => {
+  for (const mode of [0o600, 0o640, 0o755, 0o444]) {
+    const file = join(dir, `mode-${mode.toString(8)}`);
+    writeFileSync(file, 'old');
+    chmodSync(file, mode);
+    writeAtomic(file, 'new');
+    assert.equal(readFileSync(file, 'utf8'), 'new');
+    assert.equal(lstatSync(file).mode & 0o7777, mode, mode.toString(8));
+  }
+}));
+
+test('a symlink at the target is replaced by a new file with the default mode; what it pointed to is untouched', withDir((dir) => {
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'precious');
+  chmodSync(victim, 0o600);
+  const file = join(dir, 'state.json');
+  symlinkSync(victim, file);
+  writeAtomic(file, 'new');
+  const stat = lstatSync(file);
+  assert.equal(stat.isSymbolicLink(), false);
+  assert.equal(stat.mode & 0o7777, 0o644 & ~process.umask());
+  assert.deepEqual([readFileSync(victim, 'utf8'), lstatSync(victim).mode & 0o7777], ['precious', 0o600]);
 }));

@@ -15,6 +15,7 @@ import { entryName } from '../../core/lock-queue.ts';
 import { currentIdentity, pidSpaceTag } from '../../core/runtime.ts';
 import { createTurnTableBuffer, turnTableOver } from '../../core/thread-queue.ts';
 import { deadHolderLockRecord, deadHolderRecord } from '../fixtures/dead-holder.ts';
+import { replaceLockFile } from '../support/lock-files.ts';
 import { inTempDir } from '../support/tmp.ts';
 
 /** The token of the live lock or waiter these tests plant. */
@@ -376,29 +377,50 @@ test('fair: false and wait: false take no part in the queue', inTempDir(async (d
   assert.deepEqual(readdirSync(`${path}.q`), [other]);
 }));
 
-test('what a breaker or holder killed half-way left is swept, and nothing else', inTempDir(async (dir) => {
+test('holding the lock, every name of the protocol beside it that the lock does not use is swept, and nothing else', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
   const guard = `${path}.breaking`;
   const deadStamp = recordStamp(deadHolderLockRecord('0123456789abcdef01234567'));
-  const live = { ...currentIdentity(), threadId: 4242 };
-  const liveStamp = stampFor(live, 'fedcba9876543210fedcba98');
-  const dead = [ownedName(guard, 'rec', deadStamp), ownedName(guard, 'aside', deadStamp), ownedName(path, 'aside', deadStamp), ownedName(path, 'released', deadStamp), ownedName(path, 'rec', deadStamp)];
-  const alive = [ownedName(path, 'aside', liveStamp), ownedName(guard, 'rec', liveStamp)];
+  // A process of this very PID space that is still alive, and one of a boot before a power loss.
+  const liveStamp = stampFor({ ...currentIdentity(), threadId: 4242 }, 'fedcba9876543210fedcba98');
+  const otherBootStamp = stampFor({ ...currentIdentity(), pidSpace: 'an-earlier-boot:4026531836' }, 'abababababababababababab');
+  const leftovers = [
+    ...[deadStamp, liveStamp, otherBootStamp].flatMap((stamp) => [ownedName(path, 'rec', stamp), ownedName(path, 'aside', stamp), ownedName(path, 'released', stamp)]),
+    ownedName(guard, 'rec', deadStamp),
+    ownedName(guard, 'aside', liveStamp),
+  ];
   const foreign = [join(dir, 'a.lock.rec.notours'), join(dir, 'a.lock.aside'), join(dir, '.env'), join(dir, 'a.lock.released.0123456789abcdef01234567')];
-  for (const f of [...dead, ...alive, ...foreign]) writeFileSync(f, '');
-  const swept = sweepLockLeftovers(path);
-  assert.deepEqual([...swept.removed].sort(), [...dead].sort());
-  assert.deepEqual([...swept.kept].sort(), [...alive].sort(), 'a live maker may still be at work');
-  assert.deepEqual(readdirSync(dir).sort(), [...alive, ...foreign].map((f) => f.slice(dir.length + 1)).sort(), 'anything not exactly ours is left alone');
+  for (const f of [...leftovers, ...foreign]) writeFileSync(f, '');
+  const lock = await acquireLock(path);
+  const ours = readdirSync(dir).filter((n) => parseOwnedName(path, n)?.token === lock.token);
+  const swept = sweepLockLeftovers(lock);
+  assert.deepEqual([...swept.removed].sort(), [...leftovers].sort());
+  assert.deepEqual(swept.kept, ours.map((n) => join(dir, n)), 'the record name of the lock we hold stays');
+  lock.release();
+  assert.deepEqual(readdirSync(dir).sort(), foreign.map((f) => f.slice(dir.length + 1)).sort(), 'anything not exactly the protocol\'s is left alone');
 }));
 
-test('the record names of the lock and guard in use are never swept', inTempDir(async (dir) => {
+test('a live breaker\'s young guard is left to it; a dead breaker\'s guard is swept', inTempDir(async (dir) => {
   const path = join(dir, 'a.lock');
+  const guard = `${path}.breaking`;
+  writeFileSync(guard, liveRecord(Date.now()));
   const lock = await acquireLock(path);
-  const before = readdirSync(dir).sort();
-  assert.deepEqual(sweepLockLeftovers(path).removed, []);
-  assert.deepEqual(readdirSync(dir).sort(), before);
+  assert.deepEqual(sweepLockLeftovers(lock).removed, []);
+  assert.equal(existsSync(guard), true);
+  replaceLockFile(guard, deadHolderRecord('dead-breaker'));
+  assert.deepEqual(sweepLockLeftovers(lock).removed, [guard]);
   lock.release();
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('a lock broken on its holder\'s death comes with that holder\'s leftovers swept', inTempDir(async (dir) => {
+  const path = join(dir, 'a.lock');
+  const dead = deadHolderLockRecord('1'.repeat(24));
+  writeFileSync(path, `${JSON.stringify(dead)}\n`);
+  writeFileSync(ownedName(path, 'released', recordStamp(deadHolderLockRecord('2'.repeat(24)))), '');
+  const lock = await acquireLock(path, { timeoutMs: 2000 });
+  lock.release();
+  assert.deepEqual(readdirSync(dir), []);
 }));
 
 test('a file at <lock>.breaking that racetrack did not make is a typed error naming it, and it stays', inTempDir(async (dir) => {

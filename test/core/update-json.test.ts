@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { test } from 'node:test';
 import { jsonLockPath, updateJson } from '../../core/update-json.ts';
 import { describeUpdateJsonContract } from '../contracts/update-json.contract.ts';
@@ -118,4 +119,15 @@ test('a holder that outlived its stale limit does not write, and a breaker gets 
   assert.deepEqual(await fast, { n: 2 });
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { n: 2 }, 'only the breaker wrote');
   assert.equal(existsSync(jsonLockPath(file)), false);
+}));
+
+test('an update keeps the file\'s mode, and as root its owner and group (nobody:nogroup)', { skip: process.getuid?.() === 0 ? false : 'giving a file to nobody:nogroup needs root (CI runs as root)' }, inTempDir(async (dir) => {
+  const file = join(dir, 'secret.json');
+  writeFileSync(file, '{"n": 1}\n');
+  chmodSync(file, 0o600);
+  chownSync(file, 65534, 65534);
+  await updateJson(file, bump);
+  const stat = lstatSync(file);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { n: 2 });
+  assert.deepEqual([stat.mode & 0o7777, stat.uid, stat.gid], [0o600, 65534, 65534]);
 }));

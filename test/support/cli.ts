@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { scriptCommand, siblingModule } from '../../core/runtime.ts';
 
@@ -29,4 +30,28 @@ export function racetrack(args: readonly string[], options: { input?: string; cw
     stderr: r.stderr,
     json: () => JSON.parse(r.stdout) as Record<string, unknown>,
   };
+}
+
+/** How a CLI process started with {@link startRacetrack} ended. */
+export interface Ended {
+  /** The exit code, or null when a signal ended it. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+}
+
+/** Starts the CLI without waiting for it; resolves how it ended, and its stdout. */
+export function startRacetrack(args: readonly string[]): { pid: number; done: Promise<Ended> } {
+  const [cmd, ...base] = scriptCommand(cliPath);
+  const child = spawn(cmd!, [...base, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  const done = new Promise<Ended>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout })));
+  return { pid: child.pid!, done };
+}
+
+/** Polls `ready` every 50 ms until it holds; fails the test, naming `what`, after 30 s. */
+export async function until(what: string, ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !ready(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(ready(), `timed out waiting until ${what}`);
 }

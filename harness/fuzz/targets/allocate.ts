@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { TOPIC_LOCK_NAME } from '../../../core/allocator.ts';
-import { sweepLockLeftovers } from '../../../core/lock-sweep.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
+import { sweepLock } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
 import { describeError, namesIn } from '../tree.ts';
@@ -55,8 +55,8 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
       return violations;
     }
     // What a process killed inside the lock protocol left beside the lock is swept, as `racetrack
-    // recover` does; only the protocol's own names of dead processes go.
-    sweepLockLeftovers(join(dir, TOPIC_LOCK_NAME), env.deps);
+    // recover` does; only the protocol's own names go.
+    await sweepLock(join(dir, TOPIC_LOCK_NAME), env.deps);
     const entries = namesIn(fs, dir);
     const seen = new Map<string, string>();
     for (const h of handed) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { sweepLockLeftovers } from '../../../core/lock-sweep.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
+import { sweepLock } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
 import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
@@ -72,13 +72,13 @@ export const lockTarget: FuzzTarget<LockOp> = {
     try {
       const lock = await env.sut.acquire(path, next.options, env.deps);
       lock.release();
+      // What the crash left inside the protocol (a record name, a lock moved aside) is swept, as
+      // `racetrack recover` does; only the protocol's own names go.
+      await sweepLock(path, env.deps);
     } catch (err) {
       violations.push({ invariant: 'next-acquirer-breaks-stale-lock', message: `the next acquirer failed: ${describeError(err)} (the lock left by the crash must be broken ${next.reason})` });
       return violations;
     }
-    // What the crash left inside the protocol (a record name, a lock moved aside) is swept, as
-    // `racetrack recover` does; only the protocol's own names of dead processes go.
-    sweepLockLeftovers(path, env.deps);
     for (const [name, text] of NEIGHBOURS) {
       const now = readOrNull(fs, join(env.root, name));
       if (now === null || new TextDecoder().decode(now) !== text) violations.push({ invariant: 'foreign-files-untouched', message: `${name}, which the lock protocol did not make, is now ${showBytes(now)}` });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { encodeCounters, parseCounters } from '../../../core/counters.ts';
+import type { FsFacade } from '../../../core/fs-facade.ts';
 import { idNumber } from '../../../scenarios/snapshot.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
@@ -14,15 +15,17 @@ export interface ReserveOp {
 }
 
 export const COUNTERS_FILE = 'counters.json';
-const PREFIXES = ['SEC', 'UX'] as const;
+export const PREFIXES = ['SEC', 'UX'] as const;
 const encoder = new TextEncoder();
 
-function idsOf(value: unknown): string[] {
+/** The IDs a reserve's result holds. */
+export function idsOf(value: unknown): string[] {
   const ids = (value as { ids?: unknown } | null)?.ids;
   return Array.isArray(ids) ? ids.map(String) : [];
 }
 
-function readCounters(bytes: Uint8Array | null, file: string): Record<string, number> | string {
+/** The counters in `bytes`, or why there are none (missing, or what does not parse). */
+export function readCounters(bytes: Uint8Array | null, file: string): Record<string, number> | string {
   if (bytes === null) return 'missing';
   try {
     return { ...parseCounters(bytes, file).counters };
@@ -95,23 +98,32 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
       return violations;
     }
 
-    const seen = new Map<string, string>();
-    for (const { id, by } of issued) {
-      const first = seen.get(id);
-      if (first !== undefined) violations.push({ invariant: 'ids-unique', message: `${id} was handed out twice: to ${first} and to ${by}` });
-      else seen.set(id, by);
-    }
-    const after = readCounters(readOrNull(fs, file), file);
-    if (typeof after === 'string') {
-      violations.push({ invariant: 'counters-parse', message: `after recovery, ${COUNTERS_FILE} is ${after}` });
-    } else {
-      for (const { id } of issued) {
-        const prefix = id.slice(0, id.lastIndexOf('-'));
-        if ((after[prefix] ?? 0) < idNumber(id)) violations.push({ invariant: 'counter-covers-issued', message: `after recovery, counter ${prefix} is ${after[prefix]}, below the issued ${id}` });
-      }
-    }
-    const orphans = namesIn(fs, env.root).filter((n) => n !== COUNTERS_FILE);
-    if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${COUNTERS_FILE}: ${orphans.join(', ')}` });
-    return violations;
+    return [...violations, ...checkIssued(fs, file, issued)];
   },
 };
+
+/**
+ * The invariants over every ID handed out, once recovery and the restarted reserver are done: no
+ * ID twice, the counters parse and cover each ID, nothing is left beside the counters file.
+ */
+export function checkIssued(fs: FsFacade, file: string, issued: readonly { readonly id: string; readonly by: string }[]): Violation[] {
+  const violations: Violation[] = [];
+  const seen = new Map<string, string>();
+  for (const { id, by } of issued) {
+    const first = seen.get(id);
+    if (first !== undefined) violations.push({ invariant: 'ids-unique', message: `${id} was handed out twice: to ${first} and to ${by}` });
+    else seen.set(id, by);
+  }
+  const after = readCounters(readOrNull(fs, file), file);
+  if (typeof after === 'string') {
+    violations.push({ invariant: 'counters-parse', message: `after recovery, ${COUNTERS_FILE} is ${after}` });
+  } else {
+    for (const { id } of issued) {
+      const prefix = id.slice(0, id.lastIndexOf('-'));
+      if ((after[prefix] ?? 0) < idNumber(id)) violations.push({ invariant: 'counter-covers-issued', message: `after recovery, counter ${prefix} is ${after[prefix]}, below the issued ${id}` });
+    }
+  }
+  const orphans = namesIn(fs, dirname(file)).filter((n) => n !== COUNTERS_FILE);
+  if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${COUNTERS_FILE}: ${orphans.join(', ')}` });
+  return violations;
+}

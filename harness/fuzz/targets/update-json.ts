@@ -64,7 +64,7 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
       return null;
     };
     check('after the crash');
-    const lockOptions = await recoverAfterCrash(env as RecoveryEnv<unknown>, fs, file, violations);
+    const lockOptions = await recoverAfterCrash(env as RecoveryEnv<unknown>, file, violations);
     if (lockOptions === null) return violations;
     const recovered = check('after recovery');
     if (recovered === null) return violations;

@@ -103,7 +103,7 @@ export const writeTarget: FuzzTarget<WriteOp> = {
       violations.push({ invariant: 'target-old-or-new', message: `${when}: ${what}; expected exactly ${expected}` });
     };
     check('after the crash');
-    if ((await recoverAfterCrash(env as RecoveryEnv<unknown>, fs, file, violations)) === null) return violations;
+    if ((await recoverAfterCrash(env as RecoveryEnv<unknown>, file, violations)) === null) return violations;
     if (violations.length === 0) check('after recovery');
     const orphans = namesIn(fs, env.root).filter((n) => n !== WRITE_FILE);
     if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${WRITE_FILE}: ${orphans.join(', ')}` });

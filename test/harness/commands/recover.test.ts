@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRacetrackError } from '../../../core/errors.ts';
+import { currentIdentity } from '../../../core/runtime.ts';
 import { formatTempName } from '../../../core/temp-name.ts';
 import { runRecover } from '../../../harness/commands/recover.ts';
 import { DEAD_PID } from '../../fixtures/dead-holder.ts';
@@ -14,7 +15,7 @@ test('recover with no orphans exits 0 and says there is nothing to do', inTempDi
   const result = await runRecover({ file });
   assert.deepEqual(result, {
     exitCode: 0,
-    output: { target: file, promoted: null, deleted: [], kept: [], lockBroken: false, lockLeftovers: [], summary: 'nothing to do' },
+    output: { target: file, deleted: [], kept: [], lockBroken: false, lockLeftovers: [], summary: 'nothing to do' },
   });
   assert.deepEqual(readdirSync(dir), ['STATE.md']);
 }));
@@ -22,18 +23,17 @@ test('recover with no orphans exits 0 and says there is nothing to do', inTempDi
 test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(async (dir) => {
   const file = join(dir, 'STATE.md');
   writeFileSync(file, 'state: 1\n');
-  const temp = formatTempName(file, DEAD_PID, 0, 'feed', new TextEncoder().encode('state: 2\n'));
+  const temp = formatTempName(file, { pid: DEAD_PID, threadId: 0, pidSpace: currentIdentity().pidSpace }, 'feed', new TextEncoder().encode('state: 2\n'));
   writeFileSync(temp, 'sta');
   const result = await runRecover({ file });
   assert.equal(result.exitCode, 0);
   assert.deepEqual(result.output, {
     target: file,
-    promoted: null,
     deleted: [{ path: temp, why: 'writer-dead', proven: false }],
     kept: [],
     lockBroken: false,
     lockLeftovers: [],
-    summary: 'promoted 0, deleted 1, kept 0',
+    summary: 'deleted 1, kept 0',
   });
   assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
 }));

@@ -32,15 +32,16 @@ test('a crash after a call lets it reach the disk, then kills the process', inTe
 
 test('a crash mid-write leaves exactly the first k bytes, and the cleanup in writeAtomic never runs', inTempDirSync((dir) => {
   const file = join(dir, 'STATE.md');
-  const c = createCrashFs(createRealFs(), { call: 1, phase: 'mid', bytes: 3 });
+  // Call 0 looks at the target (whose mode a replacement keeps), call 1 creates the temp, call 2 writes.
+  const c = createCrashFs(createRealFs(), { call: 2, phase: 'mid', bytes: 3 });
   const deps = { fs: c.fs, clock: createVirtualClock(0), random: seededDepsRandom(1) };
   assert.throws(() => writeAtomic(file, enc.encode('0123456789'), {}, deps), Crash);
   const left = readdirSync(dir);
   assert.equal(left.length, 1, 'the torn temp stays: its unlink in the catch was refused');
   assert.match(left[0]!, /^STATE\.md\.tmp\./);
   assert.equal(readFileSync(join(dir, left[0]!), 'utf8'), '012');
-  assert.deepEqual(c.calls.map((x) => x.outcome), ['ok', 'crashed-mid']);
-  assert.equal(c.calls[1]!.wrote, 3);
+  assert.deepEqual(c.calls.map((x) => `${x.method}:${x.outcome}`), ['lstat:error', 'openExclusive:ok', 'write:crashed-mid']);
+  assert.equal(c.calls[2]!.wrote, 3);
 }));
 
 test('with no crash point the wrapper records every call, failures included', () => {

@@ -56,3 +56,22 @@ test('the step budget leaves a process that never finishes unfinished', async ()
   assert.equal(outcomes[0]!.status, 'unfinished');
   assert.equal(steps.length, 50);
 });
+
+test('a function schedule is asked before each call, and a process it keeps picking runs on in one execution', async () => {
+  const disk = new SimDisk();
+  const executions = new Map<string, number>();
+  const counted = (w: SimProcess): SimProcess => ({
+    ...w,
+    run(deps, mark) {
+      executions.set(w.name, (executions.get(w.name) ?? 0) + 1);
+      return w.run(deps, mark);
+    },
+  });
+  // b until it has made two calls, then a.
+  const { steps, outcomes } = await interleave([counted(writer('a', 2)), counted(writer('b', 3))], { disk: disk.facade(), schedule: (step) => (step < 2 ? 1 : 0), maxSteps: 100, startWallMs: 0 });
+  const order = steps.filter((s) => s.call !== null).map((s) => `${s.process}:${s.call!.args[0]}`);
+  assert.deepEqual(order, ['1:/b0', '1:/b1', '0:/a0', '0:/a1', '1:/b2']);
+  assert.deepEqual(outcomes.map((o) => o.status), ['done', 'done']);
+  assert.equal(disk.calls, 5, 'each call reached the disk once');
+  assert.deepEqual(Object.fromEntries(executions), { a: 1, b: 2 }, 'one execution per turn, not one per call');
+});

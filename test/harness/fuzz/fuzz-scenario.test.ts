@@ -12,7 +12,7 @@ test('fuzz scenario strings name a primitive and, optionally, power loss', () =>
 
 test('every control whose scenario is a fuzz scenario is caught by it', async () => {
   const fuzzed = CONTROLS.filter((c) => c.scenario !== undefined && parseFuzzScenario(c.scenario) !== null);
-  assert.deepEqual(fuzzed.map((c) => c.name).sort(), ['recover-promote-unverified', 'rename-no-fsync']);
+  assert.deepEqual(fuzzed.map((c) => c.name).sort(), ['recover-promote-proven', 'recover-promote-unverified', 'rename-no-fsync']);
   for (const c of fuzzed) {
     const r = await runFuzzScenario(c.scenario!, c.name, { runs: 30, seed: 7 });
     assert.equal(r.verdict, 'fail', `${c.name} through ${c.scenario}`);
