@@ -43,7 +43,11 @@ export function callResult(method: FsMethod, value: unknown): number | undefined
 /** One line for a human: `3 rename STATE.md.tmp.… -> STATE.md: ok`, paths shown relative to `root`. */
 export function formatFsCall(call: FsCall, root = ''): string {
   const rel = (a: string | number) => (typeof a === 'string' && root !== '' && a.startsWith(`${root}/`) ? a.slice(root.length + 1) : String(a));
-  const args = call.method === 'write' ? `fd ${call.args[0]}, ${call.args[1]} bytes` : call.args.map(rel).join(' -> ');
+  const args =
+    call.method === 'write' ? `fd ${call.args[0]}, ${call.args[1]} bytes`
+    : call.method === 'fchmod' ? `fd ${call.args[0]}, 0${Number(call.args[1]).toString(8)}`
+    : call.method === 'fchown' ? `fd ${call.args[0]}, ${call.args[1]}:${call.args[2]}`
+    : call.args.map(rel).join(' -> ');
   const result = call.result === undefined ? '' : call.method.startsWith('open') ? ` = fd ${call.result}` : ` = ${call.result}`;
   const end: Record<FsCallOutcome, string> = {
     ok: `ok${result}`,
