@@ -8,6 +8,12 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
+/** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
+export interface NotChecked {
+  readonly checker: string;
+  readonly reason: string;
+}
+
 /** Everything a run concluded: what `result.json` holds and every report is rendered from. */
 export interface RunResult {
   readonly verdict: Validity;
@@ -34,6 +40,8 @@ export interface RunResult {
   readonly maxCollisionRate: number;
   readonly violations: readonly { readonly checker: string; readonly message: string; readonly example: unknown }[];
   readonly checks: readonly CheckResult[];
+  /** Checkers (and measurements) left out because the system under test cannot feed them, with the reason. */
+  readonly notChecked: readonly NotChecked[];
   readonly lockHold: LatencySummary | null;
   readonly lockWait: LatencySummary | null;
   readonly wallMs: number;

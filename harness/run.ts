@@ -4,14 +4,16 @@ import { RacetrackError } from '../core/errors.ts';
 import { detectRuntime } from '../core/runtime.ts';
 import { collisionRateUpper95 } from '../reports/upper-bound.ts';
 import { scenarioByName } from '../scenarios/registry.ts';
+import type { ScenarioChecker } from '../scenarios/scenario.ts';
 import { resolveSut } from '../scenarios/suts.ts';
+import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
 import { pausedHolderSilent } from './checkers/paused-holder-silent.ts';
 import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
 import type { ProgressState } from './progress.ts';
 import { runOnProcesses } from './process-runner.ts';
-import type { RunResult } from './run-result.ts';
+import type { NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
 import type { IterationTask } from './worker-task.ts';
 
@@ -50,7 +52,7 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
-  resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, 'roots');
   mkdirSync(rootsDir, { recursive: true });
@@ -118,12 +120,13 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
   const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
   // With pauses, every scenario also answers for what a woken holder did.
-  const checkers = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent()] as const] : [])];
-  const checks: CheckResult[] = checkers.map(([name, checker]) => runChecker(name, checker, input));
+  const entries: ScenarioChecker[] = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent(), 'lock-events'] as const] : [])];
+  const plan = planChecks(entries, sut);
+  const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
   const faults = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
-  const result = { ...summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
+  const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };
 }
@@ -138,6 +141,7 @@ function summarize(
   scenario: string,
   outDir: string,
   checks: CheckResult[],
+  notChecked: readonly NotChecked[],
   history: ReturnType<typeof mergeEvents>,
   wallMs: number,
   startedAt: string,
@@ -182,6 +186,7 @@ function summarize(
     maxCollisionRate: options.maxCollisionRate,
     violations,
     checks,
+    notChecked,
     lockHold: hold,
     lockWait: wait,
     wallMs: Math.round(wallMs),

@@ -38,7 +38,8 @@ const identity = (c: Claim) => c.owner ?? `worker ${c.op.worker}`;
  * batch, and an owner recorded on it must be an info claim's owner); with no such info op it
  * fails, since a `fail` claim must not have happened. Without `facts.initial` every batch in a
  * claimed status counts as changed. A missing registry where claims were acknowledged, or
- * unreadable claim values, make an otherwise passing verdict unknown.
+ * unreadable claim values, make an otherwise passing verdict unknown; so does a run in which no
+ * claim was acknowledged at all (nothing to judge), unless the registry shows a claim nobody made.
  */
 export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
   const f = options.f ?? 'claim';
@@ -75,13 +76,15 @@ export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
       }
       judgeRegistry({ iteration, claimsOf, info: mine.filter((op) => op.type === 'info'), facts, defaultStatuses }, n, examples);
     }
-    const verdict = settle(n.violations, n.malformed + n.unchecked);
+    const verdict = settle(n.violations, n.malformed + n.unchecked, n.claims);
     const message =
       verdict === 'fail'
         ? `${plural(n.violations, 'batch', 'batches')} claimed twice, lost, or claimed without acknowledgement`
-        : verdict === 'unknown'
+        : n.malformed + n.unchecked > 0
           ? `no double claims seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable claim')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable registry`])}`
-          : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
+          : verdict === 'unknown'
+            ? `nothing to judge: no claim was acknowledged (${plural(ops.length, `${f} op`)})`
+            : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
             (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
     return { checker: 'claimed-once', verdict, message, examples, stats: n };
   });

@@ -27,7 +27,7 @@ export function filesValid(): Checker {
         sample(examples, { iteration: s.iteration, problem: text(problem) });
       }
     }
-    const verdict = settle(problems, unreadable);
+    const verdict = settle(problems, unreadable, snapshots.length);
     const message =
       verdict === 'fail'
         ? `${plural(problems, 'file problem')} in ${plural(iterations.size, 'iteration')}`

@@ -19,7 +19,8 @@ export interface UniquenessOptions {
  * (acknowledged values, counted with repeats), `duplicated` (values with more than one holder),
  * `collisions` (extra holders: sum of holders − 1), `collidingIterations`, `iterations`,
  * `malformed` (ok ops whose `ids` threw or was not a string array: skipped, and the verdict is
- * unknown rather than pass). `info` ops are not holders: their values are not known.
+ * unknown rather than pass). `info` ops are not holders: their values are not known. With no
+ * acknowledged value at all there is nothing to compare, and the verdict is unknown.
  */
 export function uniqueness(options: UniquenessOptions): Checker {
   return guarded('uniqueness', ({ history }) => {
@@ -71,13 +72,15 @@ export function uniqueness(options: UniquenessOptions): Checker {
       iterations: groups.length,
       malformed,
     };
-    const verdict = settle(duplicated, malformed);
+    const verdict = settle(duplicated, malformed, values);
     const message =
       verdict === 'fail'
         ? `${plural(duplicated, 'value')} handed out more than once (${plural(collisions, 'extra holder')}) in ${collidingIterations} of ${plural(groups.length, 'iteration')}`
-        : verdict === 'unknown'
+        : malformed > 0
           ? `no duplicates among readable values, but ${plural(malformed, 'acknowledged op')} had no readable values`
-          : `all ${plural(values, 'acknowledged value')} unique (${acknowledged} of ${plural(ops.length, 'op')} acknowledged)`;
+          : verdict === 'unknown'
+            ? `nothing to judge: no value was handed out (${acknowledged} of ${plural(ops.length, `${options.f} op`)} acknowledged)`
+            : `all ${plural(values, 'acknowledged value')} unique (${acknowledged} of ${plural(ops.length, 'op')} acknowledged)`;
     return { checker: 'uniqueness', verdict, message, examples, stats };
   });
 }

@@ -71,7 +71,12 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
   const sutName = o.exec === undefined ? o.sut : 'core';
-  resolveSut(scenario, sutName, o.exec);
+  const sut = resolveSut(scenario, sutName, o.exec);
+  if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
+    // The pause is taken right after the holder's lock is acquired, which only a system under test
+    // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
+    throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
+  }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
   if (existsSync(join(outDir, 'roots'))) throw new RacetrackError('EINVALID', `--out ${outDir} already holds a run; give a new directory`, { out: outDir });
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
@@ -110,6 +115,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     collisionRate: result.collisionRate,
     collisionRateUpper95: result.collisionRateUpper95,
     violations: result.violations.length,
+    ...(result.notChecked.length === 0 ? {} : { notChecked: result.notChecked.map((n) => n.checker) }),
     ...(result.faults === undefined ? {} : { faults: result.faults }),
     wallMs: result.wallMs,
     outDir,

@@ -7,7 +7,7 @@ import { failingResult, sampleResult } from './sample-result.ts';
 const TYPE_ORDER = [
   'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
   'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
-  'violations', 'checks', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
+  'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ];
 
 test('result.json is pretty JSON with a trailing newline that parses back to the result', () => {

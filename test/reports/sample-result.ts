@@ -28,6 +28,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
       check('uniqueness', 'pass', 'attempted 1000, acknowledged 1000, duplicated 0'),
       check('no-orphans', 'pass', 'no .tmp or .lock left behind'),
     ],
+    notChecked: [],
     lockHold: { count: 1000, p50Ms: 0.0123, p99Ms: 0.5, maxMs: 2.25 },
     lockWait: { count: 1000, p50Ms: 1.5, p99Ms: 12.75, maxMs: 40 },
     wallMs: 1234.6,

@@ -94,4 +94,15 @@ describe('claimedOnce', () => {
     assert.equal(result.verdict, 'unknown');
     assert.equal(result.stats?.malformed, 1);
   });
+
+  test('no acknowledged claim is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([noWork(0), noWork(1)], { snapshots: [registry([{ batch: '001', status: 'O', owner: '' }])] }));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no claim was acknowledged (2 claim ops)');
+  });
+
+  test('with no acknowledged claim, a batch claimed in the registry still fails', () => {
+    const result = check(inputOf([noWork(0)], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w0' }])] }));
+    assert.equal(result.verdict, 'fail');
+  });
 });

@@ -81,7 +81,10 @@ describe('uniqueness', () => {
     assert.equal(throwing(inputOf([reserve(0, 0, ['SEC-1'])])).verdict, 'unknown');
   });
 
-  test('an empty history passes', () => {
-    assert.equal(check(inputOf([])).verdict, 'pass');
+  test('nothing handed out is nothing to judge: an empty history, or every op failed, is unknown, never pass', () => {
+    assert.equal(check(inputOf([])).verdict, 'unknown');
+    const failed = check(inputOf([0, 1, 2].map((w): OpSpec => ({ f: 'reserve', worker: w, invoke: w, type: 'fail', value: { error: 'EEXEC' } }))));
+    assert.equal(failed.verdict, 'unknown');
+    assert.match(failed.message, /nothing to judge: no value was handed out \(0 of 3 reserve ops acknowledged\)/);
   });
 });

@@ -1,0 +1,61 @@
+// `racetrack run` as a CI job sees it: the real CLI in a child process, its exit code, its JSON
+// line, and the files it leaves (result.json, summary.md, JUnit XML).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { RunResult } from '../../../harness/run-result.ts';
+import { racetrack } from '../../support/cli.ts';
+import { tempDir } from '../../support/tmp.ts';
+import { findAll, parseXml } from '../../reports/xml-parse.ts';
+
+const dir = tempDir('racetrack-run-cli-');
+after(() => dir.cleanup());
+
+let runs = 0;
+/** A fresh --out for one run. */
+const outDir = (name: string) => join(dir.path, `${name}-${runs++}`);
+const resultOf = (out: string) => JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+
+describe('racetrack run: verdicts a CI job can trust', () => {
+  test('a claimer that never finds work proves nothing: unknown, exit 2, never pass', () => {
+    const out = outDir('no-work');
+    const r = racetrack(['run', 'claim', '--exec', 'false {registry} {owner}', '--iterations', '2', '--workers', '2', '--out', out]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.json().verdict, 'unknown');
+    const claimed = resultOf(out).checks.find((c) => c.checker === 'claimed-once');
+    assert.equal(claimed?.verdict, 'unknown');
+    assert.match(claimed!.message, /^nothing to judge: no claim was acknowledged/);
+  });
+
+  test('an --exec run leaves out mutual exclusion and lock timing, and says why in result.json, summary.md and JUnit', () => {
+    const out = outDir('exec-fails');
+    const junit = join(out, '..', `junit-${runs}.xml`);
+    const r = racetrack(['run', 'allocate', '--exec', 'false {root} {name}', '--iterations', '2', '--workers', '2', '--out', out, '--junit', junit]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(r.json().notChecked, ['mutual-exclusion', 'lock-timing']);
+    const result = resultOf(out);
+    assert.equal(result.checks.some((c) => c.checker === 'mutual-exclusion'), false, 'mutual-exclusion did not run');
+    assert.deepEqual(result.notChecked.map((n) => n.checker), ['mutual-exclusion', 'lock-timing']);
+    assert.match(result.notChecked[0]!.reason, /does not report its lock acquisitions and releases/);
+    // Every operation failed: the checkers that judge values saw none, and say so.
+    for (const name of ['uniqueness', 'gap-bound', 'real-time-order', 'topics-match']) {
+      const check = result.checks.find((c) => c.checker === name);
+      assert.equal(check?.verdict, 'unknown', `${name}: ${check?.message}`);
+      assert.match(check!.message, /^nothing to judge/);
+    }
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    assert.match(summary, /### Not checked, and why\n\n- \*\*mutual-exclusion\*\*: the system under test \(exec\) does not report/);
+    const skipped = findAll(parseXml(readFileSync(junit, 'utf8')), 'testcase').filter((c) => findAll(c, 'skipped').length > 0);
+    assert.deepEqual(skipped.map((c) => c.attrs['name']), ['mutual-exclusion', 'lock-timing']);
+  });
+
+  test('--pause with --exec is bad input: nobody could be paused', () => {
+    const out = outDir('exec-pause');
+    const r = racetrack(['run', 'allocate', '--exec', 'true {root} {name}', '--isolation', 'process', '--pause', '--out', out]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.json().error, 'EINVALID');
+    assert.match(String(r.json().message), /--pause needs a system under test that reports its lock acquisitions/);
+    assert.equal(existsSync(out), false);
+  });
+});
