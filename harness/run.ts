@@ -8,12 +8,13 @@ import type { ScenarioChecker } from '../scenarios/scenario.ts';
 import { resolveSut } from '../scenarios/suts.ts';
 import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
+import { failsOnCollisionsAlone, runCollisions } from './checkers/collisions.ts';
 import { pausedHolderSilent } from './checkers/paused-holder-silent.ts';
 import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
 import type { ProgressState } from './progress.ts';
 import { runOnProcesses } from './process-runner.ts';
-import type { NotChecked, RunResult } from './run-result.ts';
+import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
 import type { IterationTask } from './worker-task.ts';
 
@@ -70,7 +71,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const finishedWorkers = new Map<number, number>();
   const seen = new Map<string, number>();
   let operations = 0;
-  let liveCollisions = 0;
+  // Counted as uniqueness and claimed-once count them: values held by more than one acknowledged op.
+  const live = { values: 0, extraHolders: 0 };
   let iterationsDone = 0;
   const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
     batches.push([...events]);
@@ -82,13 +84,14 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
         const key = `${iteration}\0${v}`;
         const holders = (seen.get(key) ?? 0) + 1;
         seen.set(key, holders);
-        if (holders > 1) liveCollisions++;
+        if (holders === 2) live.values++;
+        if (holders > 1) live.extraHolders++;
       }
     }
     const finished = (finishedWorkers.get(iteration) ?? 0) + 1;
     finishedWorkers.set(iteration, finished);
     if (finished === options.workers) iterationsDone++;
-    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: liveCollisions, elapsedMs: performance.now() - started });
+    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
   };
 
   const staleMs = options.staleMs ?? 5000;
@@ -125,15 +128,10 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const faults = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const faults: FaultTally | undefined = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
   const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };
-}
-
-function numberStat(check: CheckResult, key: string): number {
-  const v = check.stats?.[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
 function summarize(
@@ -154,15 +152,11 @@ function summarize(
     ops.attempted++;
     ops[op.type]++;
   }
-  const collisions = checks.reduce((n, c) => n + numberStat(c, 'collisions'), 0);
-  const collidingIterations = Math.min(options.iterations, Math.max(0, ...checks.map((c) => numberStat(c, 'collidingIterations'))));
+  const collisions = runCollisions(checks);
+  const collidingIterations = Math.min(options.iterations, collisions.iterations);
   const collisionRate = options.iterations === 0 ? 0 : collidingIterations / options.iterations;
-  let verdict = composeVerdicts(checks.map((c) => c.verdict));
-  if (collisionRate > options.maxCollisionRate) verdict = 'fail';
-  else if (verdict === 'fail' && collisions > 0 && checks.every((c) => c.verdict !== 'fail' || numberStat(c, 'collisions') > 0)) {
-    // Only collision checkers failed, and the rate is within what the caller tolerates.
-    verdict = composeVerdicts(checks.filter((c) => numberStat(c, 'collisions') === 0).map((c) => c.verdict));
-  }
+  // Within the tolerated rate, a check that found nothing wrong but values held twice does not fail the run.
+  const verdict = collisionRate > options.maxCollisionRate ? 'fail' : composeVerdicts(checks.filter((c) => !failsOnCollisionsAlone(c)).map((c) => c.verdict));
   const { wait, hold } = lockTimings(history);
   const violations = checks
     .filter((c) => c.verdict === 'fail')
@@ -179,7 +173,8 @@ function summarize(
     seed: options.seed,
     runtime: detectRuntime(),
     operations: ops,
-    collisions,
+    collisions: collisions.values,
+    extraHolders: collisions.extraHolders,
     collidingIterations,
     collisionRate,
     collisionRateUpper95: collisionRateUpper95(collidingIterations, options.iterations),

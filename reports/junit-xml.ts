@@ -112,6 +112,8 @@ function propertiesOf(result: RunResult): [string, string][] {
     ['isolation', result.isolation],
     ['runtime', `${result.runtime.name} ${result.runtime.version}`],
     ['collisions', String(result.collisions)],
+    ['extraHolders', String(result.extraHolders)],
+    ['collidingIterations', String(result.collidingIterations)],
     ['collisionRate', String(result.collisionRate)],
     ['collisionRateUpper95', String(result.collisionRateUpper95)],
     ['maxCollisionRate', String(result.maxCollisionRate)],

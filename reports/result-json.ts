@@ -14,13 +14,13 @@ export function renderResultJson(result: RunResult): string {
 
 const RESULT_KEYS = [
   'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
-  'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
+  'operations', 'collisions', 'extraHolders', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
   'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ] as const;
 const RUNTIME_KEYS = ['name', 'version'] as const;
 const OPERATION_KEYS = ['attempted', 'ok', 'fail', 'info'] as const;
 const VIOLATION_KEYS = ['checker', 'message', 'example'] as const;
-const CHECK_KEYS = ['checker', 'verdict', 'message', 'examples', 'stats'] as const;
+const CHECK_KEYS = ['checker', 'verdict', 'message', 'examples', 'collisions', 'stats'] as const;
 const NOT_CHECKED_KEYS = ['checker', 'reason'] as const;
 const LATENCY_KEYS = ['count', 'p50Ms', 'p99Ms', 'maxMs'] as const;
 

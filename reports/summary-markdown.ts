@@ -1,4 +1,5 @@
 import type { LatencySummary, RunResult } from '../harness/run-result.ts';
+import { collisionText } from './collision-text.ts';
 import { compactJson } from './compact-json.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';
 import { formatDuration, formatMs, formatPercent } from './number-format.ts';
@@ -55,7 +56,7 @@ function facts(result: RunResult): string {
     `- **Runtime:** ${result.runtime.name} ${result.runtime.version}`,
     `- **Seed:** ${result.seed}`,
     `- **Collision rate:** ${collisionRateLine(result)} (allowed: ${formatPercent(result.maxCollisionRate)})`,
-    `- **Collisions:** ${result.collisions} value(s) handed out more than once`,
+    `- **Collisions:** ${collisionText({ values: result.collisions, extraHolders: result.extraHolders })}`,
   ];
   if (result.faults !== undefined) lines.push(`- **Faults:** ${codeSpan(compactJson(result.faults, 300))}`);
   lines.push(

@@ -58,16 +58,15 @@ export const allocateScenario: Scenario = {
   },
   inspect(root, iteration) {
     const entries = existsSync(root) ? listEntries(root) : [];
-    const seen = new Map<string, string>();
-    const fileProblems: string[] = [];
+    const topics = new Map<string, string[]>();
     for (const e of entries) {
       const m = TOPIC.exec(e);
       if (m === null || e.slice(0, -1).includes('/')) continue;
-      const other = seen.get(m[1]!);
-      if (other !== undefined) fileProblems.push(`topic directories ${other} and ${e} share number ${m[1]}`);
-      seen.set(m[1]!, e);
+      topics.set(m[1]!, [...(topics.get(m[1]!) ?? []), e]);
     }
-    return { iteration, root, entries, fileProblems, facts: { topics: seen.size } };
+    // Two topic directories with one number: that number was handed out twice.
+    const shared = [...topics].filter(([, holders]) => holders.length > 1).map(([value, holders]) => ({ value, holders }));
+    return { iteration, root, entries, fileProblems: [], shared, facts: { topics: topics.size } };
   },
   exclusiveValues: (f, value) => (f === 'allocate' ? [String(field(value, 'number'))] : []),
   recover: (root, staleMs) => recoverFiles([], [join(root, '.topic_number.lock')], staleMs),

@@ -7,7 +7,7 @@ import { parseArgvTemplate } from '../../scenarios/argv-template.ts';
 import { scenarioByName } from '../../scenarios/registry.ts';
 import { resolveSut } from '../../scenarios/suts.ts';
 import type { CommandResult } from '../command-result.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, type ProgressState } from '../progress.ts';
 import { checkRunNumbers, runScenario } from '../run.ts';
 import { writeRunFiles } from '../write-run-files.ts';
 
@@ -82,7 +82,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
 
   const progress = createProgress(stderr, isTty);
-  let last = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: 0, elapsedMs: 0 };
+  let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
   const { result, history } = await runScenario({
     scenario: scenario.name,
     ...numbers,
@@ -100,7 +100,8 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
       progress.update(p);
     },
   });
-  progress.done({ ...last, elapsedMs: result.wallMs });
+  // The last line gives the run's own figures, the ones result.json and summary.md give.
+  progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
   writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
   stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
   const output = {
@@ -112,6 +113,8 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     isolation: result.isolation,
     seed: result.seed,
     collisions: result.collisions,
+    extraHolders: result.extraHolders,
+    collidingIterations: result.collidingIterations,
     collisionRate: result.collisionRate,
     collisionRateUpper95: result.collisionRateUpper95,
     violations: result.violations.length,

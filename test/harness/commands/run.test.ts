@@ -59,3 +59,39 @@ describe('racetrack run: verdicts a CI job can trust', () => {
     assert.equal(existsSync(out), false);
   });
 });
+
+describe('racetrack run: one collision count', () => {
+  test('claim-unlocked: the JSON line, the progress line, result.json, summary.md, JUnit and claimed-once give the same collisions in the same words', () => {
+    const out = outDir('claim-unlocked');
+    const junit = join(dir.path, `junit-claim-${runs}.xml`);
+    const r = racetrack(['run', 'claim', '--sut', 'claim-unlocked', '--iterations', '20', '--seed', '5', '--out', out, '--junit', junit]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const line = r.json();
+    const result = resultOf(out);
+    const claimed = result.checks.find((c) => c.checker === 'claimed-once')!;
+    assert.ok(result.collisions > 0, 'unlocked claimers hand a batch to two owners');
+    assert.deepEqual([line.collisions, line.extraHolders, line.collidingIterations], [result.collisions, result.extraHolders, result.collidingIterations]);
+    assert.deepEqual([claimed.collisions?.values, claimed.collisions?.extraHolders, claimed.collisions?.iterations], [result.collisions, result.extraHolders, result.collidingIterations]);
+    assert.equal(line.collisionRate, result.collidingIterations / 20);
+    const words = `${result.collisions} values handed out more than once (${result.extraHolders} extra holders)`;
+    assert.ok(claimed.message.startsWith(words), claimed.message);
+    assert.ok(readFileSync(join(out, 'summary.md'), 'utf8').includes(`- **Collisions:** ${words}\n`));
+    const progress = r.stderr.trim().split('\n').filter((l) => l.startsWith('racetrack: iteration')).at(-1);
+    assert.match(progress ?? '', new RegExp(`^racetrack: iteration 20/20, \\d+ ops, ${words.replace(/[()]/g, '\\$&')}, `));
+    const props = Object.fromEntries(findAll(parseXml(readFileSync(junit, 'utf8')), 'property').map((p) => [p.attrs['name'], p.attrs['value']]));
+    assert.deepEqual([props['collisions'], props['extraHolders']], [String(result.collisions), String(result.extraHolders)]);
+  });
+
+  test('--max-collision-rate tolerates collisions however detected: allocate-narrow-lock passes at 0.99 though files-valid sees the duplicates too', () => {
+    const out = outDir('narrow-tolerated');
+    const r = racetrack(['run', 'allocate', '--sut', 'allocate-narrow-lock', '--iterations', '50', '--seed', '3', '--max-collision-rate', '0.99', '--out', out]);
+    const result = resultOf(out);
+    assert.ok(result.collisions > 0, 'the narrow lock hands a number out twice');
+    const filesValid = result.checks.find((c) => c.checker === 'files-valid')!;
+    assert.equal(filesValid.verdict, 'fail', 'files-valid sees the two directories of one number');
+    assert.ok((filesValid.collisions?.values ?? 0) > 0);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(r.json().verdict, 'pass');
+  });
+});
+
