@@ -3,7 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
-import { parseArgvTemplate } from '../../scenarios/argv-template.ts';
 import { scenarioByName } from '../../scenarios/registry.ts';
 import { resolveSut } from '../../scenarios/suts.ts';
 import type { CommandResult } from '../command-result.ts';
@@ -67,7 +66,6 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   if (pauseRate > 0 && detectRuntime().name === 'deno') {
     throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', { runtime: 'deno' });
   }
-  if (o.exec !== undefined) parseArgvTemplate(o.exec);
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
   const sutName = o.exec === undefined ? o.sut : 'core';

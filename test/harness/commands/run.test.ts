@@ -1,7 +1,7 @@
 // `racetrack run` as a CI job sees it: the real CLI in a child process, its exit code, its JSON
 // line, and the files it leaves (result.json, summary.md, JUnit XML).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResult } from '../../../harness/run-result.ts';
@@ -92,6 +92,35 @@ describe('racetrack run: one collision count', () => {
     assert.ok((filesValid.collisions?.values ?? 0) > 0);
     assert.equal(r.code, 0, r.stdout);
     assert.equal(r.json().verdict, 'pass');
+  });
+});
+
+describe('racetrack run: bad --exec setup is bad input', () => {
+  /** Runs `run <scenario> --exec <template>` and checks it is exit 2 with `code`, before anything was created. */
+  function refused(scenario: string, template: string, code: string, message: RegExp): void {
+    const out = outDir('bad-exec');
+    const r = racetrack(['run', scenario, '--exec', template, '--iterations', '2', '--workers', '2', '--out', out]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.json().error, code);
+    assert.match(String(r.json().message), message);
+    assert.equal(existsSync(out), false, 'nothing was created');
+  }
+
+  test('a command that does not exist, as a path or on PATH', () => {
+    refused('allocate', './nope.sh {root} {name}', 'ENOTFOUND', /--exec command \.\/nope\.sh does not exist/);
+    refused('allocate', 'racetrack-no-such-command {root} {name}', 'ENOTFOUND', /racetrack-no-such-command is not found on PATH/);
+  });
+
+  test('a command that is not executable', () => {
+    const script = join(dir.path, 'alloc-not-executable.sh');
+    writeFileSync(script, '#!/bin/sh\necho "001|$1/001_$2"\n', { mode: 0o644 });
+    refused('allocate', `${script} {root} {name}`, 'EINVALID', /is not an executable file/);
+    refused('allocate', `${dir.path} {root} {name}`, 'EINVALID', /is not an executable file/);
+  });
+
+  test('a placeholder the scenario does not fill', () => {
+    refused('reserve', 'true {root} {prefix}', 'EINVALID', /uses \{root\}, which the reserve scenarios do not fill; they fill \{counters\} \{prefix\} \{count\}/);
+    refused('claim', 'true {registry} {name}', 'EINVALID', /uses \{name\}/);
   });
 });
 
