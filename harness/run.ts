@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { RacetrackError } from '../core/errors.ts';
 import { detectRuntime } from '../core/runtime.ts';
 import { collisionRateUpper95 } from '../reports/upper-bound.ts';
@@ -12,6 +13,8 @@ import { failsOnCollisionsAlone, runCollisions } from './checkers/collisions.ts'
 import { pausedHolderSilent } from './checkers/paused-holder-silent.ts';
 import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
+import { makeDirs } from './make-dirs.ts';
+import { ROOTS_DIR } from './out-dir.ts';
 import type { ProgressState } from './progress.ts';
 import { runOnProcesses } from './process-runner.ts';
 import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
@@ -37,7 +40,12 @@ export interface RunOptions {
   readonly killRate?: number;
   readonly pauseRate?: number;
   readonly onProgress?: (p: ProgressState) => void;
+  /** Aborting it stops the run where it is (Ctrl-C): the workers are ended and runScenario rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
+
+/** How many iteration roots are laid out between two looks at the abort signal. */
+const SETUP_BATCH = 256;
 
 /** A run's result, its merged history, and the state each iteration left. */
 export interface RunOutcome {
@@ -55,10 +63,15 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
   const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
-  const rootsDir = join(outDir, 'roots');
-  mkdirSync(rootsDir, { recursive: true });
+  const rootsDir = join(outDir, ROOTS_DIR);
+  makeDirs(rootsDir, '--out');
   const tasks: IterationTask[] = [];
   for (let iteration = 0; iteration < options.iterations; iteration++) {
+    // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
+    if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {
+      await setImmediate();
+      options.signal.throwIfAborted();
+    }
     const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
     mkdirSync(root);
     scenario.setup(root, options.workers);
@@ -110,13 +123,14 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   };
   if (options.isolation === 'process') {
     await runOnProcesses({
-      base, tasks, onIteration, afterIteration,
+      base, tasks, onIteration, afterIteration, signal: options.signal,
       ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
     });
   } else {
     if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
-    await runOnThreads({ base, tasks, onIteration });
+    await runOnThreads({ base, tasks, onIteration, signal: options.signal });
   }
+  options.signal?.throwIfAborted();
   const wallMs = performance.now() - started;
 
   const history = mergeEvents([...batches, nemesisEvents]);

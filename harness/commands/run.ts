@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { scenarioByName } from '../../scenarios/registry.ts';
 import { resolveSut } from '../../scenarios/suts.ts';
 import type { CommandResult } from '../command-result.ts';
+import { trapInterrupts } from '../interrupts.ts';
+import { makeDirs } from '../make-dirs.ts';
+import { checkOutDir, removeRun } from '../out-dir.ts';
 import { createProgress, type ProgressState } from '../progress.ts';
 import { checkRunNumbers, runScenario } from '../run.ts';
 import { writeRunFiles } from '../write-run-files.ts';
@@ -23,6 +27,8 @@ export interface RunCommandOptions {
   readonly exec?: string;
   readonly keep: readonly string[];
   readonly keepRoots?: boolean;
+  /** Replace the run `--out` already holds. */
+  readonly force?: boolean;
   readonly killRate?: string;
   readonly pause?: boolean;
   readonly pauseRate?: string;
@@ -76,28 +82,44 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
   }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
-  if (existsSync(join(outDir, 'roots'))) throw new RacetrackError('EINVALID', `--out ${outDir} already holds a run; give a new directory`, { out: outDir });
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
+  checkOutDir(outDir, o.force === true);
+  const created = makeDirs(outDir, '--out');
 
   const progress = createProgress(stderr, isTty);
   let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
-  const { result, history } = await runScenario({
-    scenario: scenario.name,
-    ...numbers,
-    isolation: o.isolation,
-    outDir,
-    sut: sutName,
-    ...(o.exec === undefined ? {} : { exec: o.exec }),
-    keep: o.keep,
-    keepRoots: o.keepRoots === true,
-    killRate,
-    pauseRate,
-    staleMs,
-    onProgress: (p) => {
-      last = p;
-      progress.update(p);
-    },
-  });
+  const interrupts = trapInterrupts();
+  let run: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    run = await runScenario({
+      scenario: scenario.name,
+      ...numbers,
+      isolation: o.isolation,
+      outDir,
+      sut: sutName,
+      ...(o.exec === undefined ? {} : { exec: o.exec }),
+      keep: o.keep,
+      keepRoots: o.keepRoots === true,
+      killRate,
+      pauseRate,
+      staleMs,
+      signal: interrupts.signal,
+      onProgress: (p) => {
+        last = p;
+        progress.update(p);
+      },
+    });
+  } catch (err) {
+    const signal = interrupts.received();
+    if (signal === null) throw err;
+    // Ctrl-C: the workers are stopped; what this run created goes, so the same command can run again.
+    stderr(`\nracetrack: interrupted by ${signal}; ${removeRun(outDir, created)}\n`);
+    interrupts.die();
+    return { exitCode: 128 + constants.signals[signal], output: undefined };
+  } finally {
+    interrupts.release();
+  }
+  const { result, history } = run;
   // The last line gives the run's own figures, the ones result.json and summary.md give.
   progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
   writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });

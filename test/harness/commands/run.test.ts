@@ -1,11 +1,13 @@
 // `racetrack run` as a CI job sees it: the real CLI in a child process, its exit code, its JSON
 // line, and the files it leaves (result.json, summary.md, JUnit XML).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResult } from '../../../harness/run-result.ts';
-import { racetrack } from '../../support/cli.ts';
+import { scriptCommand } from '../../../core/runtime.ts';
+import { cliPath, racetrack } from '../../support/cli.ts';
 import { tempDir } from '../../support/tmp.ts';
 import { findAll, parseXml } from '../../reports/xml-parse.ts';
 
@@ -122,5 +124,95 @@ describe('racetrack run: bad --exec setup is bad input', () => {
     refused('reserve', 'true {root} {prefix}', 'EINVALID', /uses \{root\}, which the reserve scenarios do not fill; they fill \{counters\} \{prefix\} \{count\}/);
     refused('claim', 'true {registry} {name}', 'EINVALID', /uses \{name\}/);
   });
+});
+
+describe('racetrack run --out', () => {
+  test('a parent that cannot hold the directory is exit 2 at once, not an endless mkdir loop', { skip: !existsSync('/proc/self') && 'needs /proc' }, () => {
+    const r = racetrack(['run', 'allocate', '--iterations', '1', '--workers', '1', '--out', '/proc/racetrack-nope/run'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.json().error, 'EINVALID');
+    assert.match(String(r.json().message), /cannot create directory \/proc\/racetrack-nope: its parent exists but cannot hold it/);
+  });
+
+  test('a dangling symlink in the way is exit 2, and the parents made for it are removed again', () => {
+    const base = outDir('dangling');
+    mkdirSync(base);
+    symlinkSync(join(base, 'gone'), join(base, 'link'));
+    const r = racetrack(['run', 'allocate', '--iterations', '1', '--workers', '1', '--out', join(base, 'link', 'a', 'b')], { timeoutMs: 60_000 });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.json().error, 'EINVALID');
+    assert.deepEqual(readdirSync(base), ['link']);
+  });
+
+  test('a file is EINVALID, and stays as it was', () => {
+    const file = join(dir.path, `not-a-dir-${runs++}`);
+    writeFileSync(file, 'mine\n');
+    const r = racetrack(['run', 'allocate', '--iterations', '1', '--workers', '1', '--out', file]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.json().error, 'EINVALID');
+    assert.match(String(r.json().message), /is a file, not a directory/);
+    assert.equal(readFileSync(file, 'utf8'), 'mine\n');
+  });
+
+  test('a directory holding a run, passing or failing, is refused unless --force, which replaces just that run', () => {
+    const out = outDir('again');
+    const small = ['--iterations', '2', '--workers', '2', '--seed', '1', '--out', out];
+    assert.equal(racetrack(['run', 'allocate', ...small]).code, 0);
+    writeFileSync(join(out, 'notes.txt'), 'keep me\n');
+    const before = readFileSync(join(out, 'result.json'), 'utf8');
+    const again = racetrack(['run', 'allocate', ...small]);
+    assert.equal(again.code, 2, again.stdout);
+    assert.match(String(again.json().message), /already holds a run \(result\.json, history\.jsonl, summary\.md\); give a new directory, or --force/);
+    assert.equal(readFileSync(join(out, 'result.json'), 'utf8'), before, 'the passing run is untouched');
+    // A failing run keeps its roots: refused the same way.
+    const failing = racetrack(['run', 'allocate', '--sut', 'allocate-narrow-lock', '--iterations', '20', '--seed', '3', '--out', outDir('failing-run')]);
+    const failed = String(failing.json().outDir);
+    assert.ok(existsSync(join(failed, 'roots')));
+    assert.equal(racetrack(['run', 'allocate', '--iterations', '2', '--workers', '2', '--out', failed]).code, 2);
+    const forced = racetrack(['run', 'allocate', ...small, '--seed', '2', '--force']);
+    assert.equal(forced.code, 0, forced.stdout);
+    assert.equal(resultOf(out).seed, 2);
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n', 'what is not the run\'s stays');
+  });
+
+  test('--force refuses, and leaves, a file of a run\'s name that racetrack did not write', () => {
+    const out = outDir('foreign');
+    mkdirSync(out);
+    writeFileSync(join(out, 'summary.md'), '# my own summary\n');
+    const r = racetrack(['run', 'allocate', '--iterations', '1', '--workers', '1', '--out', out, '--force']);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(String(r.json().message), /summary\.md is not what a run leaves there/);
+    assert.deepEqual(readdirSync(out), ['summary.md']);
+    assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), '# my own summary\n');
+  });
+
+  // Threads are interrupted while the roots are still being laid out, processes once they run.
+  for (const [isolation, group, phase, iterations] of [['thread', false, 'setup', 100_000], ['process', true, 'run', 20_000]] as const) {
+    test(`Ctrl-C (a real SIGINT${group ? ' to the whole process group, as a terminal sends it' : ''}) during the ${phase} on ${isolation === 'thread' ? 'threads' : 'processes'} removes what the run created, and the same command runs again`, async () => {
+      const parent = outDir(`interrupted-${isolation}`);
+      mkdirSync(parent);
+      const out = join(parent, 'run');
+      const args = (n: number) => ['run', 'reserve', '--isolation', isolation, '--iterations', String(n), '--workers', '2', '--out', out];
+      const [cmd, ...base] = scriptCommand(cliPath);
+      const child = spawn(cmd!, [...base, ...args(iterations)], { detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+      const running = new Promise<void>((go) => child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('racetrack: iteration')) go();
+      }));
+      if (phase === 'run') await running;
+      else while (!existsSync(join(out, 'roots', 'i0000'))) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(existsSync(join(out, 'roots')), 'the run is under way');
+      if (group) process.kill(-child.pid!, 'SIGINT');
+      else child.kill('SIGINT');
+      const { signal } = await exited;
+      assert.equal(signal, 'SIGINT', `racetrack ends by the signal it got: ${stderr}`);
+      assert.match(stderr, /racetrack: interrupted by SIGINT; removed /);
+      assert.deepEqual(readdirSync(parent), [], 'the run directory it created is gone');
+      const rerun = racetrack(args(2));
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    });
+  }
 });
 
