@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Deps } from '../core/deps.ts';
 import { defaultDeps } from '../core/deps.ts';
 import { RacetrackError } from '../core/errors.ts';
-import { type CliIo, errorResult, printResult } from './cli-output.ts';
+import { type CliIo, EINTERNAL_MEANING, errorResult, printResult } from './cli-output.ts';
 import type { CommandResult } from './command-result.ts';
 import { registerCoreVerbs } from './cli-core-verbs.ts';
 import { registerFaultVerbs } from './cli-fault-verbs.ts';
@@ -22,7 +22,10 @@ const EXIT_CODES = `
 Exit codes:
   0  success
   1  no work found, or the check failed
-  2  bad input or error (a JSON error is printed on stdout and no file is changed)`;
+  2  bad input or error (a JSON error is printed on stdout and no file is changed)
+
+Errors are one JSON line on stdout: {"error": CODE, "message": …, and the facts that go with it}.
+EINTERNAL is ${EINTERNAL_MEANING}.`;
 
 /**
  * Runs the racetrack CLI on `argv` (without the runtime and script) and returns the exit code.
@@ -60,13 +63,16 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     await program.parseAsync(unknownVerbOnly(program, argv) ?? [...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      outcome = errorResult(new RacetrackError('EINVALID', err.message.replace(/^error: /, ''), { usage: err.code }));
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) return 0;
+      // commander.help with a failing exit code is commander's answer to no verb at all: handled below.
+      if (err.code !== 'commander.help') outcome = errorResult(new RacetrackError('EINVALID', err.message.replace(/^error: /, ''), { usage: err.code }));
     } else {
       outcome = errorResult(err);
     }
   }
   if (outcome === undefined) {
+    // No verb: the help is for the person who typed it (stderr), the error for a calling script.
+    context.io.stderr(`${program.helpInformation()}${EXIT_CODES}\n`);
     outcome = errorResult(new RacetrackError('EINVALID', 'no command given; run racetrack --help'));
   }
   printResult(context.io, outcome);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
@@ -83,6 +83,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
+  if (o.junit !== undefined && existsSync(o.junit) && statSync(o.junit).isDirectory()) throw new RacetrackError('EINVALID', `--junit ${o.junit} is a directory, not a file`, { junit: o.junit });
   checkOutDir(outDir, o.force === true);
   const created = makeDirs(outDir, '--out');
 
