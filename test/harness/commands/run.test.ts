@@ -156,11 +156,11 @@ describe('racetrack run --out', () => {
 
   test('a directory holding a run, passing or failing, is refused unless --force, which replaces just that run', () => {
     const out = outDir('again');
-    const small = ['--iterations', '2', '--workers', '2', '--seed', '1', '--out', out];
-    assert.equal(racetrack(['run', 'allocate', ...small]).code, 0);
+    const small = (seed: number) => ['--iterations', '2', '--workers', '2', '--seed', String(seed), '--out', out];
+    assert.equal(racetrack(['run', 'allocate', ...small(1)]).code, 0);
     writeFileSync(join(out, 'notes.txt'), 'keep me\n');
     const before = readFileSync(join(out, 'result.json'), 'utf8');
-    const again = racetrack(['run', 'allocate', ...small]);
+    const again = racetrack(['run', 'allocate', ...small(1)]);
     assert.equal(again.code, 2, again.stdout);
     assert.match(String(again.json().message), /already holds a run \(result\.json, history\.jsonl, summary\.md\); give a new directory, or --force/);
     assert.equal(readFileSync(join(out, 'result.json'), 'utf8'), before, 'the passing run is untouched');
@@ -169,7 +169,7 @@ describe('racetrack run --out', () => {
     const failed = String(failing.json().outDir);
     assert.ok(existsSync(join(failed, 'roots')));
     assert.equal(racetrack(['run', 'allocate', '--iterations', '2', '--workers', '2', '--out', failed]).code, 2);
-    const forced = racetrack(['run', 'allocate', ...small, '--seed', '2', '--force']);
+    const forced = racetrack(['run', 'allocate', ...small(2), '--force']);
     assert.equal(forced.code, 0, forced.stdout);
     assert.equal(resultOf(out).seed, 2);
     assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n', 'what is not the run\'s stays');
