@@ -122,15 +122,23 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * after it takes its lock (it SIGSTOPs itself) until past staleMs, then
  * SIGCONTs it; after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
+  signal?.throwIfAborted();
   const procs: WorkerProcess[] = await Promise.all(Array.from({ length: base.workers }, (_, w) => startWorker(base, w)));
   const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
+  // Ctrl-C: every worker is killed where it is (a stopped one too), and the loop ends below.
+  const onAbort = () => {
+    for (const p of procs) p.kill('SIGKILL');
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (const task of tasks) {
+      signal?.throwIfAborted();
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(procs.map(async (p, w) => {
         if (!p.alive) procs[w] = await startWorker(base, w);
       }));
+      signal?.throwIfAborted();
       const plan = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
       const startNs = monotonicNs() + START_MARGIN_NS;
       const settled = procs.map((p) => p.next((m) => m.t === 'done' || m.t === 'error' || m.t === 'killed'));
@@ -171,7 +179,9 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       let replies: Settled[];
       try {
         replies = await Promise.all(settled);
+        signal?.throwIfAborted();
       } catch (err) {
+        signal?.throwIfAborted(); // a worker died of the same Ctrl-C (a terminal signals the whole group)
         // A worker failed and the run ends with its error. The others are still at work, and one
         // may yet take its lock and stop itself with nobody left to continue it: end them all.
         for (const p of procs) p.kill('SIGKILL');
@@ -191,6 +201,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       await afterIteration?.(task.iteration, faulted);
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     for (const p of procs) p.send({ t: 'exit' });
     await Promise.all(procs.map((p) => (p.child.exitCode !== null || p.child.signalCode !== null ? undefined : new Promise((r) => p.child.once('exit', r)))));
   }

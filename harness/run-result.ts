@@ -8,6 +8,12 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
+/** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
+export interface NotChecked {
+  readonly checker: string;
+  readonly reason: string;
+}
+
 /** Everything a run concluded: what `result.json` holds and every report is rendered from. */
 export interface RunResult {
   readonly verdict: Validity;
@@ -23,8 +29,13 @@ export interface RunResult {
   readonly seed: number;
   readonly runtime: { readonly name: string; readonly version: string };
   readonly operations: { readonly attempted: number; readonly ok: number; readonly fail: number; readonly info: number };
-  /** Values handed out more than once (each extra holder counts one). */
+  /**
+   * Values handed out more than once, however detected (an ID acknowledged twice, a batch claimed
+   * by two owners, two directories with one number): the most any checker found (see runCollisions).
+   */
   readonly collisions: number;
+  /** Holders of those values beyond the first of each. */
+  readonly extraHolders: number;
   /** Iterations with at least one collision. */
   readonly collidingIterations: number;
   /** Iterations with at least one collision, over all iterations. */
@@ -34,6 +45,8 @@ export interface RunResult {
   readonly maxCollisionRate: number;
   readonly violations: readonly { readonly checker: string; readonly message: string; readonly example: unknown }[];
   readonly checks: readonly CheckResult[];
+  /** Checkers (and measurements) left out because the system under test cannot feed them, with the reason. */
+  readonly notChecked: readonly NotChecked[];
   readonly lockHold: LatencySummary | null;
   readonly lockWait: LatencySummary | null;
   readonly wallMs: number;
@@ -41,5 +54,20 @@ export interface RunResult {
   /** Where the run's files are. */
   readonly outDir: string;
   /** Faults injected, when any (kills, pauses). */
-  readonly faults?: Readonly<Record<string, unknown>>;
+  readonly faults?: FaultTally;
+}
+
+/** The real-process faults of a run (`--kill-rate`, `--pause`): what was asked for and what was done. */
+export interface FaultTally {
+  readonly killRate: number;
+  readonly pauseRate: number;
+  /** The lock staleness the run used (`--stale-ms`). */
+  readonly staleMs: number;
+  /** Workers SIGKILLed. */
+  readonly kills: number;
+  /** Lock holders SIGSTOPped. */
+  readonly pauses: number;
+  /** Iterations with a kill or a pause, after which the system recovered. */
+  readonly faultedIterations: number;
+  readonly killsPerSecond: number;
 }

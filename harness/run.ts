@@ -1,17 +1,23 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { RacetrackError } from '../core/errors.ts';
 import { detectRuntime } from '../core/runtime.ts';
 import { collisionRateUpper95 } from '../reports/upper-bound.ts';
 import { scenarioByName } from '../scenarios/registry.ts';
+import type { ScenarioChecker } from '../scenarios/scenario.ts';
 import { resolveSut } from '../scenarios/suts.ts';
+import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from './checkers/checker.ts';
+import { failsOnCollisionsAlone, runCollisions } from './checkers/collisions.ts';
 import { pausedHolderSilent } from './checkers/paused-holder-silent.ts';
 import { mergeEvents, pairOperations, type RawEvent } from './history.ts';
 import { lockTimings } from './lock-timings.ts';
+import { makeDirs } from './make-dirs.ts';
+import { ROOTS_DIR } from './out-dir.ts';
 import type { ProgressState } from './progress.ts';
 import { runOnProcesses } from './process-runner.ts';
-import type { RunResult } from './run-result.ts';
+import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
 import type { IterationTask } from './worker-task.ts';
 
@@ -34,7 +40,12 @@ export interface RunOptions {
   readonly killRate?: number;
   readonly pauseRate?: number;
   readonly onProgress?: (p: ProgressState) => void;
+  /** Aborting it stops the run where it is (Ctrl-C): the workers are ended and runScenario rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
+
+/** How many iteration roots are laid out between two looks at the abort signal. */
+const SETUP_BATCH = 256;
 
 /** A run's result, its merged history, and the state each iteration left. */
 export interface RunOutcome {
@@ -50,12 +61,17 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
-  resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
-  const rootsDir = join(outDir, 'roots');
-  mkdirSync(rootsDir, { recursive: true });
+  const rootsDir = join(outDir, ROOTS_DIR);
+  makeDirs(rootsDir, '--out');
   const tasks: IterationTask[] = [];
   for (let iteration = 0; iteration < options.iterations; iteration++) {
+    // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
+    if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {
+      await setImmediate();
+      options.signal.throwIfAborted();
+    }
     const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
     mkdirSync(root);
     scenario.setup(root, options.workers);
@@ -68,7 +84,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const finishedWorkers = new Map<number, number>();
   const seen = new Map<string, number>();
   let operations = 0;
-  let liveCollisions = 0;
+  // Counted as uniqueness and claimed-once count them: values held by more than one acknowledged op.
+  const live = { values: 0, extraHolders: 0 };
   let iterationsDone = 0;
   const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
     batches.push([...events]);
@@ -80,13 +97,14 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
         const key = `${iteration}\0${v}`;
         const holders = (seen.get(key) ?? 0) + 1;
         seen.set(key, holders);
-        if (holders > 1) liveCollisions++;
+        if (holders === 2) live.values++;
+        if (holders > 1) live.extraHolders++;
       }
     }
     const finished = (finishedWorkers.get(iteration) ?? 0) + 1;
     finishedWorkers.set(iteration, finished);
     if (finished === options.workers) iterationsDone++;
-    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: liveCollisions, elapsedMs: performance.now() - started });
+    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
   };
 
   const staleMs = options.staleMs ?? 5000;
@@ -105,32 +123,29 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   };
   if (options.isolation === 'process') {
     await runOnProcesses({
-      base, tasks, onIteration, afterIteration,
+      base, tasks, onIteration, afterIteration, signal: options.signal,
       ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
     });
   } else {
     if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
-    await runOnThreads({ base, tasks, onIteration });
+    await runOnThreads({ base, tasks, onIteration, signal: options.signal });
   }
+  options.signal?.throwIfAborted();
   const wallMs = performance.now() - started;
 
   const history = mergeEvents([...batches, nemesisEvents]);
   const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
   const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
   // With pauses, every scenario also answers for what a woken holder did.
-  const checkers = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent()] as const] : [])];
-  const checks: CheckResult[] = checkers.map(([name, checker]) => runChecker(name, checker, input));
+  const entries: ScenarioChecker[] = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent(), 'lock-events'] as const] : [])];
+  const plan = planChecks(entries, sut);
+  const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const faults = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
-  const result = { ...summarize(options, scenario.name, outDir, checks, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
+  const faults: FaultTally | undefined = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };
-}
-
-function numberStat(check: CheckResult, key: string): number {
-  const v = check.stats?.[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
 function summarize(
@@ -138,6 +153,7 @@ function summarize(
   scenario: string,
   outDir: string,
   checks: CheckResult[],
+  notChecked: readonly NotChecked[],
   history: ReturnType<typeof mergeEvents>,
   wallMs: number,
   startedAt: string,
@@ -150,15 +166,11 @@ function summarize(
     ops.attempted++;
     ops[op.type]++;
   }
-  const collisions = checks.reduce((n, c) => n + numberStat(c, 'collisions'), 0);
-  const collidingIterations = Math.min(options.iterations, Math.max(0, ...checks.map((c) => numberStat(c, 'collidingIterations'))));
+  const collisions = runCollisions(checks);
+  const collidingIterations = Math.min(options.iterations, collisions.iterations);
   const collisionRate = options.iterations === 0 ? 0 : collidingIterations / options.iterations;
-  let verdict = composeVerdicts(checks.map((c) => c.verdict));
-  if (collisionRate > options.maxCollisionRate) verdict = 'fail';
-  else if (verdict === 'fail' && collisions > 0 && checks.every((c) => c.verdict !== 'fail' || numberStat(c, 'collisions') > 0)) {
-    // Only collision checkers failed, and the rate is within what the caller tolerates.
-    verdict = composeVerdicts(checks.filter((c) => numberStat(c, 'collisions') === 0).map((c) => c.verdict));
-  }
+  // Within the tolerated rate, a check that found nothing wrong but values held twice does not fail the run.
+  const verdict = collisionRate > options.maxCollisionRate ? 'fail' : composeVerdicts(checks.filter((c) => !failsOnCollisionsAlone(c)).map((c) => c.verdict));
   const { wait, hold } = lockTimings(history);
   const violations = checks
     .filter((c) => c.verdict === 'fail')
@@ -175,13 +187,15 @@ function summarize(
     seed: options.seed,
     runtime: detectRuntime(),
     operations: ops,
-    collisions,
+    collisions: collisions.values,
+    extraHolders: collisions.extraHolders,
     collidingIterations,
     collisionRate,
     collisionRateUpper95: collisionRateUpper95(collidingIterations, options.iterations),
     maxCollisionRate: options.maxCollisionRate,
     violations,
     checks,
+    notChecked,
     lockHold: hold,
     lockWait: wait,
     wallMs: Math.round(wallMs),

@@ -14,13 +14,17 @@ export interface PoolRunOptions {
   readonly onIteration: IterationSink;
   /** Called after each iteration with whether faults were injected in it (the process runner's nemesis). */
   readonly afterIteration?: (iteration: number, faulted: boolean) => Promise<void>;
+  /** Aborting it stops the run (Ctrl-C): the workers are ended, and the runner rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs every iteration on a Piscina pool of `workers` threads, one long task per thread. Rejects if
- * any thread fails (after telling the others to stop waiting at the barrier).
+ * any thread fails (after telling the others to stop waiting at the barrier), or when `signal`
+ * aborts (the threads are terminated where they are).
  */
-export async function runOnThreads({ base, tasks, onIteration }: PoolRunOptions): Promise<void> {
+export async function runOnThreads({ base, tasks, onIteration, signal }: PoolRunOptions): Promise<void> {
+  signal?.throwIfAborted();
   const pool = new Piscina({
     filename: siblingModule(import.meta.url, './thread-worker').href,
     minThreads: base.workers,
@@ -30,6 +34,18 @@ export async function runOnThreads({ base, tasks, onIteration }: PoolRunOptions)
   });
   const barrier = new SharedArrayBuffer(4 * (tasks.length + 1));
   const flags = new Int32Array(barrier);
+  const stopWaiting = () => {
+    Atomics.store(flags, tasks.length, 1);
+    Atomics.notify(flags, tasks.length);
+    for (let i = 0; i < tasks.length; i++) Atomics.notify(flags, i);
+  };
+  let destroyed: Promise<void> | undefined;
+  const destroy = () => (destroyed ??= pool.destroy());
+  const onAbort = () => {
+    stopWaiting();
+    void destroy(); // a thread deep in an operation would otherwise finish it first
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const runs = Array.from({ length: base.workers }, (_, worker) => {
       const { port1, port2 } = new MessageChannel();
@@ -50,15 +66,17 @@ export async function runOnThreads({ base, tasks, onIteration }: PoolRunOptions)
         .run(task, { transferList: [port2] })
         .then(() => delivered)
         .catch((err: unknown) => {
-          Atomics.store(flags, tasks.length, 1);
-          Atomics.notify(flags, tasks.length);
-          for (let i = 0; i < tasks.length; i++) Atomics.notify(flags, i);
+          stopWaiting();
           throw err;
         })
         .finally(() => port1.close());
     });
     await Promise.all(runs);
+  } catch (err) {
+    signal?.throwIfAborted(); // the threads failed because they were stopped: report the abort
+    throw err;
   } finally {
-    await pool.destroy();
+    signal?.removeEventListener('abort', onAbort);
+    await destroy();
   }
 }

@@ -15,6 +15,9 @@ import { xmlAttr, xmlText } from './xml-escape.ts';
  *   every reporter counts errors as not passed.
  * - A run whose verdict is worse than all of its checks (say it crashed before checking) gets one
  *   more testcase, `run-verdict`, carrying that verdict, so CI cannot go green on it.
+ * - A checker the run left out (the system under test cannot feed it, as an `--exec` command
+ *   cannot report its lock acquisitions) → `<skipped>` with the reason: it never ran, and the
+ *   run's verdict does not rest on it.
  *
  * The suite carries properties (seed, iterations, workers, collisionRate, collisionRateUpper95, …)
  * and `time` in seconds from `wallMs`; testcases have `time="0"` because checkers judge the whole
@@ -22,11 +25,11 @@ import { xmlAttr, xmlText } from './xml-escape.ts';
  */
 export function renderJunitXml(results: readonly RunResult[]): string {
   const suites = results.map(renderSuite);
-  const sum = (key: 'tests' | 'failures' | 'errors'): number => suites.reduce((n, s) => n + s[key], 0);
+  const sum = (key: 'tests' | 'failures' | 'errors' | 'skipped'): number => suites.reduce((n, s) => n + s[key], 0);
   const wallMs = results.reduce((ms, r) => ms + r.wallMs, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="racetrack" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="0" time="${seconds(wallMs)}">`,
+    `<testsuites name="racetrack" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${seconds(wallMs)}">`,
     ...suites.flatMap((s) => s.lines),
     '</testsuites>',
     '',
@@ -38,18 +41,19 @@ const RANK: Readonly<Record<Validity, number>> = { pass: 0, unknown: 1, fail: 2 
 
 interface Case {
   readonly name: string;
-  readonly verdict: Validity;
+  readonly verdict: Validity | 'skipped';
   readonly message: string;
   readonly details: string;
 }
 
-function renderSuite(result: RunResult): { tests: number; failures: number; errors: number; lines: string[] } {
+function renderSuite(result: RunResult): { tests: number; failures: number; errors: number; skipped: number; lines: string[] } {
   const name = `racetrack.${result.scenario}.${result.sut}`;
   const cases = casesOf(result);
   const failures = cases.filter((c) => c.verdict === 'fail').length;
   const errors = cases.filter((c) => c.verdict === 'unknown').length;
+  const skipped = cases.filter((c) => c.verdict === 'skipped').length;
   const lines = [
-    `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(result.wallMs)}" timestamp="${xmlAttr(result.startedAt)}">`,
+    `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(result.wallMs)}" timestamp="${xmlAttr(result.startedAt)}">`,
     '    <properties>',
     ...propertiesOf(result).map(([key, value]) => `      <property name="${key}" value="${xmlAttr(value)}"/>`),
     '    </properties>',
@@ -57,7 +61,7 @@ function renderSuite(result: RunResult): { tests: number; failures: number; erro
     `    <system-out>${xmlText(`replay: ${replayCommand(result)}\nfiles: ${result.outDir}`)}</system-out>`,
     '  </testsuite>',
   ];
-  return { tests: cases.length, failures, errors, lines };
+  return { tests: cases.length, failures, errors, skipped, lines };
 }
 
 function casesOf(result: RunResult): Case[] {
@@ -70,11 +74,12 @@ function casesOf(result: RunResult): Case[] {
     lines.push(`replay: ${replayCommand(result)}`);
     return { name: check.checker, verdict: check.verdict, message: check.message, details: lines.join('\n') };
   });
-  const worst = Math.max(0, ...cases.map((c) => RANK[c.verdict]));
+  const worst = Math.max(0, ...result.checks.map((c) => RANK[c.verdict]));
   if (RANK[result.verdict] > worst) {
     const message = `the run's verdict is ${result.verdict}, though no check reported it`;
     cases.push({ name: 'run-verdict', verdict: result.verdict, message, details: `${message}\nreplay: ${replayCommand(result)}` });
   }
+  for (const n of result.notChecked) cases.push({ name: n.checker, verdict: 'skipped', message: n.reason, details: n.reason });
   return cases;
 }
 
@@ -88,6 +93,7 @@ function exampleLines(examples: readonly unknown[]): string[] {
 function renderCase(classname: string, c: Case): string[] {
   const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(c.name)}" time="0"`;
   if (c.verdict === 'pass') return [`${open}/>`];
+  if (c.verdict === 'skipped') return [`${open}>`, `      <skipped message="${xmlAttr(truncate(c.message, 1000))}"/>`, '    </testcase>'];
   const element = c.verdict === 'fail' ? 'failure' : 'error';
   return [
     `${open}>`,
@@ -106,6 +112,8 @@ function propertiesOf(result: RunResult): [string, string][] {
     ['isolation', result.isolation],
     ['runtime', `${result.runtime.name} ${result.runtime.version}`],
     ['collisions', String(result.collisions)],
+    ['extraHolders', String(result.extraHolders)],
+    ['collidingIterations', String(result.collidingIterations)],
     ['collisionRate', String(result.collisionRate)],
     ['collisionRateUpper95', String(result.collisionRateUpper95)],
     ['maxCollisionRate', String(result.maxCollisionRate)],

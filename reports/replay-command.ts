@@ -17,10 +17,10 @@ export function replayCommand(result: RunResult): string {
   ];
   if (result.sut !== 'core') args.push('--sut', result.sut);
   for (const glob of result.keep ?? []) args.push('--keep', glob);
-  const faults = result.faults as { killRate?: number; pauseRate?: number; staleMs?: number } | undefined;
-  if (faults?.killRate) args.push('--kill-rate', String(faults.killRate));
-  if (faults?.pauseRate) args.push('--pause-rate', String(faults.pauseRate));
-  if (faults !== undefined && faults.staleMs !== undefined) args.push('--stale-ms', String(faults.staleMs));
+  const faults = result.faults;
+  if (faults !== undefined && faults.killRate > 0) args.push('--kill-rate', String(faults.killRate));
+  if (faults !== undefined && faults.pauseRate > 0) args.push('--pause-rate', String(faults.pauseRate));
+  if (faults !== undefined) args.push('--stale-ms', String(faults.staleMs));
   const line = args.map(shellQuote).join(' ');
   return result.exec === undefined ? line : `${line} --exec ${singleQuote(result.exec)}`;
 }

@@ -14,13 +14,14 @@ export function renderResultJson(result: RunResult): string {
 
 const RESULT_KEYS = [
   'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
-  'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
-  'violations', 'checks', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
+  'operations', 'collisions', 'extraHolders', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
+  'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ] as const;
 const RUNTIME_KEYS = ['name', 'version'] as const;
 const OPERATION_KEYS = ['attempted', 'ok', 'fail', 'info'] as const;
 const VIOLATION_KEYS = ['checker', 'message', 'example'] as const;
-const CHECK_KEYS = ['checker', 'verdict', 'message', 'examples', 'stats'] as const;
+const CHECK_KEYS = ['checker', 'verdict', 'message', 'examples', 'collisions', 'stats'] as const;
+const NOT_CHECKED_KEYS = ['checker', 'reason'] as const;
 const LATENCY_KEYS = ['count', 'p50Ms', 'p99Ms', 'maxMs'] as const;
 
 function orderResult(result: RunResult): Record<string, unknown> {
@@ -29,6 +30,7 @@ function orderResult(result: RunResult): Record<string, unknown> {
   ordered['operations'] = inOrder(result.operations, OPERATION_KEYS);
   ordered['violations'] = result.violations.map((v) => inOrder(v, VIOLATION_KEYS));
   ordered['checks'] = result.checks.map((c) => inOrder(c, CHECK_KEYS));
+  ordered['notChecked'] = result.notChecked.map((n) => inOrder(n, NOT_CHECKED_KEYS));
   ordered['lockHold'] = result.lockHold === null ? null : inOrder(result.lockHold, LATENCY_KEYS);
   ordered['lockWait'] = result.lockWait === null ? null : inOrder(result.lockWait, LATENCY_KEYS);
   return ordered;

@@ -1,4 +1,5 @@
 import type { LatencySummary, RunResult } from '../harness/run-result.ts';
+import { collisionText } from './collision-text.ts';
 import { compactJson } from './compact-json.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';
 import { formatDuration, formatMs, formatPercent } from './number-format.ts';
@@ -8,7 +9,7 @@ import { replayCommand } from './replay-command.ts';
  * `summary.md`, also what goes to `$GITHUB_STEP_SUMMARY`: a `##` heading that starts with the
  * verdict (`PASS`, `FAIL`, `UNKNOWN`), the run's facts (N = iterations × workers, isolation,
  * runtime, seed), the collision rate with its 95% upper bound, the operations and checks tables,
- * the first violations with their examples, lock hold/wait percentiles when measured, the wall
+ * what was not checked and why (checkers the system under test cannot feed), the first violations with their examples, lock hold/wait percentiles when measured, the wall
  * time and the command that replays the run. Sections are `###`, so the summaries of several runs
  * can be appended to one step summary. Ends with a newline.
  */
@@ -19,6 +20,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
     ['### Operations', '', tableRow(['attempted', 'ok', 'fail', 'info']), '|---:|---:|---:|---:|',
       tableRow(counts(result.operations))].join('\n'),
     checks(result),
+    notChecked(result),
     violations(result),
     lockTiming(result),
     ['### Replay', '', codeBlock(replayCommand(result), 'sh')].join('\n'),
@@ -54,7 +56,7 @@ function facts(result: RunResult): string {
     `- **Runtime:** ${result.runtime.name} ${result.runtime.version}`,
     `- **Seed:** ${result.seed}`,
     `- **Collision rate:** ${collisionRateLine(result)} (allowed: ${formatPercent(result.maxCollisionRate)})`,
-    `- **Collisions:** ${result.collisions} value(s) handed out more than once`,
+    `- **Collisions:** ${collisionText({ values: result.collisions, extraHolders: result.extraHolders })}`,
   ];
   if (result.faults !== undefined) lines.push(`- **Faults:** ${codeSpan(compactJson(result.faults, 300))}`);
   lines.push(
@@ -72,6 +74,11 @@ function checks(result: RunResult): string {
   if (result.checks.length === 0) return '### Checks\n\nNo checks ran.';
   const rows = result.checks.map((c) => tableRow([c.checker, c.verdict.toUpperCase(), c.message]));
   return ['### Checks', '', tableRow(['checker', 'verdict', 'message']), '|---|---|---|', ...rows].join('\n');
+}
+
+function notChecked(result: RunResult): string {
+  if (result.notChecked.length === 0) return '';
+  return ['### Not checked, and why', '', ...result.notChecked.map((n) => `- **${n.checker}**: ${n.reason}`)].join('\n');
 }
 
 function violations(result: RunResult): string {

@@ -61,7 +61,7 @@ export const claimScenario: Scenario = {
     ['claimed-once', claimedOnce()],
     ['legal-transitions', legalTransitions()],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'claim', expected: ['ENOTFOUND'] })],
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],
   ],

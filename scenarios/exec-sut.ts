@@ -1,8 +1,70 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import process from 'node:process';
 import { RacetrackError } from '../core/errors.ts';
-import { fillArgv, parseArgvTemplate } from './argv-template.ts';
+import { fillArgv, parseArgvTemplate, PLACEHOLDERS } from './argv-template.ts';
+import type { Primitive } from './scenario.ts';
 import type { ClaimOutcome, Sut } from './sut.ts';
+
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** The placeholders an `--exec` command is given, by the primitive its scenario drives. */
+export const EXEC_PLACEHOLDERS: Readonly<Partial<Record<Primitive, readonly Placeholder[]>>> = {
+  allocate: ['root', 'name'],
+  reserve: ['counters', 'prefix', 'count'],
+  claim: ['registry', 'owner'],
+};
+
+const asPlaceholders = (list: readonly string[]) => list.map((p) => `{${p}}`).join(' ');
+
+/** Whether `path` is a file this process may execute. */
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks an `--exec` template once, before a run creates anything: every placeholder is one the
+ * scenario's primitive fills (else every operation would fail on it), and the command exists and
+ * may be executed, as a path when it holds a `/` and on PATH otherwise (else every operation would
+ * fail to start). A command word built from a placeholder is known only per operation, and is not
+ * checked. Bad setup is bad input: EINVALID, or ENOTFOUND for a command that is not there.
+ */
+export function checkExecSetup(template: string, primitive: Primitive, env: NodeJS.ProcessEnv = process.env): void {
+  const words = parseArgvTemplate(template);
+  const filled = EXEC_PLACEHOLDERS[primitive] ?? [];
+  for (const w of words) {
+    for (const m of w.matchAll(/\{([a-z]+)\}/g)) {
+      if ((filled as readonly string[]).includes(m[1]!)) continue;
+      throw new RacetrackError('EINVALID', `--exec template uses {${m[1]}}, which the ${primitive} scenarios do not fill; they fill ${asPlaceholders(filled)}`, { exec: template, placeholder: m[1], fills: filled });
+    }
+  }
+  const command = words[0]!;
+  if (/\{[a-z]+\}/.test(command)) return;
+  if (command.includes('/')) {
+    const path = resolve(command);
+    let isFile: boolean;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      throw new RacetrackError('ENOTFOUND', `--exec command ${command} does not exist`, { exec: template, command, path });
+    }
+    if (!isFile || !isExecutableFile(path)) {
+      throw new RacetrackError('EINVALID', `--exec command ${command} is not an executable file (make it executable, or name its interpreter: "bash ${command} …")`, { exec: template, command, path });
+    }
+    return;
+  }
+  const dirs = (env.PATH ?? '').split(delimiter).map((d) => (d === '' ? '.' : d));
+  if (!dirs.some((d) => isExecutableFile(join(d, command)))) {
+    throw new RacetrackError('ENOTFOUND', `--exec command ${command} is not found on PATH`, { exec: template, command });
+  }
+}
 
 /** An outcome nobody knows (the command timed out or died by a signal): recorded as `info`. */
 export class IndeterminateError extends Error {
@@ -83,6 +145,9 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
   };
   return {
     name: 'exec',
+    // Its locks are taken in another process, out of racetrack's sight, so nothing about them is
+    // reported (until racetrack can trace a command's lock calls).
+    reports: [],
     async allocate(root, name) {
       const { argv, out } = await call({ root, name });
       if (out.code !== 0) throw failed(out, argv);

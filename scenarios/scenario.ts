@@ -1,12 +1,19 @@
 import type { Checker, IterationSnapshot } from '../harness/checkers/checker.ts';
 import type { Recorder } from './recorder.ts';
-import type { Sut } from './sut.ts';
+import type { Sut, SutReport } from './sut.ts';
 
 /** Run settings some checkers need. */
 export interface CheckerSettings {
   /** How old a lock may get before a breaker may take it (the run's `--stale-ms`). */
   readonly staleMs?: number;
 }
+
+/**
+ * A checker as a scenario lists it: its name, the checker, and what it needs the system under test
+ * to report (absent: nothing beyond the operations' outcomes and the files they leave). A run
+ * leaves out the checkers whose need the system under test cannot meet, and says why.
+ */
+export type ScenarioChecker = readonly [name: string, checker: Checker, needs?: SutReport];
 
 /** The primitives racetrack knows how to drive. */
 export type Primitive = 'allocate' | 'reserve' | 'claim' | 'write' | 'update' | 'lock';
@@ -52,5 +59,5 @@ export interface Scenario {
    */
   recover?(root: string, staleMs: number): Promise<void>;
   /** The checkers that judge this scenario, by name. `staleMs` is the lock staleness the run used. */
-  checkers(options?: CheckerSettings): ReadonlyArray<readonly [string, Checker]>;
+  checkers(options?: CheckerSettings): readonly ScenarioChecker[];
 }

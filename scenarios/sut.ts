@@ -12,11 +12,24 @@ export interface ClaimOutcome {
 }
 
 /**
+ * What a system under test may report besides its operations' outcomes and the files they leave.
+ * `lock-events`: each lock it takes, acquired and released, through the observer it is handed in
+ * `hooks.lockOptions`; mutual exclusion and lock hold and wait times are judged from them.
+ */
+export type SutReport = 'lock-events';
+
+/**
  * A system under test: the core, a known-broken control, or a user's command (`--exec`). Each
  * implements the operations of the primitives it covers; a scenario calls the one it drives.
  */
 export interface Sut {
   readonly name: string;
+  /**
+   * What its operations report (see SutReport). Absent: all of it, as for an implementation in
+   * this process that hands `hooks.lockOptions` to every lock it takes (the core, the controls).
+   * A scenario leaves out the checkers that need a report the system under test does not give.
+   */
+  readonly reports?: readonly SutReport[];
   allocate?(root: string, name: string, hooks: SutHooks): Promise<{ number: string; path: string }>;
   reserve?(counters: string, prefix: string, count: number, hooks: SutHooks): Promise<{ ids: readonly string[] }>;
   /** Resolves null when there is no work (exit 1 from a claimer command). */

@@ -1,7 +1,7 @@
 import { RacetrackError } from '../core/errors.ts';
 import { coreSutEntry } from './core-sut.ts';
 import { CONTROLS } from './controls/index.ts';
-import { createExecSut } from './exec-sut.ts';
+import { checkExecSetup, createExecSut } from './exec-sut.ts';
 import type { Scenario } from './scenario.ts';
 import type { Sut, SutEntry } from './sut.ts';
 
@@ -10,7 +10,8 @@ export const SUTS: readonly SutEntry[] = [coreSutEntry, ...CONTROLS];
 
 /**
  * The system under test for a run: `--exec TEMPLATE` (a user's command), else the SUT named by
- * `--sut` (default core). Checks that it can drive the scenario's primitive.
+ * `--sut` (default core). Checks that it can drive the scenario's primitive, and for a command,
+ * that its template and the command itself are usable (checkExecSetup).
  */
 export function resolveSut(scenario: Scenario, name: string, exec: string | undefined): Sut {
   let sut: Sut;
@@ -28,5 +29,6 @@ export function resolveSut(scenario: Scenario, name: string, exec: string | unde
     const which = exec !== undefined ? '--exec' : `"${name}"`;
     throw new RacetrackError('EINVALID', `${which} cannot drive the ${scenario.name} scenario (it has no ${method} operation)`, { sut: name, scenario: scenario.name });
   }
+  if (exec !== undefined) checkExecSetup(exec, scenario.primitive);
   return sut;
 }

@@ -42,7 +42,7 @@ export const updateJsonScenario: Scenario = {
   recover: (root, staleMs) => recoverFiles([join(root, FILE)], [], staleMs),
   checkers: (o = {}) => [
     ['lost-updates', lostUpdates()],
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
     ['no-unexpected-failures', noUnexpectedFailures({ f: 'update' })],
     ['files-valid', filesValid()],
     ['no-orphans', noOrphans()],

@@ -3,6 +3,21 @@ import type { HistoryEvent } from '../history.ts';
 /** Three-valued, as in Jepsen: `unknown` when the history cannot settle it (e.g. too many `info` ops). */
 export type Validity = 'pass' | 'fail' | 'unknown';
 
+/** Values a checker found handed out more than once (within an iteration: each starts afresh). */
+export interface Collisions {
+  /** Values handed out more than once. */
+  readonly values: number;
+  /** Holders of those values beyond the first of each: a value handed to three holders counts two. */
+  readonly extraHolders: number;
+  /** Iterations in which some value was handed out more than once. */
+  readonly iterations: number;
+  /**
+   * The checker's violations that are not these collisions. 0: it fails through collisions alone,
+   * which `--max-collision-rate` may tolerate.
+   */
+  readonly otherViolations: number;
+}
+
 /** What one checker concluded. Never thrown: a checker that crashes yields `unknown`. */
 export interface CheckResult {
   readonly checker: string;
@@ -10,7 +25,12 @@ export interface CheckResult {
   readonly message: string;
   /** A few concrete cases that show the violation (or, for unknown, the doubt). */
   readonly examples: readonly unknown[];
-  /** Counts a report may show (attempted, acknowledged, duplicated, …). */
+  /**
+   * Set by every checker that looks for a value held twice (a topic number, an ID, a batch), found
+   * or not: the run's collision figures and its tolerance come from here, never from `stats`.
+   */
+  readonly collisions?: Collisions;
+  /** Counts a report may show (attempted, acknowledged, …), for people: the run reads none of them. */
   readonly stats?: Readonly<Record<string, unknown>>;
 }
 
@@ -24,6 +44,17 @@ export interface IterationSnapshot {
   readonly fileProblems: readonly string[];
   /** Scenario-specific facts (e.g. the final counter value, the claimed batches). */
   readonly facts: Readonly<Record<string, unknown>>;
+  /**
+   * Values the files hold more than once, each with the entries that hold it (two topic
+   * directories with one number): collisions seen on the disk, which files-valid reports.
+   */
+  readonly shared?: readonly SharedValue[];
+}
+
+/** A value the files of an iteration hold more than once, and the entries that hold it. */
+export interface SharedValue {
+  readonly value: string;
+  readonly holders: readonly string[];
 }
 
 export interface CheckInput {

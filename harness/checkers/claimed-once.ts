@@ -1,6 +1,8 @@
 import { HELD_STATUSES } from '../../core/claim-rules.ts';
 import { pairOperations, type Operation } from '../history.ts';
+import { collisionText } from '../../reports/collision-text.ts';
 import type { Checker, IterationSnapshot } from './checker.ts';
+import { countCollisions, type Collision } from './collisions.ts';
 import { byIteration, groupBy } from './group-by.ts';
 import { batchRows, groupRows, initialRows, type BatchRow } from './registry-facts.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';
@@ -28,7 +30,9 @@ const identity = (c: Claim) => c.owner ?? `worker ${c.op.worker}`;
 
 /**
  * Each batch is claimed by one owner (an owner may claim its own batch again, as the core resumes
- * held work: counted as `resumed`), and the final registry agrees with the acknowledged claims:
+ * held work: counted as `resumed`); a batch claimed by two or more is a value handed out more than
+ * once, reported in `collisions` (its extra holders are its owners beyond the first, and what
+ * the registry shows of it is part of that collision). The final registry agrees with the acknowledged claims:
  * each claimed batch is in the claimed status (`value.to`, else `facts.target`, else
  * `claimedStatuses`) and recorded, when an owner is recorded at all, to its claimer.
  *
@@ -38,7 +42,8 @@ const identity = (c: Claim) => c.owner ?? `worker ${c.op.worker}`;
  * batch, and an owner recorded on it must be an info claim's owner); with no such info op it
  * fails, since a `fail` claim must not have happened. Without `facts.initial` every batch in a
  * claimed status counts as changed. A missing registry where claims were acknowledged, or
- * unreadable claim values, make an otherwise passing verdict unknown.
+ * unreadable claim values, make an otherwise passing verdict unknown; so does a run in which no
+ * claim was acknowledged at all (nothing to judge), unless the registry shows a claim nobody made.
  */
 export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
   const f = options.f ?? 'claim';
@@ -48,7 +53,8 @@ export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
     const snapshotOf = new Map<number, IterationSnapshot>(snapshots.map((s) => [s.iteration, s]));
     const iterations = new Set([...ops.map((op) => op.iteration), ...snapshotOf.keys()]);
     const examples: unknown[] = [];
-    const n = { claims: 0, resumed: 0, explainedByInfo: 0, violations: 0, malformed: 0, unchecked: 0 };
+    const n = { claims: 0, resumed: 0, explainedByInfo: 0, otherViolations: 0, malformed: 0, unchecked: 0 };
+    const found: Collision[] = [];
     const opsByIteration = new Map(byIteration(ops));
     for (const iteration of [...iterations].sort((a, b) => a - b)) {
       const mine = opsByIteration.get(iteration) ?? [];
@@ -61,11 +67,13 @@ export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
       }
       n.claims += claims.length;
       const claimsOf = groupBy(claims, (c) => c.batch);
+      const collided = new Set<string>();
       for (const [batch, list] of claimsOf) {
         const owners = new Set(list.map(identity));
         n.resumed += list.length - owners.size;
         if (owners.size < 2) continue;
-        n.violations++;
+        found.push({ iteration, holders: owners.size });
+        collided.add(batch);
         sample(examples, { iteration, batch, problem: 'claimed by more than one owner', claims: list.map((c) => ({ worker: c.op.worker, owner: c.owner, at: c.op.completeTime })) });
       }
       const facts = snapshotOf.get(iteration)?.facts;
@@ -73,30 +81,38 @@ export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
         n.unchecked++;
         continue;
       }
-      judgeRegistry({ iteration, claimsOf, info: mine.filter((op) => op.type === 'info'), facts, defaultStatuses }, n, examples);
+      judgeRegistry({ iteration, claimsOf, collided, info: mine.filter((op) => op.type === 'info'), facts, defaultStatuses }, n, examples);
     }
-    const verdict = settle(n.violations, n.malformed + n.unchecked);
+    const collisions = countCollisions(found, n.otherViolations);
+    const verdict = settle(found.length + n.otherViolations, n.malformed + n.unchecked, n.claims);
     const message =
       verdict === 'fail'
-        ? `${plural(n.violations, 'batch', 'batches')} claimed twice, lost, or claimed without acknowledgement`
-        : verdict === 'unknown'
+        ? [
+          ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(iterations.size, 'iteration')}: batches claimed by more than one owner`] : []),
+          ...(n.otherViolations > 0 ? [`${plural(n.otherViolations, 'batch', 'batches')} lost or claimed without acknowledgement`] : []),
+        ].join('; ')
+        : n.malformed + n.unchecked > 0
           ? `no double claims seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable claim')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable registry`])}`
-          : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
+          : verdict === 'unknown'
+            ? `nothing to judge: no claim was acknowledged (${plural(ops.length, `${f} op`)})`
+            : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
             (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
-    return { checker: 'claimed-once', verdict, message, examples, stats: n };
+    return { checker: 'claimed-once', verdict, message, examples, collisions, stats: n };
   });
 }
 
 interface RegistryCase {
   readonly iteration: number;
   readonly claimsOf: ReadonlyMap<string, readonly Claim[]>;
+  /** Batches claimed by more than one owner: whatever the registry shows of them is that collision. */
+  readonly collided: ReadonlySet<string>;
   readonly info: readonly Operation[];
   readonly facts: Readonly<Record<string, unknown>>;
   readonly defaultStatuses: readonly string[];
 }
 
 /** Compares one iteration's final registry with its claims; adds what disagrees to `n` and `examples`. */
-function judgeRegistry(c: RegistryCase, n: { explainedByInfo: number; violations: number }, examples: unknown[]): void {
+function judgeRegistry(c: RegistryCase, n: { explainedByInfo: number; otherViolations: number }, examples: unknown[]): void {
   const { iteration, claimsOf, facts } = c;
   const finalOf = groupRows(batchRows(facts) ?? []);
   const target = stringField(facts, 'target');
@@ -114,7 +130,7 @@ function judgeRegistry(c: RegistryCase, n: { explainedByInfo: number; violations
       : stranger !== undefined ? 'claimed batch is recorded to another owner'
       : null;
     if (problem === null) continue;
-    n.violations++;
+    if (!c.collided.has(batch)) n.otherViolations++;
     sample(examples, { iteration, batch, problem, claimedBy: last.owner, worker: last.op.worker, registry: found });
   }
   const infoOwners = new Set(c.info.map(ownerOf));
@@ -135,7 +151,7 @@ function judgeRegistry(c: RegistryCase, n: { explainedByInfo: number; violations
       n.explainedByInfo++;
       continue;
     }
-    n.violations++;
+    n.otherViolations++;
     sample(examples, { iteration, batch, problem: 'claimed in the registry but never acknowledged', registry: list });
   }
 }

@@ -1,25 +1,39 @@
+import { collisionText } from '../../reports/collision-text.ts';
 import type { Checker } from './checker.ts';
+import { countCollisions, type Collision } from './collisions.ts';
 import { guarded, noSnapshots, plural, sample, settle } from './settle.ts';
-import { text } from './unknown-value.ts';
+import { field, isString, text } from './unknown-value.ts';
 
 /**
  * Files valid and parseable: no snapshot reports a problem with its files (a counters file that
- * is not JSON, a registry row with an unknown status, two topic directories with one number). A
- * snapshot whose `fileProblems` is not an array of strings (a scenario bug) makes the verdict
- * unknown; no snapshots at all is unknown too.
+ * is not JSON, a registry row with an unknown status), and none holds a value more than once (two
+ * topic directories with one number, from `shared`): those are collisions, reported in
+ * `collisions` like the duplicates uniqueness finds among acknowledged values. A snapshot whose
+ * `fileProblems` is not an array of strings, or whose `shared` cannot be read (a scenario bug),
+ * makes the verdict unknown; no snapshots at all is unknown too.
  */
 export function filesValid(): Checker {
   return guarded('files-valid', ({ snapshots }) => {
     if (snapshots.length === 0) return noSnapshots('files-valid');
     const examples: unknown[] = [];
+    const found: Collision[] = [];
     let problems = 0;
     let unreadable = 0;
     const iterations = new Set<number>();
     for (const s of snapshots) {
       const list: unknown = s.fileProblems;
-      if (!Array.isArray(list)) {
+      const shared: unknown = s.shared ?? [];
+      const readable = (e: unknown) => isString(field(e, 'value')) && Array.isArray(field(e, 'holders')) && (field(e, 'holders') as unknown[]).every(isString);
+      if (!Array.isArray(list) || !Array.isArray(shared) || !shared.every(readable)) {
         unreadable++;
         continue;
+      }
+      for (const entry of shared) {
+        const value = field(entry, 'value') as string;
+        const holders = field(entry, 'holders') as string[];
+        if (holders.length < 2) continue;
+        found.push({ iteration: s.iteration, holders: holders.length });
+        sample(examples, { iteration: s.iteration, value, holders });
       }
       for (const problem of list) {
         problems++;
@@ -27,13 +41,17 @@ export function filesValid(): Checker {
         sample(examples, { iteration: s.iteration, problem: text(problem) });
       }
     }
-    const verdict = settle(problems, unreadable);
+    const collisions = countCollisions(found, problems);
+    const verdict = settle(found.length + problems, unreadable, snapshots.length);
     const message =
       verdict === 'fail'
-        ? `${plural(problems, 'file problem')} in ${plural(iterations.size, 'iteration')}`
+        ? [
+          ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(snapshots.length, 'iteration')}, as the files show`] : []),
+          ...(problems > 0 ? [`${plural(problems, 'file problem')} in ${plural(iterations.size, 'iteration')}`] : []),
+        ].join('; ')
         : verdict === 'unknown'
-          ? `${plural(unreadable, 'snapshot')} with unreadable file problems`
+          ? `${plural(unreadable, 'snapshot')} with unreadable file problems or shared values`
           : `the files of all ${plural(snapshots.length, 'iteration')} are valid`;
-    return { checker: 'files-valid', verdict, message, examples, stats: { problems, iterations: iterations.size, unreadable } };
+    return { checker: 'files-valid', verdict, message, examples, collisions, stats: { problems, iterations: iterations.size, unreadable } };
   });
 }

@@ -27,7 +27,8 @@ const isWeight = (x: unknown): x is number => Number.isSafeInteger(x) && (x as n
  *
  * Malformed values never throw: an ok op whose numbers cannot be read is skipped, and an info op
  * whose key or weight cannot be read makes its iteration's budget unbounded; either way a result
- * that would otherwise pass (or fail only through that doubt) is unknown.
+ * that would otherwise pass (or fail only through that doubt) is unknown. With no acknowledged
+ * number at all there is nothing to bound: unknown.
  */
 export function gapBound(options: GapBoundOptions): Checker {
   const start = options.start ?? 1;
@@ -40,6 +41,7 @@ export function gapBound(options: GapBoundOptions): Checker {
     let missingTotal = 0;
     let infoOps = 0;
     let malformed = 0;
+    let acknowledged = 0;
     for (const [iteration, group] of groupBy(ops, (op) => op.iteration)) {
       const numbers = new Map<string, Set<number>>();
       const budget = new Map<string, number>();
@@ -59,6 +61,7 @@ export function gapBound(options: GapBoundOptions): Checker {
           continue;
         }
         const set = numbers.get(key) ?? new Set<number>();
+        acknowledged += got.length;
         for (const n of got) set.add(n);
         numbers.set(key, set);
       }
@@ -86,16 +89,18 @@ export function gapBound(options: GapBoundOptions): Checker {
         sample(examples, { ...where, missing: listed, missingCount: missing, allowedByInfo: allowed, max });
       }
     }
-    const verdict = settle(violations, doubts + malformed);
-    const stats = { missing: missingTotal, indeterminate: infoOps, malformed, violations };
+    const verdict = settle(violations, doubts + malformed, acknowledged);
+    const stats = { acknowledged, missing: missingTotal, indeterminate: infoOps, malformed, violations };
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'sequence')} with numbers missing beyond what info ops explain (or below ${start})`
-        : verdict === 'unknown'
+        : doubts + malformed > 0
           ? `gaps could not be bounded: ${nonZero([malformed, plural(malformed, 'unreadable ok op')], [doubts, `${plural(doubts, 'sequence')} with gaps beside unreadable info ops`])}`
-          : missingTotal > 0
-            ? `${plural(missingTotal, 'number')} missing, all within what ${plural(infoOps, 'info op')} may have taken`
-            : 'no gaps';
+          : verdict === 'unknown'
+            ? `nothing to judge: no number was handed out by an acknowledged ${options.f}`
+            : missingTotal > 0
+              ? `${plural(missingTotal, 'number')} missing, all within what ${plural(infoOps, 'info op')} may have taken`
+              : `no gaps among ${plural(acknowledged, 'acknowledged number')}`;
     return { checker: 'gap-bound', verdict, message, examples, stats };
   });
 }

@@ -31,7 +31,8 @@ function reachable(from: string, rules: readonly { readonly from: string; readon
  * reachable from its initial status (`facts.initial`) by the claim rules, any number of claims
  * deep; rows neither vanish nor appear. Rows are matched by batch and order within the batch, so
  * the facts may hold one row per batch or one per registry row. A snapshot without readable
- * `facts.batches` or `facts.initial` cannot be judged: unknown, unless something else failed.
+ * `facts.batches` or `facts.initial` cannot be judged: unknown, unless something else failed; so
+ * is a run whose registries held no row at all.
  */
 export function legalTransitions(options: LegalTransitionsOptions = {}): Checker {
   const rules = options.rules ?? CLAIM_RULES[options.phase ?? 'implement'];
@@ -70,13 +71,15 @@ export function legalTransitions(options: LegalTransitionsOptions = {}): Checker
         sample(examples, { iteration: s.iteration, batch, problem: 'row vanished', from: before[after]!.status });
       }
     }
-    const verdict = settle(violations, unreadable);
+    const verdict = settle(violations, unreadable, rowsChecked);
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'row')} ended in a status no claim could have produced, or vanished or appeared`
-        : verdict === 'unknown'
+        : unreadable > 0
           ? `${plural(unreadable, 'snapshot')} without readable batches and initial statuses`
-          : `${plural(rowsChecked, 'row')} in ${plural(snapshots.length, 'snapshot')}, every status reachable by claims`;
+          : verdict === 'unknown'
+            ? 'nothing to judge: the registries held no rows'
+            : `${plural(rowsChecked, 'row')} in ${plural(snapshots.length, 'snapshot')}, every status reachable by claims`;
     return { checker: 'legal-transitions', verdict, message, examples, stats: { rows: rowsChecked, violations, unreadable } };
   });
 }

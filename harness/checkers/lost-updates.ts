@@ -17,7 +17,8 @@ export interface LostUpdatesOptions {
  * the same `before` (two increments from one value: one of them was lost), and the final counter
  * (`facts.counter`) is `initial` plus the acknowledged updates, plus at most the `info` ones.
  * An ok op without numeric before/after is skipped; it, or a missing counter where updates were
- * made, makes an otherwise passing verdict unknown.
+ * made, makes an otherwise passing verdict unknown; with no acknowledged update at all there is
+ * nothing to judge, which is unknown too.
  */
 export function lostUpdates(options: LostUpdatesOptions = {}): Checker {
   const f = options.f ?? 'update';
@@ -65,13 +66,15 @@ export function lostUpdates(options: LostUpdatesOptions = {}): Checker {
       const problem = counter < low ? `${low - counter} updates lost` : 'counter above every update made';
       sample(examples, { iteration, problem, counter, acknowledged: updates.length, indeterminate: info, initial });
     }
-    const verdict = settle(n.violations, n.malformed + n.unchecked);
+    const verdict = settle(n.violations, n.malformed + n.unchecked, n.acknowledged);
     const message =
       verdict === 'fail'
         ? `${plural(n.violations, 'violation')} (${plural(n.lost, 'update')} missing from final counters; see examples)`
-        : verdict === 'unknown'
+        : n.malformed + n.unchecked > 0
           ? `no lost update seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable update')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable counter`])}`
-          : `every counter equals its ${plural(n.acknowledged, 'acknowledged update')}` + (n.indeterminate > 0 ? ` (plus at most ${n.indeterminate} info)` : '');
+          : verdict === 'unknown'
+            ? `nothing to judge: no update was acknowledged (${plural(n.indeterminate, 'info op')})`
+            : `every counter equals its ${plural(n.acknowledged, 'acknowledged update')}` + (n.indeterminate > 0 ? ` (plus at most ${n.indeterminate} info)` : '');
     return { checker: 'lost-updates', verdict, message, examples, stats: n };
   });
 }

@@ -66,6 +66,7 @@ function deaths(history: readonly HistoryEvent[]): Map<string, number> {
  * process holds nothing), other unreleased holds stay open, and pauses past staleMs show up as
  * compromised holds.
  * Acquires or releases that cannot be paired (no path, a release without an acquire) are doubts.
+ * No hold at all is nothing to judge: unknown.
  */
 export function mutualExclusion(options: MutualExclusionOptions = {}): Checker {
   const staleNs = (options.staleMs ?? 5000) * 1e6;
@@ -95,15 +96,17 @@ export function mutualExclusion(options: MutualExclusionOptions = {}): Checker {
     }
     const count = (ending: Hold['ending']) => holds.filter((h) => h.ending === ending).length;
     const stats = { holds: holds.length, paths: paths.size, compromised: count('compromised'), open: count('open'), overlaps, ambiguous, unpaired };
-    const verdict = settle(overlaps, ambiguous + unpaired);
+    const verdict = settle(overlaps, ambiguous + unpaired, holds.length);
     // Certain overlaps first: the examples of a failure should show the failure.
     if (verdict === 'fail') examples.sort((a, b) => Number(hasAmbiguous(a)) - Number(hasAmbiguous(b)));
     const message =
       verdict === 'fail'
         ? `${plural(overlaps, 'hold')} began while another holder still held the same lock`
-        : verdict === 'unknown'
+        : ambiguous + unpaired > 0
           ? `no certain overlap, but: ${nonZero([ambiguous, `${plural(ambiguous, 'hold')} began while a holder that never released cleanly may still have held the lock`], [unpaired, `${plural(unpaired, 'acquire or release', 'acquires or releases')} could not be paired`])}`
-          : `${plural(holds.length, 'hold')} on ${plural(paths.size, 'lock')}, none overlapping`;
+          : verdict === 'unknown'
+            ? 'nothing to judge: no lock acquisition was recorded'
+            : `${plural(holds.length, 'hold')} on ${plural(paths.size, 'lock')}, none overlapping`;
     return { checker: 'mutual-exclusion', verdict, message, examples, stats };
   });
 }

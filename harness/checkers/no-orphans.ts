@@ -47,7 +47,7 @@ export function noOrphans(options: NoOrphansOptions = {}): Checker {
       }
     }
     const when = faulted ? 'after recovery' : 'after a clean run';
-    const verdict = settle(orphans, unreadable);
+    const verdict = settle(orphans, unreadable, snapshots.length);
     const message =
       verdict === 'fail'
         ? `${plural(orphans, 'temp or lock artefact')} left ${when} in ${plural(iterations.size, 'iteration')}`

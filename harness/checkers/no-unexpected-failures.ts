@@ -16,11 +16,13 @@ export interface NoUnexpectedFailuresOptions {
  * readable code is unexpected. `info` ops are not failures and are not judged. An ECOMPROMISED
  * found at the holder's check before its write (`stage: 'check'`) is always expected: the lock
  * stopped a holder that had lost it (paused, or stalled past its stale age) from publishing.
+ * With no operation of `f` at all there is nothing to judge: unknown.
  */
 export function noUnexpectedFailures(options: NoUnexpectedFailuresOptions): Checker {
   const expected = new Set(options.expected ?? []);
   return guarded('no-unexpected-failures', ({ history }) => {
-    const ops = pairOperations(history).filter((op) => op.f === options.f && op.type === 'fail');
+    const all = pairOperations(history).filter((op) => op.f === options.f);
+    const ops = all.filter((op) => op.type === 'fail');
     const examples: unknown[] = [];
     const codes: Record<string, number> = {};
     let unexpected = 0;
@@ -32,11 +34,13 @@ export function noUnexpectedFailures(options: NoUnexpectedFailuresOptions): Chec
       unexpected++;
       sample(examples, { iteration: op.iteration, worker: op.worker, error: code ?? null, message: stringField(op.value, 'message') ?? null });
     }
-    const verdict = settle(unexpected, 0);
+    const verdict = settle(unexpected, 0, all.length);
     const message =
       verdict === 'fail'
         ? `${plural(unexpected, `${options.f} failure`)} with an unexpected error`
-        : `${plural(ops.length, `${options.f} failure`)}, all expected`;
-    return { checker: 'no-unexpected-failures', verdict, message, examples, stats: { failures: ops.length, unexpected, codes } };
+        : verdict === 'unknown'
+          ? `nothing to judge: no ${options.f} was attempted`
+          : `${plural(ops.length, `${options.f} failure`)} of ${plural(all.length, 'op')}, all expected`;
+    return { checker: 'no-unexpected-failures', verdict, message, examples, stats: { attempted: all.length, failures: ops.length, unexpected, codes } };
   });
 }

@@ -23,7 +23,8 @@ function learntAtRelease(e: HistoryEvent): boolean {
  * published: a holder that never checks is named here either way, whether or not its late write
  * happened to leave the files consistent. A pause without its resume, or a woken holder's operation
  * whose outcome is unknown for another reason (a kill), cannot be judged; a run asked to pause that
- * paused nobody (a system under test that reports no lock acquisitions) proves nothing: all unknown.
+ * paused nobody (a system under test that reports no lock acquisitions), or whose paused holders
+ * nobody overtook, proves nothing: all unknown.
  */
 export function pausedHolderSilent(): Checker {
   return guarded('paused-holder-silent', ({ history }) => {
@@ -55,13 +56,15 @@ export function pausedHolderSilent(): Checker {
         sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
       }
     }
-    const verdict = pauses === 0 && unjudged === 0 ? 'unknown' : settle(violations, unjudged);
+    const verdict = settle(violations, unjudged, takenOver);
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'operation')} published (or, found compromised only at release, possibly published) by a holder woken after its lock was taken`
         : pauses === 0 && unjudged === 0
           ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
-          : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : '');
+          : takenOver === 0 && unjudged === 0
+            ? `nothing to judge: ${plural(pauses, 'holder')} paused, but nobody took the lock while it was stopped`
+            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : '');
     return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
   });
 }

@@ -21,7 +21,8 @@ const payloadOf = (op: Operation) => stringField(op.value, 'payload') ?? stringF
  * (the initial one, or an `ok` or `info` write's: a `fail` write must not show); the snapshot's
  * `facts.finalValid` is true and `facts.finalPayload` is such a payload too. A read whose value
  * lacks a boolean `valid`, or an iteration with ops but no readable final facts, makes an
- * otherwise passing verdict unknown.
+ * otherwise passing verdict unknown. So does a run in which no write was acknowledged: every read
+ * then found the initial file, which proves nothing about atomic replacement.
  */
 export function readsValid(options: ReadsValidOptions = {}): Checker {
   const write = options.write ?? 'write';
@@ -32,11 +33,12 @@ export function readsValid(options: ReadsValidOptions = {}): Checker {
     const opsOf = new Map(byIteration(ops));
     const snapshotOf = new Map<number, IterationSnapshot>(snapshots.map((s) => [s.iteration, s]));
     const examples: unknown[] = [];
-    const n = { reads: 0, torn: 0, foreign: 0, violations: 0, malformed: 0, unchecked: 0 };
+    const n = { writes: 0, reads: 0, torn: 0, foreign: 0, violations: 0, malformed: 0, unchecked: 0 };
     for (const iteration of [...new Set([...opsOf.keys(), ...snapshotOf.keys()])].sort((a, b) => a - b)) {
       const mine = opsOf.get(iteration) ?? [];
       const possible = new Set([initial]);
       for (const op of mine) {
+        if (op.f === write && op.type === 'ok') n.writes++;
         const payload = op.f === write && op.type !== 'fail' ? payloadOf(op) : undefined;
         if (payload !== undefined) possible.add(payload);
       }
@@ -70,13 +72,15 @@ export function readsValid(options: ReadsValidOptions = {}): Checker {
         sample(examples, { iteration, problem: 'final payload was never written (or its write failed)', payload: finalPayload });
       }
     }
-    const verdict = settle(n.violations, n.malformed + n.unchecked);
+    const verdict = settle(n.violations, n.malformed + n.unchecked, n.writes);
     const message =
       verdict === 'fail'
         ? `${plural(n.violations, 'violation')}: ${nonZero([n.torn, plural(n.torn, 'torn read')], [n.foreign, `${plural(n.foreign, 'read')} of a payload nobody wrote`], [n.violations - n.torn - n.foreign, plural(n.violations - n.torn - n.foreign, 'bad final file')])}`
-        : verdict === 'unknown'
+        : n.malformed + n.unchecked > 0
           ? `nothing torn seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable read')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without readable final facts`])}`
-          : `${plural(n.reads, 'read')} and every final file whole, each a payload somebody wrote`;
+          : verdict === 'unknown'
+            ? `nothing to judge: no ${write} was acknowledged`
+            : `${plural(n.writes, write)} and ${plural(n.reads, read)}, every read and every final file whole, each a payload somebody wrote`;
     return { checker: 'reads-valid', verdict, message, examples, stats: n };
   });
 }

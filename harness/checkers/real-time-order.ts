@@ -27,7 +27,10 @@ const MAX_LISTED = 10;
  * acknowledged op B was invoked, every number of A is lower than every number of B. Only `ok` ops
  * take part (an `info` op's numbers are unknown). O(n log n) per sequence: B is compared with the
  * highest number of all ops completed before B began. Ops whose numbers cannot be read are
- * skipped and make an otherwise passing verdict unknown.
+ * skipped and make an otherwise passing verdict unknown; with no acknowledged numbers at all there
+ * is nothing to judge, which is unknown too. Ops that all overlapped (none began after another had
+ * finished: usual when every worker starts at once) constrain nothing: the verdict passes, and the
+ * message and `ordered` (ops that began after another had finished) say how much was compared.
  */
 export function realTimeOrder(options: RealTimeOrderOptions): Checker {
   const keyOf = options.key ?? (() => '');
@@ -37,6 +40,7 @@ export function realTimeOrder(options: RealTimeOrderOptions): Checker {
     let violations = 0;
     let malformed = 0;
     let checked = 0;
+    let ordered = 0;
     const spans: (Span & { readonly key: string })[] = [];
     for (const op of ops) {
       const numbers = listOf(options.numbers, op, isNumber);
@@ -55,7 +59,9 @@ export function realTimeOrder(options: RealTimeOrderOptions): Checker {
           if (highest === null || span.max > highest.max) highest = span;
         }
         checked++;
-        if (highest === null || highest.max < later.min) continue;
+        if (highest === null) continue;
+        ordered++;
+        if (highest.max < later.min) continue;
         violations++;
         const { key } = group[0]!;
         sample(examples, {
@@ -66,13 +72,17 @@ export function realTimeOrder(options: RealTimeOrderOptions): Checker {
         });
       }
     }
-    const verdict = settle(violations, malformed);
+    const verdict = settle(violations, malformed, spans.length);
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'op')} got a number not above one handed to an op that finished before it began`
-        : verdict === 'unknown'
+        : malformed > 0
           ? `order holds among readable ops, but ${plural(malformed, 'acknowledged op')} had unreadable numbers`
-          : `every op's numbers are above those of all ops finished before it began (${plural(checked, 'op')})`;
-    return { checker: 'real-time-order', verdict, message, examples, stats: { checked, violations, malformed } };
+          : verdict === 'unknown'
+            ? `nothing to judge: no number was handed out by an acknowledged ${options.f}`
+            : ordered === 0
+              ? `no op began after another had finished (all ${plural(checked, 'op')} overlapped), so no order was there to break`
+              : `every op's numbers are above those of all ops finished before it began (${ordered} of ${plural(checked, 'op')} began after another had finished)`;
+    return { checker: 'real-time-order', verdict, message, examples, stats: { checked, ordered, violations, malformed } };
   });
 }

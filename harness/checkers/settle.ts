@@ -4,13 +4,15 @@ import { runChecker, type Checker, type CheckInput, type CheckResult, type Valid
 export const MAX_EXAMPLES = 10;
 
 /**
- * A checker's verdict from what it found, Jepsen style: any violation fails; otherwise any doubt
- * (a malformed value, an `info` op that could explain or hide something, a missing fact) leaves it
- * unknown; otherwise it passes.
+ * A checker's verdict from what it found, Jepsen style: any violation fails; otherwise, when it
+ * observed nothing it judges (`observed` is 0: no acknowledged value, no hold, no claim), or had
+ * any doubt (a malformed value, an `info` op that could explain or hide something, a missing
+ * fact), it is unknown; otherwise it passes. A check that saw nothing never passes: a system
+ * under test whose every operation failed must not read as a proven one.
  */
-export function settle(violations: number, doubts: number): Validity {
+export function settle(violations: number, doubts: number, observed: number): Validity {
   if (violations > 0) return 'fail';
-  return doubts > 0 ? 'unknown' : 'pass';
+  return doubts > 0 || observed === 0 ? 'unknown' : 'pass';
 }
 
 /** Adds `example` to `examples` unless it already holds MAX_EXAMPLES. */

@@ -1,5 +1,7 @@
 import { pairOperations, type Operation } from '../history.ts';
+import { collisionText } from '../../reports/collision-text.ts';
 import type { Checker } from './checker.ts';
+import { countCollisions, type Collision } from './collisions.ts';
 import { byIteration } from './group-by.ts';
 import { guarded, plural, sample, settle } from './settle.ts';
 import { isString, listOf } from './unknown-value.ts';
@@ -15,11 +17,12 @@ export interface UniquenessOptions {
  * Jepsen's unique-ids: no value is handed to two acknowledged operations (nor twice to one).
  * Values are compared within an iteration, since each iteration starts from a fresh root.
  *
- * Stats: `attempted` (ops of `f`), `acknowledged`, `failed`, `indeterminate` (info), `values`
- * (acknowledged values, counted with repeats), `duplicated` (values with more than one holder),
- * `collisions` (extra holders: sum of holders − 1), `collidingIterations`, `iterations`,
+ * `collisions`: the values with more than one holder, their extra holders (holders − 1 each) and
+ * the iterations they were in. Stats: `attempted` (ops of `f`), `acknowledged`, `failed`,
+ * `indeterminate` (info), `values` (acknowledged values, counted with repeats), `iterations`,
  * `malformed` (ok ops whose `ids` threw or was not a string array: skipped, and the verdict is
- * unknown rather than pass). `info` ops are not holders: their values are not known.
+ * unknown rather than pass). `info` ops are not holders: their values are not known. With no
+ * acknowledged value at all there is nothing to compare, and the verdict is unknown.
  */
 export function uniqueness(options: UniquenessOptions): Checker {
   return guarded('uniqueness', ({ history }) => {
@@ -28,9 +31,7 @@ export function uniqueness(options: UniquenessOptions): Checker {
     let acknowledged = 0;
     let values = 0;
     let malformed = 0;
-    let duplicated = 0;
-    let collisions = 0;
-    let collidingIterations = 0;
+    const found: Collision[] = [];
     const groups = byIteration(ops);
     for (const [iteration, group] of groups) {
       const holders = new Map<string, number[]>();
@@ -49,35 +50,31 @@ export function uniqueness(options: UniquenessOptions): Checker {
           else workers.push(op.worker);
         }
       }
-      let collided = false;
       for (const [value, workers] of holders) {
         if (workers.length < 2) continue;
-        collided = true;
-        duplicated++;
-        collisions += workers.length - 1;
+        found.push({ iteration, holders: workers.length });
         sample(examples, { iteration, value, holders: workers });
       }
-      if (collided) collidingIterations++;
     }
+    const collisions = countCollisions(found, 0);
     const stats = {
       attempted: ops.length,
       acknowledged,
       failed: ops.filter((op) => op.type === 'fail').length,
       indeterminate: ops.filter((op) => op.type === 'info').length,
       values,
-      duplicated,
-      collisions,
-      collidingIterations,
       iterations: groups.length,
       malformed,
     };
-    const verdict = settle(duplicated, malformed);
+    const verdict = settle(collisions.values, malformed, values);
     const message =
       verdict === 'fail'
-        ? `${plural(duplicated, 'value')} handed out more than once (${plural(collisions, 'extra holder')}) in ${collidingIterations} of ${plural(groups.length, 'iteration')}`
-        : verdict === 'unknown'
+        ? `${collisionText(collisions)} in ${collisions.iterations} of ${plural(groups.length, 'iteration')}`
+        : malformed > 0
           ? `no duplicates among readable values, but ${plural(malformed, 'acknowledged op')} had no readable values`
-          : `all ${plural(values, 'acknowledged value')} unique (${acknowledged} of ${plural(ops.length, 'op')} acknowledged)`;
-    return { checker: 'uniqueness', verdict, message, examples, stats };
+          : verdict === 'unknown'
+            ? `nothing to judge: no value was handed out (${acknowledged} of ${plural(ops.length, `${options.f} op`)} acknowledged)`
+            : `all ${plural(values, 'acknowledged value')} unique (${acknowledged} of ${plural(ops.length, 'op')} acknowledged)`;
+    return { checker: 'uniqueness', verdict, message, examples, collisions, stats };
   });
 }

@@ -1,13 +1,16 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
-import { parseArgvTemplate } from '../../scenarios/argv-template.ts';
 import { scenarioByName } from '../../scenarios/registry.ts';
 import { resolveSut } from '../../scenarios/suts.ts';
 import type { CommandResult } from '../command-result.ts';
-import { createProgress } from '../progress.ts';
+import { trapInterrupts } from '../interrupts.ts';
+import { makeDirs } from '../make-dirs.ts';
+import { checkOutDir, removeRun } from '../out-dir.ts';
+import { createProgress, type ProgressState } from '../progress.ts';
 import { checkRunNumbers, runScenario } from '../run.ts';
 import { writeRunFiles } from '../write-run-files.ts';
 
@@ -24,6 +27,8 @@ export interface RunCommandOptions {
   readonly exec?: string;
   readonly keep: readonly string[];
   readonly keepRoots?: boolean;
+  /** Replace the run `--out` already holds. */
+  readonly force?: boolean;
   readonly killRate?: string;
   readonly pause?: boolean;
   readonly pauseRate?: string;
@@ -67,35 +72,57 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   if (pauseRate > 0 && detectRuntime().name === 'deno') {
     throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', { runtime: 'deno' });
   }
-  if (o.exec !== undefined) parseArgvTemplate(o.exec);
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
   const sutName = o.exec === undefined ? o.sut : 'core';
-  resolveSut(scenario, sutName, o.exec);
+  const sut = resolveSut(scenario, sutName, o.exec);
+  if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
+    // The pause is taken right after the holder's lock is acquired, which only a system under test
+    // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
+    throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
+  }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
-  if (existsSync(join(outDir, 'roots'))) throw new RacetrackError('EINVALID', `--out ${outDir} already holds a run; give a new directory`, { out: outDir });
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
+  if (o.junit !== undefined && existsSync(o.junit) && statSync(o.junit).isDirectory()) throw new RacetrackError('EINVALID', `--junit ${o.junit} is a directory, not a file`, { junit: o.junit });
+  checkOutDir(outDir, o.force === true);
+  const created = makeDirs(outDir, '--out');
 
   const progress = createProgress(stderr, isTty);
-  let last = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: 0, elapsedMs: 0 };
-  const { result, history } = await runScenario({
-    scenario: scenario.name,
-    ...numbers,
-    isolation: o.isolation,
-    outDir,
-    sut: sutName,
-    ...(o.exec === undefined ? {} : { exec: o.exec }),
-    keep: o.keep,
-    keepRoots: o.keepRoots === true,
-    killRate,
-    pauseRate,
-    staleMs,
-    onProgress: (p) => {
-      last = p;
-      progress.update(p);
-    },
-  });
-  progress.done({ ...last, elapsedMs: result.wallMs });
+  let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
+  const interrupts = trapInterrupts();
+  let run: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    run = await runScenario({
+      scenario: scenario.name,
+      ...numbers,
+      isolation: o.isolation,
+      outDir,
+      sut: sutName,
+      ...(o.exec === undefined ? {} : { exec: o.exec }),
+      keep: o.keep,
+      keepRoots: o.keepRoots === true,
+      killRate,
+      pauseRate,
+      staleMs,
+      signal: interrupts.signal,
+      onProgress: (p) => {
+        last = p;
+        progress.update(p);
+      },
+    });
+  } catch (err) {
+    const signal = interrupts.received();
+    if (signal === null) throw err;
+    // Ctrl-C: the workers are stopped; what this run created goes, so the same command can run again.
+    stderr(`\nracetrack: interrupted by ${signal}; ${removeRun(outDir, created)}\n`);
+    interrupts.die();
+    return { exitCode: 128 + constants.signals[signal], output: undefined };
+  } finally {
+    interrupts.release();
+  }
+  const { result, history } = run;
+  // The last line gives the run's own figures, the ones result.json and summary.md give.
+  progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
   writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
   stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
   const output = {
@@ -107,9 +134,12 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     isolation: result.isolation,
     seed: result.seed,
     collisions: result.collisions,
+    extraHolders: result.extraHolders,
+    collidingIterations: result.collidingIterations,
     collisionRate: result.collisionRate,
     collisionRateUpper95: result.collisionRateUpper95,
     violations: result.violations.length,
+    ...(result.notChecked.length === 0 ? {} : { notChecked: result.notChecked.map((n) => n.checker) }),
     ...(result.faults === undefined ? {} : { faults: result.faults }),
     wallMs: result.wallMs,
     outDir,

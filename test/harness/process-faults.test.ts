@@ -17,7 +17,7 @@ describe('process faults', () => {
       scenario: 'reserve', iterations: 12, workers: 6, isolation: 'process', seed: 21, outDir: join(dir.path, 'kill'), maxCollisionRate: 0, sut: 'core', keep: [], killRate: 0.25,
     });
     assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
-    assert.ok((result.faults?.kills as number) > 0, 'the nemesis killed workers');
+    assert.ok((result.faults?.kills ?? 0) > 0, 'the nemesis killed workers');
     assert.ok(history.some((e) => e.worker === -1 && e.f === 'kill'), 'kills are in the history');
     const killedOps = pairOperations(history).filter((o) => o.f === 'reserve' && o.type === 'info');
     assert.equal(result.operations.info, killedOps.length, 'a killed operation is recorded as info');

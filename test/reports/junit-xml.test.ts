@@ -44,6 +44,15 @@ test('an unknown check is an error, never skipped, so CI cannot read it as a pas
   assert.equal(findAll(findAll(parseXml(xml), 'testcase').find((c) => c.attrs['name'] === 'no-orphans')!, 'failure').length, 0);
 });
 
+test('a checker the run left out is a skipped testcase with its reason, counted as skipped', () => {
+  const xml = renderJunitXml([sampleResult({ notChecked: [{ checker: 'mutual-exclusion', reason: 'no lock events <reported>' }] })]);
+  const root = parseXml(xml);
+  const [suite] = findAll(root, 'testsuite');
+  assert.deepEqual([suite!.attrs['tests'], suite!.attrs['skipped'], root.attrs['skipped']], ['3', '1', '1']);
+  const testcase = findAll(suite!, 'testcase').find((c) => c.attrs['name'] === 'mutual-exclusion')!;
+  assert.deepEqual(findAll(testcase, 'skipped').map((e) => e.attrs['message']), ['no lock events <reported>']);
+});
+
 test('a run verdict worse than all its checks gets a run-verdict testcase', () => {
   const root = parseXml(renderJunitXml([sampleResult({ verdict: 'fail' }), sampleResult({ verdict: 'unknown', checks: [] })]));
   const verdictCases = findAll(root, 'testcase').filter((c) => c.attrs['name'] === 'run-verdict');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { replayCommand, shellQuote } from '../../reports/replay-command.ts';
-import { sampleResult } from './sample-result.ts';
+import { sampleFaults, sampleResult } from './sample-result.ts';
 
 /** The argv a POSIX shell makes of the line, racetrack replaced by printf. */
 function argvOf(line: string): string[] {
@@ -44,7 +44,7 @@ test('shellQuote leaves safe words alone and quotes the rest', () => {
 });
 
 test('the replay line carries --keep and the injected fault rates', () => {
-  const line = replayCommand(sampleResult({ keep: ['.topic.lock'], isolation: 'process', faults: { killRate: 0.1, pauseRate: 0.2, staleMs: 1000, kills: 3 } }));
+  const line = replayCommand(sampleResult({ keep: ['.topic.lock'], isolation: 'process', faults: sampleFaults() }));
   assert.match(line, / --keep \.topic\.lock/);
   assert.match(line, / --kill-rate 0\.1 --pause-rate 0\.2 --stale-ms 1000/);
 });

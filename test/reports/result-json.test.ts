@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunResult } from '../../harness/run-result.ts';
 import { renderResultJson } from '../../reports/result-json.ts';
-import { failingResult, sampleResult } from './sample-result.ts';
+import { failingResult, sampleFaults, sampleResult } from './sample-result.ts';
 
 const TYPE_ORDER = [
   'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
-  'operations', 'collisions', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
-  'violations', 'checks', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
+  'operations', 'collisions', 'extraHolders', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
+  'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
 ];
 
 test('result.json is pretty JSON with a trailing newline that parses back to the result', () => {
@@ -19,7 +19,7 @@ test('result.json is pretty JSON with a trailing newline that parses back to the
 });
 
 test('keys follow the type order whatever order the result was built in', () => {
-  const result = sampleResult({ exec: './alloc.sh {root}', faults: { kills: 3 } });
+  const result = sampleResult({ exec: './alloc.sh {root}', faults: sampleFaults() });
   const shuffled = Object.fromEntries(Object.entries(result).reverse()) as unknown as RunResult;
   const parsed = JSON.parse(renderResultJson(shuffled)) as Record<string, unknown>;
   assert.deepEqual(Object.keys(parsed), TYPE_ORDER);

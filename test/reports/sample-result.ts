@@ -1,6 +1,11 @@
 import type { CheckResult } from '../../harness/checkers/checker.ts';
-import type { RunResult } from '../../harness/run-result.ts';
+import type { FaultTally, RunResult } from '../../harness/run-result.ts';
 import { collisionRateUpper95 } from '../../reports/upper-bound.ts';
+
+/** The faults of a run that killed and paused: every field set. */
+export function sampleFaults(overrides: Partial<FaultTally> = {}): FaultTally {
+  return { killRate: 0.1, pauseRate: 0.2, staleMs: 1000, kills: 3, pauses: 2, faultedIterations: 4, killsPerSecond: 2.5, ...overrides };
+}
 
 /**
  * A clean run: allocate on core, 100 iterations × 10 workers, no collisions, two passing checks,
@@ -19,6 +24,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
     runtime: { name: 'node', version: '20.20.2' },
     operations: { attempted: 1000, ok: 1000, fail: 0, info: 0 },
     collisions: 0,
+    extraHolders: 0,
     collidingIterations: 0,
     collisionRate: 0,
     collisionRateUpper95: collisionRateUpper95(0, 100),
@@ -28,6 +34,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
       check('uniqueness', 'pass', 'attempted 1000, acknowledged 1000, duplicated 0'),
       check('no-orphans', 'pass', 'no .tmp or .lock left behind'),
     ],
+    notChecked: [],
     lockHold: { count: 1000, p50Ms: 0.0123, p99Ms: 0.5, maxMs: 2.25 },
     lockWait: { count: 1000, p50Ms: 1.5, p99Ms: 12.75, maxMs: 40 },
     wallMs: 1234.6,
@@ -54,6 +61,7 @@ export function failingResult(overrides: Partial<RunResult> = {}): RunResult {
     verdict: 'fail',
     sut: 'allocate-narrow-lock',
     collisions: 7,
+    extraHolders: 9,
     collidingIterations: 3,
     collisionRate: 0.03,
     collisionRateUpper95: collisionRateUpper95(3, 100),

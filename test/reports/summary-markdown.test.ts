@@ -66,6 +66,14 @@ test('lock timing is shown when measured and left out when not', () => {
   assert.ok(!renderSummaryMarkdown(sampleResult({ lockHold: null, lockWait: null })).includes('Lock timing'));
 });
 
+test('checkers left out are listed under "Not checked, and why", and nothing is when none was', () => {
+  const reason = 'the system under test (exec) does not report its lock acquisitions and releases, so there is nothing for mutual-exclusion to judge';
+  const md = renderSummaryMarkdown(sampleResult({ notChecked: [{ checker: 'mutual-exclusion', reason }] }));
+  assert.ok(md.includes(`### Not checked, and why\n\n- **mutual-exclusion**: ${reason}\n`));
+  assert.ok(!md.includes('| mutual-exclusion |'), 'a checker left out is not in the checks table');
+  assert.ok(!renderSummaryMarkdown(sampleResult()).includes('Not checked'));
+});
+
 test('an exec run shows its template and replays with --exec', () => {
   const md = renderSummaryMarkdown(sampleResult({ sut: 'exec', exec: "./alloc.sh '{root}'", checks: [check('x', 'pass', 'ok')] }));
   assert.ok(md.includes("--sut exec --exec './alloc.sh '\\''{root}'\\'''"));

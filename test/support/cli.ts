@@ -14,8 +14,11 @@ export interface CliRun {
   json(): Record<string, unknown>;
 }
 
-/** Runs the real CLI as a child process. */
-export function racetrack(args: readonly string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliRun {
+/**
+ * Runs the real CLI as a child process. `timeoutMs` ends it with SIGTERM when it runs longer (its
+ * code is then -1), for a case that must end at once rather than hang the suite.
+ */
+export function racetrack(args: readonly string[], options: { input?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
   const [cmd, ...base] = scriptCommand(cliPath);
   const r = spawnSync(cmd!, [...base, ...args], {
     input: options.input ?? '',
@@ -23,6 +26,7 @@ export function racetrack(args: readonly string[], options: { input?: string; cw
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
   });
   return {
     code: r.status ?? -1,

@@ -27,6 +27,19 @@ describe('claimedOnce', () => {
     assert.deepEqual(example.claims.map((c) => c.owner), ['w0', 'w1']);
   });
 
+  test('a batch claimed by three owners is one value handed out more than once with two extra holders, and what the registry shows of it is that same collision', () => {
+    const result = check(inputOf([claim(0, '001'), claim(1, '001'), claim(2, '001'), claim(3, '002')], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w1' }, { batch: '002', status: 'i', owner: 'w3' }])] }));
+    assert.equal(result.verdict, 'fail');
+    assert.deepEqual(result.collisions, { values: 1, extraHolders: 2, iterations: 1, otherViolations: 0 });
+    assert.equal(result.message, '1 value handed out more than once (2 extra holders) in 1 of 1 iteration: batches claimed by more than one owner');
+  });
+
+  test('a lost claim beside a double claim is another violation, named apart', () => {
+    const result = check(inputOf([claim(0, '001'), claim(1, '001'), claim(2, '002')], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w1' }, { batch: '002', status: 'O', owner: '' }])] }));
+    assert.deepEqual(result.collisions, { values: 1, extraHolders: 1, iterations: 1, otherViolations: 1 });
+    assert.match(result.message, /in 1 of 1 iteration: batches claimed by more than one owner; 1 batch lost or claimed without acknowledgement$/);
+  });
+
   test('the registry recording another owner than the claimer fails', () => {
     const result = check(inputOf([claim(0, '001')], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w9' }])] }));
     assert.equal(result.verdict, 'fail');
@@ -93,5 +106,16 @@ describe('claimedOnce', () => {
     const result = check(inputOf([{ f: 'claim', worker: 0, invoke: 0, value: { batch: 3 } }], { snapshots: [registry([{ batch: '001', status: 'O', owner: '' }])] }));
     assert.equal(result.verdict, 'unknown');
     assert.equal(result.stats?.malformed, 1);
+  });
+
+  test('no acknowledged claim is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([noWork(0), noWork(1)], { snapshots: [registry([{ batch: '001', status: 'O', owner: '' }])] }));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no claim was acknowledged (2 claim ops)');
+  });
+
+  test('with no acknowledged claim, a batch claimed in the registry still fails', () => {
+    const result = check(inputOf([noWork(0)], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w0' }])] }));
+    assert.equal(result.verdict, 'fail');
   });
 });

@@ -27,9 +27,22 @@ describe('filesValid', () => {
     assert.deepEqual(result.examples, [{ iteration: 2, problem: '(unprintable)' }]);
   });
 
-  test('no snapshots, or unreadable problems, are unknown', () => {
+  test('no snapshots, or unreadable problems or shared values, are unknown', () => {
     assert.equal(check(inputOf([])).verdict, 'unknown');
     const broken = { ...snapshotOf(0), fileProblems: 'oops' } as unknown as IterationSnapshot;
     assert.equal(check(inputOf([], { snapshots: [broken] })).verdict, 'unknown');
+    const odd = { ...snapshotOf(0), shared: [{ value: 7, holders: 'x' }] } as unknown as IterationSnapshot;
+    assert.equal(check(inputOf([], { snapshots: [odd] })).verdict, 'unknown');
+  });
+
+  test('a value the files hold twice is a collision, in the words uniqueness uses, apart from other file problems', () => {
+    const shared = [{ value: '009', holders: ['009_w2/', '009_w7/', '009_w8/'] }];
+    const result = check(inputOf([], { snapshots: [snapshotOf(0, { shared }), snapshotOf(1, { shared: [{ value: '002', holders: ['002_w1/', '002_w6/'] }] })] }));
+    assert.equal(result.verdict, 'fail');
+    assert.deepEqual(result.collisions, { values: 2, extraHolders: 3, iterations: 2, otherViolations: 0 });
+    assert.equal(result.message, '2 values handed out more than once (3 extra holders) in 2 of 2 iterations, as the files show');
+    assert.deepEqual(result.examples[0], { iteration: 0, value: '009', holders: ['009_w2/', '009_w7/', '009_w8/'] });
+    const mixed = check(inputOf([], { snapshots: [snapshotOf(0, { shared, fileProblems: ['counters.json: torn'] })] }));
+    assert.equal(mixed.collisions?.otherViolations, 1);
   });
 });

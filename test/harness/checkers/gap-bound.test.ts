@@ -87,4 +87,10 @@ describe('gapBound', () => {
     assert.equal(result.verdict, 'fail');
     assert.equal((result.examples[0] as { missing: number[] }).missing.length, 20);
   });
+
+  test('no acknowledged number is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([info(0, 2), { f: 'reserve', worker: 1, invoke: 1, type: 'fail', input: { count: 1 }, value: { error: 'EEXEC' } }]));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no number was handed out by an acknowledged reserve');
+  });
 });

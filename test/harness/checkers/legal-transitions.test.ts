@@ -48,4 +48,10 @@ describe('legalTransitions', () => {
     assert.equal(judge({ initial: 'O', batches: [{ batch: 1 }] }).verdict, 'unknown');
     assert.equal(legalTransitions()(inputOf([])).verdict, 'unknown');
   });
+
+  test('registries without a row are nothing to judge: unknown, never pass', () => {
+    const result = judge({ initial: 'O', batches: [] });
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: the registries held no rows');
+  });
 });

@@ -49,4 +49,10 @@ describe('lostUpdates', () => {
     const garbled: OpSpec = { f: 'update', worker: 1, invoke: 1, value: { before: 'one' } };
     assert.equal(check(inputOf([update(0, 0), garbled], { snapshots: [counter(1)] })).verdict, 'unknown');
   });
+
+  test('no acknowledged update is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([{ f: 'update', worker: 0, invoke: 0, type: 'fail', value: { error: 'EEXEC' } }], { snapshots: [counter(0)] }));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no update was acknowledged (0 info ops)');
+  });
 });

@@ -105,7 +105,9 @@ describe('mutualExclusion', () => {
     assert.equal(check(inputOf([...hold(0, 10, 20), ...hold(0, 30, 40), ...hold(1, 21, 29)])).verdict, 'pass');
   });
 
-  test('an empty history passes', () => {
-    assert.equal(check(inputOf([])).verdict, 'pass');
+  test('no lock acquisition recorded is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([{ f: 'allocate', worker: 0, invoke: 1, value: { number: '001' } }]));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no lock acquisition was recorded');
   });
 });

@@ -29,4 +29,10 @@ describe('noUnexpectedFailures', () => {
     assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([compromised(0, 'check')])).verdict, 'pass');
     assert.equal(noUnexpectedFailures({ f: 'allocate' })(inputOf([compromised(0, 'release')])).verdict, 'fail');
   });
+
+  test('no operation at all is nothing to judge: unknown, never pass', () => {
+    const result = noUnexpectedFailures({ f: 'allocate' })(inputOf([{ f: 'reserve', worker: 0, invoke: 0, value: { ids: ['SEC-1'] } }]));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no allocate was attempted');
+  });
 });

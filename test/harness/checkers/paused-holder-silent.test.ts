@@ -51,8 +51,11 @@ describe('pausedHolderSilent', () => {
     assert.deepEqual(r.stats, { pauses: 1, takenOver: 1, violations: 0, unjudged: 1 });
   });
 
-  test('a holder whose lock nobody took while it was stopped may go on', () => {
-    assert.equal(check(pausedRun(1300, 'ok')).verdict, 'pass');
+  test('a holder whose lock nobody took while it was stopped may go on, but with no takeover nothing was judged', () => {
+    const r = check(pausedRun(1300, 'ok'));
+    assert.equal(r.verdict, 'unknown');
+    assert.deepEqual(r.stats, { pauses: 1, takenOver: 0, violations: 0, unjudged: 0 });
+    assert.match(r.message, /nothing to judge: 1 holder paused, but nobody took the lock/);
   });
 
   test('a pause without its resume cannot be judged', () => {

@@ -42,4 +42,10 @@ describe('readsValid', () => {
     assert.equal(check(inputOf([write(0), read(0, 'yes', 'w0-i0')], { snapshots: [final(true, 'w0-i0')] })).verdict, 'unknown');
     assert.equal(check(inputOf([write(0)])).verdict, 'unknown');
   });
+
+  test('no acknowledged write is nothing to judge, though every read found the initial file: unknown', () => {
+    const result = check(inputOf([write(0, 'fail'), read(0, true, 'initial')], { snapshots: [final(true, 'initial')] }));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no write was acknowledged');
+  });
 });

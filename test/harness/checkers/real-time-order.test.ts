@@ -65,4 +65,17 @@ describe('realTimeOrder', () => {
     assert.equal(result.verdict, 'pass');
     assert.equal(result.stats?.checked, 20_000);
   });
+
+  test('no acknowledged number is nothing to judge: unknown, never pass', () => {
+    const result = check(inputOf([{ ...alloc(0, 0, 10, '001'), type: 'fail', value: { error: 'EEXEC' } }]));
+    assert.equal(result.verdict, 'unknown');
+    assert.equal(result.message, 'nothing to judge: no number was handed out by an acknowledged allocate');
+  });
+
+  test('ops that all overlapped pass, and the message says no order was there to break', () => {
+    const result = check(inputOf([alloc(0, 0, 10, '002'), alloc(1, 5, 15, '001')]));
+    assert.equal(result.verdict, 'pass');
+    assert.equal(result.stats?.ordered, 0);
+    assert.match(result.message, /no op began after another had finished \(all 2 ops overlapped\)/);
+  });
 });

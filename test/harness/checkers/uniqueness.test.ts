@@ -18,16 +18,15 @@ describe('uniqueness', () => {
     assert.equal(result.stats?.acknowledged, 2);
     assert.equal(result.stats?.failed, 1);
     assert.equal(result.stats?.values, 3);
-    assert.equal(result.stats?.collisions, 0);
+    assert.deepEqual(result.collisions, { values: 0, extraHolders: 0, iterations: 0, otherViolations: 0 });
   });
 
   test('a value handed to two workers fails and names the value and both holders', () => {
     const result = check(inputOf([reserve(1, 0, ['SEC-20', 'SEC-21']), reserve(2, 1, ['SEC-21']), reserve(3, 2, ['SEC-22'])]));
     assert.equal(result.verdict, 'fail');
     assert.deepEqual(result.examples, [{ iteration: 0, value: 'SEC-21', holders: [1, 2] }]);
-    assert.equal(result.stats?.duplicated, 1);
-    assert.equal(result.stats?.collisions, 1);
-    assert.equal(result.stats?.collidingIterations, 1);
+    assert.deepEqual(result.collisions, { values: 1, extraHolders: 1, iterations: 1, otherViolations: 0 });
+    assert.equal(result.message, '1 value handed out more than once (1 extra holder) in 1 of 1 iteration');
   });
 
   test('collisions count every extra holder, and colliding iterations each iteration once', () => {
@@ -37,10 +36,9 @@ describe('uniqueness', () => {
       reserve(0, 0, ['D'], 2),
     ]));
     assert.equal(result.verdict, 'fail');
-    assert.equal(result.stats?.duplicated, 3);
-    assert.equal(result.stats?.collisions, 4);
-    assert.equal(result.stats?.collidingIterations, 2);
+    assert.deepEqual(result.collisions, { values: 3, extraHolders: 4, iterations: 2, otherViolations: 0 });
     assert.equal(result.stats?.iterations, 3);
+    assert.equal(result.message, '3 values handed out more than once (4 extra holders) in 2 of 3 iterations');
   });
 
   test('one op handed the same value twice is a duplicate', () => {
@@ -81,7 +79,10 @@ describe('uniqueness', () => {
     assert.equal(throwing(inputOf([reserve(0, 0, ['SEC-1'])])).verdict, 'unknown');
   });
 
-  test('an empty history passes', () => {
-    assert.equal(check(inputOf([])).verdict, 'pass');
+  test('nothing handed out is nothing to judge: an empty history, or every op failed, is unknown, never pass', () => {
+    assert.equal(check(inputOf([])).verdict, 'unknown');
+    const failed = check(inputOf([0, 1, 2].map((w): OpSpec => ({ f: 'reserve', worker: w, invoke: w, type: 'fail', value: { error: 'EEXEC' } }))));
+    assert.equal(failed.verdict, 'unknown');
+    assert.match(failed.message, /nothing to judge: no value was handed out \(0 of 3 reserve ops acknowledged\)/);
   });
 });
