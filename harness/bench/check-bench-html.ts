@@ -8,7 +8,7 @@
 // With a bench.json it re-renders that report; without, it runs a small bench first (workers
 // 1,2,10 at 300 ms, quick single-op, no overhead).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { renderBenchHtml } from '../../reports/bench-html.ts';
 import type { BenchReport } from './bench-types.ts';
 import { runBenchPlan } from './run-bench.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 /** Where the page continues below the first screenshot. */
 const LATER_SECTIONS = ['peers', 'histograms', 'single-op'];
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
     process.stderr.write('no Chromium found: apt-get update && apt-get install -y chromium (or set CHROMIUM=/path/to/chrome)\n');
     return 2;
   }
-  mkdirSync(out, { recursive: true });
+  makeDirs(out, 'the output directory');
   const html = join(out, 'bench.html');
   const rendered = renderBenchHtml(await report(from));
   writeFileSync(html, rendered);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import { renderBenchHtml } from '../../reports/bench-html.ts';
@@ -8,6 +8,7 @@ import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from 
 import { runBenchPlan, type BenchPlan } from '../bench/run-bench.ts';
 import { success, type CommandResult } from '../command-result.ts';
 import { parseChoice, parsePositiveInteger } from './raw-options.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 /** `racetrack bench` options as commander hands them over. */
 export interface BenchCommandOptions {
@@ -98,7 +99,7 @@ export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
 
 /** Writes bench.json, bench.md and bench.html into `dir`; returns their paths. */
 export function writeBenchFiles(dir: string, report: BenchReport): { json: string; markdown: string; html: string } {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir, '--out');
   const files = { json: join(dir, 'bench.json'), markdown: join(dir, 'bench.md'), html: join(dir, 'bench.html') };
   writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(files.markdown, renderBenchMarkdown(report));

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { renderSelftestMarkdown } from '../../reports/selftest-markdown.ts';
 import type { CommandResult } from '../command-result.ts';
 import { runSelftest } from '../selftest.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export interface SelftestCommandOptions {
   readonly runs: string;
@@ -32,7 +33,7 @@ export async function runSelftestCommand(o: SelftestCommandOptions, stderr: (s: 
   if (o.isolation !== 'thread' && o.isolation !== 'process') throw new RacetrackError('EINVALID', `--isolation must be thread or process, not "${o.isolation}"`);
   const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt('--seed', o.seed, 2 ** 31);
   const outDir = resolve(o.out ?? join('racetrack-runs', `selftest-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir, '--out');
   const started = performance.now();
   const { rows, ok } = await runSelftest({
     runs, outDir, iterations, workers, isolation: o.isolation, seed,

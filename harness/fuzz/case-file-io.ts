@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import type { PendingChoice } from '../faults/power-loss.ts';
 import type { FuzzCase, FuzzCaseFile, FuzzMode } from './fuzz-case-file.ts';
 import type { FuzzFailure } from './run-fuzz.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 const MODES: readonly FuzzMode[] = ['crash', 'power-loss', 'race'];
 
@@ -76,7 +77,7 @@ export function writeCaseFile(path: string, failure: FuzzFailure): void {
   if (existsSync(path)) throw new RacetrackError('EINVALID', `${path} already exists; give another --out`, { path });
   const file: FuzzCaseFile = { racetrack: 'fuzz-case', version: 1, ...failure.case, violations: failure.violations };
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path), '--out');
     writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx' });
   } catch (err) {
     throw new RacetrackError('EIO', `cannot write replay file ${path}: ${(err as Error).message}`, { path });
