@@ -1,5 +1,5 @@
 import type { Validity } from '../harness/checkers/checker.ts';
-import type { RunResult } from '../harness/run-result.ts';
+import type { RunResult } from '../harness/engine/run-result.ts';
 import { compactJson, truncate } from './compact-json.ts';
 import { replayCommand } from './replay-command.ts';
 import { xmlAttr, xmlText } from './xml-escape.ts';

@@ -1,4 +1,4 @@
-import type { RunResult } from '../harness/run-result.ts';
+import type { RunResult } from '../harness/engine/run-result.ts';
 
 /**
  * The command that runs this result again, same scenario, size, isolation and seed:

@@ -1,4 +1,4 @@
-import type { RunResult } from '../harness/run-result.ts';
+import type { RunResult } from '../harness/engine/run-result.ts';
 import { toJsonData } from './compact-json.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { LatencySummary, RunResult } from '../harness/run-result.ts';
+import type { LatencySummary, RunResult } from '../harness/engine/run-result.ts';
 import { collisionText } from './collision-text.ts';
 import { compactJson } from './compact-json.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';

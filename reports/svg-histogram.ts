@@ -1,4 +1,4 @@
-// A latency histogram as SVG: log-spaced buckets (as harness/bench/hdr.ts folds them) drawn as
+// A latency histogram as SVG: log-spaced buckets (as harness/stats/hdr.ts folds them) drawn as
 // translucent step areas on a log10 ms axis, several series overlaid (e.g. wait and hold).
 import type { HistogramBucket } from '../harness/bench/bench-types.ts';
 import { axes, colorOf, DEFAULT_FRAME, legend, svgDocument, type Frame } from './svg-chart.ts';

@@ -3,16 +3,16 @@
 // section that a peer's lock is wrapped around: read, change, write atomically, nothing else.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/allocator.ts';
-import { writeAtomic } from '../../core/atomic-write.ts';
-import { applyClaim, selectClaim } from '../../core/claim-rules.ts';
-import { DEFAULT_LEASE_MS, defaultRegistryLockFile, findNext } from '../../core/claimer.ts';
-import { counterLockPath, encodeCounters, readCounters } from '../../core/counters.ts';
+import { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/topics/allocator.ts';
+import { writeAtomic } from '../../core/write/atomic-write.ts';
+import { applyClaim, selectClaim } from '../../core/registry/claim-rules.ts';
+import { DEFAULT_LEASE_MS, defaultRegistryLockFile, findNext } from '../../core/registry/claimer.ts';
+import { counterLockPath, encodeCounters, readCounters } from '../../core/ids/counters.ts';
 import type { Deps } from '../../core/deps.ts';
-import type { LockObserver } from '../../core/lock.ts';
-import { readEntries } from '../../core/registry-entries.ts';
-import { parseRegistry, renderRegistry } from '../../core/registry-table.ts';
-import { reserveIds } from '../../core/reserver.ts';
+import type { LockObserver } from '../../core/lock/lock.ts';
+import { readEntries } from '../../core/registry/entries.ts';
+import { parseRegistry, renderRegistry } from '../../core/registry/table.ts';
+import { reserveIds } from '../../core/ids/reserver.ts';
 import { benchRegistryText } from './bench-registry.ts';
 import type { BenchOpName } from './bench-types.ts';
 

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { renderBenchHtml } from '../../reports/bench-html.ts';
 import type { BenchReport } from './bench-types.ts';
 import { runBenchPlan } from './run-bench.ts';
-import { makeDirs } from '../make-dirs.ts';
+import { makeDirs } from '../engine/make-dirs.ts';
 
 /** Where the page continues below the first screenshot. */
 const LATER_SECTIONS = ['peers', 'histograms', 'single-op'];

@@ -7,7 +7,7 @@ import { monotonicNs } from '../../core/runtime.ts';
 import { BENCH_OP_TABLE } from './bench-ops.ts';
 import type { BenchOpName } from './bench-types.ts';
 import { operationFor } from './bench-impls.ts';
-import { encodeHistogram, newHistogram, recordMs } from './hdr.ts';
+import { encodeHistogram, newHistogram, recordMs } from '../stats/hdr.ts';
 
 /** What one worker is told before the start. */
 export interface WorkerConfig {

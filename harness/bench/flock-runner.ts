@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import process from 'node:process';
 import type { WorkerOutcome } from './contention-loop.ts';
 import { FLOCK_RESERVE_SCRIPT } from './flock-script.ts';
-import { encodeHistogram, newHistogram, recordMs } from './hdr.ts';
+import { encodeHistogram, newHistogram, recordMs } from '../stats/hdr.ts';
 
 /** What one bash worker printed, read back into counts and histograms. */
 export function parseFlockOutput(worker: number, stdout: string, startUs: number): WorkerOutcome {

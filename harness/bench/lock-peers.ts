@@ -5,7 +5,7 @@
 import type { LockOptions as ProperLockfileOptions } from 'proper-lockfile';
 import { defaultDeps, type Deps } from '../../core/deps.ts';
 import { createRealFs } from '../../core/fs-facade.ts';
-import { acquireLock, type LockOptions } from '../../core/lock.ts';
+import { acquireLock, type LockOptions } from '../../core/lock/lock.ts';
 import { seedSpinAcquire } from './seed-spin-lock.ts';
 
 /** Gives the lock back. May be async (proper-lockfile's is). */
@@ -23,7 +23,7 @@ export interface LockPeer {
 }
 
 /**
- * A row of racetrack's own lock (core/lock.ts) with `options` (and `deps`), and a timeout long
+ * A row of racetrack's own lock (core/lock/lock.ts) with `options` (and `deps`), and a timeout long
  * enough never to fire under the bench.
  */
 function corePeer(name: string, describe: string, options: LockOptions = {}, deps?: Deps): LockPeer {
@@ -39,7 +39,7 @@ function corePeer(name: string, describe: string, options: LockOptions = {}, dep
 
 const coreLock = corePeer(
   'core-lock',
-  'core acquireLock (core/lock.ts as built, default options) around the same critical section as the peers: the core lock without the reserver around it',
+  'core acquireLock (core/lock/lock.ts as built, default options) around the same critical section as the peers: the core lock without the reserver around it',
 );
 
 /**

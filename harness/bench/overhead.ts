@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { siblingModule } from '../../core/runtime.ts';
-import { runScenario } from '../run.ts';
+import { runScenario } from '../engine/run.ts';
 
 /** The harness's cost over doing the same work bare: wall times and their ratio. */
 export interface OverheadMeasurement {

@@ -1,7 +1,7 @@
 import type { ContentionPoint, LatencyStats } from './bench-types.ts';
 import type { Round } from './contention.ts';
-import { jainIndex, p99WaitOverFairShare } from './fairness.ts';
-import { latencyStats, logBuckets, mergeEncoded, mergeHistograms } from './hdr.ts';
+import { jainIndex, p99WaitOverFairShare } from '../stats/fairness.ts';
+import { latencyStats, logBuckets, mergeEncoded, mergeHistograms } from '../stats/hdr.ts';
 
 /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {

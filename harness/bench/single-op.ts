@@ -5,12 +5,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { allocateTopic } from '../../core/allocator.ts';
-import { writeAtomic } from '../../core/atomic-write.ts';
-import { findNext } from '../../core/claimer.ts';
-import { encodeCounters } from '../../core/counters.ts';
-import { acquireLock } from '../../core/lock.ts';
-import { reserveIds } from '../../core/reserver.ts';
+import { allocateTopic } from '../../core/topics/allocator.ts';
+import { writeAtomic } from '../../core/write/atomic-write.ts';
+import { findNext } from '../../core/registry/claimer.ts';
+import { encodeCounters } from '../../core/ids/counters.ts';
+import { acquireLock } from '../../core/lock/lock.ts';
+import { reserveIds } from '../../core/ids/reserver.ts';
 import { benchRegistryText } from './bench-registry.ts';
 import type { SingleOpResult } from './bench-types.ts';
 

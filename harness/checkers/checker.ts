@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 
 /** Three-valued, as in Jepsen: `unknown` when the history cannot settle it (e.g. too many `info` ops). */
 export type Validity = 'pass' | 'fail' | 'unknown';

@@ -1,5 +1,5 @@
-import { HELD_STATUSES } from '../../core/claim-rules.ts';
-import { pairOperations, type Operation } from '../history.ts';
+import { HELD_STATUSES } from '../../core/registry/claim-rules.ts';
+import { pairOperations, type Operation } from '../history/history.ts';
 import { collisionText } from '../../reports/collision-text.ts';
 import type { Checker, IterationSnapshot } from './checker.ts';
 import { countCollisions, type Collision } from './collisions.ts';

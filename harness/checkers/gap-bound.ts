@@ -1,4 +1,4 @@
-import { pairOperations, type Operation } from '../history.ts';
+import { pairOperations, type Operation } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { groupBy } from './group-by.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';

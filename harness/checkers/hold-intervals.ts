@@ -1,4 +1,4 @@
-import type { Operation } from '../history.ts';
+import type { Operation } from '../history/history.ts';
 import { groupBy } from './group-by.ts';
 import { stringField } from './unknown-value.ts';
 

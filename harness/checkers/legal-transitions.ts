@@ -1,4 +1,4 @@
-import { CLAIM_RULES, type Phase } from '../../core/claim-rules.ts';
+import { CLAIM_RULES, type Phase } from '../../core/registry/claim-rules.ts';
 import type { Checker } from './checker.ts';
 import { batchRows, groupRows, initialRows } from './registry-facts.ts';
 import { guarded, noSnapshots, plural, sample, settle } from './settle.ts';

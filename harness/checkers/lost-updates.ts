@@ -1,4 +1,4 @@
-import { pairOperations } from '../history.ts';
+import { pairOperations } from '../history/history.ts';
 import type { Checker, IterationSnapshot } from './checker.ts';
 import { byIteration, groupBy } from './group-by.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';

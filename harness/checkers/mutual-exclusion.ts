@@ -1,4 +1,4 @@
-import { pairOperations, type HistoryEvent, type Operation } from '../history.ts';
+import { pairOperations, type HistoryEvent, type Operation } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { groupBy } from './group-by.ts';
 import { holdIntervals, type Hold } from './hold-intervals.ts';

@@ -1,4 +1,4 @@
-import { pairOperations } from '../history.ts';
+import { pairOperations } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { guarded, plural, sample, settle } from './settle.ts';
 import { stringField } from './unknown-value.ts';

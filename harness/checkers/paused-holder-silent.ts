@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { guarded, plural, sample, settle } from './settle.ts';
 

@@ -1,4 +1,4 @@
-import { pairOperations, type Operation } from '../history.ts';
+import { pairOperations, type Operation } from '../history/history.ts';
 import { collisionText } from '../../reports/collision-text.ts';
 import type { Checker } from './checker.ts';
 import { countCollisions, type Collision } from './collisions.ts';

@@ -1,4 +1,4 @@
-import type { Operation } from '../history.ts';
+import type { Operation } from '../history/history.ts';
 
 // History values come from workers, external scripts and JSON files: checkers read them only
 // through these helpers, which never throw, so a malformed value is skipped and counted instead.

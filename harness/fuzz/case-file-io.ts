@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
-import type { PendingChoice } from '../faults/power-loss.ts';
+import type { PendingChoice } from '../sim/power-loss.ts';
 import type { FuzzCase, FuzzCaseFile, FuzzMode } from './fuzz-case-file.ts';
 import type { FuzzFailure } from './run-fuzz.ts';
-import { makeDirs } from '../make-dirs.ts';
+import { makeDirs } from '../engine/make-dirs.ts';
 
 const MODES: readonly FuzzMode[] = ['crash', 'power-loss', 'race'];
 

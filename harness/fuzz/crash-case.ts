@@ -1,7 +1,7 @@
 import type { Deps } from '../../core/deps.ts';
-import { createCrashFs, type CrashPoint } from '../faults/crash-fs.ts';
-import type { FsCall } from '../faults/fs-call.ts';
-import { seededDepsRandom } from '../faults/seeded-deps-random.ts';
+import { createCrashFs, type CrashPoint } from '../sim/crash-fs.ts';
+import type { FsCall } from '../sim/fs-call.ts';
+import { seededDepsRandom } from '../sim/seeded-deps-random.ts';
 import type { CaseRoots } from './fuzz-disk.ts';
 import type { FuzzSut } from './fuzz-sut.ts';
 import { eventsAt, type FuzzEvent, type FuzzTarget, type Violation } from './fuzz-target.ts';

@@ -1,5 +1,5 @@
-import type { CrashPoint } from '../faults/crash-fs.ts';
-import type { FsCall } from '../faults/fs-call.ts';
+import type { CrashPoint } from '../sim/crash-fs.ts';
+import type { FsCall } from '../sim/fs-call.ts';
 
 /**
  * The crash points worth checking for a process that made `calls` (in a clean run): before each

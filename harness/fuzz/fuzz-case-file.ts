@@ -1,5 +1,5 @@
-import type { CrashPoint } from '../faults/crash-fs.ts';
-import type { PendingChoice } from '../faults/power-loss.ts';
+import type { CrashPoint } from '../sim/crash-fs.ts';
+import type { PendingChoice } from '../sim/power-loss.ts';
 import type { DiskKind } from './fuzz-disk.ts';
 import type { RaceCase } from './race.ts';
 

@@ -2,8 +2,8 @@ import * as nodeFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRealFs, type FsFacade } from '../../core/fs-facade.ts';
-import { SimDisk } from '../faults/sim-disk.ts';
-import { createSkippingClock, createVirtualClock, type VirtualClock } from '../faults/virtual-clock.ts';
+import { SimDisk } from '../sim/sim-disk.ts';
+import { createSkippingClock, createVirtualClock, type VirtualClock } from '../sim/virtual-clock.ts';
 
 /** Where crash cases run: real directories, or the simulated disk. */
 export type DiskKind = 'real' | 'sim';

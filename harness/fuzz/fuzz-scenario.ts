@@ -3,7 +3,7 @@ import { runFuzz, type FuzzReport } from './run-fuzz.ts';
 
 /**
  * Reads a control's scenario string of the form `fuzz <primitive> [--power-loss]` (as in
- * scenarios/controls/index.ts); null for a scenario that is not a fuzz scenario.
+ * scenarios/suts/controls/index.ts); null for a scenario that is not a fuzz scenario.
  */
 export function parseFuzzScenario(scenario: string): { primitive: string; powerLoss: boolean } | null {
   const words = scenario.trim().split(/\s+/);

@@ -1,21 +1,21 @@
-import { allocateTopic } from '../../core/allocator.ts';
-import { writeAtomic } from '../../core/atomic-write.ts';
-import { findNext } from '../../core/claimer.ts';
+import { allocateTopic } from '../../core/topics/allocator.ts';
+import { writeAtomic } from '../../core/write/atomic-write.ts';
+import { findNext } from '../../core/registry/claimer.ts';
 import type { Deps } from '../../core/deps.ts';
 import { RacetrackError } from '../../core/errors.ts';
-import { acquireLock, type LockOptions } from '../../core/lock.ts';
-import { recover } from '../../core/recover.ts';
-import { reserveIds } from '../../core/reserver.ts';
-import { updateJson } from '../../core/update-json.ts';
-import { allocateNarrowLock } from '../../scenarios/controls/allocate-narrow-lock.ts';
-import { recoverPromoteProven } from '../../scenarios/controls/recover-promote-proven.ts';
-import { recoverPromoteUnverified } from '../../scenarios/controls/recover-promote-unverified.ts';
-import { writeRenameNoFsync } from '../../scenarios/controls/rename-no-fsync.ts';
-import { reserveUnlocked } from '../../scenarios/controls/reserve-unlocked.ts';
-import { acquireNaive } from '../../scenarios/controls/stale-break-naive.ts';
-import { writeTmpPidOnly } from '../../scenarios/controls/tmp-pid-only.ts';
-import { updateJsonUnlocked } from '../../scenarios/controls/update-json-unlocked.ts';
-import { writeInPlace } from '../../scenarios/controls/write-in-place.ts';
+import { acquireLock, type LockOptions } from '../../core/lock/lock.ts';
+import { recover } from '../../core/write/recover.ts';
+import { reserveIds } from '../../core/ids/reserver.ts';
+import { updateJson } from '../../core/write/update-json.ts';
+import { allocateNarrowLock } from '../../scenarios/suts/controls/allocate-narrow-lock.ts';
+import { recoverPromoteProven } from '../../scenarios/suts/controls/recover-promote-proven.ts';
+import { recoverPromoteUnverified } from '../../scenarios/suts/controls/recover-promote-unverified.ts';
+import { writeRenameNoFsync } from '../../scenarios/suts/controls/rename-no-fsync.ts';
+import { reserveUnlocked } from '../../scenarios/suts/controls/reserve-unlocked.ts';
+import { acquireNaive } from '../../scenarios/suts/controls/stale-break-naive.ts';
+import { writeTmpPidOnly } from '../../scenarios/suts/controls/tmp-pid-only.ts';
+import { updateJsonUnlocked } from '../../scenarios/suts/controls/update-json-unlocked.ts';
+import { writeInPlace } from '../../scenarios/suts/controls/write-in-place.ts';
 
 /** A held lock as the fuzzer drives it. */
 export interface FuzzLock {
@@ -75,7 +75,7 @@ type Overrides = Partial<Omit<FuzzSut, 'name' | 'overrides'>>;
 
 const NOT_OPERATIONS = new Set(['honoursIdentity']);
 
-// Each control's bug, bound to the fuzzer's signature. Their code lives in scenarios/controls/.
+// Each control's bug, bound to the fuzzer's signature. Their code lives in scenarios/suts/controls/.
 const CONTROL_OVERRIDES: Record<string, Overrides> = {
   'write-in-place': { write: (file, data, deps) => writeInPlace(file, data, deps) },
   'tmp-pid-only': { write: (file, data, deps) => writeTmpPidOnly(file, data, deps) },

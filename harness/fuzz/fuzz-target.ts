@@ -1,8 +1,8 @@
 import type { Arbitrary } from 'fast-check';
 import type { Deps } from '../../core/deps.ts';
 import type { FsFacade } from '../../core/fs-facade.ts';
-import type { FsCall } from '../faults/fs-call.ts';
-import type { VirtualClock } from '../faults/virtual-clock.ts';
+import type { FsCall } from '../sim/fs-call.ts';
+import type { VirtualClock } from '../sim/virtual-clock.ts';
 import type { FuzzOperation, FuzzSut } from './fuzz-sut.ts';
 
 /** What happened to one operation of the crashing process, stamped with the fs calls made so far. */

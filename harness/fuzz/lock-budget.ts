@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import type { LockOptions } from '../../core/lock.ts';
+import type { LockOptions } from '../../core/lock/lock.ts';
 import { readPidSpace, type Identity } from '../../core/runtime.ts';
-import { DEAD_PID } from '../../scenarios/dead-holder.ts';
+import { DEAD_PID } from '../../scenarios/workloads/dead-holder.ts';
 
 /** How long a stale lock left by a dead process may keep the next acquirer waiting: "at once". */
 export const AT_ONCE_MS = 200;
@@ -23,7 +23,7 @@ export function crashingLockOptions(i: number): LockOptions {
 /**
  * Lock options for the next acquirer after a crash, and why. Whatever the crash left at the lock
  * path names a dead holder, in its content or, if a power loss took that, in the record name kept
- * beside it (core/lock-create.ts): it must be broken at once (AT_ONCE_MS, with staleMs at 5000, so
+ * beside it (core/lock/create.ts): it must be broken at once (AT_ONCE_MS, with staleMs at 5000, so
  * only proof of death can do it).
  */
 export function nextAcquirerOptions(): { options: LockOptions; budgetMs: number; reason: string } {

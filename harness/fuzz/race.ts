@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { hostname } from 'node:os';
 import process from 'node:process';
-import { parseOwnedName } from '../../core/lock-names.ts';
-import { encodeLockRecord, parseLockRecord } from '../../core/lock-record.ts';
+import { parseOwnedName } from '../../core/lock/names.ts';
+import { encodeLockRecord, parseLockRecord } from '../../core/lock/record.ts';
 import { processStartTime, readPidSpace, type Identity } from '../../core/runtime.ts';
-import { deadHolderLockRecord } from '../../scenarios/dead-holder.ts';
-import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../faults/interleave.ts';
-import { seededDepsRandom } from '../faults/seeded-deps-random.ts';
-import { SimDisk } from '../faults/sim-disk.ts';
+import { deadHolderLockRecord } from '../../scenarios/workloads/dead-holder.ts';
+import { interleave, type InterleaveStep, type ProcessOutcome, type SimProcess } from '../sim/interleave.ts';
+import { seededDepsRandom } from '../sim/seeded-deps-random.ts';
+import { SimDisk } from '../sim/sim-disk.ts';
 import { SIM_START_MS } from './fuzz-disk.ts';
 import type { FuzzSut } from './fuzz-sut.ts';
 import type { Violation } from './fuzz-target.ts';
@@ -143,7 +143,7 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
     if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
   });
   // A holder that died leaves its (dead) lock file, and only that: the record of the last to die.
-  // It may also leave its own record name (core/lock-create.ts), as a real process that dies does:
+  // It may also leave its own record name (core/lock/create.ts), as a real process that dies does:
   // the next breaker sweeps it once it holds the lock, and nobody sweeps after the last one. Those
   // names may stay; nothing else may.
   const all = fs.readdir(RACE_DIR).sort();

@@ -1,6 +1,6 @@
 import type { Deps } from '../../core/deps.ts';
-import { sweepLockLeftovers } from '../../core/lock-sweep.ts';
-import { withLock, type LockOptions } from '../../core/lock.ts';
+import { sweepLockLeftovers } from '../../core/lock/sweep.ts';
+import { withLock, type LockOptions } from '../../core/lock/lock.ts';
 import type { RecoveryEnv, Violation } from './fuzz-target.ts';
 import { nextAcquirerOptions } from './lock-budget.ts';
 import { describeError } from './tree.ts';

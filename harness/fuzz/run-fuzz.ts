@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { RacetrackError } from '../../core/errors.ts';
-import type { CrashPoint } from '../faults/crash-fs.ts';
-import { formatFsCall } from '../faults/fs-call.ts';
-import { POWER_LOSS_MODEL } from '../faults/power-loss.ts';
+import type { CrashPoint } from '../sim/crash-fs.ts';
+import { formatFsCall } from '../sim/fs-call.ts';
+import { POWER_LOSS_MODEL } from '../sim/power-loss.ts';
 import { runCrashCase, type CaseOutcome } from './crash-case.ts';
 import { crashPoints, describeCrashPoint } from './crash-points.ts';
 import type { FuzzCase, FuzzMode } from './fuzz-case-file.ts';

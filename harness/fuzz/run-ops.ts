@@ -1,5 +1,5 @@
 import { errnoCode } from '../../core/errors.ts';
-import { isCrash } from '../faults/crash.ts';
+import { isCrash } from '../sim/crash.ts';
 import type { FuzzEvent, RunEnv } from './fuzz-target.ts';
 
 /**

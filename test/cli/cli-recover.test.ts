@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { readEntries } from '../../core/registry-entries.ts';
-import { parseRegistry } from '../../core/registry-table.ts';
+import { readEntries } from '../../core/registry/entries.ts';
+import { parseRegistry } from '../../core/registry/table.ts';
 import { currentIdentity, scriptCommand, siblingModule } from '../../core/runtime.ts';
-import { formatTempName } from '../../core/temp-name.ts';
+import { formatTempName } from '../../core/write/temp-name.ts';
 import { registryText, uniformBatches } from '../fixtures/registry-text.ts';
 import { runContenderProcess } from '../support/contend.ts';
 import { racetrack, startRacetrack, until } from '../support/cli.ts';

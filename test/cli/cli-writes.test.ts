@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { after, describe, test } from 'node:test';
 import { NAME_MAX_BYTES } from '../../core/name-limits.ts';
-import { TEMP_NAME_MAX_SUFFIX_BYTES } from '../../core/temp-name.ts';
+import { TEMP_NAME_MAX_SUFFIX_BYTES } from '../../core/write/temp-name.ts';
 import { registryText, uniformBatches } from '../fixtures/registry-text.ts';
 import { racetrack } from '../support/cli.ts';
 import { tempDir } from '../support/tmp.ts';

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Phase } from '../../core/claim-rules.ts';
-import { readEntries, type RegistryEntry } from '../../core/registry-entries.ts';
-import { parseRegistry } from '../../core/registry-table.ts';
+import type { Phase } from '../../core/registry/claim-rules.ts';
+import { readEntries, type RegistryEntry } from '../../core/registry/entries.ts';
+import { parseRegistry } from '../../core/registry/table.ts';
 import { claimerImpl, type ClaimedBatch } from '../fixtures/claimer-impls.ts';
 import { registryText, uniformBatches, type FixtureBatch, type FixtureOptions } from '../fixtures/registry-text.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';

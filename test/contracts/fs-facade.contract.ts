@@ -1,6 +1,6 @@
 // The behaviour every FsFacade must show, so that what a primitive does on the simulated disk or
 // through the crash-injecting wrapper is what it would do on the real file system. Run against
-// all three in test/harness/faults/fs-facade.contract.test.ts (hono's one-suite-many-routers).
+// all three in test/harness/sim/fs-facade.contract.test.ts (hono's one-suite-many-routers).
 import assert from 'node:assert/strict';
 import type { FsFacade } from '../../core/fs-facade.ts';
 import type { ContractCase } from '../support/contract.ts';

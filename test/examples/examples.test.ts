@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test, type TestContext } from 'node:test';
-import type { RunResult } from '../../harness/run-result.ts';
-import { runScenario } from '../../harness/run.ts';
+import type { RunResult } from '../../harness/engine/run-result.ts';
+import { runScenario } from '../../harness/engine/run.ts';
 import { tempDir } from '../support/tmp.ts';
 
 /** scenarios/examples/ of this repository: two levels up from the source, three from dist/test/. */

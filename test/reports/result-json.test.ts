@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult } from '../../harness/run-result.ts';
+import type { RunResult } from '../../harness/engine/run-result.ts';
 import { renderResultJson } from '../../reports/result-json.ts';
 import { failingResult, sampleFaults, sampleResult } from './sample-result.ts';
 

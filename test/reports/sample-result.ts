@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../harness/checkers/checker.ts';
-import type { FaultTally, RunResult } from '../../harness/run-result.ts';
-import { collisionRateUpper95 } from '../../reports/upper-bound.ts';
+import type { FaultTally, RunResult } from '../../harness/engine/run-result.ts';
+import { collisionRateUpper95 } from '../../harness/stats/upper-bound.ts';
 
 /** The faults of a run that killed and paused: every field set. */
 export function sampleFaults(overrides: Partial<FaultTally> = {}): FaultTally {

@@ -3,8 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { scriptCommand, siblingModule } from '../../core/runtime.ts';
 
-/** The racetrack CLI of the runtime running the tests: dist/harness/cli.js on Node, harness/cli.ts on Deno. */
-export const cliPath = fileURLToPath(siblingModule(import.meta.url, '../../harness/cli'));
+/** The racetrack CLI of the runtime running the tests: dist/harness/cli/main.js on Node, harness/cli/main.ts on Deno. */
+export const cliPath = fileURLToPath(siblingModule(import.meta.url, '../../harness/cli/main'));
 
 export interface CliRun {
   readonly code: number;

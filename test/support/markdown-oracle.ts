@@ -2,7 +2,7 @@
 // blocks a document has, where, and which table is the registry. Tests only: core/ depends on no
 // package.
 import MarkdownIt from 'markdown-it';
-import type { BlockKind } from '../../core/markdown-block-state.ts';
+import type { BlockKind } from '../../core/registry/markdown/block-state.ts';
 
 const md = new MarkdownIt('default', { html: true });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { TOPIC_LOCK_NAME } from '../../../core/allocator.ts';
+import { TOPIC_LOCK_NAME } from '../../../core/topics/allocator.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { sweepLock } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';

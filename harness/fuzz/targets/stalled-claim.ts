@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { readEntries } from '../../../core/registry-entries.ts';
-import { parseRegistry } from '../../../core/registry-table.ts';
-import { registryText } from '../../../scenarios/claim.ts';
+import { readEntries } from '../../../core/registry/entries.ts';
+import { parseRegistry } from '../../../core/registry/table.ts';
+import { registryText } from '../../../scenarios/workloads/claim.ts';
 import type { RecoveryEnv, Violation } from '../fuzz-target.ts';
 import { recoverAfterCrash } from '../recovery-step.ts';
 import { stalledHolderTarget } from '../stalled-holder.ts';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BenchReport } from '../../../harness/bench/bench-types.ts';
-import { benchPlanFrom, runBench } from '../../../harness/commands/bench.ts';
+import { benchPlanFrom, runBench } from '../../../harness/cli/verbs/bench.ts';
 import { isRacetrackError } from '../../../core/errors.ts';
 import { tempDir } from '../../support/tmp.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFlockOutput } from '../../../harness/bench/flock-runner.ts';
-import { latencyStats, mergeEncoded } from '../../../harness/bench/hdr.ts';
+import { latencyStats, mergeEncoded } from '../../../harness/stats/hdr.ts';
 
 test('the bash output turns into ops, errors and wait/hold/op histograms', () => {
   const start = 1_000_000_000;

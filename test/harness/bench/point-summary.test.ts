@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WorkerOutcome } from '../../../harness/bench/contention-loop.ts';
-import { encodeHistogram, newHistogram, recordMs } from '../../../harness/bench/hdr.ts';
+import { encodeHistogram, newHistogram, recordMs } from '../../../harness/stats/hdr.ts';
 import { median, summarizePoint } from '../../../harness/bench/point-summary.ts';
 
 function outcome(worker: number, ops: number, elapsedMs: number): WorkerOutcome {

@@ -1,5 +1,5 @@
 import type { CheckInput, IterationSnapshot } from '../../../harness/checkers/checker.ts';
-import { mergeEvents, type HistoryEvent, type RawEvent } from '../../../harness/history.ts';
+import { mergeEvents, type HistoryEvent, type RawEvent } from '../../../harness/history/history.ts';
 
 /** One operation of a hand-made history: an invoke at `invoke` and (unless `type` is 'none') a completion at `complete`. */
 export interface OpSpec {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pausedHolderSilent } from '../../../harness/checkers/paused-holder-silent.ts';
-import { mergeEvents, type RawEvent } from '../../../harness/history.ts';
+import { mergeEvents, type RawEvent } from '../../../harness/history/history.ts';
 
 const at = (time: number, worker: number, type: RawEvent['type'], f: string, value: unknown = null): RawEvent => ({ time, worker, iteration: 0, type, f, value });
 

@@ -8,7 +8,7 @@ import { mutualExclusion } from '../../../harness/checkers/mutual-exclusion.ts';
 import { readsValid } from '../../../harness/checkers/reads-valid.ts';
 import { realTimeOrder } from '../../../harness/checkers/real-time-order.ts';
 import { uniqueness } from '../../../harness/checkers/uniqueness.ts';
-import type { Operation } from '../../../harness/history.ts';
+import type { Operation } from '../../../harness/history/history.ts';
 import { hold, inputOf, snapshotOf, type OpSpec } from './history-builder.ts';
 
 const numbersOf = (op: Operation) => (op.value as { numbers: number[] }).numbers;

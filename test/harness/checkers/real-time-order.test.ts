@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { realTimeOrder } from '../../../harness/checkers/real-time-order.ts';
-import type { Operation } from '../../../harness/history.ts';
+import type { Operation } from '../../../harness/history/history.ts';
 import { inputOf, type OpSpec } from './history-builder.ts';
 
 const numbers = (op: Operation) => [Number((op.value as { number: string }).number)];

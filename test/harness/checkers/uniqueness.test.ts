@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { uniqueness } from '../../../harness/checkers/uniqueness.ts';
-import type { Operation } from '../../../harness/history.ts';
+import type { Operation } from '../../../harness/history/history.ts';
 import { inputOf, type OpSpec } from './history-builder.ts';
 
 const ids = (op: Operation) => (op.value as { ids: string[] }).ids;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { isRacetrackError } from '../../../core/errors.ts';
-import { registerFaultVerbs } from '../../../harness/cli-fault-verbs.ts';
-import type { CliContext } from '../../../harness/cli-program.ts';
-import { runFuzzCommand, type FuzzOutput } from '../../../harness/commands/fuzz.ts';
-import type { CommandResult } from '../../../harness/command-result.ts';
+import { registerFaultVerbs } from '../../../harness/cli/fault-verbs.ts';
+import type { CliContext } from '../../../harness/cli/program.ts';
+import { runFuzzCommand, type FuzzOutput } from '../../../harness/cli/verbs/fuzz.ts';
+import type { CommandResult } from '../../../harness/cli/command-result.ts';
 import { inTempDir } from '../../support/tmp.ts';
 
 const quiet = () => {};

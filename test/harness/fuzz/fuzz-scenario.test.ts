@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFuzzScenario, runFuzzScenario } from '../../../harness/fuzz/fuzz-scenario.ts';
-import { CONTROLS } from '../../../scenarios/controls/index.ts';
+import { CONTROLS } from '../../../scenarios/suts/controls/index.ts';
 
 test('fuzz scenario strings name a primitive and, optionally, power loss', () => {
   assert.deepEqual(parseFuzzScenario('fuzz write'), { primitive: 'write', powerLoss: false });

@@ -1,0 +1,133 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RacetrackError } from '../../../core/errors.ts';
+import { renderBenchHtml } from '../../../reports/bench-html.ts';
+import { formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
+import { implNames } from '../../bench/bench-impls.ts';
+import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../../bench/bench-types.ts';
+import { runBenchPlan, type BenchPlan } from '../../bench/run-bench.ts';
+import { success, type CommandResult } from '../command-result.ts';
+import { parseChoice, parsePositiveInteger } from './raw-options.ts';
+import { makeDirs } from '../../engine/make-dirs.ts';
+
+/** `racetrack bench` options as commander hands them over. */
+export interface BenchCommandOptions {
+  readonly quick?: boolean;
+  readonly out?: string;
+  readonly isolation?: string;
+  readonly op?: string;
+  readonly workers?: string;
+  readonly duration?: string;
+  readonly rounds?: string;
+  readonly impls?: string;
+  readonly durable?: boolean;
+  readonly overheadIterations?: string;
+  readonly overheadWorkers?: string;
+  readonly overhead?: boolean;
+  readonly singleOp?: boolean;
+}
+
+/** DESIGN.md compares implementations at 10 workers. */
+const REFERENCE_WORKERS = 10;
+const FULL = { workers: [1, 2, 4, 8, 10, 16], durationMs: 1000, rounds: 3, singleOp: { timeMs: 1000, warmupMs: 100 } };
+const QUICK = { workers: [1, 4, 10], durationMs: 300, rounds: 2, singleOp: { timeMs: 150, warmupMs: 30 } };
+
+function parseWorkerList(value: string | undefined, fallback: readonly number[]): number[] {
+  if (value === undefined) return [...fallback];
+  const list = value.split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => parsePositiveInteger('--workers', w, 0));
+  if (list.length === 0 || list.some((w) => w > 256)) throw new RacetrackError('EINVALID', '--workers must list worker counts from 1 to 256, e.g. 1,2,4,8,10,16', { workers: value });
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+function parseImpls(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const known = implNames();
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new RacetrackError('EINVALID', `--impls takes names from: ${known.join(', ')}`, { impls: value, unknown });
+  return names;
+}
+
+/** The directory a bench writes to when --out is not given: racetrack-bench/<time>. */
+export function defaultBenchOut(now = new Date()): string {
+  return resolve('racetrack-bench', now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+}
+
+/** The command line that reproduces `o`, for the reports. */
+function commandLine(o: BenchCommandOptions): string {
+  const parts = ['racetrack bench'];
+  if (o.quick) parts.push('--quick');
+  if (o.op !== undefined && o.op !== 'reserve') parts.push(`--op ${o.op}`);
+  if (o.isolation !== undefined && o.isolation !== 'thread') parts.push(`--isolation ${o.isolation}`);
+  if (o.workers !== undefined) parts.push(`--workers ${o.workers}`);
+  if (o.duration !== undefined) parts.push(`--duration ${o.duration}`);
+  if (o.rounds !== undefined) parts.push(`--rounds ${o.rounds}`);
+  if (o.impls !== undefined) parts.push(`--impls ${o.impls}`);
+  if (o.durable === false) parts.push('--no-durable');
+  if (o.overhead === false) parts.push('--no-overhead');
+  if (o.singleOp === false) parts.push('--no-single-op');
+  if (o.overheadIterations !== undefined) parts.push(`--overhead-iterations ${o.overheadIterations}`);
+  if (o.overheadWorkers !== undefined) parts.push(`--overhead-workers ${o.overheadWorkers}`);
+  return parts.join(' ');
+}
+
+/** Turns the command-line options into what to measure; EINVALID on bad input, before anything runs. */
+export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
+  const preset = o.quick ? QUICK : FULL;
+  const op = parseChoice<BenchOpName>('--op', o.op, BENCH_OPS, 'reserve');
+  const isolation = parseChoice('--isolation', o.isolation, ['thread', 'process'] as const, 'thread');
+  const config: BenchConfig = {
+    op,
+    isolation,
+    workers: parseWorkerList(o.workers, preset.workers),
+    durationMs: parsePositiveInteger('--duration', o.duration, preset.durationMs),
+    rounds: parsePositiveInteger('--rounds', o.rounds, preset.rounds),
+    durable: o.durable !== false,
+    quick: o.quick === true,
+    referenceWorkers: REFERENCE_WORKERS,
+    command: commandLine(o),
+  };
+  const overheadWorkers = parsePositiveInteger('--overhead-workers', o.overheadWorkers, 10);
+  if (overheadWorkers > 256) throw new RacetrackError('EINVALID', '--overhead-workers must be an integer from 1 to 256', { overheadWorkers });
+  return {
+    config,
+    impls: parseImpls(o.impls),
+    singleOp: o.singleOp === false ? null : preset.singleOp,
+    overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, 100), workers: overheadWorkers },
+  };
+}
+
+/** Writes bench.json, bench.md and bench.html into `dir`; returns their paths. */
+export function writeBenchFiles(dir: string, report: BenchReport): { json: string; markdown: string; html: string } {
+  makeDirs(dir, '--out');
+  const files = { json: join(dir, 'bench.json'), markdown: join(dir, 'bench.md'), html: join(dir, 'bench.html') };
+  writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(files.markdown, renderBenchMarkdown(report));
+  writeFileSync(files.html, renderBenchHtml(report));
+  return files;
+}
+
+/**
+ * `racetrack bench`: single-op latencies, the contention sweep with its peers, and the harness
+ * overhead, all in one run on this machine; the ratios printed beside DESIGN.md's targets. It
+ * reports, it never asserts: the exit code is 0 whether or not a target is met.
+ */
+export async function runBench(o: BenchCommandOptions, stderr: (s: string) => void): Promise<CommandResult> {
+  const plan = benchPlanFrom(o);
+  const dir = o.out === undefined ? defaultBenchOut() : resolve(o.out);
+  const report = await runBenchPlan(plan, stderr);
+  const files = writeBenchFiles(dir, report);
+  stderr('racetrack bench: ratios (reported, not asserted)\n');
+  for (const name of RATIO_ORDER) {
+    const r = report.ratios[name];
+    const rounds = roundsCell(name, r);
+    stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
+  }
+  stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
+  const w = report.config.referenceWorkers;
+  const throughputAtReference = Object.fromEntries(report.contention.flatMap((r) => {
+    const p = r.points.find((q) => q.workers === w);
+    return p === undefined ? [] : [[r.name, Math.round(p.throughput)]];
+  }));
+  return success({ outDir: dir, files, wallMs: report.wallMs, ratios: report.ratios, throughputAtReference, runtime: report.machine.runtime });
+}

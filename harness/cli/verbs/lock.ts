@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import process from 'node:process';
+import { defaultDeps, type Deps } from '../../../core/deps.ts';
+import { errnoCode, isRacetrackError, RacetrackError } from '../../../core/errors.ts';
+import { acquireLock } from '../../../core/lock/lock.ts';
+import type { CommandResult } from '../command-result.ts';
+import { parsePositiveInteger, requireOption } from './raw-options.ts';
+
+/** Raw options of `racetrack lock FILE [--timeout MS] [--stale-ms MS] [--no-wait] -- COMMAND [ARGS...]`. */
+export interface LockArgs {
+  readonly file?: string;
+  readonly command?: readonly string[];
+  /** Decimal ms; default 10000. */
+  readonly timeout?: string;
+  /** Decimal ms; default 5000. */
+  readonly staleMs?: string;
+  /** false: fail at once with ELOCKED when the lock is held. Default true. */
+  readonly wait?: boolean;
+}
+
+/** How the command ended: its exit code, or the signal that killed it. */
+export interface CommandExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A started command: a way to signal it, and how it ended (rejects if it could not start). */
+export interface RunningCommand {
+  kill(signal: NodeJS.Signals): void;
+  readonly exited: Promise<CommandExit>;
+}
+
+/** Starts `argv` with the caller's stdin, stdout and stderr: they are the command's, not racetrack's. */
+export type CommandRunner = (argv: readonly string[]) => RunningCommand;
+
+export const spawnCommand: CommandRunner = (argv) => {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+  let started = false;
+  child.once('spawn', () => (started = true));
+  return {
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch {
+        // Not ours to signal (a setuid command, say): it goes on, and we wait for it as before.
+      }
+    },
+    exited: new Promise((resolve, reject) => {
+      // Before 'spawn' an error means the command never started; after it, only that a signal
+      // could not be delivered, and the command still runs: keep waiting for its exit.
+      child.on('error', (err) => {
+        if (!started) reject(err);
+      });
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    }),
+  };
+};
+
+/**
+ * The signals racetrack takes care of. All three end racetrack at once while it still waits for
+ * the lock. Once the command runs, SIGTERM sent to racetrack is passed on to it; SIGINT and SIGHUP
+ * are not, since a terminal sends them to its whole process group, the command included, and a
+ * second copy would turn one Ctrl-C into a "force quit" for many programs.
+ */
+const TRAPPED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const FORWARDED: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM']);
+
+/** The exit status a shell would give a command that ended so: its code, or 128 + the signal's number. */
+export function exitStatus(exit: CommandExit): number {
+  if (exit.code !== null) return exit.code;
+  const n = exit.signal === null ? undefined : (constants.signals as Record<string, number | undefined>)[exit.signal];
+  return 128 + (n ?? 0);
+}
+
+/**
+ * Ends this process by `signal`, as the command it ran ended, so that a shell running racetrack
+ * sees what it would have seen of the command (bash stops a script whose child died of SIGINT,
+ * but carries on after a child that exited normally, even with status 130).
+ */
+export function dieBy(signal: NodeJS.Signals): void {
+  for (const s of TRAPPED) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+  // Should the signal's default action not end us (a runtime that handles it itself), exit with
+  // the status a shell would report.
+  setTimeout(() => process.exit(exitStatus({ code: null, signal })), 200).unref?.();
+}
+
+/**
+ * Takes the lock with `--timeout` counted from racetrack's own start, not from the moment its
+ * runtime got round to asking: on a loaded machine starting a runtime takes seconds, and a caller
+ * that said 5000 ms means 5000 ms of its own wait. The ETIMEOUT names the timeout as given.
+ */
+async function acquireWithin(file: string, timeoutMs: number, staleMs: number, wait: boolean, deps: Deps) {
+  try {
+    return await acquireLock(file, { timeoutMs: Math.max(0, timeoutMs - performance.now()), staleMs, wait }, deps);
+  } catch (err) {
+    if (!isRacetrackError(err, 'ETIMEOUT')) throw err;
+    throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms (counted from racetrack's start) waiting for lock ${file}`, { ...err.details, timeoutMs });
+  }
+}
+
+/**
+ * `racetrack lock FILE -- COMMAND [ARGS...]`: takes the core lock at FILE (waiting in line, up to
+ * `--timeout`), runs COMMAND holding it, and releases it when COMMAND ends. Ends as COMMAND ended
+ * (its exit code, or by the same signal) and prints nothing of its own, so COMMAND's output
+ * passes through untouched. racetrack's own failures — bad input, ETIMEOUT, ELOCKED with
+ * `--no-wait`, a COMMAND that cannot start, a lock found compromised at release (COMMAND ran past
+ * `--stale-ms` and the lock was broken) — print one JSON error on stdout and exit 2; the last one
+ * also gives COMMAND's status.
+ */
+export async function runLock(
+  args: LockArgs,
+  deps: Deps = defaultDeps(),
+  run: CommandRunner = spawnCommand,
+  die: (signal: NodeJS.Signals) => void = dieBy,
+): Promise<CommandResult> {
+  const file = requireOption('FILE', args.file);
+  const timeoutMs = parsePositiveInteger('--timeout', args.timeout, 10_000);
+  const staleMs = parsePositiveInteger('--stale-ms', args.staleMs, 5000);
+  // Options end at FILE, so a `--` between FILE and COMMAND arrives as the command's first word.
+  const command = args.command?.[0] === '--' ? args.command.slice(1) : (args.command ?? []);
+  if (command.length === 0 || command[0]!.length === 0) {
+    throw new RacetrackError('EINVALID', 'missing COMMAND: racetrack lock FILE -- COMMAND [ARGS...]', { option: 'COMMAND' });
+  }
+  // A signal while we wait ends racetrack at once: what it leaves (a queue entry, at worst a lock
+  // just taken) names a dead process, which the next caller clears. Once the lock is held,
+  // racetrack stays until the command ends, to release it.
+  let holding = false;
+  let running: RunningCommand | null = null;
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!holding) return die(signal);
+    if (running === null) pending ??= signal;
+    else if (FORWARDED.has(signal)) running.kill(signal);
+  };
+  for (const signal of TRAPPED) process.on(signal, onSignal);
+  try {
+    const lock = await acquireWithin(file, timeoutMs, staleMs, args.wait !== false, deps);
+    holding = true;
+    let exit: CommandExit;
+    try {
+      // Told to stop after the lock was taken but before the command started: it never runs.
+      running = pending === null ? run(command) : null;
+      exit = running === null ? { code: null, signal: pending } : await running.exited;
+    } catch (err) {
+      try {
+        lock.release();
+      } catch {
+        // The command never ran: that is the error to report.
+      }
+      throw new RacetrackError('EINVALID', `cannot run ${command[0]}: ${err instanceof Error ? err.message : String(err)}`, { command: command[0], errno: errnoCode(err) }, err);
+    }
+    const status = exitStatus(exit);
+    try {
+      lock.release();
+    } catch (err) {
+      const code = isRacetrackError(err) ? err.code : 'EIO';
+      const details = isRacetrackError(err) ? err.details : {};
+      throw new RacetrackError(code, `${err instanceof Error ? err.message : String(err)} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`, { ...details, status }, err);
+    }
+    if (exit.signal !== null) die(exit.signal);
+    return { exitCode: status, output: undefined };
+  } finally {
+    for (const signal of TRAPPED) process.off(signal, onSignal);
+  }
+}

@@ -1,0 +1,148 @@
+import { existsSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import process from 'node:process';
+import { RacetrackError } from '../../../core/errors.ts';
+import { detectRuntime } from '../../../core/runtime.ts';
+import { scenarioByName } from '../../../scenarios/workloads/index.ts';
+import { resolveSut } from '../../../scenarios/suts/index.ts';
+import type { CommandResult } from '../command-result.ts';
+import { trapInterrupts } from '../../engine/interrupts.ts';
+import { makeDirs } from '../../engine/make-dirs.ts';
+import { checkOutDir, removeRun } from '../out-dir.ts';
+import { createProgress, type ProgressState } from '../progress.ts';
+import { checkRunNumbers, runScenario } from '../../engine/run.ts';
+import { writeRunFiles } from '../../engine/run-files.ts';
+
+/** `racetrack run` options as commander hands them over (strings, not yet checked). */
+export interface RunCommandOptions {
+  readonly iterations: string;
+  readonly workers: string;
+  readonly isolation: string;
+  readonly seed?: string;
+  readonly out?: string;
+  readonly maxCollisionRate: string;
+  readonly junit?: string;
+  readonly sut: string;
+  readonly exec?: string;
+  readonly keep: readonly string[];
+  readonly keepRoots?: boolean;
+  /** Replace the run `--out` already holds. */
+  readonly force?: boolean;
+  readonly killRate?: string;
+  readonly pause?: boolean;
+  readonly pauseRate?: string;
+  readonly staleMs?: string;
+}
+
+function toNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new RacetrackError('EINVALID', `${flag} must be a number, not "${raw}"`, { [flag]: raw });
+  return n;
+}
+
+/** The directory a run writes to when --out is not given: racetrack-runs/<scenario>-<time>. */
+export function defaultOutDir(scenario: string, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return resolve('racetrack-runs', `${scenario}-${stamp}-${process.pid}`);
+}
+
+/**
+ * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
+ * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
+ */
+export async function runRunCommand(scenarioName: string, o: RunCommandOptions, stderr: (s: string) => void, isTty: boolean): Promise<CommandResult> {
+  const scenario = scenarioByName(scenarioName);
+  if (o.isolation !== 'thread' && o.isolation !== 'process') throw new RacetrackError('EINVALID', `--isolation must be thread or process, not "${o.isolation}"`);
+  const numbers = {
+    iterations: toNumber('--iterations', o.iterations),
+    workers: toNumber('--workers', o.workers),
+    maxCollisionRate: toNumber('--max-collision-rate', o.maxCollisionRate),
+    seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : toNumber('--seed', o.seed),
+  };
+  checkRunNumbers(numbers);
+  const killRate = o.killRate === undefined ? 0 : toNumber('--kill-rate', o.killRate);
+  const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
+  // A pause must outlast staleMs; the seed's 5 s would make every paused iteration take 5 s.
+  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 ? 1000 : 5000;
+  if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
+  if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
+  if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
+  if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process') throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
+  if (pauseRate > 0 && detectRuntime().name === 'deno') {
+    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', { runtime: 'deno' });
+  }
+  if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
+  if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
+  const sutName = o.exec === undefined ? o.sut : 'core';
+  const sut = resolveSut(scenario, sutName, o.exec);
+  if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
+    // The pause is taken right after the holder's lock is acquired, which only a system under test
+    // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
+    throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
+  }
+  const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
+  if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
+  if (o.junit !== undefined && existsSync(o.junit) && statSync(o.junit).isDirectory()) throw new RacetrackError('EINVALID', `--junit ${o.junit} is a directory, not a file`, { junit: o.junit });
+  checkOutDir(outDir, o.force === true);
+  const created = makeDirs(outDir, '--out');
+
+  const progress = createProgress(stderr, isTty);
+  let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
+  const interrupts = trapInterrupts();
+  let run: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    run = await runScenario({
+      scenario: scenario.name,
+      ...numbers,
+      isolation: o.isolation,
+      outDir,
+      sut: sutName,
+      ...(o.exec === undefined ? {} : { exec: o.exec }),
+      keep: o.keep,
+      keepRoots: o.keepRoots === true,
+      killRate,
+      pauseRate,
+      staleMs,
+      signal: interrupts.signal,
+      onProgress: (p) => {
+        last = p;
+        progress.update(p);
+      },
+    });
+  } catch (err) {
+    const signal = interrupts.received();
+    if (signal === null) throw err;
+    // Ctrl-C: the workers are stopped; what this run created goes, so the same command can run again.
+    stderr(`\nracetrack: interrupted by ${signal}; ${removeRun(outDir, created)}\n`);
+    interrupts.die();
+    return { exitCode: 128 + constants.signals[signal], output: undefined };
+  } finally {
+    interrupts.release();
+  }
+  const { result, history } = run;
+  // The last line gives the run's own figures, the ones result.json and summary.md give.
+  progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
+  writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
+  stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
+  const output = {
+    verdict: result.verdict,
+    scenario: result.scenario,
+    sut: result.sut,
+    iterations: result.iterations,
+    workers: result.workers,
+    isolation: result.isolation,
+    seed: result.seed,
+    collisions: result.collisions,
+    extraHolders: result.extraHolders,
+    collidingIterations: result.collidingIterations,
+    collisionRate: result.collisionRate,
+    collisionRateUpper95: result.collisionRateUpper95,
+    violations: result.violations.length,
+    ...(result.notChecked.length === 0 ? {} : { notChecked: result.notChecked.map((n) => n.checker) }),
+    ...(result.faults === undefined ? {} : { faults: result.faults }),
+    wallMs: result.wallMs,
+    outDir,
+  };
+  return { exitCode: result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 2, output };
+}

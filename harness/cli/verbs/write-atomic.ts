@@ -1,0 +1,76 @@
+import { basename, dirname, resolve } from 'node:path';
+import { writeAtomic } from '../../../core/write/atomic-write.ts';
+import { defaultDeps, type Deps } from '../../../core/deps.ts';
+import { errnoCode, fromFsError, RacetrackError } from '../../../core/errors.ts';
+import { success, type CommandResult } from '../command-result.ts';
+
+/** Input of `racetrack write-atomic FILE`: the CLI wiring reads `content` from stdin. */
+export interface WriteAtomicArgs {
+  readonly file?: string;
+  readonly content: string | Uint8Array;
+  /** fsync file and directory. Default true; `--no-durable` (benchmarks only) makes it false. */
+  readonly durable?: boolean;
+}
+
+/** The JSON output of `racetrack write-atomic`. */
+export interface WriteAtomicOutput {
+  /** The absolute path written. */
+  readonly file: string;
+  /** How many bytes it now holds. */
+  readonly bytes: number;
+  readonly durable: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The absolute path of a file that a verb will replace or recover: its directory must exist
+ * (ENOTFOUND otherwise) and the file itself must not be a directory (EINVALID). A symlinked
+ * directory is allowed; a symlink at the file itself is replaced, never followed.
+ */
+export function resolveTargetFile(file: unknown, deps: Deps = defaultDeps()): string {
+  if (typeof file !== 'string' || file.length === 0 || file.includes('\0')) {
+    throw new RacetrackError('EINVALID', 'FILE must be a non-empty path without NUL', { file });
+  }
+  const abs = resolve(file);
+  const name = basename(abs);
+  if (file.endsWith('/') || name === '' || name === '.' || name === '..') {
+    throw new RacetrackError('EINVALID', `${file} names a directory, not a file`, { file: abs });
+  }
+  const dir = dirname(abs);
+  const dirStat = statOrNull(deps, dir, abs);
+  if (dirStat === null) throw new RacetrackError('ENOTFOUND', `directory ${dir} does not exist`, { file: abs, directory: dir });
+  if (!dirStat.isDirectory && !dirStat.isSymbolicLink) {
+    throw new RacetrackError('EINVALID', `${dir} is not a directory`, { file: abs, directory: dir });
+  }
+  if (statOrNull(deps, abs, abs)?.isDirectory === true) {
+    throw new RacetrackError('EINVALID', `${abs} is a directory`, { file: abs });
+  }
+  return abs;
+}
+
+function statOrNull(deps: Deps, path: string, file: string) {
+  try {
+    return deps.fs.lstat(path);
+  } catch (err) {
+    const errno = errnoCode(err);
+    // ENOTDIR: a component of the path is a file, so the directory does not exist either.
+    if (errno === 'ENOENT' || errno === 'ENOTDIR') return null;
+    throw fromFsError(err, file, 'inspect');
+  }
+}
+
+/**
+ * `racetrack write-atomic FILE` (content on stdin): replaces FILE with `content` via writeAtomic.
+ * Output `{"file":"/abs/FILE","bytes":n,"durable":true}`. Throws RacetrackError on bad input
+ * (ENOTFOUND for a missing directory, EINVALID for a directory at FILE) or failure (EIO), leaving
+ * FILE as it was.
+ */
+export function runWriteAtomic(args: WriteAtomicArgs, deps: Deps = defaultDeps()): CommandResult {
+  const file = resolveTargetFile(args.file, deps);
+  const bytes = typeof args.content === 'string' ? encoder.encode(args.content) : args.content;
+  const durable = args.durable ?? true;
+  writeAtomic(file, bytes, { durable }, deps);
+  const output: WriteAtomicOutput = { file, bytes: bytes.length, durable };
+  return success(output);
+}

@@ -1,0 +1,73 @@
+import type { CheckResult, Validity } from '../checkers/checker.ts';
+
+/** Percentiles of a latency distribution, in milliseconds (from an HDR histogram). */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
+export interface NotChecked {
+  readonly checker: string;
+  readonly reason: string;
+}
+
+/** Everything a run concluded: what `result.json` holds and every report is rendered from. */
+export interface RunResult {
+  readonly verdict: Validity;
+  readonly scenario: string;
+  /** The system under test: `core`, a control's name, or `exec`. */
+  readonly sut: string;
+  readonly exec?: string;
+  /** Files the system under test keeps on purpose (`--keep`), not counted as orphans. */
+  readonly keep: readonly string[];
+  readonly iterations: number;
+  readonly workers: number;
+  readonly isolation: 'thread' | 'process';
+  readonly seed: number;
+  readonly runtime: { readonly name: string; readonly version: string };
+  readonly operations: { readonly attempted: number; readonly ok: number; readonly fail: number; readonly info: number };
+  /**
+   * Values handed out more than once, however detected (an ID acknowledged twice, a batch claimed
+   * by two owners, two directories with one number): the most any checker found (see runCollisions).
+   */
+  readonly collisions: number;
+  /** Holders of those values beyond the first of each. */
+  readonly extraHolders: number;
+  /** Iterations with at least one collision. */
+  readonly collidingIterations: number;
+  /** Iterations with at least one collision, over all iterations. */
+  readonly collisionRate: number;
+  /** One-sided 95% upper bound on the per-iteration collision rate (about 3/N when none were seen). */
+  readonly collisionRateUpper95: number;
+  readonly maxCollisionRate: number;
+  readonly violations: readonly { readonly checker: string; readonly message: string; readonly example: unknown }[];
+  readonly checks: readonly CheckResult[];
+  /** Checkers (and measurements) left out because the system under test cannot feed them, with the reason. */
+  readonly notChecked: readonly NotChecked[];
+  readonly lockHold: LatencySummary | null;
+  readonly lockWait: LatencySummary | null;
+  readonly wallMs: number;
+  readonly startedAt: string;
+  /** Where the run's files are. */
+  readonly outDir: string;
+  /** Faults injected, when any (kills, pauses). */
+  readonly faults?: FaultTally;
+}
+
+/** The real-process faults of a run (`--kill-rate`, `--pause`): what was asked for and what was done. */
+export interface FaultTally {
+  readonly killRate: number;
+  readonly pauseRate: number;
+  /** The lock staleness the run used (`--stale-ms`). */
+  readonly staleMs: number;
+  /** Workers SIGKILLed. */
+  readonly kills: number;
+  /** Lock holders SIGSTOPped. */
+  readonly pauses: number;
+  /** Iterations with a kill or a pause, after which the system recovered. */
+  readonly faultedIterations: number;
+  readonly killsPerSecond: number;
+}

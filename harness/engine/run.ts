@@ -1,0 +1,214 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
+import { RacetrackError } from '../../core/errors.ts';
+import { detectRuntime } from '../../core/runtime.ts';
+import { collisionRateUpper95 } from '../stats/upper-bound.ts';
+import { scenarioByName } from '../../scenarios/workloads/index.ts';
+import type { ScenarioChecker } from '../../scenarios/workloads/workload.ts';
+import { resolveSut } from '../../scenarios/suts/index.ts';
+import { planChecks } from './check-plan.ts';
+import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
+import { failsOnCollisionsAlone, runCollisions } from '../checkers/collisions.ts';
+import { pausedHolderSilent } from '../checkers/paused-holder-silent.ts';
+import { mergeEvents, pairOperations, type RawEvent } from '../history/history.ts';
+import { lockTimings } from '../history/lock-timings.ts';
+import { makeDirs } from './make-dirs.ts';
+import { ROOTS_DIR } from '../cli/out-dir.ts';
+import type { ProgressState } from '../cli/progress.ts';
+import { runOnProcesses } from './process-runner.ts';
+import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
+import { runOnThreads } from './thread-runner.ts';
+import type { IterationTask } from './worker-task.ts';
+
+export interface RunOptions {
+  readonly scenario: string;
+  readonly iterations: number;
+  readonly workers: number;
+  readonly isolation: 'thread' | 'process';
+  readonly seed: number;
+  readonly outDir: string;
+  readonly maxCollisionRate: number;
+  readonly sut: string;
+  readonly exec?: string;
+  readonly keep: readonly string[];
+  /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
+  readonly keepRoots?: boolean;
+  /** Lock staleness for the SUT's locks and the checkers (default 5000). */
+  readonly staleMs?: number;
+  /** Real-process faults (process isolation only): SIGKILL rate per worker and iteration, pause rate per iteration. */
+  readonly killRate?: number;
+  readonly pauseRate?: number;
+  readonly onProgress?: (p: ProgressState) => void;
+  /** Aborting it stops the run where it is (Ctrl-C): the workers are ended and runScenario rejects with its reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** How many iteration roots are laid out between two looks at the abort signal. */
+const SETUP_BATCH = 256;
+
+/** A run's result, its merged history, and the state each iteration left. */
+export interface RunOutcome {
+  readonly result: RunResult;
+  readonly history: ReturnType<typeof mergeEvents>;
+  readonly snapshots: readonly IterationSnapshot[];
+}
+
+/**
+ * Runs a scenario: lays out one fresh root per iteration, runs every iteration on `workers`
+ * threads or processes released together by a start barrier, merges what they recorded into one
+ * history, reads back every root, and lets the scenario's checkers judge.
+ */
+export async function runScenario(options: RunOptions): Promise<RunOutcome> {
+  const scenario = scenarioByName(options.scenario);
+  const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const outDir = resolve(options.outDir);
+  const rootsDir = join(outDir, ROOTS_DIR);
+  makeDirs(rootsDir, '--out');
+  const tasks: IterationTask[] = [];
+  for (let iteration = 0; iteration < options.iterations; iteration++) {
+    // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
+    if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {
+      await setImmediate();
+      options.signal.throwIfAborted();
+    }
+    const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
+    mkdirSync(root);
+    scenario.setup(root, options.workers);
+    tasks.push({ iteration, root });
+  }
+
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const batches: RawEvent[][] = [];
+  const finishedWorkers = new Map<number, number>();
+  const seen = new Map<string, number>();
+  let operations = 0;
+  // Counted as uniqueness and claimed-once count them: values held by more than one acknowledged op.
+  const live = { values: 0, extraHolders: 0 };
+  let iterationsDone = 0;
+  const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
+    batches.push([...events]);
+    for (const e of events) {
+      if (e.f === 'acquire' || e.f === 'release' || e.worker < 0) continue; // the lock's own steps, not operations
+      if (e.type === 'invoke') operations++;
+      if (e.type !== 'ok') continue;
+      for (const v of scenario.exclusiveValues?.(e.f, e.value) ?? []) {
+        const key = `${iteration}\0${v}`;
+        const holders = (seen.get(key) ?? 0) + 1;
+        seen.set(key, holders);
+        if (holders === 2) live.values++;
+        if (holders > 1) live.extraHolders++;
+      }
+    }
+    const finished = (finishedWorkers.get(iteration) ?? 0) + 1;
+    finishedWorkers.set(iteration, finished);
+    if (finished === options.workers) iterationsDone++;
+    options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
+  };
+
+  const staleMs = options.staleMs ?? 5000;
+  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, staleMs, ...(options.exec === undefined ? {} : { exec: options.exec }) };
+  const killRate = options.killRate ?? 0;
+  const pauseRate = options.pauseRate ?? 0;
+  const faulty = killRate > 0 || pauseRate > 0;
+  const nemesisEvents: RawEvent[] = [];
+  let faultedIterations = 0;
+  // After an iteration whose workers were killed or paused, the restarted system recovers before
+  // the next iteration and before the checkers look: orphans then count only if recovery leaves them.
+  const afterIteration = async (iteration: number, faulted: boolean) => {
+    if (!faulted) return;
+    faultedIterations++;
+    await scenario.recover?.(tasks[iteration]!.root, staleMs);
+  };
+  if (options.isolation === 'process') {
+    await runOnProcesses({
+      base, tasks, onIteration, afterIteration, signal: options.signal,
+      ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
+    });
+  } else {
+    if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
+    await runOnThreads({ base, tasks, onIteration, signal: options.signal });
+  }
+  options.signal?.throwIfAborted();
+  const wallMs = performance.now() - started;
+
+  const history = mergeEvents([...batches, nemesisEvents]);
+  const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
+  const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
+  // With pauses, every scenario also answers for what a woken holder did.
+  const entries: ScenarioChecker[] = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent(), 'lock-events'] as const] : [])];
+  const plan = planChecks(entries, sut);
+  const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
+  const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
+  const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
+  const faults: FaultTally | undefined = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
+  if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
+  return { result, history, snapshots };
+}
+
+function summarize(
+  options: RunOptions,
+  scenario: string,
+  outDir: string,
+  checks: CheckResult[],
+  notChecked: readonly NotChecked[],
+  history: ReturnType<typeof mergeEvents>,
+  wallMs: number,
+  startedAt: string,
+): RunResult {
+  // Counted from the paired operations: an invoke whose worker was killed has no completion event,
+  // and pairing is what makes it `info`. Lock steps and the nemesis are not operations.
+  const ops = { attempted: 0, ok: 0, fail: 0, info: 0 };
+  for (const op of pairOperations(history)) {
+    if (op.f === 'acquire' || op.f === 'release' || op.worker < 0) continue;
+    ops.attempted++;
+    ops[op.type]++;
+  }
+  const collisions = runCollisions(checks);
+  const collidingIterations = Math.min(options.iterations, collisions.iterations);
+  const collisionRate = options.iterations === 0 ? 0 : collidingIterations / options.iterations;
+  // Within the tolerated rate, a check that found nothing wrong but values held twice does not fail the run.
+  const verdict = collisionRate > options.maxCollisionRate ? 'fail' : composeVerdicts(checks.filter((c) => !failsOnCollisionsAlone(c)).map((c) => c.verdict));
+  const { wait, hold } = lockTimings(history);
+  const violations = checks
+    .filter((c) => c.verdict === 'fail')
+    .flatMap((c) => (c.examples.length === 0 ? [undefined] : c.examples.slice(0, 3)).map((example) => ({ checker: c.checker, message: c.message, example })));
+  return {
+    verdict,
+    scenario,
+    sut: options.exec === undefined ? options.sut : 'exec',
+    ...(options.exec === undefined ? {} : { exec: options.exec }),
+    keep: [...options.keep],
+    iterations: options.iterations,
+    workers: options.workers,
+    isolation: options.isolation,
+    seed: options.seed,
+    runtime: detectRuntime(),
+    operations: ops,
+    collisions: collisions.values,
+    extraHolders: collisions.extraHolders,
+    collidingIterations,
+    collisionRate,
+    collisionRateUpper95: collisionRateUpper95(collidingIterations, options.iterations),
+    maxCollisionRate: options.maxCollisionRate,
+    violations,
+    checks,
+    notChecked,
+    lockHold: hold,
+    lockWait: wait,
+    wallMs: Math.round(wallMs),
+    startedAt,
+    outDir,
+  };
+}
+
+/** Validates the numbers a user gave `run`, before anything is created. */
+export function checkRunNumbers(o: { iterations: number; workers: number; maxCollisionRate: number; seed: number }): void {
+  const bad = (what: string, value: unknown) => new RacetrackError('EINVALID', `${what}`, { value });
+  if (!Number.isInteger(o.iterations) || o.iterations < 1 || o.iterations > 1_000_000) throw bad('--iterations must be an integer from 1 to 1000000', o.iterations);
+  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 256) throw bad('--workers must be an integer from 1 to 256', o.workers);
+  if (!(o.maxCollisionRate >= 0 && o.maxCollisionRate <= 1)) throw bad('--max-collision-rate must be a number from 0 to 1', o.maxCollisionRate);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) throw bad('--seed must be an integer from 0 to 4294967295', o.seed);
+}

@@ -1,0 +1,50 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesValid, lostUpdates, mutualExclusion, noOrphans, noUnexpectedFailures } from '../../harness/checkers/index.ts';
+import { recoverFiles } from './recovery.ts';
+import type { Scenario } from './workload.ts';
+import { field, listEntries } from './snapshot.ts';
+
+const FILE = 'agent-history.json';
+
+/** seed 001's `update_json_atomic`: read-modify-write of one JSON file by many workers at once. */
+export const updateJsonScenario: Scenario = {
+  name: 'update-json',
+  description: 'each worker increments a counter in a shared JSON file (read, modify, write atomically); no update may be lost',
+  primitive: 'update',
+  setup(root) {
+    writeFileSync(join(root, FILE), `${JSON.stringify({ count: 0, entries: [] })}\n`);
+  },
+  async operate(ctx) {
+    const { root, worker, sut, rec } = ctx;
+    const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
+    let before = Number.NaN;
+    await rec.op('update', {}, () =>
+      sut.update!(join(root, FILE), (current) => {
+        before = Number(field(current, 'count'));
+        const entries = field(current, 'entries');
+        return { count: before + 1, entries: [...(Array.isArray(entries) ? entries : []), `w${worker}`] };
+      }, { lockOptions }),
+    () => ({ before, after: before + 1 }));
+  },
+  inspect(root, iteration) {
+    const fileProblems: string[] = [];
+    let counter: number | null = null;
+    try {
+      const count = field(JSON.parse(readFileSync(join(root, FILE), 'utf8')), 'count');
+      if (typeof count === 'number') counter = count;
+      else fileProblems.push(`${FILE}: count is ${JSON.stringify(count)}`);
+    } catch (err) {
+      fileProblems.push(`${FILE}: ${(err as Error).message}`);
+    }
+    return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
+  },
+  recover: (root, staleMs) => recoverFiles([join(root, FILE)], [], staleMs),
+  checkers: (o = {}) => [
+    ['lost-updates', lostUpdates()],
+    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
+    ['no-unexpected-failures', noUnexpectedFailures({ f: 'update' })],
+    ['files-valid', filesValid()],
+    ['no-orphans', noOrphans()],
+  ],
+};
