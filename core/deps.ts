@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRealFs, type FsFacade } from './fs-facade.ts';
-import { processTurns, type TurnTable } from './lock/thread-turns.ts';
+import { processTurns, type TurnTable } from './thread-turns.ts';
 
 /** Time, injected so tests and simulations can control it. */
 export interface Clock {
@@ -30,7 +30,7 @@ export interface Deps {
   readonly random: Random;
   /**
    * Where the threads of this process take turns at a lock before going to its file (see
-   * core/lock/thread-turns.ts). Absent or null: every thread works the file protocol alone, as
+   * core/thread-turns.ts). Absent or null: every thread works the file protocol alone, as
    * simulations and fuzzers want.
    */
   readonly turns?: TurnTable | null;

@@ -6,7 +6,7 @@ export { currentIdentity, detectRuntime, isProcessAlive, type Identity, type Run
 export { acquireLock, withLock, type LockHandle, type LockObserver, type LockOptions } from './lock/lock.ts';
 export { type LockRecord } from './lock/record.ts';
 export { writeAtomic, type WriteAtomicOptions } from './write/atomic-write.ts';
-export { updateJson, jsonLockPath, type UpdateJsonOptions } from './write/update-json.ts';
+export { updateJson, type UpdateJsonOptions } from './write/update-json.ts';
 export { listOrphans, type Orphan, type ListOrphansOptions } from './write/orphans.ts';
 export { recover, type RecoverOptions, type RecoveryReport } from './write/recover.ts';
 export { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME, type AllocateOptions, type TopicAllocation } from './topics/allocator.ts';
@@ -15,7 +15,8 @@ export { reserveIds, checkCount, MAX_RESERVE_COUNT, type ReserveOptions, type Re
 export { DEFAULT_PREFIXES, checkPrefix, parseTaskId, formatTaskId } from './ids/task-id.ts';
 export { initCounters, type InitCountersOptions, type InitCountersReport } from './ids/init-counters.ts';
 export { validateInbox, type InboxReport } from './ids/inbox.ts';
-export { readCounters, counterLockPath } from './ids/counters.ts';
+export { readCounters } from './ids/counters.ts';
+export { lockFileFor } from './lock/lock-path.ts';
 export { findNext, FIND_MODES, DEFAULT_LEASE_MS, type FindNextOptions, type FindNextResult, type WorkFound, type NoWork } from './registry/claimer.ts';
 export { parseRegistry, renderRegistry, type RegistryTable } from './registry/table.ts';
 export { CLAIM_RULES, PHASES, type Phase } from './registry/claim-rules.ts';

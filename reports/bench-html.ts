@@ -46,7 +46,7 @@ function ratiosTable(report: BenchReport): string {
     RATIO_ORDER.map((name) => {
       const r = report.ratios[name];
       const cls = r.met === null ? 'na' : r.met ? 'met' : 'notmet';
-      return [{ html: `<code>${esc(name)}</code>` }, formatRatio(r.value), r.target, { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` }, roundsCell(name, r), RATIO_MEANING[name], r.basis];
+      return [{ html: `<code>${esc(name)}</code>` }, formatRatio(r.value), r.target, { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` }, roundsCell(r), RATIO_MEANING[name], r.basis];
     }),
   );
 }

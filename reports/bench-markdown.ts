@@ -1,7 +1,6 @@
 // bench.md: a `racetrack bench` report for people, and for docs/benchmarks.md. Pure: report in,
 // Markdown out.
 import type { BenchReport, ContentionPoint, ContentionRow, LatencyStats, RatioName, RatioReport } from '../harness/bench/bench-types.ts';
-import { meetsTarget } from '../harness/bench/ratio-targets.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 
@@ -28,11 +27,11 @@ export function formatRatio(value: number | null): string {
  * in 1 of 3)`, or `(met in 1 of 2 measured)` when a round measured nothing; `—` when the ratio
  * has a single measurement.
  */
-export function roundsCell(name: RatioName, r: RatioReport): string {
+export function roundsCell(r: RatioReport): string {
   const rounds = r.rounds ?? [];
   if (rounds.length < 2) return '—';
   const measured = rounds.filter((v): v is number => v !== null);
-  const met = measured.filter((v) => meetsTarget(name, v)).length;
+  const met = r.roundsMet;
   const of = measured.length === rounds.length ? `${rounds.length}` : `${measured.length} measured`;
   return `${rounds.map((v) => formatRatio(v)).join(', ')} (met in ${met} of ${of})`;
 }
@@ -75,7 +74,7 @@ function ratiosSection(report: BenchReport): string[] {
   const lines = ['## Targets', '', tableRow(['ratio', 'value', 'target', 'verdict', 'each round', 'meaning', 'basis']), tableRow(['---', '---:', '---', '---', '---', '---', '---'])];
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
-    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(name, r), RATIO_MEANING[name], r.basis]));
+    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(r), RATIO_MEANING[name], r.basis]));
   }
   lines.push(
     '',

@@ -1,4 +1,4 @@
-import type { SelftestRow } from '../harness/engine/selftest.ts';
+import type { SelftestRow } from '../harness/selftest/selftest.ts';
 import { tableRow } from './markdown-text.ts';
 import { formatMs } from './number-format.ts';
 

@@ -1,4 +1,5 @@
-import type { LatencySummary, RunResult } from '../harness/engine/run-result.ts';
+import type { RunResult } from '../harness/engine/run-result.ts';
+import type { LatencySummary } from '../harness/stats/latency.ts';
 import { collisionText } from './collision-text.ts';
 import { compactJson } from './compact-json.ts';
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';

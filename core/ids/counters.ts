@@ -12,11 +12,6 @@ export interface CounterState {
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
-/** The lock that guards a counters file: `<file>.lock`, beside it (seed 002). */
-export function counterLockPath(countersFile: string): string {
-  return `${countersFile}.lock`;
-}
-
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function corrupt(file: string, why: string, details: Record<string, unknown> = {}, cause?: unknown): RacetrackError {

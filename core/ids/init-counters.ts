@@ -1,10 +1,11 @@
 import { checkTempNameFits, writeAtomic } from '../write/atomic-write.ts';
-import { counterLockPath, encodeCounters, readCountersIfExists } from './counters.ts';
+import { encodeCounters, readCountersIfExists } from './counters.ts';
 import { defaultDeps, type Deps } from '../deps.ts';
 import { fromFsError, RacetrackError } from '../errors.ts';
 import { withLock, type LockOptions } from '../lock/lock.ts';
 import { checkPrefixList } from './task-id.ts';
 import { scanTasksMarkdown } from './tasks-md.ts';
+import { lockFileFor } from '../lock/lock-path.ts';
 
 /** How `initCounters` merges, which prefixes it scans for, and how it locks and syncs. */
 export interface InitCountersOptions {
@@ -76,7 +77,7 @@ export async function initCounters(
   checkTempNameFits(countersFile);
   const scan = scanTasksMarkdown(readTasks(deps, tasksFile), prefixes, tasksFile);
 
-  return withLock(counterLockPath(countersFile), (lock) => {
+  return withLock(lockFileFor(countersFile), (lock) => {
     const existing = readCountersIfExists(countersFile, deps);
     const before = existing?.counters ?? {};
     const counters: Record<string, number> = {};

@@ -1,9 +1,10 @@
 import { checkTempNameFits, syncDirectoryOf, writeAtomic } from '../write/atomic-write.ts';
-import { counterLockPath, encodeCounters, missingCounters, readCountersIfExists } from './counters.ts';
+import { encodeCounters, missingCounters, readCountersIfExists } from './counters.ts';
 import { defaultDeps, type Deps } from '../deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { withLock, type LockOptions } from '../lock/lock.ts';
 import { checkPrefix, checkPrefixList, formatTaskId } from './task-id.ts';
+import { lockFileFor } from '../lock/lock-path.ts';
 
 /** The most IDs one reservation may take: a typo like `SEC 100000000` should not burn a range. */
 export const MAX_RESERVE_COUNT = 10000;
@@ -70,7 +71,7 @@ export async function reserveIds(
   assertExists(deps, countersFile);
 
   const durable = options.durable ?? true;
-  const ids = await withLock(counterLockPath(countersFile), (lock) => {
+  const ids = await withLock(lockFileFor(countersFile), (lock) => {
     const state = readCountersIfExists(countersFile, deps);
     if (state === null) throw missingCounters(countersFile);
     const current = state.counters[wanted] ?? 0;

@@ -10,7 +10,7 @@ import { sweepLockLeftovers } from './sweep.ts';
 import { waitForChange } from './waker.ts';
 import { checkNameFits } from '../name-limits.ts';
 import { currentIdentity, pidSpaceTag, type Identity } from '../runtime.ts';
-import type { Turn } from './thread-turns.ts';
+import type { Turn } from '../thread-turns.ts';
 
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
 export interface LockObserver {

@@ -6,6 +6,7 @@ import { fromFsError, RacetrackError } from '../errors.ts';
 import { withLock, type LockOptions } from '../lock/lock.ts';
 import { countStatuses, readEntries, type RegistryEntry, type Status } from './entries.ts';
 import { parseRegistry, renderRegistry } from './table.ts';
+import { lockFileFor } from '../lock/lock-path.ts';
 
 /**
  * What `findNext` looks for. `batch` and `sites` select and claim alike, a whole batch at a time,
@@ -31,7 +32,7 @@ export interface FindNextOptions {
   readonly owner?: string;
   /** Lease of a claim in ms. Default DEFAULT_LEASE_MS. */
   readonly leaseMs?: number;
-  /** The lock file. Default: see `defaultRegistryLockFile`. */
+  /** The lock file. Default: `REGISTRY.lock` beside `REGISTRY.md` (core/lock/lock-path.ts `lockFileFor`). */
   readonly lockFile?: string;
   readonly lockOptions?: LockOptions;
   /** fsync the rewritten registry and its directory. Default true; false only for benchmarks. */
@@ -91,16 +92,6 @@ export type FindNextResult = WorkFound | StatusCounts | ActiveBatch | NoWork;
 
 const NO_WORK: NoWork = { found: false, reason: 'no_work_found' };
 
-/**
- * The registry's default lock file, beside it: `REGISTRY.md` → `REGISTRY.lock` (the seed's
- * `.smbatcher/REGISTRY.lock`); a name not ending in `.md` gets `.lock` appended.
- */
-export function defaultRegistryLockFile(registryFile: string): string {
-  const name = basename(registryFile);
-  const stem = /\.md$/i.test(name) ? name.slice(0, -3) : name;
-  return join(dirname(resolve(registryFile)), `${stem}.lock`);
-}
-
 function invalid(message: string, details: Record<string, unknown> = {}): RacetrackError {
   return new RacetrackError('EINVALID', message, details);
 }
@@ -126,7 +117,7 @@ function validate(registryFile: string, options: FindNextOptions) {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) throw invalid('leaseMs must be a positive integer', { leaseMs });
   const file = resolve(registryFile);
-  const lockFile = resolve(options.lockFile ?? defaultRegistryLockFile(file));
+  const lockFile = resolve(options.lockFile ?? lockFileFor(file));
   if (lockFile === file) throw invalid('the lock file must not be the registry itself', { lockFile });
   return { file, lockFile, claim, owner, leaseMs };
 }

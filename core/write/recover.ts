@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { defaultRegistryLockFile } from '../registry/claimer.ts';
+import { lockFileFor } from '../lock/lock-path.ts';
 import { defaultDeps, type Deps } from '../deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { sweepLockLeftovers } from '../lock/sweep.ts';
@@ -9,7 +9,7 @@ import { listOrphans, type ListOrphansOptions, type Orphan, type WriterState } f
 export interface RecoverOptions extends ListOrphansOptions {
   /** A temp this old (ms since its last write) is removable even if its writer lives. Default 60000. */
   readonly minAgeMs?: number;
-  /** The lock the writers of the file take. Default: see {@link recoveryLockFile}. */
+  /** The lock the writers of the file take. Default: the one its writers take (core/lock/lock-path.ts `lockFileFor`). */
   readonly lockFile?: string;
   /** How to wait for and judge that lock. */
   readonly lockOptions?: LockOptions;
@@ -39,15 +39,6 @@ export interface RecoveryReport {
 export const DEFAULT_MIN_AGE_MS = 60_000;
 
 /**
- * The lock the writers of `file` take, which recovery takes too: `<file>.lock` (the reserver's
- * counters file, updateJson's JSON), except for a Markdown file (`.md`), a registry whose claimers
- * take `defaultRegistryLockFile` (`REGISTRY.md` → `REGISTRY.lock`).
- */
-export function recoveryLockFile(file: string): string {
-  return /\.md$/i.test(file) ? defaultRegistryLockFile(file) : `${file}.lock`;
-}
-
-/**
  * Cleans up after interrupted atomic writes to `file`, under the lock its writers take (so no
  * writer that locks is mid-write meanwhile). A temp is removable when its writer is provably dead,
  * is this thread, or it is at least `minAgeMs` old; removable temps are deleted, and any other temp
@@ -64,7 +55,7 @@ export async function recover(file: string, options: RecoverOptions = {}, deps: 
   if (!Number.isFinite(minAgeMs) || minAgeMs < 0) {
     throw new RacetrackError('EINVALID', 'minAgeMs must be a non-negative number', { minAgeMs });
   }
-  const lockFile = options.lockFile ?? recoveryLockFile(file);
+  const lockFile = options.lockFile ?? lockFileFor(file);
   if (resolve(lockFile) === resolve(file)) throw new RacetrackError('EINVALID', 'the lock file must not be the file itself', { lockFile });
   let lockBroken = false;
   const user = options.lockOptions?.observer;

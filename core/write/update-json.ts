@@ -2,6 +2,7 @@ import { checkTempNameFits, syncDirectoryOf, writeAtomic } from './atomic-write.
 import { defaultDeps, type Deps } from '../deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { withLock, type LockOptions } from '../lock/lock.ts';
+import { lockFileFor } from '../lock/lock-path.ts';
 
 export interface UpdateJsonOptions {
   /**
@@ -18,11 +19,6 @@ export interface UpdateJsonOptions {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The lock file `updateJson` takes for `file`: `<file>.lock`. */
-export function jsonLockPath(file: string): string {
-  return `${file}.lock`;
-}
 
 /**
  * Read-modify-write of the JSON file `file`: under the lock `<file>.lock`, parses the file, calls
@@ -49,7 +45,7 @@ export async function updateJson<T>(
   checkTempNameFits(file);
   const durable = options.durable ?? true;
   const written = await withLock(
-    jsonLockPath(file),
+    lockFileFor(file),
     async (lock) => {
       const current = readJson(deps, file, options.initial);
       const next = await fn(current);

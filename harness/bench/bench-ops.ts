@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/topics/allocator.ts';
 import { writeAtomic } from '../../core/write/atomic-write.ts';
 import { applyClaim, selectClaim } from '../../core/registry/claim-rules.ts';
-import { DEFAULT_LEASE_MS, defaultRegistryLockFile, findNext } from '../../core/registry/claimer.ts';
-import { counterLockPath, encodeCounters, readCounters } from '../../core/ids/counters.ts';
+import { DEFAULT_LEASE_MS, findNext } from '../../core/registry/claimer.ts';
+import { lockFileFor } from '../../core/lock/lock-path.ts';
+import { encodeCounters, readCounters } from '../../core/ids/counters.ts';
 import type { Deps } from '../../core/deps.ts';
 import type { LockObserver } from '../../core/lock/lock.ts';
 import { readEntries } from '../../core/registry/entries.ts';
@@ -88,7 +89,7 @@ const reserve: BenchOp = {
   setup(dir) {
     writeFileSync(join(dir, COUNTERS), encodeCounters({ [PREFIX]: 0 }, {}, new Date().toISOString()));
   },
-  lockPath: (dir) => counterLockPath(join(dir, COUNTERS)),
+  lockPath: (dir) => lockFileFor(join(dir, COUNTERS)),
   async core({ dir, durable, deps }) {
     const t = timingObserver();
     await reserveIds(join(dir, COUNTERS), PREFIX, 1, { durable, lockOptions: { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS } }, deps);
@@ -134,7 +135,7 @@ const claim: BenchOp = {
   setup(dir, workers) {
     writeFileSync(join(dir, REGISTRY), benchRegistryText(workers + 2));
   },
-  lockPath: (dir) => defaultRegistryLockFile(join(dir, REGISTRY)),
+  lockPath: (dir) => lockFileFor(join(dir, REGISTRY)),
   async core({ dir, worker, durable, deps }) {
     const t = timingObserver();
     const lockOptions = { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS };

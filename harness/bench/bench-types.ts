@@ -109,6 +109,8 @@ export interface RatioReport {
    * measurement only. The value is not their median: it compares the rows' median rounds.
    */
   readonly rounds: readonly (number | null)[];
+  /** How many of `rounds` met the target on their own. */
+  readonly roundsMet: number;
 }
 
 /** DESIGN.md's performance targets, by the name bench.json gives them under `ratios`. */

@@ -10,8 +10,9 @@ export function judgeRatio(name: RatioName, value: number | null, basis: string,
   const { atLeast, bound } = RATIO_TARGETS[name];
   const target = `${atLeast ? '>=' : '<='} ${bound}`;
   const perRound = rounds.map((r) => (r !== null && Number.isFinite(r) ? r : null));
-  if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis, rounds: [] };
-  return { value, target, met: meetsTarget(name, value), basis, rounds: perRound };
+  if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis, rounds: [], roundsMet: 0 };
+  const roundsMet = perRound.filter((r) => r !== null && meetsTarget(name, r)).length;
+  return { value, target, met: meetsTarget(name, value), basis, rounds: perRound, roundsMet };
 }
 
 function pointAt(rows: readonly ContentionRow[], impl: string, workers: number): ContentionPoint | undefined {

@@ -1,14 +1,5 @@
 import { collisionText } from '../../reports/collision-text.ts';
-
-/** What the progress line shows. */
-export interface ProgressState {
-  readonly iterationsDone: number;
-  readonly iterations: number;
-  readonly operations: number;
-  /** Values handed out more than once so far, and their extra holders. */
-  readonly collisions: { readonly values: number; readonly extraHolders: number };
-  readonly elapsedMs: number;
-}
+import type { ProgressState } from '../engine/run.ts';
 
 /** `racetrack: iteration 7/100, 70 ops, 0 values handed out more than once (0 extra holders), 0.4s`. */
 export function formatProgress(p: ProgressState): string {

@@ -1,6 +1,7 @@
-import type { ScenarioChecker } from '../../scenarios/workloads/workload.ts';
 import type { Sut, SutReport } from '../../scenarios/suts/sut.ts';
+import { buildChecker, type CheckerSettings } from '../checkers/build.ts';
 import type { Checker } from '../checkers/checker.ts';
+import type { CheckerSpec } from '../checkers/spec.ts';
 import type { NotChecked } from './run-result.ts';
 
 /** Each report a system under test may give: what it is, and what else is measured from it besides checkers. */
@@ -23,14 +24,15 @@ export interface CheckPlan {
  * would judge nothing, so it is left out and listed as not checked, with the reason, rather than
  * run to pass (or stay unknown) on an empty history.
  */
-export function planChecks(entries: readonly ScenarioChecker[], sut: Pick<Sut, 'name' | 'reports'>): CheckPlan {
+export function planChecks(specs: readonly CheckerSpec[], sut: Pick<Sut, 'name' | 'reports'>, settings: CheckerSettings = {}): CheckPlan {
   const given = (need: SutReport) => sut.reports === undefined || sut.reports.includes(need);
   const checkers: (readonly [string, Checker])[] = [];
   const notChecked: NotChecked[] = [];
   const missing = new Set<SutReport>();
-  for (const [name, checker, needs] of entries) {
+  for (const spec of specs) {
+    const { checker: name, needs } = spec;
     if (needs === undefined || given(needs)) {
-      checkers.push([name, checker]);
+      checkers.push([name, buildChecker(spec, settings)]);
       continue;
     }
     missing.add(needs);

@@ -1,12 +1,5 @@
 import type { CheckResult, Validity } from '../checkers/checker.ts';
-
-/** Percentiles of a latency distribution, in milliseconds (from an HDR histogram). */
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-}
+import type { LatencySummary } from '../stats/latency.ts';
 
 /** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
 export interface NotChecked {

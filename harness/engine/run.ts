@@ -5,21 +5,28 @@ import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
-import type { ScenarioChecker } from '../../scenarios/workloads/workload.ts';
-import { resolveSut } from '../../scenarios/suts/index.ts';
-import { planChecks } from './check-plan.ts';
+import { resolveSut } from '../../scenarios/suts/index.ts';import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
 import { failsOnCollisionsAlone, runCollisions } from '../checkers/collisions.ts';
-import { pausedHolderSilent } from '../checkers/paused-holder-silent.ts';
+import type { CheckerSpec } from '../checkers/spec.ts';
 import { mergeEvents, pairOperations, type RawEvent } from '../history/history.ts';
 import { lockTimings } from '../history/lock-timings.ts';
 import { makeDirs } from './make-dirs.ts';
-import { ROOTS_DIR } from '../cli/out-dir.ts';
-import type { ProgressState } from '../cli/progress.ts';
+import { ROOTS_DIR } from './out-dir.ts';
 import { runOnProcesses } from './process-runner.ts';
 import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
 import type { IterationTask } from './worker-task.ts';
+
+/** How far a run has got, for a progress line. */
+export interface ProgressState {
+  readonly iterationsDone: number;
+  readonly iterations: number;
+  readonly operations: number;
+  /** Values handed out more than once so far, and their extra holders. */
+  readonly collisions: { readonly values: number; readonly extraHolders: number };
+  readonly elapsedMs: number;
+}
 
 export interface RunOptions {
   readonly scenario: string;
@@ -137,8 +144,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
   const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
   // With pauses, every scenario also answers for what a woken holder did.
-  const entries: ScenarioChecker[] = [...scenario.checkers({ staleMs }), ...(pauseRate > 0 ? [['paused-holder-silent', pausedHolderSilent(), 'lock-events'] as const] : [])];
-  const plan = planChecks(entries, sut);
+  const specs: CheckerSpec[] = [...scenario.checks, ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : [])];
+  const plan = planChecks(specs, sut, { staleMs });
   const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;

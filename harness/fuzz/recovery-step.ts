@@ -7,7 +7,7 @@ import { describeError } from './tree.ts';
 
 /**
  * Recovery as a fresh process runs it after the crash: the SUT's recover on `file`, whose lock
- * (the one its writers take, see recoveryLockFile) a crash may have left behind and which the
+ * (the one its writers take, core/lock/lock-path.ts) a crash may have left behind and which the
  * recovering acquirer must break in time. Returns the lock options the fresh process used (so it
  * can go on with them), or null, with a `recovery-completes` violation added, when recovery itself
  * failed.

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from './history.ts';
 import { LatencyRecorder } from '../stats/latency.ts';
-import type { LatencySummary } from '../engine/run-result.ts';
+import type { LatencySummary } from '../stats/latency.ts';
 
 /**
  * Lock wait (acquire invoke → ok) and hold (acquire ok → release invoke) from a history, per

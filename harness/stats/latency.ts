@@ -1,5 +1,12 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../engine/run-result.ts';
+
+/** Percentiles of a latency distribution, in milliseconds (from an HDR histogram). */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
 
 /** A histogram of durations in microseconds. */
 export type Histogram = hdr.Histogram;

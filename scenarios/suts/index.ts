@@ -2,7 +2,7 @@ import { RacetrackError } from '../../core/errors.ts';
 import { coreSutEntry } from './core.ts';
 import { CONTROLS } from './controls/index.ts';
 import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
-import type { Scenario } from '../workloads/workload.ts';
+import type { Scenario } from '../workloads/scenario.ts';
 import type { Sut, SutEntry } from './sut.ts';
 
 /** Every named system under test: the core, then the known-broken controls. */

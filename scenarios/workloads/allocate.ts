@@ -1,48 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Checker } from '../../harness/checkers/checker.ts';
-import { filesValid, gapBound, mutualExclusion, noOrphans, noUnexpectedFailures, realTimeOrder, uniqueness } from '../../harness/checkers/index.ts';
-import { settle } from '../../harness/checkers/settle.ts';
-import { pairOperations } from '../../harness/history/history.ts';
 import { recoverFiles } from './recovery.ts';
-import type { Scenario } from './workload.ts';
-import { field, listEntries } from './snapshot.ts';
+import type { Scenario } from './scenario.ts';
+import { listEntries } from './entries.ts';
+import { field } from './op-values.ts';
 
 const TOPIC = /^(\d{3,})_(.+)\/$/;
 const number = (op: { value: unknown }) => String(field(op.value, 'number'));
-
-/**
- * Every acknowledged allocation's directory exists with its number; no topic directory is
- * unaccounted for. No acknowledged allocation and no topic directory is nothing to judge: unknown.
- */
-const topicsMatch: Checker = ({ history, snapshots }) => {
-  const examples: unknown[] = [];
-  const byIteration = new Map(snapshots.map((s) => [s.iteration, new Set(s.entries)]));
-  const ops = pairOperations(history).filter((o) => o.f === 'allocate');
-  let observed = 0;
-  for (const op of ops) {
-    if (op.type !== 'ok') continue;
-    observed++;
-    const name = String(field(op.input, 'name'));
-    const entry = `${number(op)}_${name}/`;
-    if (byIteration.get(op.iteration)?.has(entry) !== true) examples.push({ iteration: op.iteration, worker: op.worker, missing: entry });
-  }
-  for (const s of snapshots) {
-    const acked = ops.filter((o) => o.iteration === s.iteration && o.type !== 'fail').length;
-    const topics = s.entries.filter((e) => TOPIC.test(e) && !e.slice(0, -1).includes('/')).length;
-    observed += topics;
-    if (topics > acked) examples.push({ iteration: s.iteration, topics, acknowledgedOrUnknown: acked });
-  }
-  const verdict = settle(examples.length, 0, observed);
-  return {
-    checker: 'topics-match',
-    verdict,
-    message: verdict === 'fail' ? `${examples.length} allocations without a matching directory, or directories nobody allocated`
-      : verdict === 'unknown' ? 'nothing to judge: no allocation was acknowledged and no topic directory made'
-      : 'every allocation has its directory',
-    examples: examples.slice(0, 10),
-  };
-};
+/** A topic directory right under the root: `NNN_name/`. */
+const isTopic = (entry: string) => TOPIC.test(entry) && !entry.slice(0, -1).includes('/');
 
 /** seed 003's stress test: every worker allocates one topic directory in a fresh root at once. */
 export const allocateScenario: Scenario = {
@@ -70,15 +36,15 @@ export const allocateScenario: Scenario = {
   },
   exclusiveValues: (f, value) => (f === 'allocate' ? [String(field(value, 'number'))] : []),
   recover: (root, staleMs) => recoverFiles([], [join(root, '.topic_number.lock')], staleMs),
-  checkers: (o = {}) => [
-    ['uniqueness', uniqueness({ f: 'allocate', ids: (op) => [number(op)] })],
-    ['gap-bound', gapBound({ f: 'allocate', numbers: (op) => [Number(number(op))], weight: () => 1 })],
-    ['real-time-order', realTimeOrder({ f: 'allocate', numbers: (op) => [Number(number(op))] })],
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
-    ['topics-match', topicsMatch],
-    ['no-unexpected-failures', noUnexpectedFailures({ f: 'allocate' })],
-    ['files-valid', filesValid()],
-    ['no-orphans', noOrphans()],
+  checks: [
+    { checker: 'uniqueness', options: { f: 'allocate', ids: (op) => [number(op)] } },
+    { checker: 'gap-bound', options: { f: 'allocate', numbers: (op) => [Number(number(op))], weight: () => 1 } },
+    { checker: 'real-time-order', options: { f: 'allocate', numbers: (op) => [Number(number(op))] } },
+    { checker: 'mutual-exclusion', needs: 'lock-events' },
+    { checker: 'topics-match', options: { f: 'allocate', entry: (op) => `${number(op)}_${String(field(op.input, 'name'))}/`, isEntry: isTopic } },
+    { checker: 'no-unexpected-failures', options: { f: 'allocate' } },
+    { checker: 'files-valid' },
+    { checker: 'no-orphans' },
   ],
 };
 

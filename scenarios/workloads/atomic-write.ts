@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesValid, noOrphans, readsValid } from '../../harness/checkers/index.ts';
 import { makePayload, parsePayload } from './payload.ts';
 import { recoverFiles } from './recovery.ts';
-import type { Scenario } from './workload.ts';
-import { listEntries } from './snapshot.ts';
+import type { Scenario } from './scenario.ts';
+import { listEntries } from './entries.ts';
 
 const TARGET = 'state.md';
 const encoder = new TextEncoder();
@@ -37,9 +36,9 @@ export const atomicWriteScenario: Scenario = {
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { finalValid: final.valid, finalPayload: final.payload } };
   },
   recover: (root, staleMs) => recoverFiles([join(root, TARGET)], [], staleMs),
-  checkers: (o = {}) => [
-    ['reads-valid', readsValid()],
-    ['files-valid', filesValid()],
-    ['no-orphans', noOrphans()],
+  checks: [
+    { checker: 'reads-valid' },
+    { checker: 'files-valid' },
+    { checker: 'no-orphans' },
   ],
 };

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { readEntries } from '../../core/registry/entries.ts';
 import { parseRegistry } from '../../core/registry/table.ts';
 import { RacetrackError } from '../../core/errors.ts';
-import { claimedOnce, filesValid, legalTransitions, mutualExclusion, noOrphans, noUnexpectedFailures } from '../../harness/checkers/index.ts';
 import { recoverFiles } from './recovery.ts';
-import type { Scenario } from './workload.ts';
-import { field, listEntries } from './snapshot.ts';
+import type { Scenario } from './scenario.ts';
+import { listEntries } from './entries.ts';
+import { field } from './op-values.ts';
 
 const REGISTRY = 'REGISTRY.md';
 const SITES_PER_BATCH = 2;
@@ -57,12 +57,12 @@ export const claimScenario: Scenario = {
   },
   exclusiveValues: (f, value) => (f === 'claim' ? [String(field(value, 'batch'))] : []),
   recover: (root, staleMs) => recoverFiles([join(root, REGISTRY)], [join(root, 'REGISTRY.lock')], staleMs),
-  checkers: (o = {}) => [
-    ['claimed-once', claimedOnce()],
-    ['legal-transitions', legalTransitions()],
-    ['no-unexpected-failures', noUnexpectedFailures({ f: 'claim', expected: ['ENOTFOUND'] })],
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
-    ['files-valid', filesValid()],
-    ['no-orphans', noOrphans()],
+  checks: [
+    { checker: 'claimed-once' },
+    { checker: 'legal-transitions' },
+    { checker: 'no-unexpected-failures', options: { f: 'claim', expected: ['ENOTFOUND'] } },
+    { checker: 'mutual-exclusion', needs: 'lock-events' },
+    { checker: 'files-valid' },
+    { checker: 'no-orphans' },
   ],
 };

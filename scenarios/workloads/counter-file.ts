@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IterationSnapshot } from '../../harness/checkers/checker.ts';
-import { listEntries } from './snapshot.ts';
+import { listEntries } from './entries.ts';
 
 const COUNTER = 'counter';
 

@@ -4,7 +4,7 @@ import { atomicWriteScenario } from './atomic-write.ts';
 import { claimScenario } from './claim.ts';
 import { lockScenario } from './lock.ts';
 import { reserveScenario } from './reserve.ts';
-import type { Scenario } from './workload.ts';
+import type { Scenario } from './scenario.ts';
 import { staleLockScenario } from './stale-lock.ts';
 import { updateJsonScenario } from './update-json.ts';
 

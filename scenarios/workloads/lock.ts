@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { filesValid, lostUpdates, mutualExclusion, noOrphans } from '../../harness/checkers/index.ts';
 import { recoverFiles } from './recovery.ts';
-import type { Scenario } from './workload.ts';
+import type { Scenario } from './scenario.ts';
 import { incrementCounter, inspectCounter, setupCounter } from './counter-file.ts';
 
 const LOCK = 'section.lock';
@@ -29,10 +28,10 @@ export const lockScenario: Scenario = {
   },
   inspect: inspectCounter,
   recover: (root, staleMs) => recoverFiles([], [join(root, LOCK)], staleMs),
-  checkers: (o = {}) => [
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
-    ['lost-updates', lostUpdates()],
-    ['files-valid', filesValid()],
-    ['no-orphans', noOrphans()],
+  checks: [
+    { checker: 'mutual-exclusion' },
+    { checker: 'lost-updates' },
+    { checker: 'files-valid' },
+    { checker: 'no-orphans' },
   ],
 };

@@ -1,8 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesValid, lostUpdates, mutualExclusion } from '../../harness/checkers/index.ts';
 import { deadHolderRecord } from './dead-holder.ts';
-import type { Scenario } from './workload.ts';
+import type { Scenario } from './scenario.ts';
 import { incrementCounter, inspectCounter, setupCounter } from './counter-file.ts';
 
 const LOCK = 'section.lock';
@@ -39,9 +38,9 @@ export const staleLockScenario: Scenario = {
   },
   // The last holder died holding the lock, so one stale lock file is expected here (no-orphans is not among the checkers).
   inspect: inspectCounter,
-  checkers: (o = {}) => [
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 })],
-    ['lost-updates', lostUpdates()],
-    ['files-valid', filesValid()],
+  checks: [
+    { checker: 'mutual-exclusion' },
+    { checker: 'lost-updates' },
+    { checker: 'files-valid' },
   ],
 };

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesValid, lostUpdates, mutualExclusion, noOrphans, noUnexpectedFailures } from '../../harness/checkers/index.ts';
 import { recoverFiles } from './recovery.ts';
-import type { Scenario } from './workload.ts';
-import { field, listEntries } from './snapshot.ts';
+import type { Scenario } from './scenario.ts';
+import { listEntries } from './entries.ts';
+import { field } from './op-values.ts';
 
 const FILE = 'agent-history.json';
 
@@ -40,11 +40,11 @@ export const updateJsonScenario: Scenario = {
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { counter } };
   },
   recover: (root, staleMs) => recoverFiles([join(root, FILE)], [], staleMs),
-  checkers: (o = {}) => [
-    ['lost-updates', lostUpdates()],
-    ['mutual-exclusion', mutualExclusion({ staleMs: o.staleMs ?? 5000 }), 'lock-events'],
-    ['no-unexpected-failures', noUnexpectedFailures({ f: 'update' })],
-    ['files-valid', filesValid()],
-    ['no-orphans', noOrphans()],
+  checks: [
+    { checker: 'lost-updates' },
+    { checker: 'mutual-exclusion', needs: 'lock-events' },
+    { checker: 'no-unexpected-failures', options: { f: 'update' } },
+    { checker: 'files-valid' },
+    { checker: 'no-orphans' },
   ],
 };

@@ -30,7 +30,7 @@ function row(name: string, scale: number, describe = `${name} <around> the "same
   return { name, describe, skipped: null, points: [1, 2, 10].map((w) => point(w, scale * (w === 1 ? 1 : 0.9))) };
 }
 
-const ratio = (value: number | null, target: string, met: boolean | null, rounds: number[] = []): RatioReport => ({ value, target, met, basis: 'synthetic', rounds });
+const ratio = (value: number | null, target: string, met: boolean | null, rounds: number[] = [], roundsMet = 0): RatioReport => ({ value, target, met, basis: 'synthetic', rounds, roundsMet });
 
 /** A small made-up report: four measured rows, one skipped, every section filled. */
 export function sampleBenchReport(): BenchReport {
@@ -64,7 +64,7 @@ export function sampleBenchReport(): BenchReport {
     overhead: { iterations: 100, workers: 10, harnessMs: 3000, bareMs: 2500, harnessOverhead: 1.2 },
     ratios: {
       contendedVsSerial: ratio(0.9, '>= 0.8', true),
-      p99WaitOverFairShare: ratio(3.2, '<= 3', false, [2.9, 3.5]),
+      p99WaitOverFairShare: ratio(3.2, '<= 3', false, [2.9, 3.5], 1),
       vsProperLockfile: ratio(10, '>= 20', false),
       vsSeedSpin: ratio(null, '>= 1.5', null),
       harnessOverhead: ratio(1.2, '<= 1.5', true),

@@ -120,7 +120,7 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
   stderr('racetrack bench: ratios (reported, not asserted)\n');
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
-    const rounds = roundsCell(name, r);
+    const rounds = roundsCell(r);
     stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);

@@ -9,9 +9,9 @@ import { resolveSut } from '../../../scenarios/suts/index.ts';
 import type { CommandResult } from '../command-result.ts';
 import { trapInterrupts } from '../../engine/interrupts.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
-import { checkOutDir, removeRun } from '../out-dir.ts';
-import { createProgress, type ProgressState } from '../progress.ts';
-import { checkRunNumbers, runScenario } from '../../engine/run.ts';
+import { checkOutDir, removeRun } from '../../engine/out-dir.ts';
+import { createProgress } from '../progress.ts';
+import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
 
 /** `racetrack run` options as commander hands them over (strings, not yet checked). */

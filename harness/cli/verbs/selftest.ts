@@ -4,7 +4,7 @@ import { RacetrackError } from '../../../core/errors.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { renderSelftestMarkdown } from '../../../reports/selftest-markdown.ts';
 import type { CommandResult } from '../command-result.ts';
-import { runSelftest } from '../../engine/selftest.ts';
+import { runSelftest } from '../../selftest/selftest.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
 
 export interface SelftestCommandOptions {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { dirname, join } from 'node:path';
 import { encodeCounters, parseCounters } from '../../../core/ids/counters.ts';
 import type { FsFacade } from '../../../core/fs-facade.ts';
-import { idNumber } from '../../../scenarios/workloads/snapshot.ts';
+import { idNumber } from '../../../scenarios/workloads/op-values.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';

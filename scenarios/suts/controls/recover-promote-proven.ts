@@ -10,7 +10,8 @@ import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { errnoCode } from '../../../core/errors.ts';
 import { withLock } from '../../../core/lock/lock.ts';
 import { listOrphans, readProvenTemp } from '../../../core/write/orphans.ts';
-import { DEFAULT_MIN_AGE_MS, recover, recoveryLockFile, removableReason, type RecoverOptions } from '../../../core/write/recover.ts';
+import { lockFileFor } from '../../../core/lock/lock-path.ts';
+import { DEFAULT_MIN_AGE_MS, recover, removableReason, type RecoverOptions } from '../../../core/write/recover.ts';
 
 function mtimeOrNull(deps: Deps, path: string): number | null {
   try {
@@ -24,7 +25,7 @@ function mtimeOrNull(deps: Deps, path: string): number | null {
 /** Returns the temp it promoted, or null; then the core's recovery deletes every removable temp. */
 export async function recoverPromoteProven(file: string, options: RecoverOptions = {}, deps: Deps = defaultDeps()): Promise<string | null> {
   const minAgeMs = options.minAgeMs ?? DEFAULT_MIN_AGE_MS;
-  const promoted = await withLock(options.lockFile ?? recoveryLockFile(file), (lock) => {
+  const promoted = await withLock(options.lockFile ?? lockFileFor(file), (lock) => {
     // Orphans first, then the target, as the old recovery did.
     const orphans = listOrphans(file, options, deps);
     const target = mtimeOrNull(deps, file);

@@ -4,7 +4,7 @@ import { delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import { fillArgv, parseArgvTemplate, PLACEHOLDERS } from './argv-template.ts';
-import type { Primitive } from '../../workloads/workload.ts';
+import type { Primitive } from '../../workloads/scenario.ts';
 import type { ClaimOutcome, Sut } from '../sut.ts';
 
 type Placeholder = (typeof PLACEHOLDERS)[number];

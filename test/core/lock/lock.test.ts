@@ -13,7 +13,7 @@ import { sweepLockLeftovers } from '../../../core/lock/sweep.ts';
 import { acquireLock, withLock } from '../../../core/lock/lock.ts';
 import { entryName } from '../../../core/lock/queue.ts';
 import { currentIdentity, pidSpaceTag } from '../../../core/runtime.ts';
-import { createTurnTableBuffer, turnTableOver } from '../../../core/lock/thread-turns.ts';
+import { createTurnTableBuffer, turnTableOver } from '../../../core/thread-turns.ts';
 import { deadHolderLockRecord, deadHolderRecord } from '../../fixtures/dead-holder.ts';
 import { replaceLockFile } from '../../support/lock-files.ts';
 import { inTempDir } from '../../support/tmp.ts';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { applyClaim, selectClaim } from '../../../core/registry/claim-rules.ts';
-import { DEFAULT_LEASE_MS, defaultRegistryLockFile, findNext, type FindNextOptions } from '../../../core/registry/claimer.ts';
+import { lockFileFor } from '../../../core/lock/lock-path.ts';
+import { DEFAULT_LEASE_MS, findNext, type FindNextOptions } from '../../../core/registry/claimer.ts';
 import { defaultDeps, systemClock, type Deps } from '../../../core/deps.ts';
 import { isRacetrackError } from '../../../core/errors.ts';
 import { acquireLock } from '../../../core/lock/lock.ts';
@@ -81,8 +82,8 @@ describe('findNext modes', () => {
   }));
 
   test('the default lock file sits beside the registry, named after it', () => {
-    assert.equal(defaultRegistryLockFile('/r/.smbatcher/REGISTRY.md'), '/r/.smbatcher/REGISTRY.lock');
-    assert.equal(defaultRegistryLockFile('/r/sites.txt'), '/r/sites.txt.lock');
+    assert.equal(lockFileFor('/r/.smbatcher/REGISTRY.md'), '/r/.smbatcher/REGISTRY.lock');
+    assert.equal(lockFileFor('/r/sites.txt'), '/r/sites.txt.lock');
   });
 });
 
@@ -154,7 +155,7 @@ describe('claims', () => {
 
   test('a claim waits for the lock; a read-only look does not take it', inTempDir(async (dir) => {
     const file = writeRegistry(dir, uniformBatches(1, 1, 'B'));
-    const lock = await acquireLock(defaultRegistryLockFile(file));
+    const lock = await acquireLock(lockFileFor(file));
     try {
       assert.equal((await findNext(file, { mode: 'batch', phase: 'design' })).found, true);
       await assert.rejects(findNext(file, claim('design', 'w', { lockOptions: { wait: false } })), code('ELOCKED'));

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { test } from 'node:test';
-import { jsonLockPath, updateJson } from '../../../core/write/update-json.ts';
+import { lockFileFor } from '../../../core/lock/lock-path.ts';
+import { updateJson } from '../../../core/write/update-json.ts';
 import { describeUpdateJsonContract } from '../../contracts/update-json.contract.ts';
 import { replaceLockFile } from '../../support/lock-files.ts';
 import { inTempDir } from '../../support/tmp.ts';
@@ -93,13 +94,13 @@ test('a holder whose lock was taken over meanwhile does not write', inTempDir(as
   const usurper = JSON.stringify({ pid: process.pid, threadId: 77, host: hostname(), token: 'usurper', startTime: null, acquiredAt: Date.now() });
   await assert.rejects(
     updateJson(file, (current) => {
-      replaceLockFile(jsonLockPath(file), usurper);
+      replaceLockFile(lockFileFor(file), usurper);
       return bump(current);
     }),
     { code: 'ECOMPROMISED' },
   );
   assert.equal(readFileSync(file, 'utf8'), '{"n":1}');
-  assert.equal(readFileSync(jsonLockPath(file), 'utf8'), usurper, 'the new holder keeps its lock');
+  assert.equal(readFileSync(lockFileFor(file), 'utf8'), usurper, 'the new holder keeps its lock');
   assert.deepEqual(readdirSync(dir).sort(), ['state.json', 'state.json.lock'], 'no temp left');
 }));
 
@@ -118,7 +119,7 @@ test('a holder that outlived its stale limit does not write, and a breaker gets 
   await assert.rejects(slow, { code: 'ECOMPROMISED' });
   assert.deepEqual(await fast, { n: 2 });
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { n: 2 }, 'only the breaker wrote');
-  assert.equal(existsSync(jsonLockPath(file)), false);
+  assert.equal(existsSync(lockFileFor(file)), false);
 }));
 
 test('an update keeps the file\'s mode, and as root its owner and group (nobody:nogroup)', { skip: process.getuid?.() === 0 ? false : 'giving a file to nobody:nogroup needs root (CI runs as root)' }, inTempDir(async (dir) => {

@@ -1,4 +1,5 @@
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
+import { buildChecker } from '../checkers/build.ts';
 import { runChecker, type IterationSnapshot } from '../checkers/checker.ts';
 import type { HistoryEvent } from '../history/history.ts';
 
@@ -10,7 +11,7 @@ import type { HistoryEvent } from '../history/history.ts';
 export function firstDetectionMs(scenarioName: string, history: readonly HistoryEvent[], snapshots: readonly IterationSnapshot[], keep: readonly string[] = []): number | null {
   if (history.length === 0) return null;
   const scenario = scenarioByName(scenarioName);
-  const checkers = scenario.checkers();
+  const checkers = scenario.checks.map((spec) => [spec.checker, buildChecker(spec)] as const);
   const start = history[0]!.time;
   const byIteration = new Map<number, HistoryEvent[]>();
   for (const e of history) {

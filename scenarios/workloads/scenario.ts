@@ -1,19 +1,7 @@
-import type { Checker, IterationSnapshot } from '../../harness/checkers/checker.ts';
+import type { IterationSnapshot } from '../../harness/checkers/checker.ts';
+import type { CheckerSpec } from '../../harness/checkers/spec.ts';
 import type { Recorder } from '../../harness/history/recorder.ts';
-import type { Sut, SutReport } from '../suts/sut.ts';
-
-/** Run settings some checkers need. */
-export interface CheckerSettings {
-  /** How old a lock may get before a breaker may take it (the run's `--stale-ms`). */
-  readonly staleMs?: number;
-}
-
-/**
- * A checker as a scenario lists it: its name, the checker, and what it needs the system under test
- * to report (absent: nothing beyond the operations' outcomes and the files they leave). A run
- * leaves out the checkers whose need the system under test cannot meet, and says why.
- */
-export type ScenarioChecker = readonly [name: string, checker: Checker, needs?: SutReport];
+import type { Sut } from '../suts/sut.ts';
 
 /** The primitives racetrack knows how to drive. */
 export type Primitive = 'allocate' | 'reserve' | 'claim' | 'write' | 'update' | 'lock';
@@ -58,6 +46,10 @@ export interface Scenario {
    * judge the state recovery left, so "no orphans" means none after recovery.
    */
   recover?(root: string, staleMs: number): Promise<void>;
-  /** The checkers that judge this scenario, by name. `staleMs` is the lock staleness the run used. */
-  checkers(options?: CheckerSettings): readonly ScenarioChecker[];
+  /**
+   * The checkers that judge this scenario, as data (harness/checkers/spec.ts); the harness builds
+   * them with the run's settings, and leaves out those whose `needs` the system under test cannot
+   * meet, saying why.
+   */
+  readonly checks: readonly CheckerSpec[];
 }

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, fromFsError, RacetrackError } from '../../core/errors.ts';
-import { removeCreated } from '../engine/make-dirs.ts';
+import { removeCreated } from './make-dirs.ts';
 
 /** The names a run writes in its directory: what makes a directory "hold a run". */
 export const RUN_FILES = ['result.json', 'history.jsonl', 'summary.md'] as const;

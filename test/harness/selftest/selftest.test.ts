@@ -3,7 +3,7 @@
 // scenarios. A harness that reports 0% collisions is worth something only if this holds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runSelftest } from '../../../harness/engine/selftest.ts';
+import { runSelftest } from '../../../harness/selftest/selftest.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 test('selftest catches every ready control and passes the core, at default settings', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SUTS } from '../../scenarios/suts/index.ts';
 import { parseFuzzScenario, runFuzzScenario } from '../fuzz/fuzz-scenario.ts';
 import { firstDetectionMs } from './first-detection.ts';
-import { runScenario } from './run.ts';
+import { runScenario } from '../engine/run.ts';
 
 /** One line of the selftest table: a system under test, through one scenario, N times. */
 export interface SelftestRow {

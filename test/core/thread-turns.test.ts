@@ -1,11 +1,11 @@
-// The turn table (core/lock/thread-turns.ts): the threads of one process take turns at a lock, first
+// The turn table (core/thread-turns.ts): the threads of one process take turns at a lock, first
 // come first served, and no turn can stall the others for good.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { threadId, Worker } from 'node:worker_threads';
-import { siblingModule } from '../../../core/runtime.ts';
-import { createTurnTableBuffer, processTurns, TURN_TABLE_BYTES, turnTableOver, type Turn, type TurnTable } from '../../../core/lock/thread-turns.ts';
+import { siblingModule } from '../../core/runtime.ts';
+import { createTurnTableBuffer, processTurns, TURN_TABLE_BYTES, turnTableOver, type Turn, type TurnTable } from '../../core/thread-turns.ts';
 
 function newTable(): TurnTable {
   const table = turnTableOver(createTurnTableBuffer());
@@ -121,7 +121,7 @@ test('turns exclude each other across 6 real worker threads', async () => {
   const rounds = 150;
   const workers = Array.from({ length: 6 }, () =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(siblingModule(import.meta.url, '../../fixtures/turn-worker'), { workerData: { buffer, counter, rounds, path: '/locks/shared.lock' } });
+      const w = new Worker(siblingModule(import.meta.url, '../fixtures/turn-worker'), { workerData: { buffer, counter, rounds, path: '/locks/shared.lock' } });
       w.once('error', reject);
       w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
     }),
@@ -138,14 +138,14 @@ test('worker threads inherit the process table: a turn held here makes a worker 
   const path = `/locks/inherited-${process.pid}.lock`;
   const mine = await turnOf(table, path);
   const answer = new Promise<string>((resolve, reject) => {
-    const w = new Worker(siblingModule(import.meta.url, '../../fixtures/turn-probe'), { workerData: { path, maxWaitMs: 100 } });
+    const w = new Worker(siblingModule(import.meta.url, '../fixtures/turn-probe'), { workerData: { path, maxWaitMs: 100 } });
     w.once('message', resolve);
     w.once('error', reject);
   });
   assert.equal(await answer, 'timeout', 'the worker saw the turn held by the main thread');
   mine.leave();
   const again = new Promise<string>((resolve, reject) => {
-    const w = new Worker(siblingModule(import.meta.url, '../../fixtures/turn-probe'), { workerData: { path, maxWaitMs: 5000 } });
+    const w = new Worker(siblingModule(import.meta.url, '../fixtures/turn-probe'), { workerData: { path, maxWaitMs: 5000 } });
     w.once('message', resolve);
     w.once('error', reject);
   });
