@@ -4,10 +4,12 @@ import { guarded, noSnapshots, plural, sample, settle } from './settle.ts';
 
 /**
  * Basenames of the artefacts an interrupted write or lock leaves: temps (`<file>.tmp`,
- * `<file>.tmp.<pid>…`), locks, a break guard (`<lock>.breaking`) and a lock set aside by a
- * breaker (`<lock>.broken.<tag>`).
+ * `<file>.tmp.<pid>…`), locks and their waiter queues, a break guard (`<lock>.breaking`), the
+ * names the core's lock protocol writes beside a lock (`<lock>.rec.…`, `<lock>.aside.…`,
+ * `<lock>.released.…`, and the guard's own), and the asides of earlier versions
+ * (`<lock>.broken.<tag>`).
  */
-export const ORPHAN_PATTERNS: readonly string[] = ['*.tmp', '*.tmp.*', '*.lock', '*.lock.q', '*.breaking', '*.broken', '*.broken.*', '*.released.*'];
+export const ORPHAN_PATTERNS: readonly string[] = ['*.tmp', '*.tmp.*', '*.lock', '*.lock.q', '*.breaking', '*.breaking.*', '*.lock.rec.*', '*.lock.aside.*', '*.broken', '*.broken.*', '*.released.*'];
 
 export interface NoOrphansOptions {
   /** Globs of artefacts. Default ORPHAN_PATTERNS. */
