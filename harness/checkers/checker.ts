@@ -31,8 +31,11 @@ export interface CheckResult {
    */
   readonly collisions?: Collisions;
   /** Counts a report may show (attempted, acknowledged, …), for people: the run reads none of them. */
-  readonly stats?: Readonly<Record<string, unknown>>;
+  readonly stats?: CheckStats;
 }
+
+/** A checker's counts: each a number, or a count per name (e.g. failures per error code). */
+export type CheckStats = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
 
 /** The state an iteration's root was left in, as its scenario read it after the workers finished. */
 export interface IterationSnapshot {

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../../harness/checkers/checker.ts';
+import type { CheckResult, CheckStats } from '../../harness/checkers/checker.ts';
 import type { FaultTally, RunResult } from '../../harness/engine/run-result.ts';
 import { collisionRateUpper95 } from '../../harness/stats/upper-bound.ts';
 
@@ -81,7 +81,7 @@ export function check(
   verdict: CheckResult['verdict'],
   message: string,
   examples: readonly unknown[] = [],
-  stats?: Readonly<Record<string, unknown>>,
+  stats?: CheckStats,
 ): CheckResult {
   return stats === undefined ? { checker, verdict, message, examples } : { checker, verdict, message, examples, stats };
 }
