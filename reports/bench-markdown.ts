@@ -9,7 +9,7 @@ export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
   contendedVsSerial: 'contended throughput over the serial (1-worker) rate of the same op',
   p99WaitOverFairShare: 'p99 lock wait over workers × median hold',
   vsProperLockfile: 'our throughput over proper-lockfile’s, same op, same contention',
-  vsSeedSpin: 'our throughput over the seed’s fixed-10 ms spin lock’s',
+  vsSeedSpin: 'our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s',
   harnessOverhead: 'harness wall time over a bare loop doing the same allocations',
 };
 

@@ -3,7 +3,7 @@ import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { PREFIX_PATTERN } from './task-id.ts';
 
 /**
- * A counters file as parsed: `{"counters": {"SEC": 19, …}, …}` (seed 002's format). `counters`
+ * A counters file as parsed: `{"counters": {"SEC": 19, …}, …}` (the ID-reservation spec's format). `counters`
  * maps a prefix to the highest number handed out so far (0 = none yet). `extra` holds every other
  * top-level field (e.g. `updatedAt`), kept as found and written back.
  */
@@ -64,7 +64,7 @@ export function readCountersIfExists(countersFile: string, deps: Deps = defaultD
   return parseCounters(bytes, countersFile);
 }
 
-/** The ENOTFOUND a missing counters file gets, with the fix in its message (as in the seed). */
+/** The ENOTFOUND a missing counters file gets, with the fix in its message (as in the ID-reservation spec). */
 export function missingCounters(countersFile: string): RacetrackError {
   return new RacetrackError(
     'ENOTFOUND',

@@ -28,7 +28,7 @@ export interface ValidateInboxOptions {
 }
 
 /**
- * Judges inbox tasks against the counters (seed 002's inbox rule): an ID is accepted only if it is
+ * Judges inbox tasks against the counters (the ID-reservation spec's inbox rule): an ID is accepted only if it is
  * well formed (`PREFIX-N`, N ≥ 1, no leading zeros), its prefix is known, N is at most the prefix's
  * counter (a prefix absent from the counters is at 0), and no earlier task in the inbox has it.
  */

@@ -9,7 +9,7 @@ import { lockFileFor } from '../lock/lock-path.ts';
 
 /** How `initCounters` merges, which prefixes it scans for, and how it locks and syncs. */
 export interface InitCountersOptions {
-  /** Let counters go down to what TASKS.md shows (the seed's "counter drift" fix). Default false. */
+  /** Let counters go down to what TASKS.md shows (the ID-reservation spec's "counter drift" fix). Default false. */
   readonly force?: boolean;
   /** The prefixes to look for. Default `DEFAULT_PREFIXES` (core/ids/task-id.ts). */
   readonly prefixes?: readonly string[];

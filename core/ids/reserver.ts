@@ -11,7 +11,7 @@ export const MAX_RESERVE_COUNT = 10000;
 
 /** Which prefixes `reserveIds` accepts, and how it locks and syncs. */
 export interface ReserveOptions {
-  /** The prefixes that may be reserved. Default `DEFAULT_PREFIXES` (core/ids/task-id.ts) (seed 002's list). */
+  /** The prefixes that may be reserved. Default `DEFAULT_PREFIXES` (core/ids/task-id.ts) (the ID-reservation spec's list). */
   readonly prefixes?: readonly string[];
   readonly lockOptions?: LockOptions;
   /** fsync the new counter before returning. Default true; false only for benchmarks. */

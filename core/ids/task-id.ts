@@ -1,6 +1,6 @@
 import { RacetrackError } from '../errors.ts';
 
-/** The prefixes seed 002 accepts, in its order: dev, design, marketing, operations. */
+/** The prefixes the ID-reservation spec accepts, in its order: dev, design, marketing, operations. */
 export const DEFAULT_PREFIXES: readonly string[] = Object.freeze([
   'SEC', 'PERF', 'UX', 'TEST', 'DEV', 'ARCH', 'FIN', 'DRY', 'DOC', 'DS', 'MKT', 'CNT', 'INFRA', 'OPS',
 ]);
@@ -34,7 +34,7 @@ export function checkPrefixList(prefixes: readonly unknown[] = DEFAULT_PREFIXES)
 
 /**
  * Returns `prefix` if it is one of `prefixes` (exact, case-sensitive: `sec` is not `SEC`), else
- * throws EINVALID naming the valid ones, as the seed does.
+ * throws EINVALID naming the valid ones, as the ID-reservation spec does.
  */
 export function checkPrefix(prefix: unknown, prefixes: readonly string[]): string {
   if (typeof prefix !== 'string' || !prefixes.includes(prefix)) {

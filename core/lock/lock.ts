@@ -30,7 +30,7 @@ export interface LockObserver {
 }
 
 export interface LockOptions {
-  /** A lock older than this (by its file's mtime, on the file system's clock) may be broken even if its holder lives. Default 5000 (as in the seed). */
+  /** A lock older than this (by its file's mtime, on the file system's clock) may be broken even if its holder lives. Default 5000 (as in the ID-reservation spec). */
   readonly staleMs?: number;
   /** How long to wait for the lock before ETIMEOUT. Default 10000. */
   readonly timeoutMs?: number;

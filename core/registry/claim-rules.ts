@@ -13,9 +13,9 @@ export interface ClaimRule {
 }
 
 /**
- * Each phase's claims, highest priority first: the seed's "Claim Behavior" table in the order of
+ * Each phase's claims, highest priority first: the claiming spec's "Claim Behavior" table in the order of
  * its "Auto-detection priority". Design: continue `d`, then `B → d` (`-` needs batching first and is
- * never claimed). Implement: continue `i`, then `O → i`, then `D → O` (which the seed calls
+ * never claimed). Implement: continue `i`, then `O → i`, then `D → O` (which the claiming spec calls
  * "transition to O first"; it is a claim of its own, and the batch stays its claimer's in O).
  */
 export const CLAIM_RULES: Readonly<Record<Phase, readonly ClaimRule[]>> = {

@@ -11,7 +11,7 @@ import { lockFileFor } from '../lock/lock-path.ts';
 /**
  * What `findNext` looks for. `batch` and `sites` select and claim alike, a whole batch at a time,
  * so a batch never has two owners; `sites` is the same pick seen as the list of sites to work on
- * (the seed's design run takes sites). `status` counts rows per status; `active` finds the batch
+ * (the claiming spec's design run takes sites). `status` counts rows per status; `active` finds the batch
  * in progress. `status` and `active` are read-only.
  */
 export const FIND_MODES = ['batch', 'sites', 'status', 'active'] as const;

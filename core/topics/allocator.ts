@@ -4,7 +4,7 @@ import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { withLock, type LockOptions } from '../lock/lock.ts';
 import { validateTopicName } from './topic-name.ts';
 
-/** The lock file the allocator takes in its root unless told otherwise (the seed's name). */
+/** The lock file the allocator takes in its root unless told otherwise (the allocation spec's name). */
 export const TOPIC_LOCK_NAME = '.topic_number.lock';
 
 /** How `allocateTopic` locks and syncs. */
@@ -73,7 +73,7 @@ function assertRootDirectory(deps: Deps, root: string): void {
 
 /**
  * Allocates the next topic number in `root` and creates its directory `<root>/NNN_<name>`, all
- * under one lock (seed 003's fix: the lock covers the mkdir, not only the scan). The number is
+ * under one lock (the allocation spec's fix: the lock covers the mkdir, not only the scan). The number is
  * one more than the highest `NNN_` entry, zero-padded to at least three digits and growing past
  * 999. Only the topic directory is made; its subdirectories are left to be created lazily.
  *

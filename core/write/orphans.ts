@@ -14,7 +14,7 @@ import { parseTempName, provesComplete, type TempName } from './temp-name.ts';
  * - `dead`: its tag is ours and no process has its pid (a recycled pid looks alive: the temp then
  *   waits until it is old);
  * - `this-thread`: the calling thread wrote it; writeAtomic is synchronous, so it is not mid-write;
- * - `unknown`: the name carries another PID space, none (`x`, an older racetrack's or the seed's
+ * - `unknown`: the name carries another PID space, none (`x`, an older racetrack's or the atomic-write spec's
  *   names) or no pid, or pids are not trusted (`assumeSameHost: false`): only age can tell.
  */
 export type WriterState = 'alive' | 'dead' | 'this-thread' | 'unknown';
@@ -53,7 +53,7 @@ export interface ListOrphansOptions {
 
 /**
  * The temp files beside `file` (named `<file>.tmp.…`, including an older racetrack's untagged
- * names and the seed's `<file>.tmp.<pid>`), with their writer, age, size and whether each proves
+ * names and the atomic-write spec's `<file>.tmp.<pid>`), with their writer, age, size and whether each proves
  * itself complete. Reads only; never follows a symlink. ENOTFOUND if the directory does not exist.
  */
 export function listOrphans(file: string, options: ListOrphansOptions = {}, deps: Deps = defaultDeps()): Orphan[] {
@@ -106,7 +106,7 @@ export function readProvenTemp(file: string, path: string, deps: Deps = defaultD
   }
 }
 
-// The seed's `<file>.tmp.<pid>` names no thread; parseTempName reports them with an empty nonce.
+// The atomic-write spec's `<file>.tmp.<pid>` names no thread; parseTempName reports them with an empty nonce.
 function isSeedName(name: TempName): boolean {
   return name.nonce === '';
 }

@@ -19,7 +19,7 @@ export interface TempName {
   readonly target: string;
   /**
    * The writer's PID space (see core/runtime.ts `pidSpaceTag`); null when the writer did not know
-   * it (`x`) or the name predates tags (an older racetrack, the seed's `<file>.tmp.<pid>`).
+   * it (`x`) or the name predates tags (an older racetrack, the atomic-write spec's `<file>.tmp.<pid>`).
    */
   readonly pidSpaceTag: string | null;
   readonly pid: number;
@@ -62,7 +62,7 @@ const SEED = /^\.tmp\.(\d+)$/;
 
 /**
  * Parses a directory entry as a temp of `target`; null if it is not one. Accepts untagged names
- * (older racetrack) and the seed's `<file>.tmp.<pid>` too, whose writers' PID space is unknown.
+ * (older racetrack) and the atomic-write spec's `<file>.tmp.<pid>` too, whose writers' PID space is unknown.
  */
 export function parseTempName(target: string, entry: string): TempName | null {
   const base = basename(target);

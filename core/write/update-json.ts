@@ -22,7 +22,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Read-modify-write of the JSON file `file`: under the lock `<file>.lock`, parses the file, calls
- * `fn` with the value, and atomically replaces the file with `fn`'s result (seed 001's
+ * `fn` with the value, and atomically replaces the file with `fn`'s result (the atomic-write spec's
  * `update_json_atomic`, with the lock it lacks, which otherwise loses concurrent updates). The
  * rename is made only if the lock is still ours, so a holder whose lock was broken never writes.
  * Resolves with the value written.

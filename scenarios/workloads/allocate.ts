@@ -10,7 +10,7 @@ const number = (op: { value: unknown }) => String(field(op.value, 'number'));
 /** A topic directory right under the root: `NNN_name/`. */
 const isTopic = (entry: string) => TOPIC.test(entry) && !entry.slice(0, -1).includes('/');
 
-/** seed 003's stress test: every worker allocates one topic directory in a fresh root at once. */
+/** The allocation spec's stress test: every worker allocates one topic directory in a fresh root at once. */
 export const allocateScenario: Scenario = {
   name: 'allocate',
   description: 'each worker takes the next numbered topic directory NNN_name in a fresh root, all at once',

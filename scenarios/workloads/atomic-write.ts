@@ -15,7 +15,7 @@ function readTarget(root: string): { valid: boolean; payload: string | null } {
   return { valid: payload !== null, payload };
 }
 
-/** seed 001's hazard: many writers replace one state file while others read it. */
+/** The atomic-write spec's hazard: many writers replace one state file while others read it. */
 export const atomicWriteScenario: Scenario = {
   name: 'atomic-write',
   description: 'each worker replaces a shared 32 KiB state file with its own payload, then reads it back; readers must never see a torn file',

@@ -21,7 +21,7 @@ export function registryText(batches: number): string {
   return ['# Registry', '', 'Sites and the batch each belongs to.', '', '| Domain | Batch | Status |', '|---|---|---|', ...rows, '', 'Notes stay as they are.', ''].join('\n');
 }
 
-/** seed 000's race: every worker runs `find-next --claim` on one registry at once. */
+/** The claiming spec's race: every worker runs `find-next --claim` on one registry at once. */
 export const claimScenario: Scenario = {
   name: 'claim',
   description: 'each worker claims the next batch ready for implementation (O -> i) in a shared registry, all at once',

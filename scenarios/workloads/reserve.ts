@@ -13,7 +13,7 @@ const ids = (op: { value: unknown }) => {
 };
 const requested = (op: { input: unknown }) => Number(field(op.input, 'count') ?? 1);
 
-/** seed 002's race: every worker reserves 1–3 IDs from one counter file at once. */
+/** The ID-reservation spec's race: every worker reserves 1–3 IDs from one counter file at once. */
 export const reserveScenario: Scenario = {
   name: 'reserve',
   description: 'each worker reserves 1-3 task IDs for one prefix from a shared counters file, all at once',

@@ -7,7 +7,7 @@ import { field } from './op-values.ts';
 
 const FILE = 'agent-history.json';
 
-/** seed 001's `update_json_atomic`: read-modify-write of one JSON file by many workers at once. */
+/** The atomic-write spec's `update_json_atomic`: read-modify-write of one JSON file by many workers at once. */
 export const updateJsonScenario: Scenario = {
   name: 'update-json',
   description: 'each worker increments a counter in a shared JSON file (read, modify, write atomically); no update may be lost',
