@@ -4,7 +4,7 @@ export { createRealFs, type FsFacade, type FileStat } from './fs-facade.ts';
 export { defaultDeps, systemClock, systemRandom, type Clock, type Deps, type Random } from './deps.ts';
 export { currentIdentity, detectRuntime, isProcessAlive, type Identity, type RuntimeInfo } from './runtime.ts';
 export { acquireLock, withLock, type LockHandle, type LockObserver, type LockOptions } from './lock/lock.ts';
-export { type LockRecord } from './lock/record.ts';
+export type { LockRecord } from './lock/record.ts';
 export { writeAtomic, type WriteAtomicOptions } from './write/atomic-write.ts';
 export { updateJson, type UpdateJsonOptions } from './write/update-json.ts';
 export { listOrphans, type Orphan, type ListOrphansOptions } from './write/orphans.ts';

@@ -26,13 +26,13 @@ const LATENCY_KEYS = ['count', 'p50Ms', 'p99Ms', 'maxMs'] as const;
 
 function orderResult(result: RunResult): Record<string, unknown> {
   const ordered = inOrder(result, RESULT_KEYS);
-  ordered['runtime'] = inOrder(result.runtime, RUNTIME_KEYS);
-  ordered['operations'] = inOrder(result.operations, OPERATION_KEYS);
-  ordered['violations'] = result.violations.map((v) => inOrder(v, VIOLATION_KEYS));
-  ordered['checks'] = result.checks.map((c) => inOrder(c, CHECK_KEYS));
-  ordered['notChecked'] = result.notChecked.map((n) => inOrder(n, NOT_CHECKED_KEYS));
-  ordered['lockHold'] = result.lockHold === null ? null : inOrder(result.lockHold, LATENCY_KEYS);
-  ordered['lockWait'] = result.lockWait === null ? null : inOrder(result.lockWait, LATENCY_KEYS);
+  ordered.runtime = inOrder(result.runtime, RUNTIME_KEYS);
+  ordered.operations = inOrder(result.operations, OPERATION_KEYS);
+  ordered.violations = result.violations.map((v) => inOrder(v, VIOLATION_KEYS));
+  ordered.checks = result.checks.map((c) => inOrder(c, CHECK_KEYS));
+  ordered.notChecked = result.notChecked.map((n) => inOrder(n, NOT_CHECKED_KEYS));
+  ordered.lockHold = result.lockHold === null ? null : inOrder(result.lockHold, LATENCY_KEYS);
+  ordered.lockWait = result.lockWait === null ? null : inOrder(result.lockWait, LATENCY_KEYS);
   return ordered;
 }
 

@@ -36,22 +36,34 @@ export function judgeInboxTasks(tasks: readonly unknown[], counters: Readonly<Re
   const accepted: string[] = [];
   const rejected: InboxRejection[] = [];
   const seen = new Set<string>();
-  tasks.forEach((task, index) => {
+  for (const [index, task] of tasks.entries()) {
     const id = typeof task === 'object' && task !== null ? (task as { id?: unknown }).id : undefined;
-    const refuse = (reason: InboxRejectReason, message: string) => rejected.push({ index, id, reason, message });
+    const refuse = (reason: InboxRejectReason, message: string): void => {
+      rejected.push({ index, id, reason, message });
+    };
     const parsed = parseTaskId(id);
-    if (parsed === null) return refuse('malformed', `task ${index} has no well-formed id (want PREFIX-N, e.g. SEC-20): ${JSON.stringify(id)}`);
+    if (parsed === null) {
+      refuse('malformed', `task ${index} has no well-formed id (want PREFIX-N, e.g. SEC-20): ${JSON.stringify(id)}`);
+      continue;
+    }
     const { prefix, number } = parsed;
-    if (!prefixes.includes(prefix)) return refuse('unknown-prefix', `Invalid prefix "${prefix}" in ${String(id)}. Valid: ${prefixes.join(', ')}`);
+    if (!prefixes.includes(prefix)) {
+      refuse('unknown-prefix', `Invalid prefix "${prefix}" in ${String(id)}. Valid: ${prefixes.join(', ')}`);
+      continue;
+    }
     const counter = counters[prefix] ?? 0;
     if (number > counter) {
       const at = counter === 0 ? `no ${prefix} IDs reserved yet` : `counter at ${prefix}-${counter}`;
-      return refuse('out-of-range', `Invalid task ID ${String(id)}: ${at}. Run: racetrack reserve --counters FILE ${prefix} to reserve IDs first.`);
+      refuse('out-of-range', `Invalid task ID ${String(id)}: ${at}. Run: racetrack reserve --counters FILE ${prefix} to reserve IDs first.`);
+      continue;
     }
-    if (seen.has(String(id))) return refuse('duplicate', `${String(id)} appears more than once in the inbox`);
+    if (seen.has(String(id))) {
+      refuse('duplicate', `${String(id)} appears more than once in the inbox`);
+      continue;
+    }
     seen.add(String(id));
     accepted.push(String(id));
-  });
+  }
   return { valid: rejected.length === 0, accepted, rejected };
 }
 

@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { applyClaim, findActive, PHASES, selectClaim, type Claimant, type ClaimPick, type Phase } from './claim-rules.ts';
 import { checkTempNameFits, syncDirectoryOf, writeAtomic } from '../write/atomic-write.ts';
 import { defaultDeps, type Deps } from '../deps.ts';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are a bash script, and ${…} is bash's expansion.
 // flock(1) as a bash user would drive it, for the peers table: one bash process per worker loops
 // "open the lock file on fd 9, `flock 9`, read the counters JSON, bump, write a temp, sync it, mv it
 // over, sync the directory, close fd 9" until the deadline. bash 5's $EPOCHREALTIME timestamps

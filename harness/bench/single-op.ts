@@ -42,7 +42,10 @@ function tasksIn(dir: string): SingleOpTask[] {
       name: 'allocate',
       describe: 'allocateTopic (durable): lock, scan the root (at most 100 entries), mkdir, fsync the root, unlock',
       beforeEach: () => {
-        if (allocations++ % 100 === 0) mkdirSync((root = join(dir, `topics-${roots++}`)));
+        if (allocations++ % 100 === 0) {
+          root = join(dir, `topics-${roots++}`);
+          mkdirSync(root);
+        }
       },
       fn: () => allocateTopic(root, 'bench'),
     },

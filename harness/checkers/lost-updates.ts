@@ -74,7 +74,7 @@ export function lostUpdates(options: LostUpdatesOptions = {}): Checker {
           ? `no lost update seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable update')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable counter`])}`
           : verdict === 'unknown'
             ? `nothing to judge: no update was acknowledged (${plural(n.indeterminate, 'info op')})`
-            : `every counter equals its ${plural(n.acknowledged, 'acknowledged update')}` + (n.indeterminate > 0 ? ` (plus at most ${n.indeterminate} info)` : '');
+            : `every counter equals its ${plural(n.acknowledged, 'acknowledged update')}${n.indeterminate > 0 ? ` (plus at most ${n.indeterminate} info)` : ''}`;
     return { checker: 'lost-updates', verdict, message, examples, stats: n };
   });
 }

@@ -64,7 +64,7 @@ export function pausedHolderSilent(): Checker {
           ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
           : takenOver === 0 && unjudged === 0
             ? `nothing to judge: ${plural(pauses, 'holder')} paused, but nobody took the lock while it was stopped`
-            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published` + (unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : '');
+            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published${unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : ''}`;
     return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
   });
 }

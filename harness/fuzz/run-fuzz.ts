@@ -111,7 +111,7 @@ export function resolveFuzz(primitive: string, sutName: string, powerLoss: boole
   if (sut.overrides.length > 0 && !sut.overrides.some((o) => uses.includes(o))) {
     throw new RacetrackError('EINVALID', `--sut ${sutName} replaces ${sut.overrides.join(', ')}, which fuzz ${primitive} does not use (it drives ${uses.join(', ')})`, { sut: sutName, primitive });
   }
-  if (target !== null && target.uses.includes('acquire') && !sut.honoursIdentity) {
+  if (target?.uses.includes('acquire') && !sut.honoursIdentity) {
     throw new RacetrackError('EINVALID', `--sut ${sutName} writes this process's live pid into its locks, so fuzz ${primitive} cannot make a crashed holder look dead; race it with fuzz ${RACE_PRIMITIVE}`, { sut: sutName, primitive });
   }
   if (target === null) {

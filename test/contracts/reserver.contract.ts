@@ -57,7 +57,9 @@ function assertReservations(file: string, dir: string, start: Record<string, num
       assert.equal(p, v.prefix, `${id} has the prefix asked for`);
       return Number(n);
     });
-    numbers.forEach((n, i) => assert.equal(n, numbers[0]! + i, `batch ${v.ids.join(',')} is consecutive`));
+    numbers.forEach((n, i) => {
+      assert.equal(n, numbers[0]! + i, `batch ${v.ids.join(',')} is consecutive`);
+    });
     byPrefix.set(v.prefix, [...(byPrefix.get(v.prefix) ?? []), ...numbers]);
   }
   const counters = readCounters(file);

@@ -23,7 +23,7 @@ test('a cut never splits a surrogate pair', () => {
 
 test('bigints, cycles, errors, maps and dates do not break rendering', () => {
   const cyclic: Record<string, unknown> = { name: 'loop' };
-  cyclic['self'] = cyclic;
+  cyclic.self = cyclic;
   const shared = { x: 1 };
   assert.deepEqual(toJsonData({
     big: 12345678901234567890n,

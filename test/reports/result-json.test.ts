@@ -32,7 +32,7 @@ test('absent optional fields are left out, unknown extra fields kept at the end'
   const parsed = JSON.parse(renderResultJson({ ...sampleResult(), extra: 1 } as RunResult)) as Record<string, unknown>;
   assert.ok(!('exec' in parsed) && !('faults' in parsed));
   assert.equal(Object.keys(parsed).at(-1), 'extra');
-  assert.equal(parsed['lockWait'] === null, false);
+  assert.equal(parsed.lockWait === null, false);
   assert.equal((JSON.parse(renderResultJson(sampleResult({ lockHold: null }))) as { lockHold: unknown }).lockHold, null);
 });
 

@@ -3,7 +3,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
-import { fillArgv, parseArgvTemplate, PLACEHOLDERS } from './argv-template.ts';
+import { fillArgv, parseArgvTemplate, type PLACEHOLDERS } from './argv-template.ts';
 import type { Primitive } from '../../workloads/scenario.ts';
 import type { ClaimOutcome, Sut } from '../sut.ts';
 

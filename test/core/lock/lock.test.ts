@@ -240,10 +240,22 @@ test('a breaker gives up its guard last: after that it touches nothing but its o
   const calls: string[] = [];
   const fs = {
     ...real,
-    rename: (from: string, to: string) => (calls.push(`rename ${from} ${to}`), real.rename(from, to)),
-    link: (from: string, to: string) => (calls.push(`link ${from} ${to}`), real.link(from, to)),
-    unlink: (file: string) => (calls.push(`unlink ${file}`), real.unlink(file)),
-    lstat: (file: string) => (calls.push(`lstat ${file}`), real.lstat(file)),
+    rename: (from: string, to: string) => {
+      calls.push(`rename ${from} ${to}`);
+      return real.rename(from, to);
+    },
+    link: (from: string, to: string) => {
+      calls.push(`link ${from} ${to}`);
+      return real.link(from, to);
+    },
+    unlink: (file: string) => {
+      calls.push(`unlink ${file}`);
+      return real.unlink(file);
+    },
+    lstat: (file: string) => {
+      calls.push(`lstat ${file}`);
+      return real.lstat(file);
+    },
   };
   const ctx = breakContext(fs, () => 0);
   assert.equal(breakStaleLock(path, sightLock(real, path)!, ctx).broke, true);

@@ -37,7 +37,9 @@ test('a tiny sweep on threads measures every in-process row and says why flock i
     assert.equal(row.skipped, null);
     assert.ok(row.describe.length > 0);
     assert.deepEqual(row.points.map((p) => p.workers), [1, 2]);
-    row.points.forEach((p, i) => assertSane(p, [1, 2][i]!));
+    row.points.forEach((p, i) => {
+      assertSane(p, [1, 2][i]!);
+    });
   }
   const flock = rows[6]!;
   assert.match(flock.skipped ?? '', /--isolation process/);

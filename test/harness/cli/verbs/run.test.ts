@@ -49,7 +49,7 @@ describe('racetrack run: verdicts a CI job can trust', () => {
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     assert.match(summary, /### Not checked, and why\n\n- \*\*mutual-exclusion\*\*: the system under test \(exec\) does not report/);
     const skipped = findAll(parseXml(readFileSync(junit, 'utf8')), 'testcase').filter((c) => findAll(c, 'skipped').length > 0);
-    assert.deepEqual(skipped.map((c) => c.attrs['name']), ['mutual-exclusion', 'lock-timing']);
+    assert.deepEqual(skipped.map((c) => c.attrs.name), ['mutual-exclusion', 'lock-timing']);
   });
 
   test('--pause with --exec is bad input: nobody could be paused', () => {
@@ -80,8 +80,8 @@ describe('racetrack run: one collision count', () => {
     assert.ok(readFileSync(join(out, 'summary.md'), 'utf8').includes(`- **Collisions:** ${words}\n`));
     const progress = r.stderr.trim().split('\n').filter((l) => l.startsWith('racetrack: iteration')).at(-1);
     assert.match(progress ?? '', new RegExp(`^racetrack: iteration 20/20, \\d+ ops, ${words.replace(/[()]/g, '\\$&')}, `));
-    const props = Object.fromEntries(findAll(parseXml(readFileSync(junit, 'utf8')), 'property').map((p) => [p.attrs['name'], p.attrs['value']]));
-    assert.deepEqual([props['collisions'], props['extraHolders']], [String(result.collisions), String(result.extraHolders)]);
+    const props = Object.fromEntries(findAll(parseXml(readFileSync(junit, 'utf8')), 'property').map((p) => [p.attrs.name, p.attrs.value]));
+    assert.deepEqual([props.collisions, props.extraHolders], [String(result.collisions), String(result.extraHolders)]);
   });
 
   test('--max-collision-rate tolerates collisions however detected: allocate-narrow-lock passes at 0.99 though files-valid sees the duplicates too', () => {
