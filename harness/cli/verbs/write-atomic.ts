@@ -3,8 +3,9 @@ import { writeAtomic } from '../../../core/write/atomic-write.ts';
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from '../../../core/errors.ts';
 import { success, type CommandResult } from '../command-result.ts';
+import { defineVerb } from '../verb.ts';
 
-/** Input of `racetrack write-atomic FILE`: the CLI wiring reads `content` from stdin. */
+/** Input of `racetrack write-atomic FILE`: the verb reads `content` from stdin. */
 export interface WriteAtomicArgs {
   readonly file?: string;
   readonly content: string | Uint8Array;
@@ -74,3 +75,25 @@ export function runWriteAtomic(args: WriteAtomicArgs, deps: Deps = defaultDeps()
   const output: WriteAtomicOutput = { file, bytes: bytes.length, durable };
   return success(output);
 }
+
+/** `racetrack write-atomic`. */
+export const writeAtomicVerb = defineVerb({
+  name: 'write-atomic',
+  summary: 'replace FILE with stdin, atomically and durably (temp, fsync, rename, fsync of the directory)',
+  arguments: [{ name: 'file', description: 'the file to replace', required: true }],
+  options: {
+    durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs (benchmarks only)' },
+  },
+  details: [
+    'The temp, FILE.tmp.<pid-space tag>.<pid>.<thread>.<nonce>.<size>-<digest>, is created exclusively',
+    'in FILE\'s directory. A replaced file keeps its permission bits (and its owner and group when',
+    'racetrack runs as root); a new one gets the default mode. A name must leave room for the temp',
+    'suffix (at most 173 bytes).',
+  ].join('\n'),
+  examples: [{ command: "printf 'state: 2\\n' | racetrack write-atomic STATE.md", output: '{"file":"/abs/STATE.md","bytes":9,"durable":true}' }],
+  exitCodes: [
+    { code: '0', meaning: 'written' },
+    { code: '2', meaning: 'a missing directory, a directory at FILE, a name too long' },
+  ],
+  run: async (input, ctx) => runWriteAtomic({ file: input.file, content: await ctx.readStdin(), durable: input.durable }, ctx.deps),
+});
