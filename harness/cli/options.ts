@@ -1,3 +1,6 @@
+import { DEFAULT_PREFIXES } from '../../core/ids/task-id.ts';
+import { CONFIG_FILE } from './prefixes.ts';
+
 /** `--format json|simple` of the verbs a shell script reads a plain answer from. */
 export const FORMAT = {
   flags: '--format <format>',
@@ -6,11 +9,12 @@ export const FORMAT = {
   default: 'json',
 } as const;
 
-/** `--prefixes`, for the verbs that judge task IDs: a project's own list. */
+/** `--prefixes`, for the verbs that judge task IDs: a project's own list, from the option, the environment or its config file. */
 export const PREFIXES = {
   flags: '--prefixes <list>',
   description: 'the task ID prefixes this project uses, comma-separated, e.g. SEC,PERF,ACME',
-  defaultText: "the ID-reservation spec's",
+  env: 'RACETRACK_PREFIXES',
+  defaultText: `"prefixes" of the nearest ${CONFIG_FILE}, else the ID-reservation spec's`,
 } as const;
 
 /** `--isolation thread|process` of the verbs that start workers. */
@@ -20,3 +24,10 @@ export const ISOLATION = {
   choices: ['thread', 'process'],
   default: 'thread',
 } as const;
+
+/** How the verbs that judge task IDs find their prefix list: shown in their help. */
+export const PREFIXES_HELP = [
+  'Prefixes: --prefixes, else RACETRACK_PREFIXES, else "prefixes" in the nearest .racetrack.json at or',
+  'above the counters file\'s directory ({"prefixes": ["SEC", "ACME"]}), else the list of the',
+  `ID-reservation spec (${DEFAULT_PREFIXES.join(', ')}). The first one found is the whole list.`,
+].join('\n');

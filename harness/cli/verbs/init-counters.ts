@@ -1,9 +1,10 @@
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { initCounters } from '../../../core/ids/init-counters.ts';
 import { success, type CommandResult } from '../command-result.ts';
-import { PREFIXES } from '../options.ts';
+import { PREFIXES, PREFIXES_HELP } from '../options.ts';
+import { projectPrefixes } from '../prefixes.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
-import { parsePrefixList, requireOption } from './raw-options.ts';
+import { requireOption } from './raw-options.ts';
 
 const options = {
   tasks: { flags: '--tasks <file>', description: 'the TASKS.md to scan for IDs like SEC-19', required: true },
@@ -18,12 +19,13 @@ export type InitCountersInput = VerbInput<typeof options, []>;
 /**
  * Sets the counters from the highest IDs in TASKS.md, never lowering one unless `force`. Output:
  * the InitCountersReport, `{"counters":{…},"raised":[{prefix,from,to,found}…],"kept":[…],
- * "lowered":[…],"created":bool,"written":bool,"idsSeen":n}`.
+ * "lowered":[…],"created":bool,"written":bool,"idsSeen":n}`. `prefixesFrom` says where the list
+ * came from (the `RACETRACK_PREFIXES` environment variable, when the option was not given).
  */
-export async function runInitCounters(input: InitCountersInput, deps: Deps = defaultDeps()): Promise<CommandResult> {
+export async function runInitCounters(input: InitCountersInput, deps: Deps = defaultDeps(), prefixesFrom?: string): Promise<CommandResult> {
   const tasks = requireOption('--tasks', input.tasks);
   const counters = requireOption('--counters', input.counters);
-  const prefixes = parsePrefixList(input.prefixes);
+  const { prefixes } = projectPrefixes(input.prefixes, prefixesFrom, counters, deps);
   const report = await initCounters(tasks, counters, { force: input.force, ...(prefixes === undefined ? {} : { prefixes }) }, deps);
   return success(report);
 }
@@ -37,6 +39,8 @@ export const initCountersVerb = defineVerb({
   details: [
     'Writes {"counters":{"SEC":19,…}} atomically, under the lock FILE.lock. It never lowers an existing',
     'counter unless --force is given; counters of prefixes outside the list are kept as they are.',
+    '',
+    PREFIXES_HELP,
   ].join('\n'),
   examples: [{
     command: 'racetrack init-counters --tasks TASKS.md --counters .task-id-counters.json',
@@ -46,5 +50,5 @@ export const initCountersVerb = defineVerb({
     { code: '0', meaning: 'done' },
     { code: '2', meaning: 'a missing TASKS.md, a corrupt counters file, a bad prefix list' },
   ],
-  run: (input, ctx) => runInitCounters(input, ctx.deps),
+  run: (input, ctx) => runInitCounters(input, ctx.deps, ctx.optionSource('prefixes')),
 });

@@ -1,9 +1,10 @@
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { MAX_RESERVE_COUNT, reserveIds } from '../../../core/ids/reserver.ts';
 import { success, type CommandResult } from '../command-result.ts';
-import { PREFIXES } from '../options.ts';
+import { PREFIXES, PREFIXES_HELP } from '../options.ts';
+import { namingPrefixSource, projectPrefixes } from '../prefixes.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
-import { parsePositiveInteger, parsePrefixList, requireOption } from './raw-options.ts';
+import { parsePositiveInteger, requireOption } from './raw-options.ts';
 
 const options = {
   counters: { flags: '--counters <file>', description: 'the counters JSON file (create it with init-counters)', required: true },
@@ -21,14 +22,15 @@ export type ReserveInput = VerbInput<typeof options, typeof args>;
 /**
  * Reserves COUNT consecutive IDs. Output `{"ids":["SEC-20","SEC-21"],"reservedAt":"2026-02-19T18:00:00.000Z"}`
  * (the ID-reservation spec's shape). COUNT must be a positive decimal integer (at most
- * MAX_RESERVE_COUNT), else EINVALID.
+ * MAX_RESERVE_COUNT), else EINVALID. `prefixesFrom` says where `input.prefixes` came from
+ * (`env`: the `RACETRACK_PREFIXES` variable).
  */
-export async function runReserve(input: ReserveInput, deps: Deps = defaultDeps()): Promise<CommandResult> {
+export async function runReserve(input: ReserveInput, deps: Deps = defaultDeps(), prefixesFrom?: string): Promise<CommandResult> {
   const counters = requireOption('--counters', input.counters);
   const prefix = requireOption('PREFIX', input.prefix);
   const count = parsePositiveInteger('COUNT', input.count, 1);
-  const prefixes = parsePrefixList(input.prefixes);
-  const { ids, reservedAt } = await reserveIds(counters, prefix, count, prefixes === undefined ? {} : { prefixes }, deps);
+  const list = projectPrefixes(input.prefixes, prefixesFrom, counters, deps);
+  const { ids, reservedAt } = await namingPrefixSource(list, () => reserveIds(counters, prefix, count, list.prefixes === undefined ? {} : { prefixes: list.prefixes }, deps));
   return success({ ids, reservedAt });
 }
 
@@ -41,6 +43,8 @@ export const reserveVerb = defineVerb({
   details: [
     'The new counter is written atomically and durably, under the lock FILE.lock, before the IDs are',
     'printed, so a crash never hands an ID out twice.',
+    '',
+    PREFIXES_HELP,
   ].join('\n'),
   examples: [
     { command: 'racetrack reserve --counters .task-id-counters.json SEC 2', output: '{"ids":["SEC-20","SEC-21"],"reservedAt":"2026-11-22T04:50:29.006Z"}' },
@@ -48,7 +52,7 @@ export const reserveVerb = defineVerb({
   ],
   exitCodes: [
     { code: '0', meaning: 'reserved' },
-    { code: '2', meaning: 'an unknown prefix, a bad count, a missing counters file (run init-counters), a corrupt counters file' },
+    { code: '2', meaning: 'an unknown prefix, a bad count, a missing counters file (run init-counters), a corrupt counters or config file' },
   ],
-  run: (input, ctx) => runReserve(input, ctx.deps),
+  run: (input, ctx) => runReserve(input, ctx.deps, ctx.optionSource('prefixes')),
 });
