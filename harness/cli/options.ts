@@ -1,6 +1,13 @@
 import { DEFAULT_PREFIXES } from '../../core/ids/task-id.ts';
 import { CONFIG_FILE } from './prefixes.ts';
 
+/** `--quiet`, which every verb takes: nothing on stderr, the result on stdout as always. */
+export const QUIET = {
+  flags: '--quiet',
+  kind: 'flag',
+  description: 'print nothing on stderr (no progress, no notes); the result on stdout stays',
+} as const;
+
 /** `--format json|simple` of the verbs a shell script reads a plain answer from. */
 export const FORMAT = {
   flags: '--format <format>',

@@ -3,6 +3,7 @@ import type { Deps } from '../../core/deps.ts';
 import { RacetrackError } from '../../core/errors.ts';
 import type { CommandResult } from './command-result.ts';
 import { describeArgument, describeOption } from './option-text.ts';
+import { QUIET } from './options.ts';
 
 /** One option of a verb: what commander parses, and what `--help` and docs/cli.md say of it. */
 export interface OptionSpec {
@@ -67,7 +68,7 @@ export type VerbInput<O extends OptionSpecs, A extends readonly ArgumentSpec[]> 
 /** What a handler gets besides its input. */
 export interface VerbContext {
   readonly deps: Deps;
-  /** Progress and notes for people. */
+  /** Progress and notes for people; writes nothing under `--quiet`. */
   stderr(text: string): void;
   readonly stderrIsTty: boolean;
   readStdin(): Promise<Uint8Array>;
@@ -145,6 +146,7 @@ function buildCommand<O extends OptionSpecs, A extends readonly ArgumentSpec[]>(
   for (const a of spec.arguments) cmd.addArgument(toArgument(a));
   const options = Object.entries(spec.options);
   for (const [key, o] of options) cmd.addOption(toOption(key, o));
+  cmd.addOption(toOption('quiet', QUIET));
   cmd.usage(spec.usage ?? usageOf(cmd));
   if (spec.passThroughOptions === true) cmd.passThroughOptions();
   cmd.addHelpText('after', helpAfter(spec));
@@ -156,7 +158,7 @@ function buildCommand<O extends OptionSpecs, A extends readonly ArgumentSpec[]>(
     spec.arguments.forEach((a, i) => (input[a.name] = self.processedArgs[i]));
     const ctx: VerbContext = {
       deps: host.deps,
-      stderr: (text) => host.io.stderr(text),
+      stderr: values.quiet === true ? () => {} : (text) => host.io.stderr(text),
       stderrIsTty: host.stderrIsTty,
       readStdin: () => host.readStdin(),
       optionSource: (key) => self.getOptionValueSource(key),

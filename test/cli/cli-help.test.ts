@@ -21,6 +21,7 @@ describe('racetrack --help', () => {
       assert.match(r.stdout, new RegExp(`^Usage: racetrack ${verb.name} `), verb.name);
       assert.match(r.stdout, /\nExamples?:\n {2}\$ .*racetrack /, verb.name);
       assert.match(r.stdout, /\nExit codes:\n {2}\S+ {2}\S/, verb.name);
+      assert.match(r.stdout, /--quiet +print nothing on stderr/, verb.name);
     }
   });
 
