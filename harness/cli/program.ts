@@ -12,6 +12,8 @@ export interface CliContext {
   readonly deps: Deps;
   readonly io: CliIo;
   readStdin(): Promise<Uint8Array>;
+  /** Whether stdin is a terminal (write-atomic then refuses to wait on it). */
+  readonly stdinIsTty: boolean;
   /** Whether stderr is a terminal (progress lines are then rewritten in place). */
   readonly stderrIsTty: boolean;
 }
@@ -34,6 +36,7 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     deps: ctx.deps ?? defaultDeps(),
     io: ctx.io,
     readStdin: ctx.readStdin ?? (async () => new Uint8Array()),
+    stdinIsTty: ctx.stdinIsTty ?? false,
     stderrIsTty: ctx.stderrIsTty ?? false,
   };
   let outcome: CommandResult | undefined;

@@ -71,6 +71,7 @@ export interface VerbContext {
   /** Progress and notes for people; writes nothing under `--quiet`. */
   stderr(text: string): void;
   readonly stderrIsTty: boolean;
+  readonly stdinIsTty: boolean;
   readStdin(): Promise<Uint8Array>;
   /** Where an option's value came from: `cli`, `env`, `default`, or undefined when it has none. */
   optionSource(key: string): string | undefined;
@@ -111,6 +112,7 @@ export interface VerbSpec<O extends OptionSpecs, A extends readonly ArgumentSpec
 export interface VerbHost {
   readonly deps: Deps;
   readonly io: { stdout(text: string): void; stderr(text: string): void };
+  readonly stdinIsTty: boolean;
   readonly stderrIsTty: boolean;
   readStdin(): Promise<Uint8Array>;
   /** Runs a handler and keeps its result (or its error) as the program's outcome. */
@@ -160,6 +162,7 @@ function buildCommand<O extends OptionSpecs, A extends readonly ArgumentSpec[]>(
       deps: host.deps,
       stderr: values.quiet === true ? () => {} : (text) => host.io.stderr(text),
       stderrIsTty: host.stderrIsTty,
+      stdinIsTty: host.stdinIsTty,
       readStdin: () => host.readStdin(),
       optionSource: (key) => self.getOptionValueSource(key),
     };

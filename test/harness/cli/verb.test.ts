@@ -11,6 +11,7 @@ function host(): VerbHost & { result?: CommandResult } {
   const h: VerbHost & { result?: CommandResult } = {
     deps: defaultDeps(),
     io: { stdout: () => {}, stderr: () => {} },
+    stdinIsTty: false,
     stderrIsTty: false,
     readStdin: async () => new Uint8Array(),
     async run(handler) {
