@@ -4,8 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SCENARIOS } from '../../scenarios/workloads/index.ts';
+import { SUTS } from '../../scenarios/suts/index.ts';
 import { VERBS } from '../../harness/cli/verbs/index.ts';
 import { racetrack } from '../support/cli.ts';
+
+/** `text` as a regular expression that matches it literally. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('racetrack --help', () => {
   test('the main help names every verb', () => {
@@ -49,8 +53,18 @@ describe('racetrack --help', () => {
     const list = racetrack(['list']).stdout;
     assert.ok(SCENARIOS.some((s) => s.name === 'stale-lock'));
     for (const s of SCENARIOS) {
-      assert.match(help, new RegExp(`^ {2}${s.name} +${s.description.slice(0, 20)}`, 'm'), s.name);
-      assert.match(list, new RegExp(`^${s.name} +${s.description.slice(0, 20)}`, 'm'), s.name);
+      assert.match(help, new RegExp(`^ {2}${s.name} +${escape(s.description.slice(0, 20))}`, 'm'), s.name);
+      assert.match(list, new RegExp(`^${s.name} +${escape(s.description.slice(0, 20))}`, 'm'), s.name);
     }
+  });
+
+  test('list --suts says what each system under test is, its bug and the command that catches it, and names no spec by its file number', () => {
+    const r = racetrack(['list', '--suts']);
+    assert.equal(r.code, 0);
+    for (const s of SUTS) assert.match(r.stdout, new RegExp(`^${s.name} +${escape(s.description.slice(0, 20))}`, 'm'), s.name);
+    assert.match(r.stdout, /^ +the bug: the lock is released before mkdir, so two workers take the same number \(the allocation spec's "before" version\)$/m);
+    assert.match(r.stdout, /^ +caught by: racetrack run allocate --sut allocate-narrow-lock$/m);
+    assert.match(r.stdout, /^ +caught by: racetrack fuzz write --power-loss --sut rename-no-fsync$/m);
+    assert.doesNotMatch(r.stdout, /seed \d|seed 00/i);
   });
 });

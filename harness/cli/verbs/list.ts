@@ -17,6 +17,12 @@ export function scenarioLines(indent = ''): string[] {
   return SCENARIOS.map((s) => `${indent}${s.name.padEnd(width)}${s.description}`);
 }
 
+/** The command that catches a control: `racetrack run allocate --sut X`, `racetrack fuzz write --sut X`. */
+function caughtBy(name: string, scenario: string | undefined): string {
+  if (scenario === undefined) return 'racetrack selftest';
+  return `racetrack ${scenario.startsWith('fuzz') ? scenario : `run ${scenario}`} --sut ${name}`;
+}
+
 /** The scenarios one line each (and, with `suts`, the systems under test). */
 export function runList(input: ListInput): CommandResult {
   if (input.format === 'json') {
@@ -25,7 +31,11 @@ export function runList(input: ListInput): CommandResult {
       suts: SUTS.map((s) => ({ name: s.name, description: s.description, scenario: s.scenario ?? null, bug: s.bug ?? null, status: s.status })),
     });
   }
-  const sutLines = SUTS.map((s) => `${s.name.padEnd(28)}${s.status === 'pending' ? '[pending] ' : ''}${s.bug ?? s.description}${s.scenario === undefined ? '' : ` (scenario ${s.scenario})`}`);
+  const width = Math.max(...SUTS.map((s) => s.name.length)) + 2;
+  const sutLines = SUTS.flatMap((s) => [
+    `${s.name.padEnd(width)}${s.status === 'pending' ? '[pending] ' : ''}${s.description}`,
+    ...(s.bug === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.scenario)}`]),
+  ]);
   return success([...scenarioLines(), ...(input.suts ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
 }
 
