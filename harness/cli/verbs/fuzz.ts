@@ -6,6 +6,7 @@ import type { CommandResult } from '../command-result.ts';
 import { readCaseFile, writeCaseFile } from '../../fuzz/case-file-io.ts';
 import type { FuzzCase } from '../../fuzz/fuzz-case-file.ts';
 import type { FuzzFailure, FuzzReport } from '../../fuzz/run-fuzz.ts';
+import { formatDuration, formatPerSecond } from '../../../reports/number-format.ts';
 import { defineVerb, type RawInput, type VerbInput } from '../verb.ts';
 import { parseChoice, parsePositiveInteger } from './raw-options.ts';
 
@@ -222,7 +223,7 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
     replay = casePath;
   }
   const out = output(report, replay);
-  stderr(`racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${(report.wallMs / 1000).toFixed(1)}s (${report.crashStatesPerSecond}/s), seed ${seed}\n`);
+  stderr(`racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${formatDuration(report.wallMs)} (${formatPerSecond(report.crashStatesPerSecond)}), seed ${seed}\n`);
   if (report.failure !== null) stderr(formatFailure(report, report.failure, out.replayCommand));
   return { exitCode: report.verdict === 'pass' ? 0 : 1, output: out };
 }

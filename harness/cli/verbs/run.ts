@@ -15,6 +15,9 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 import { checkOutDir, removeRun } from '../../engine/out-dir.ts';
 import { createProgress } from '../progress.ts';
 import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
+import type { RunResult } from '../../engine/run-result.ts';
+import { faultText } from '../../../reports/fault-text.ts';
+import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
 
 const options = {
@@ -58,6 +61,16 @@ function toNumber(flag: string, raw: string): number {
 export function defaultOutDir(scenario: string, now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return resolve('racetrack-runs', `${scenario}-${stamp}-${process.pid}`);
+}
+
+/**
+ * The run's last line on stderr, for people: the verdict, the collisions with their 95% upper
+ * bound, the faults, the wall time, rounded where result.json keeps exact numbers.
+ */
+export function summaryLine(result: RunResult, outDir: string): string {
+  const bound = `the rate is below ${formatPercent(result.collisionRateUpper95)} at 95% confidence`;
+  const faults = result.faults === undefined ? '' : `; faults: ${faultText(result.faults)}`;
+  return `racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions (${bound})${faults}; ${formatDuration(result.wallMs)}; results in ${outDir}`;
 }
 
 /**
@@ -137,7 +150,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   // The last line gives the run's own figures, the ones result.json and summary.md give.
   progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
   writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
-  stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
+  stderr(`${summaryLine(result, outDir)}\n`);
   const output = {
     verdict: result.verdict,
     scenario: result.scenario,
