@@ -11,7 +11,7 @@ export const QUIET = {
 /** `--format json|simple` of the verbs a shell script reads a plain answer from. */
 export const FORMAT = {
   flags: '--format <format>',
-  description: 'print JSON, or the plain text a shell script reads (see below)',
+  description: 'print JSON, or the plain text a shell script reads',
   choices: ['json', 'simple'],
   default: 'json',
 } as const;

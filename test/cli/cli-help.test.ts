@@ -65,6 +65,6 @@ describe('racetrack --help', () => {
     assert.match(r.stdout, /^ +the bug: the lock is released before mkdir, so two workers take the same number \(the allocation spec's "before" version\)$/m);
     assert.match(r.stdout, /^ +caught by: racetrack run allocate --sut allocate-narrow-lock$/m);
     assert.match(r.stdout, /^ +caught by: racetrack fuzz write --power-loss --sut rename-no-fsync$/m);
-    assert.doesNotMatch(r.stdout, /seed \d|seed 00/i);
+    assert.doesNotMatch(r.stdout, /seed 00\d/i);
   });
 });
