@@ -21,3 +21,9 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
+
+/** A rate per second for people: two significant digits below 100 (`3.5/s`, `0.25/s`), whole numbers from there (`4567/s`). */
+export function formatPerSecond(rate: number): string {
+  if (!Number.isFinite(rate)) return 'n/a';
+  return `${rate >= 100 ? Math.round(rate) : Number(rate.toPrecision(2))}/s`;
+}

@@ -26,5 +26,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const exitCode = await runCli(process.argv.slice(2), {
   io: { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
   readStdin,
+  stdinIsTty: process.stdin.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
 });
 process.exitCode = exitCode;

@@ -1,22 +1,22 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import type { Deps } from '../../core/deps.ts';
 import { defaultDeps } from '../../core/deps.ts';
 import { RacetrackError } from '../../core/errors.ts';
 import { type CliIo, EINTERNAL_MEANING, errorResult, printResult } from './output.ts';
 import type { CommandResult } from './command-result.ts';
-import { registerCoreVerbs } from './core-verbs.ts';
-import { registerFaultVerbs } from './fault-verbs.ts';
-import { registerHarnessVerbs } from './harness-verbs.ts';
+import type { VerbHost } from './verb.ts';
+import { VERBS } from './verbs/index.ts';
 
-/** What a verb's action gets besides its options: the deps, and stdin for verbs that read it. */
+/** What the program runs with: where it writes, and what it reads. Tests inject their own. */
 export interface CliContext {
   readonly deps: Deps;
   readonly io: CliIo;
   readStdin(): Promise<Uint8Array>;
+  /** Whether stdin is a terminal (write-atomic then refuses to wait on it). */
+  readonly stdinIsTty: boolean;
+  /** Whether stderr is a terminal (progress lines are then rewritten in place). */
+  readonly stderrIsTty: boolean;
 }
-
-/** Wraps a verb so that its CommandResult (or its error) becomes the program's outcome. */
-export type VerbRunner = (run: () => Promise<CommandResult>) => Promise<void>;
 
 const EXIT_CODES = `
 Exit codes:
@@ -36,14 +36,19 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     deps: ctx.deps ?? defaultDeps(),
     io: ctx.io,
     readStdin: ctx.readStdin ?? (async () => new Uint8Array()),
+    stdinIsTty: ctx.stdinIsTty ?? false,
+    stderrIsTty: ctx.stderrIsTty ?? false,
   };
   let outcome: CommandResult | undefined;
-  const runVerb: VerbRunner = async (run) => {
-    try {
-      outcome = await run();
-    } catch (err) {
-      outcome = errorResult(err);
-    }
+  const host: VerbHost = {
+    ...context,
+    async run(handler) {
+      try {
+        outcome = await handler();
+      } catch (err) {
+        outcome = errorResult(err);
+      }
+    },
   };
 
   const program = new Command('racetrack')
@@ -54,13 +59,11 @@ export async function runCli(argv: readonly string[], ctx: Partial<CliContext> &
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: () => {} })
     .addHelpText('after', EXIT_CODES);
-  registerCoreVerbs(program, context, runVerb);
-  registerHarnessVerbs(program, context, runVerb);
-  registerFaultVerbs(program, context, runVerb);
-  for (const sub of program.commands) {
+  for (const verb of VERBS) {
+    const sub = verb.command(host);
+    program.addCommand(sub);
     sub.exitOverride().configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: () => {} });
     refuseRepeatedOptions(sub);
-    sub.hook('preAction', (_, verb) => refuseInvalidUtf8(verb));
   }
 
   try {
@@ -105,33 +108,6 @@ function refuseRepeatedOptions(verb: Command): void {
   }
 }
 
-/** The arguments that are another program's argv, passed on as they are: the command `racetrack lock FILE --` runs. */
-const PASSED_ON: Readonly<Record<string, string>> = { lock: 'command' };
-
-/**
- * EINVALID, before the verb runs, for an option value or argument that holds U+FFFD: that is what
- * invalid UTF-8 in argv (a Latin-1 file name from a shell, say) decodes to, so the path racetrack
- * would create, lock or read, the name it would write, the command it would run is not the one
- * the caller gave; quietly going on would touch a different file. The command `lock` runs is the
- * caller's own and is passed on untouched.
- */
-function refuseInvalidUtf8(verb: Command): void {
-  const given: [string, unknown][] = verb.options.map((o) => [o.long ?? o.short ?? o.name(), verb.getOptionValue(o.attributeName())]);
-  verb.registeredArguments.forEach((arg, i) => {
-    if (PASSED_ON[verb.name()] !== arg.name()) given.push([arg.name().toUpperCase(), verb.processedArgs[i]]);
-  });
-  for (const [what, value] of given) {
-    for (const text of Array.isArray(value) ? value : [value]) {
-      if (typeof text !== 'string' || !text.includes('\ufffd')) continue;
-      throw new RacetrackError('EINVALID', `${what} ${JSON.stringify(text)} is not valid UTF-8 (it holds U+FFFD): racetrack would use a differently named file or word than the one given`, {
-        argument: what,
-        value: text,
-        reason: 'not-utf8',
-      });
-    }
-  }
-}
-
 /**
  * For an unknown verb, just that verb, so that commander reports it (with its suggestion) even
  * when `--help` follows it or `help` precedes it: left alone, `racetrack frob --help` and
@@ -145,5 +121,3 @@ function unknownVerbOnly(program: Command, argv: readonly string[]): string[] | 
   if (verb === undefined || verb.startsWith('-')) return undefined;
   return program.commands.some((c) => c.name() === verb || c.aliases().includes(verb)) ? undefined : [verb];
 }
-
-export { Option };

@@ -7,30 +7,41 @@ import { implNames } from '../../bench/bench-impls.ts';
 import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../../bench/bench-types.ts';
 import { runBenchPlan, type BenchPlan } from '../../bench/run-bench.ts';
 import { success, type CommandResult } from '../command-result.ts';
+import { ISOLATION } from '../options.ts';
+import { defineVerb, type RawInput, type VerbInput } from '../verb.ts';
 import { parseChoice, parsePositiveInteger } from './raw-options.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
-
-/** `racetrack bench` options as commander hands them over. */
-export interface BenchCommandOptions {
-  readonly quick?: boolean;
-  readonly out?: string;
-  readonly isolation?: string;
-  readonly op?: string;
-  readonly workers?: string;
-  readonly duration?: string;
-  readonly rounds?: string;
-  readonly impls?: string;
-  readonly durable?: boolean;
-  readonly overheadIterations?: string;
-  readonly overheadWorkers?: string;
-  readonly overhead?: boolean;
-  readonly singleOp?: boolean;
-}
 
 /** DESIGN.md compares implementations at 10 workers. */
 const REFERENCE_WORKERS = 10;
 const FULL = { workers: [1, 2, 4, 8, 10, 16], durationMs: 1000, rounds: 3, singleOp: { timeMs: 1000, warmupMs: 100 } };
 const QUICK = { workers: [1, 4, 10], durationMs: 300, rounds: 2, singleOp: { timeMs: 150, warmupMs: 30 } };
+const DEFAULT_OP: BenchOpName = 'reserve';
+
+const options = {
+  quick: { flags: '--quick', kind: 'flag', description: `workers ${QUICK.workers.join(',')}, ${QUICK.rounds} rounds of ${QUICK.durationMs} ms per point, short single-op runs: done within a minute` },
+  out: { flags: '--out <dir>', description: 'where to write bench.json, bench.md and bench.html', defaultText: 'racetrack-bench/<time>' },
+  isolation: { ...ISOLATION, description: 'contention workers as threads or child processes (the flock(1) row needs process)' },
+  op: { flags: '--op <op>', description: 'the contended operation', choices: BENCH_OPS, default: DEFAULT_OP },
+  workers: {
+    flags: '--workers <list>',
+    description: 'worker counts of the sweep, comma-separated; the ratios need 1 and 10',
+    defaultText: `${FULL.workers.join(',')}; with --quick ${QUICK.workers.join(',')}`,
+  },
+  duration: { flags: '--duration <ms>', description: 'how long each round of each (implementation, workers) point runs', defaultText: `${FULL.durationMs}; with --quick ${QUICK.durationMs}` },
+  rounds: { flags: '--rounds <n>', description: 'repeat the sweep, rows taking turns, and report each point\'s median round', defaultText: `${FULL.rounds}; with --quick ${QUICK.rounds}` },
+  impls: { flags: '--impls <names>', description: `the rows to run, comma-separated: ${implNames().join(', ')}`, defaultText: 'every row that applies' },
+  durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs in every row (durable writes everywhere otherwise)' },
+  singleOp: { flags: '--no-single-op', kind: 'flag', description: 'skip the uncontended single-operation latencies' },
+  overhead: { flags: '--no-overhead', kind: 'flag', description: 'skip the harness-overhead measurement' },
+  overheadIterations: { flags: '--overhead-iterations <n>', description: 'iterations of the allocate scenario in the overhead measurement', default: '100' },
+  overheadWorkers: { flags: '--overhead-workers <n>', description: 'threads in the overhead measurement', default: '10' },
+} as const;
+
+/** What `racetrack bench` takes. */
+export type BenchInput = VerbInput<typeof options, []>;
+/** Bench options as a library caller or a test may give them: any subset, as strings. */
+export type BenchCommandOptions = RawInput<BenchInput>;
 
 function parseWorkerList(value: string | undefined, fallback: readonly number[]): number[] {
   if (value === undefined) return [...fallback];
@@ -57,7 +68,7 @@ export function defaultBenchOut(now = new Date()): string {
 function commandLine(o: BenchCommandOptions): string {
   const parts = ['racetrack bench'];
   if (o.quick) parts.push('--quick');
-  if (o.op !== undefined && o.op !== 'reserve') parts.push(`--op ${o.op}`);
+  if (o.op !== undefined && o.op !== DEFAULT_OP) parts.push(`--op ${o.op}`);
   if (o.isolation !== undefined && o.isolation !== 'thread') parts.push(`--isolation ${o.isolation}`);
   if (o.workers !== undefined) parts.push(`--workers ${o.workers}`);
   if (o.duration !== undefined) parts.push(`--duration ${o.duration}`);
@@ -66,15 +77,15 @@ function commandLine(o: BenchCommandOptions): string {
   if (o.durable === false) parts.push('--no-durable');
   if (o.overhead === false) parts.push('--no-overhead');
   if (o.singleOp === false) parts.push('--no-single-op');
-  if (o.overheadIterations !== undefined) parts.push(`--overhead-iterations ${o.overheadIterations}`);
-  if (o.overheadWorkers !== undefined) parts.push(`--overhead-workers ${o.overheadWorkers}`);
+  if (o.overheadIterations !== undefined && o.overheadIterations !== options.overheadIterations.default) parts.push(`--overhead-iterations ${o.overheadIterations}`);
+  if (o.overheadWorkers !== undefined && o.overheadWorkers !== options.overheadWorkers.default) parts.push(`--overhead-workers ${o.overheadWorkers}`);
   return parts.join(' ');
 }
 
 /** Turns the command-line options into what to measure; EINVALID on bad input, before anything runs. */
 export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
   const preset = o.quick ? QUICK : FULL;
-  const op = parseChoice<BenchOpName>('--op', o.op, BENCH_OPS, 'reserve');
+  const op = parseChoice<BenchOpName>('--op', o.op, BENCH_OPS, DEFAULT_OP);
   const isolation = parseChoice('--isolation', o.isolation, ['thread', 'process'] as const, 'thread');
   const config: BenchConfig = {
     op,
@@ -131,3 +142,27 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
   }));
   return success({ outDir: dir, files, wallMs: report.wallMs, ratios: report.ratios, throughputAtReference, runtime: report.machine.runtime });
 }
+
+/** `racetrack bench`. */
+export const benchVerb = defineVerb({
+  name: 'bench',
+  summary: 'benchmark the core under contention beside its peers (proper-lockfile, the ID-reservation spec\'s spin lock, flock(1)); ratios printed beside racetrack\'s performance targets, never asserted',
+  arguments: [],
+  options,
+  details: [
+    'Measures, in one run on this machine: the latency of each uncontended core operation; a contention',
+    'sweep with throughput, lock wait and hold p50/p99/max and fairness; the peers on the same operation',
+    'at the same contention; the harness overhead. Writes bench.json, bench.md and bench.html (charts,',
+    'opens offline).',
+  ].join('\n'),
+  examples: [
+    { command: 'racetrack bench --quick' },
+    { command: 'racetrack bench --isolation process --out bench' },
+    { command: 'racetrack bench --op claim --impls core,seed-spin' },
+  ],
+  exitCodes: [
+    { code: '0', meaning: 'measured, whether or not a target is met' },
+    { code: '2', meaning: 'bad input or an error' },
+  ],
+  run: (input, ctx) => runBench(input, ctx.stderr),
+});

@@ -1,30 +1,25 @@
-import { PHASES, type Phase } from '../../../core/registry/claim-rules.ts';
+import { PHASES } from '../../../core/registry/claim-rules.ts';
 import { DEFAULT_LEASE_MS, FIND_MODES, findNext, type FindNextResult } from '../../../core/registry/claimer.ts';
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { RacetrackError } from '../../../core/errors.ts';
 import { noWork, success, type CommandResult } from '../command-result.ts';
-import { parseChoice, parsePositiveInteger, requireOption } from './raw-options.ts';
+import { FORMAT } from '../options.ts';
+import { defineVerb, type VerbInput } from '../verb.ts';
+import { parsePositiveInteger, requireOption } from './raw-options.ts';
 
-/** Raw options of `racetrack find-next`, as the argument parser left them. */
-export interface FindNextArgs {
-  readonly registry?: string;
-  readonly mode?: string;
-  /** `design` or `implement`; required by the batch and sites modes. */
-  readonly phase?: string;
-  readonly claim?: boolean | string;
-  readonly owner?: string;
-  /** Decimal milliseconds. */
-  readonly leaseMs?: string;
-  readonly lockFile?: string;
-  /** `json` (default) or `simple`. */
-  readonly format?: string;
-}
+const options = {
+  registry: { flags: '--registry <file>', description: 'the registry Markdown file', required: true },
+  mode: { flags: '--mode <mode>', description: 'what to find: the next batch, its sites one per line, the status counts, or the batches in progress', choices: FIND_MODES, required: true },
+  phase: { flags: '--phase <phase>', description: 'the phase to find work for: required with batch and sites; filters active', choices: PHASES },
+  claim: { flags: '--claim', kind: 'flag', description: 'claim what was found, under the lock (needs --owner)' },
+  owner: { flags: '--owner <id>', description: 'who claims: recorded in the registry, and the only one an in-progress batch goes back to' },
+  leaseMs: { flags: '--lease-ms <ms>', description: 'how long an in-progress claim stays its owner\'s', default: String(DEFAULT_LEASE_MS), defaultText: `${DEFAULT_LEASE_MS} (${DEFAULT_LEASE_MS / 60_000} minutes)` },
+  lockFile: { flags: '--lock-file <file>', description: 'the lock file', defaultText: 'REGISTRY.lock beside REGISTRY.md' },
+  format: FORMAT,
+} as const;
 
-function parseClaimFlag(value: boolean | string | undefined): boolean {
-  if (value === undefined || value === false || value === 'false') return false;
-  if (value === true || value === 'true') return true;
-  throw new RacetrackError('EINVALID', `--claim takes no value, got ${JSON.stringify(value)}`, { option: '--claim', value });
-}
+/** What `racetrack find-next` takes. */
+export type FindNextInput = VerbInput<typeof options, []>;
 
 /** The JSON printed for a result: the library result without its `found` and `mode` keys, empty facts left out. */
 export function findNextOutput(result: FindNextResult): Record<string, unknown> {
@@ -52,27 +47,50 @@ function simpleOutput(result: Exclude<FindNextResult, { found: false }>): string
 }
 
 /**
- * `racetrack find-next --registry FILE --mode batch|sites|status|active [--phase design|implement]
- * [--claim --owner ID] [--lease-ms N] [--lock-file FILE] [--format json|simple]`.
- *
- * Exit 0 with e.g. `{"batch":"003","sites":["a.example"],"claimed":true,"from":"O","to":"i",…}`
+ * Finds, and with `claim` claims, the next work in the registry. Exit 0 with e.g. `{"batch":"003","sites":["a.example"],"claimed":true,"from":"O","to":"i",…}`
  * (`status`: `{"counts":{…},"total":N,"batches":N}`; `active`: `{"batch","sites","status","owner",
  * "claimedAt","leaseExpired"}`), or with `simple` the text `003` (see `simpleOutput`). Exit 1 with
  * `{"reason":"no_work_found"}` in either format. Bad options or files throw RacetrackError
  * (EINVALID, ENOTFOUND, ECORRUPT, …) and change nothing.
  */
-export async function runFindNext(args: FindNextArgs, deps: Deps = defaultDeps()): Promise<CommandResult> {
-  const registry = requireOption('--registry', args.registry);
-  const mode = parseChoice('--mode', requireOption('--mode', args.mode), FIND_MODES, 'batch');
-  const phase = args.phase === undefined ? undefined : parseChoice<Phase>('--phase', args.phase, PHASES, 'implement');
-  const claim = parseClaimFlag(args.claim);
-  const owner = args.owner === undefined ? undefined : requireOption('--owner', args.owner);
-  if (claim && owner === undefined) throw new RacetrackError('EINVALID', '--claim needs --owner ID', { option: '--owner' });
-  const leaseMs = parsePositiveInteger('--lease-ms', args.leaseMs, DEFAULT_LEASE_MS);
-  const lockFile = args.lockFile === undefined ? undefined : requireOption('--lock-file', args.lockFile);
-  const format = parseChoice('--format', args.format, ['json', 'simple'] as const, 'json');
+export async function runFindNext(input: FindNextInput, deps: Deps = defaultDeps()): Promise<CommandResult> {
+  const registry = requireOption('--registry', input.registry);
+  const owner = input.owner === undefined ? undefined : requireOption('--owner', input.owner);
+  if (input.claim && owner === undefined) throw new RacetrackError('EINVALID', '--claim needs --owner ID', { option: '--owner' });
+  const leaseMs = parsePositiveInteger('--lease-ms', input.leaseMs, DEFAULT_LEASE_MS);
+  const lockFile = input.lockFile === undefined ? undefined : requireOption('--lock-file', input.lockFile);
 
-  const result = await findNext(registry, { mode, phase, claim, owner, leaseMs, lockFile }, deps);
+  const result = await findNext(registry, { mode: input.mode, phase: input.phase, claim: input.claim, owner, leaseMs, lockFile }, deps);
   if (!result.found) return noWork(findNextOutput(result));
-  return success(format === 'simple' ? simpleOutput(result) : findNextOutput(result));
+  return success(input.format === 'simple' ? simpleOutput(result) : findNextOutput(result));
 }
+
+/** `racetrack find-next`. */
+export const findNextVerb = defineVerb({
+  name: 'find-next',
+  summary: 'find, and with --claim atomically claim, the next batch to work on in a Markdown registry',
+  arguments: [],
+  options,
+  details: [
+    'The registry is the first Markdown table whose header has Domain, Batch and Status columns that',
+    'Markdown renders as part of the document (not one inside a comment, code block, quote or list).',
+    'Statuses follow - B d D O i I Q. A claim applies, under the lock, design B -> d or implement',
+    'O -> i (or D -> O) to every row of the batch, records the owner and the claim time (adding Owner',
+    'and Claimed columns if absent), and keeps every other byte of the file. Read-only finds take no lock.',
+    'An in-progress batch goes back only to its owner, or to anyone once its lease has expired.',
+    'With --format simple it prints the batch ID; sites one per line; status "S N" per line.',
+  ].join('\n'),
+  examples: [
+    {
+      command: 'racetrack find-next --registry REGISTRY.md --mode batch --phase implement --claim --owner agent-7',
+      output: '{"batch":"001","sites":["a.example","b.example"],"claimed":true,"from":"O","to":"i","resumed":false,"owner":"agent-7","claimedAt":"…"}',
+    },
+    { command: 'racetrack find-next --registry REGISTRY.md --mode status', output: '{"counts":{"-":0,"B":0,"d":0,"D":0,"O":1,"i":2,"I":0,"Q":0},"total":3,"batches":2}' },
+  ],
+  exitCodes: [
+    { code: '0', meaning: 'found (and claimed, with --claim)' },
+    { code: '1', meaning: 'no work: {"reason":"no_work_found"}' },
+    { code: '2', meaning: 'a missing registry, missing columns, bad options' },
+  ],
+  run: (input, ctx) => runFindNext(input, ctx.deps),
+});

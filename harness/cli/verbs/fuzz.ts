@@ -5,20 +5,44 @@ import { RacetrackError } from '../../../core/errors.ts';
 import type { CommandResult } from '../command-result.ts';
 import { readCaseFile, writeCaseFile } from '../../fuzz/case-file-io.ts';
 import type { FuzzCase } from '../../fuzz/fuzz-case-file.ts';
-import { DEFAULT_MAX_STATES, FUZZ_PRIMITIVES, modelOf, resolveFuzz, runFuzz, runFuzzCase, type FuzzFailure, type FuzzReport } from '../../fuzz/run-fuzz.ts';
+import type { FuzzFailure, FuzzReport } from '../../fuzz/run-fuzz.ts';
+import { formatDuration, formatPerSecond } from '../../../reports/number-format.ts';
+import { defineVerb, type RawInput, type VerbInput } from '../verb.ts';
 import { parseChoice, parsePositiveInteger } from './raw-options.ts';
 
-/** `racetrack fuzz` options as commander hands them over (strings, not yet checked). */
-export interface FuzzCommandOptions {
-  readonly runs?: string;
-  readonly seed?: string;
-  readonly sut?: string;
-  readonly out?: string;
-  readonly replay?: string;
-  readonly powerLoss?: boolean;
-  readonly disk?: string;
-  readonly maxStates?: string;
-}
+// The fuzz engine is loaded on use: it needs fast-check, which the other verbs do not.
+const engine = () => import('../../fuzz/run-fuzz.ts');
+
+const RUNS = 100;
+/** The engine's own default (DEFAULT_MAX_STATES), for the help only: a test checks that they agree. */
+const MAX_STATES_HELP = '4096';
+
+const options = {
+  // Defaults in words only: --replay refuses every option given beside it, so none may be filled in.
+  runs: { flags: '--runs <n>', description: 'generated cases, each checked at every crash point or power-loss state', defaultText: String(RUNS) },
+  seed: { flags: '--seed <n>', description: 'seed for fast-check (printed, so a search replays)', defaultText: 'random' },
+  sut: { flags: '--sut <name>', description: 'the system under test: core or a known-broken control (racetrack list --suts)', defaultText: 'core' },
+  out: { flags: '--out <dir>', description: 'where a failing case is written, as case.json', defaultText: 'racetrack-runs/fuzz-<primitive>-<sut>-<time>-<pid>' },
+  replay: { flags: '--replay <file>', description: 're-run exactly the case in this case.json (no other option with it)' },
+  powerLoss: { flags: '--power-loss', kind: 'flag', description: 'cut the power instead of crashing the process: the simulated disk forgets what was never fsynced' },
+  disk: {
+    flags: '--disk <kind>',
+    description: 'where crash cases run: real temp directories or the simulated disk (power loss, stale-lock and stalled-* always run on the simulated one)',
+    choices: ['real', 'sim'],
+    defaultText: 'real',
+  },
+  maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling', defaultText: MAX_STATES_HELP },
+} as const;
+
+const args = [{
+  name: 'primitive',
+  description: 'write, reserve, lock, update-json, allocate; stale-lock (breakers racing on a stale lock); stalled-reserve, stalled-claim, stalled-update-json (a holder stalled past its lease wakes after a break and dies in its write)',
+}] as const;
+
+/** What `racetrack fuzz` takes. */
+export type FuzzInput = VerbInput<typeof options, typeof args>;
+/** `racetrack fuzz` options as a library caller or a test may give them: any subset, as strings. */
+export type FuzzCommandOptions = Omit<RawInput<FuzzInput>, 'primitive'>;
 
 /** The JSON `racetrack fuzz` prints on stdout. */
 export interface FuzzOutput {
@@ -119,6 +143,7 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
   }
   const path = resolve(o.replay!);
   const c = readCaseFile(path);
+  const { modelOf, resolveFuzz, runFuzzCase } = await engine();
   if (primitive !== undefined && primitive !== c.primitive) {
     throw new RacetrackError('EINVALID', `the replay file holds a ${c.primitive} case, not ${primitive}`, { primitive, recorded: c.primitive });
   }
@@ -161,10 +186,11 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
  */
 export async function runFuzzCommand(primitive: string | undefined, o: FuzzCommandOptions, stderr: (s: string) => void, isTty: boolean): Promise<CommandResult> {
   if (o.replay !== undefined) return replayCommand(primitive, o, stderr);
+  const { FUZZ_PRIMITIVES, resolveFuzz, runFuzz } = await engine();
   if (primitive === undefined) throw new RacetrackError('EINVALID', `name a primitive to fuzz (${FUZZ_PRIMITIVES.join(', ')}) or give --replay FILE`);
-  const runs = parsePositiveInteger('--runs', o.runs, 100);
+  const runs = parsePositiveInteger('--runs', o.runs, RUNS);
   const seed = parseSeed(o.seed);
-  const maxStates = parsePositiveInteger('--max-states', o.maxStates, DEFAULT_MAX_STATES);
+  const maxStates = o.maxStates === undefined ? undefined : parsePositiveInteger('--max-states', o.maxStates, 0);
   const disk = o.disk === undefined ? undefined : parseChoice('--disk', o.disk, ['real', 'sim'] as const, 'real');
   const sutName = o.sut ?? 'core';
   const powerLoss = o.powerLoss === true;
@@ -183,7 +209,7 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
     seed,
     powerLoss,
     ...(disk === undefined ? {} : { disk }),
-    maxStates,
+    ...(maxStates === undefined ? {} : { maxStates }),
     onProgress(p) {
       if (p.elapsedMs - last < interval) return;
       last = p.elapsedMs;
@@ -197,7 +223,35 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
     replay = casePath;
   }
   const out = output(report, replay);
-  stderr(`racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${(report.wallMs / 1000).toFixed(1)}s (${report.crashStatesPerSecond}/s), seed ${seed}\n`);
+  stderr(`racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${formatDuration(report.wallMs)} (${formatPerSecond(report.crashStatesPerSecond)}), seed ${seed}\n`);
   if (report.failure !== null) stderr(formatFailure(report, report.failure, out.replayCommand));
   return { exitCode: report.verdict === 'pass' ? 0 : 1, output: out };
 }
+
+/** `racetrack fuzz`. */
+export const fuzzVerb = defineVerb({
+  name: 'fuzz',
+  summary: 'crash a primitive at every fs call (or cut the power), recover, check; shrink a failure to a minimal, replayable case',
+  arguments: args,
+  options,
+  details: [
+    'Each generated case runs on a fresh root through a file-system layer that stops the world just',
+    'before every fs call the primitive makes, and in the middle of every write; then recovery runs and',
+    'the invariants are checked: the target is exactly the old or a new complete version, no ID is handed',
+    'out twice, files parse, nothing is left behind, a stale lock is broken at once. A failure is shrunk,',
+    'printed with the fs calls up to the crash, and written to case.json with its replay command.',
+  ].join('\n'),
+  examples: [
+    { command: 'racetrack fuzz write' },
+    { command: 'racetrack fuzz write --sut write-in-place' },
+    { command: 'racetrack fuzz write --power-loss --sut rename-no-fsync' },
+    { command: 'racetrack fuzz stale-lock --sut stale-break-naive --runs 200' },
+    { command: 'racetrack fuzz --replay racetrack-runs/fuzz-write-write-in-place-…/case.json' },
+  ],
+  exitCodes: [
+    { code: '0', meaning: 'every run passed (with --replay: the case passes now)' },
+    { code: '1', meaning: 'a failure: shrunk, printed, written to case.json' },
+    { code: '2', meaning: 'bad input (an unknown primitive or control, a missing or corrupt replay file); nothing written' },
+  ],
+  run: (input, ctx) => runFuzzCommand(input.primitive, input, ctx.stderr, ctx.stderrIsTty),
+});

@@ -1,16 +1,54 @@
 import { SCENARIOS } from '../../../scenarios/workloads/index.ts';
 import { SUTS } from '../../../scenarios/suts/index.ts';
 import { success, type CommandResult } from '../command-result.ts';
+import { defineVerb, type VerbInput } from '../verb.ts';
 
-/** `racetrack list`: the scenarios one line each (and, with --suts, the systems under test). */
-export function runList(options: { suts?: boolean; format?: string }): CommandResult {
-  const scenarioLines = SCENARIOS.map((s) => `${s.name.padEnd(14)}${s.description}`);
-  const sutLines = SUTS.map((s) => `${s.name.padEnd(28)}${s.status === 'pending' ? '[pending] ' : ''}${s.bug ?? s.description}${s.scenario === undefined ? '' : ` (scenario ${s.scenario})`}`);
-  if (options.format === 'json') {
+const options = {
+  suts: { flags: '--suts', kind: 'flag', description: 'also list the systems under test: the core and the known-broken controls' },
+  format: { flags: '--format <format>', description: 'print lines for people, or JSON', choices: ['text', 'json'], default: 'text' },
+} as const;
+
+/** What `racetrack list` takes. */
+export type ListInput = VerbInput<typeof options, []>;
+
+/** The scenarios, one line each: what `racetrack list` prints and `racetrack run --help` shows. */
+export function scenarioLines(indent = ''): string[] {
+  const width = Math.max(...SCENARIOS.map((s) => s.name.length)) + 2;
+  return SCENARIOS.map((s) => `${indent}${s.name.padEnd(width)}${s.description}`);
+}
+
+/** The command that catches a control: `racetrack run allocate --sut X`, `racetrack fuzz write --sut X`. */
+function caughtBy(name: string, scenario: string | undefined): string {
+  if (scenario === undefined) return 'racetrack selftest';
+  return `racetrack ${scenario.startsWith('fuzz') ? scenario : `run ${scenario}`} --sut ${name}`;
+}
+
+/** The scenarios one line each (and, with `suts`, the systems under test). */
+export function runList(input: ListInput): CommandResult {
+  if (input.format === 'json') {
     return success({
       scenarios: SCENARIOS.map((s) => ({ name: s.name, primitive: s.primitive, description: s.description })),
       suts: SUTS.map((s) => ({ name: s.name, description: s.description, scenario: s.scenario ?? null, bug: s.bug ?? null, status: s.status })),
     });
   }
-  return success([...scenarioLines, ...(options.suts === true ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
+  const width = Math.max(...SUTS.map((s) => s.name.length)) + 2;
+  const sutLines = SUTS.flatMap((s) => [
+    `${s.name.padEnd(width)}${s.status === 'pending' ? '[pending] ' : ''}${s.description}`,
+    ...(s.bug === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.scenario)}`]),
+  ]);
+  return success([...scenarioLines(), ...(input.suts ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
 }
+
+/** `racetrack list`. */
+export const listVerb = defineVerb({
+  name: 'list',
+  summary: 'list the scenarios racetrack runs, one line each, and with --suts the systems under test',
+  arguments: [],
+  options,
+  examples: [{ command: 'racetrack list', output: scenarioLines().join('\n') }],
+  exitCodes: [
+    { code: '0', meaning: 'listed' },
+    { code: '2', meaning: 'bad options' },
+  ],
+  run: (input) => runList(input),
+});

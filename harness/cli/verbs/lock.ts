@@ -5,19 +5,26 @@ import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { errnoCode, isRacetrackError, RacetrackError } from '../../../core/errors.ts';
 import { acquireLock } from '../../../core/lock/lock.ts';
 import type { CommandResult } from '../command-result.ts';
+import { defineVerb, type VerbInput } from '../verb.ts';
 import { parsePositiveInteger, requireOption } from './raw-options.ts';
 
-/** Raw options of `racetrack lock FILE [--timeout MS] [--stale-ms MS] [--no-wait] -- COMMAND [ARGS...]`. */
-export interface LockArgs {
-  readonly file?: string;
-  readonly command?: readonly string[];
-  /** Decimal ms; default 10000. */
-  readonly timeout?: string;
-  /** Decimal ms; default 5000. */
-  readonly staleMs?: string;
-  /** false: fail at once with ELOCKED when the lock is held. Default true. */
-  readonly wait?: boolean;
-}
+/** The core lock's own defaults, which `racetrack lock` shows and passes on. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_STALE_MS = 5000;
+
+const options = {
+  timeout: { flags: '--timeout <ms>', description: 'how long to wait for the lock before ETIMEOUT, counted from racetrack\'s start', default: String(DEFAULT_TIMEOUT_MS) },
+  staleMs: { flags: '--stale-ms <ms>', description: 'age past which a holder\'s lock may be broken although it lives: set it above COMMAND\'s longest run', default: String(DEFAULT_STALE_MS) },
+  wait: { flags: '--no-wait', kind: 'flag', description: 'fail at once with ELOCKED if the lock is held' },
+} as const;
+
+const args = [
+  { name: 'file', description: 'the lock file (created while held, removed after)', required: true },
+  { name: 'command', description: 'the command to run and its arguments (not through a shell: write sh -c \'…\' for one)', variadic: true, passedOn: true },
+] as const;
+
+/** What `racetrack lock` takes. */
+export type LockInput = VerbInput<typeof options, typeof args>;
 
 /** How the command ended: its exit code, or the signal that killed it. */
 export interface CommandExit {
@@ -110,16 +117,16 @@ async function acquireWithin(file: string, timeoutMs: number, staleMs: number, w
  * also gives COMMAND's status.
  */
 export async function runLock(
-  args: LockArgs,
+  input: LockInput,
   deps: Deps = defaultDeps(),
   run: CommandRunner = spawnCommand,
   die: (signal: NodeJS.Signals) => void = dieBy,
 ): Promise<CommandResult> {
-  const file = requireOption('FILE', args.file);
-  const timeoutMs = parsePositiveInteger('--timeout', args.timeout, 10_000);
-  const staleMs = parsePositiveInteger('--stale-ms', args.staleMs, 5000);
+  const file = requireOption('FILE', input.file);
+  const timeoutMs = parsePositiveInteger('--timeout', input.timeout, DEFAULT_TIMEOUT_MS);
+  const staleMs = parsePositiveInteger('--stale-ms', input.staleMs, DEFAULT_STALE_MS);
   // Options end at FILE, so a `--` between FILE and COMMAND arrives as the command's first word.
-  const command = args.command?.[0] === '--' ? args.command.slice(1) : (args.command ?? []);
+  const command = input.command[0] === '--' ? input.command.slice(1) : input.command;
   if (command.length === 0 || command[0]!.length === 0) {
     throw new RacetrackError('EINVALID', 'missing COMMAND: racetrack lock FILE -- COMMAND [ARGS...]', { option: 'COMMAND' });
   }
@@ -136,7 +143,7 @@ export async function runLock(
   };
   for (const signal of TRAPPED) process.on(signal, onSignal);
   try {
-    const lock = await acquireWithin(file, timeoutMs, staleMs, args.wait !== false, deps);
+    const lock = await acquireWithin(file, timeoutMs, staleMs, input.wait, deps);
     holding = true;
     let exit: CommandExit;
     try {
@@ -165,3 +172,27 @@ export async function runLock(
     for (const signal of TRAPPED) process.off(signal, onSignal);
   }
 }
+
+/** `racetrack lock`. */
+export const lockVerb = defineVerb({
+  name: 'lock',
+  summary: 'run COMMAND holding the lock FILE, like flock(1): waiters take it in arrival order, a dead holder\'s lock is broken',
+  usage: '[options] <file> [--] <command...>',
+  passThroughOptions: true,
+  arguments: args,
+  options,
+  details: [
+    'Options go before FILE; everything after FILE is the command. racetrack prints nothing of its own',
+    'and ends as COMMAND ended (its exit status, or by the same signal), so COMMAND\'s output passes through.',
+    'Its own failures print one JSON error on stdout and exit 2: bad input, ETIMEOUT, ELOCKED,',
+    'a COMMAND that cannot start, or a lock found compromised at release (COMMAND ran past --stale-ms).',
+    'SIGINT, SIGTERM or SIGHUP while waiting end racetrack; once COMMAND runs, SIGTERM is passed on to it',
+    '(a terminal sends SIGINT and SIGHUP to COMMAND itself), and the lock is released when it ends.',
+  ].join('\n'),
+  examples: [{ command: "racetrack lock --stale-ms 60000 state.lock -- sh -c 'n=$(cat count); echo $((n + 1)) > count'" }],
+  exitCodes: [
+    { code: 'N', meaning: 'COMMAND\'s own exit status (or racetrack ends by the signal that ended COMMAND)' },
+    { code: '2', meaning: 'bad input, ETIMEOUT, ELOCKED, a COMMAND that cannot start, ECOMPROMISED (with COMMAND\'s status)' },
+  ],
+  run: (input, ctx) => runLock(input, ctx.deps),
+});

@@ -21,12 +21,6 @@ export function parsePositiveInteger(name: string, value: string | undefined, fa
   return Number(value);
 }
 
-/** `"SEC,PERF"` → `['SEC', 'PERF']`; undefined when the option was not given (the default list applies). */
-export function parsePrefixList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
 /** Returns `value` if it is one of `choices` (or `fallback` when not given), else EINVALID. */
 export function parseChoice<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;

@@ -4,36 +4,52 @@ import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
-import { scenarioByName } from '../../../scenarios/workloads/index.ts';
+import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../../scenarios/suts/index.ts';
 import type { CommandResult } from '../command-result.ts';
+import { ISOLATION } from '../options.ts';
+import { defineVerb, type VerbContext, type VerbInput } from '../verb.ts';
+import { scenarioLines } from './list.ts';
 import { trapInterrupts } from '../../engine/interrupts.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
 import { checkOutDir, removeRun } from '../../engine/out-dir.ts';
 import { createProgress } from '../progress.ts';
 import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
+import type { RunResult } from '../../engine/run-result.ts';
+import { faultText } from '../../../reports/fault-text.ts';
+import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
 
-/** `racetrack run` options as commander hands them over (strings, not yet checked). */
-export interface RunCommandOptions {
-  readonly iterations: string;
-  readonly workers: string;
-  readonly isolation: string;
-  readonly seed?: string;
-  readonly out?: string;
-  readonly maxCollisionRate: string;
-  readonly junit?: string;
-  readonly sut: string;
-  readonly exec?: string;
-  readonly keep: readonly string[];
-  readonly keepRoots?: boolean;
-  /** Replace the run `--out` already holds. */
-  readonly force?: boolean;
-  readonly killRate?: string;
-  readonly pause?: boolean;
-  readonly pauseRate?: string;
-  readonly staleMs?: string;
-}
+const options = {
+  iterations: { flags: '--iterations <n>', description: 'iterations, each on a fresh root', default: '100' },
+  workers: { flags: '--workers <n>', description: 'workers released together by a start barrier in each iteration', default: '10' },
+  isolation: ISOLATION,
+  seed: { flags: '--seed <n>', description: 'seed for every random choice (printed, so a run can be replayed)', defaultText: 'random' },
+  out: {
+    flags: '--out <dir>',
+    description: 'where to write result.json, history.jsonl and summary.md; a directory that holds a run is refused unless --force',
+    defaultText: 'racetrack-runs/<scenario>-<time>-<pid>',
+  },
+  force: { flags: '--force', kind: 'flag', description: 'replace the run --out already holds (only the files a run writes there)' },
+  maxCollisionRate: { flags: '--max-collision-rate <r>', description: 'tolerate collisions in up to this share of iterations', default: '0' },
+  junit: { flags: '--junit <file>', description: 'also write JUnit XML, one testcase per checker' },
+  sut: { flags: '--sut <name>', description: 'the system under test: core or a known-broken control (racetrack list --suts)', default: 'core' },
+  exec: {
+    flags: '--exec <template>',
+    description: 'run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders {root} {name} {counters} {prefix} {count} {registry} {owner}',
+  },
+  keep: { flags: '--keep <glob>', kind: 'list', description: 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
+  keepRoots: { flags: '--keep-roots', kind: 'flag', description: 'keep every iteration root even when the run passes (a failing run always keeps them)' },
+  killRate: { flags: '--kill-rate <r>', description: 'process isolation: SIGKILL each worker with this probability per iteration, at a random moment of its operation', default: '0' },
+  pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
+  pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
+  staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
+} as const;
+
+const args = [{ name: 'scenario', description: `the scenario: ${SCENARIOS.map((s) => s.name).join(', ')}`, required: true }] as const;
+
+/** What `racetrack run` takes. */
+export type RunInput = VerbInput<typeof options, typeof args>;
 
 function toNumber(flag: string, raw: string): number {
   const n = Number(raw);
@@ -48,12 +64,22 @@ export function defaultOutDir(scenario: string, now: Date = new Date()): string 
 }
 
 /**
+ * The run's last line on stderr, for people: the verdict, the collisions with their 95% upper
+ * bound, the faults, the wall time, rounded where result.json keeps exact numbers.
+ */
+export function summaryLine(result: RunResult, outDir: string): string {
+  const bound = `the rate is below ${formatPercent(result.collisionRateUpper95)} at 95% confidence`;
+  const faults = result.faults === undefined ? '' : `; faults: ${faultText(result.faults)}`;
+  return `racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions (${bound})${faults}; ${formatDuration(result.wallMs)}; results in ${outDir}`;
+}
+
+/**
  * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
  * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
  */
-export async function runRunCommand(scenarioName: string, o: RunCommandOptions, stderr: (s: string) => void, isTty: boolean): Promise<CommandResult> {
-  const scenario = scenarioByName(scenarioName);
-  if (o.isolation !== 'thread' && o.isolation !== 'process') throw new RacetrackError('EINVALID', `--isolation must be thread or process, not "${o.isolation}"`);
+export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResult> {
+  const { stderr } = ctx;
+  const scenario = scenarioByName(o.scenario);
   const numbers = {
     iterations: toNumber('--iterations', o.iterations),
     workers: toNumber('--workers', o.workers),
@@ -61,7 +87,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
     seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : toNumber('--seed', o.seed),
   };
   checkRunNumbers(numbers);
-  const killRate = o.killRate === undefined ? 0 : toNumber('--kill-rate', o.killRate);
+  const killRate = toNumber('--kill-rate', o.killRate);
   const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
   // A pause must outlast staleMs; the seed's 5 s would make every paused iteration take 5 s.
   const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 ? 1000 : 5000;
@@ -84,10 +110,10 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
   if (o.junit !== undefined && existsSync(o.junit) && statSync(o.junit).isDirectory()) throw new RacetrackError('EINVALID', `--junit ${o.junit} is a directory, not a file`, { junit: o.junit });
-  checkOutDir(outDir, o.force === true);
+  checkOutDir(outDir, o.force);
   const created = makeDirs(outDir, '--out');
 
-  const progress = createProgress(stderr, isTty);
+  const progress = createProgress(stderr, ctx.stderrIsTty);
   let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
   const interrupts = trapInterrupts();
   let run: Awaited<ReturnType<typeof runScenario>>;
@@ -99,8 +125,8 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
       outDir,
       sut: sutName,
       ...(o.exec === undefined ? {} : { exec: o.exec }),
-      keep: o.keep,
-      keepRoots: o.keepRoots === true,
+      keep: [...o.keep],
+      keepRoots: o.keepRoots,
       killRate,
       pauseRate,
       staleMs,
@@ -124,7 +150,7 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   // The last line gives the run's own figures, the ones result.json and summary.md give.
   progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
   writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
-  stderr(`racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions; results in ${outDir}\n`);
+  stderr(`${summaryLine(result, outDir)}\n`);
   const output = {
     verdict: result.verdict,
     scenario: result.scenario,
@@ -146,3 +172,31 @@ export async function runRunCommand(scenarioName: string, o: RunCommandOptions, 
   };
   return { exitCode: result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 2, output };
 }
+
+/** `racetrack run`. */
+export const runVerb = defineVerb({
+  name: 'run',
+  summary: 'run a scenario under concurrency, record a history, check its invariants',
+  arguments: args,
+  options,
+  details: [
+    'Scenarios:',
+    ...scenarioLines('  '),
+    '',
+    '--out and an --exec template and its command are checked before anything is created. Ctrl-C',
+    '(or SIGTERM, SIGHUP) stops the workers, removes what the run created, and ends racetrack by the',
+    'same signal. A progress line goes to stderr; the result, one JSON line, to stdout.',
+  ].join('\n'),
+  examples: [
+    { command: 'racetrack run allocate' },
+    { command: 'racetrack run reserve --isolation process --junit junit.xml' },
+    { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"' },
+    { command: 'racetrack run reserve --isolation process --kill-rate 0.1 --pause' },
+  ],
+  exitCodes: [
+    { code: '0', meaning: 'pass: every checker passed' },
+    { code: '1', meaning: 'an invariant failed, or the collision rate exceeded --max-collision-rate' },
+    { code: '2', meaning: 'bad input, an error, or an unknown verdict (a check that observed nothing)' },
+  ],
+  run: (input, ctx) => runRun(input, ctx),
+});

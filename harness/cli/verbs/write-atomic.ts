@@ -3,8 +3,9 @@ import { writeAtomic } from '../../../core/write/atomic-write.ts';
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { errnoCode, fromFsError, RacetrackError } from '../../../core/errors.ts';
 import { success, type CommandResult } from '../command-result.ts';
+import { defineVerb, type VerbContext } from '../verb.ts';
 
-/** Input of `racetrack write-atomic FILE`: the CLI wiring reads `content` from stdin. */
+/** Input of `racetrack write-atomic FILE`: the verb reads `content` from stdin. */
 export interface WriteAtomicArgs {
   readonly file?: string;
   readonly content: string | Uint8Array;
@@ -74,3 +75,41 @@ export function runWriteAtomic(args: WriteAtomicArgs, deps: Deps = defaultDeps()
   const output: WriteAtomicOutput = { file, bytes: bytes.length, durable };
   return success(output);
 }
+
+/**
+ * stdin, unless it is a terminal and `--stdin` was not given: a person who typed
+ * `racetrack write-atomic FILE` without piping anything in would otherwise see racetrack hang,
+ * waiting for a Ctrl-D that would replace FILE with whatever they typed. EINVALID, with the hint.
+ */
+async function contentFromStdin(ctx: VerbContext, asked: boolean): Promise<Uint8Array> {
+  if (ctx.stdinIsTty && !asked) {
+    throw new RacetrackError('EINVALID', 'stdin is a terminal: write-atomic replaces FILE with what it reads from stdin, so pipe the content in (printf \'state: 2\\n\' | racetrack write-atomic FILE, or < FILE.new), or give --stdin to type it and end with Ctrl-D', {
+      reason: 'stdin-is-a-terminal',
+    });
+  }
+  return ctx.readStdin();
+}
+
+/** `racetrack write-atomic`. */
+export const writeAtomicVerb = defineVerb({
+  name: 'write-atomic',
+  summary: 'replace FILE with stdin, atomically and durably (temp, fsync, rename, fsync of the directory)',
+  arguments: [{ name: 'file', description: 'the file to replace', required: true }],
+  options: {
+    durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs (benchmarks only)' },
+    stdin: { flags: '--stdin', kind: 'flag', description: 'read stdin even when it is a terminal (type the content, then Ctrl-D)' },
+  },
+  details: [
+    'The temp, FILE.tmp.<pid-space tag>.<pid>.<thread>.<nonce>.<size>-<digest>, is created exclusively',
+    'in FILE\'s directory. A replaced file keeps its permission bits (and its owner and group when',
+    'racetrack runs as root); a new one gets the default mode. A name must leave room for the temp',
+    'suffix (at most 173 bytes). When stdin is a terminal, write-atomic refuses to wait on it unless',
+    '--stdin is given.',
+  ].join('\n'),
+  examples: [{ command: "printf 'state: 2\\n' | racetrack write-atomic STATE.md", output: '{"file":"/abs/STATE.md","bytes":9,"durable":true}' }],
+  exitCodes: [
+    { code: '0', meaning: 'written' },
+    { code: '2', meaning: 'a missing directory, a directory at FILE, a name too long, stdin a terminal without --stdin' },
+  ],
+  run: async (input, ctx) => runWriteAtomic({ file: input.file, content: await contentFromStdin(ctx, input.stdin), durable: input.durable }, ctx.deps),
+});

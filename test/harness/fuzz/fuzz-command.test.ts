@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Command } from 'commander';
 import { isRacetrackError } from '../../../core/errors.ts';
-import { registerFaultVerbs } from '../../../harness/cli/fault-verbs.ts';
-import type { CliContext } from '../../../harness/cli/program.ts';
+import { runCli } from '../../../harness/cli/program.ts';
 import { runFuzzCommand, type FuzzOutput } from '../../../harness/cli/verbs/fuzz.ts';
 import type { CommandResult } from '../../../harness/cli/command-result.ts';
 import { inTempDir } from '../../support/tmp.ts';
@@ -88,21 +86,11 @@ test('a replayed case that passes now exits 0', inTempDir(async (dir) => {
   assert.equal((r.output as FuzzOutput).verdict, 'pass');
 }));
 
-test('registerFaultVerbs adds the fuzz verb and hands its options over', async () => {
-  let result: CommandResult | undefined;
-  const program = new Command('racetrack').exitOverride();
-  const ctx = { io: { stdout: quiet, stderr: quiet } } as unknown as CliContext;
-  registerFaultVerbs(program, ctx, async (run) => {
-    try {
-      result = await run();
-    } catch (err) {
-      result = { exitCode: 2, output: err };
-    }
-  });
-  assert.deepEqual(program.commands.map((c) => c.name()), ['fuzz']);
-  await program.parseAsync(['fuzz', 'write', '--runs', '0'], { from: 'user' });
-  assert.equal(result?.exitCode, 2);
-  assert.ok(isRacetrackError(result?.output, 'EINVALID'));
-  await program.parseAsync(['fuzz', 'write', '--runs', '3', '--seed', '2', '--disk', 'sim'], { from: 'user' });
-  assert.equal(result?.exitCode, 0);
+test('the fuzz verb hands its options over', async () => {
+  let stdout = '';
+  const cli = (argv: string[]) => runCli(argv, { io: { stdout: (t) => (stdout = t), stderr: quiet } });
+  assert.equal(await cli(['fuzz', 'write', '--runs', '0']), 2);
+  assert.equal((JSON.parse(stdout) as { error: string }).error, 'EINVALID');
+  assert.equal(await cli(['fuzz', 'write', '--runs', '3', '--seed', '2', '--disk', 'sim']), 0);
+  assert.deepEqual([(JSON.parse(stdout) as FuzzOutput).runs, (JSON.parse(stdout) as FuzzOutput).seed, (JSON.parse(stdout) as FuzzOutput).disk], [3, 2, 'sim']);
 });

@@ -22,7 +22,7 @@ function withTasks(fn: (tasks: string, counters: string) => Promise<void>): () =
 const counters = (file: string) => JSON.parse(readFileSync(file, 'utf8')).counters;
 
 test('init-counters reports what it raised, kept and lowered', withTasks(async (tasks, file) => {
-  const result = await runInitCounters({ tasks, counters: file });
+  const result = await runInitCounters({ tasks, counters: file, force: false });
   assert.equal(result.exitCode, 0);
   const report = result.output as { counters: Record<string, number>; raised: unknown[]; kept: unknown[]; lowered: unknown[] };
   assert.deepEqual(report.counters, { SEC: 19, PERF: 12 });
@@ -39,8 +39,8 @@ test('init-counters lowers only with --force', withTasks(async (tasks, file) => 
   assert.equal(counters(file).SEC, 19);
 }));
 
-test('init-counters refuses missing options', withTasks(async (tasks, file) => {
-  for (const args of [{ tasks }, { counters: file }, { tasks: '', counters: file }]) {
-    await assert.rejects(runInitCounters(args), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+test('init-counters refuses an empty --tasks or --counters', withTasks(async (tasks, file) => {
+  for (const args of [{ tasks, counters: '' }, { tasks: '', counters: file }]) {
+    await assert.rejects(runInitCounters({ ...args, force: false }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
   }
 }));

@@ -12,7 +12,7 @@ import { inTempDir } from '../../../support/tmp.ts';
 test('recover with no orphans exits 0 and says there is nothing to do', inTempDir(async (dir) => {
   const file = join(dir, 'STATE.md');
   writeFileSync(file, 'state: 1\n');
-  const result = await runRecover({ file });
+  const result = await runRecover({ file, minAgeMs: '60000' });
   assert.deepEqual(result, {
     exitCode: 0,
     output: { target: file, deleted: [], kept: [], lockBroken: false, lockLeftovers: [], summary: 'nothing to do' },
@@ -25,7 +25,7 @@ test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(asyn
   writeFileSync(file, 'state: 1\n');
   const temp = formatTempName(file, { pid: DEAD_PID, threadId: 0, pidSpace: currentIdentity().pidSpace }, 'feed', new TextEncoder().encode('state: 2\n'));
   writeFileSync(temp, 'sta');
-  const result = await runRecover({ file });
+  const result = await runRecover({ file, minAgeMs: '60000' });
   assert.equal(result.exitCode, 0);
   assert.deepEqual(result.output, {
     target: file,
@@ -39,7 +39,7 @@ test('recover deletes a dead writer\'s torn temp and reports it', inTempDir(asyn
 }));
 
 test('recover in a missing directory is ENOTFOUND; a bad minimum age is EINVALID', inTempDir(async (dir) => {
-  await assert.rejects(runRecover({ file: join(dir, 'no', 'STATE.md') }), (err: unknown) => isRacetrackError(err, 'ENOTFOUND'));
-  await assert.rejects(runRecover({ file: join(dir, 'STATE.md'), minAgeMs: -5 }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+  await assert.rejects(runRecover({ file: join(dir, 'no', 'STATE.md'), minAgeMs: '60000' }), (err: unknown) => isRacetrackError(err, 'ENOTFOUND'));
+  await assert.rejects(runRecover({ file: join(dir, 'STATE.md'), minAgeMs: '-5' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
   assert.deepEqual(readdirSync(dir), []);
 }));

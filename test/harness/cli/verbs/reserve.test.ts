@@ -29,7 +29,7 @@ test('reserve prints the IDs and when they were reserved', withCounters(async (c
 }));
 
 test('reserve takes one ID when COUNT is left out', withCounters(async (counters) => {
-  assert.deepEqual(((await runReserve({ counters, prefix: 'SEC' })).output as { ids: string[] }).ids, ['SEC-20']);
+  assert.deepEqual(((await runReserve({ counters, prefix: 'SEC', count: '1' })).output as { ids: string[] }).ids, ['SEC-20']);
 }));
 
 test('reserve refuses a COUNT that is not a positive decimal integer, and changes nothing', withCounters(async (counters) => {
@@ -37,14 +37,14 @@ test('reserve refuses a COUNT that is not a positive decimal integer, and change
   for (const count of ['0', '-1', '1.5', '1e3', '0x10', ' 2', '', 'two', '10001', '99999999999999999999']) {
     await assert.rejects(runReserve({ counters, prefix: 'SEC', count }), (err: unknown) => isRacetrackError(err, 'EINVALID'), count);
   }
-  for (const prefix of ['FOO', 'sec', undefined]) {
-    await assert.rejects(runReserve({ counters, prefix }), (err: unknown) => isRacetrackError(err, 'EINVALID'), String(prefix));
+  for (const prefix of ['FOO', 'sec', '']) {
+    await assert.rejects(runReserve({ counters, prefix, count: '1' }), (err: unknown) => isRacetrackError(err, 'EINVALID'), String(prefix));
   }
-  await assert.rejects(runReserve({ prefix: 'SEC' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+  await assert.rejects(runReserve({ counters: '', prefix: 'SEC', count: '1' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
   assert.deepEqual(readFileSync(counters), before);
 }));
 
 test('reserve --prefixes replaces the default list', withCounters(async (counters) => {
-  assert.deepEqual(((await runReserve({ counters, prefix: 'BUG', prefixes: 'BUG, OPS' })).output as { ids: string[] }).ids, ['BUG-1']);
-  await assert.rejects(runReserve({ counters, prefix: 'SEC', prefixes: 'BUG' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+  assert.deepEqual(((await runReserve({ counters, prefix: 'BUG', count: '1', prefixes: 'BUG, OPS' })).output as { ids: string[] }).ids, ['BUG-1']);
+  await assert.rejects(runReserve({ counters, prefix: 'SEC', count: '1', prefixes: 'BUG' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
 }));

@@ -97,6 +97,20 @@ describe('racetrack run: one collision count', () => {
   });
 });
 
+describe('racetrack run: numbers for people on stderr, exact ones in the JSON', () => {
+  test('a faulted run\'s last stderr line gives the collision bound as a percentage and the faults in words, rounded; the JSON keeps them exact', () => {
+    const out = outDir('faults');
+    const r = racetrack(['run', 'reserve', '--isolation', 'process', '--kill-rate', '0.5', '--iterations', '6', '--workers', '3', '--seed', '11', '--out', out]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const line = r.json() as { collisionRateUpper95: number; faults: { kills: number; killsPerSecond: number; faultedIterations: number } };
+    assert.ok(line.faults.kills > 0, 'some worker was killed');
+    assert.equal(line.faults.killsPerSecond, resultOf(out).faults?.killsPerSecond, 'the JSON line gives the exact rate result.json gives');
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    assert.match(last, /^racetrack: PASS reserve \(core\): 0\/6 iterations with collisions \(the rate is below 39\.3% at 95% confidence\); faults: \d+ workers? killed \(\d+(\.\d+)?\/s\), 0 lock holders paused, in \d+ iterations?; [\d.]+ m?s; results in /);
+    assert.doesNotMatch(last, /\d\.\d{3,}/, 'no number a person reads carries more than two decimals');
+  });
+});
+
 describe('racetrack run: bad --exec setup is bad input', () => {
   /** Runs `run <scenario> --exec <template>` and checks it is exit 2 with `code`, before anything was created. */
   function refused(scenario: string, template: string, code: string, message: RegExp): void {

@@ -34,7 +34,7 @@ test('validate-inbox exits 1 with the report when an ID is above its counter', w
   assert.deepEqual(report.rejected.map((r) => [r.id, r.reason]), [['SEC-25', 'out-of-range']]);
 }));
 
-test('validate-inbox refuses missing options', withFiles([], async (counters, inbox) => {
-  await assert.rejects(runValidateInbox({ counters }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
-  await assert.rejects(runValidateInbox({ inbox }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+test('validate-inbox refuses an empty --counters or --inbox', withFiles([], async (counters, inbox) => {
+  await assert.rejects(runValidateInbox({ counters, inbox: '' }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
+  await assert.rejects(runValidateInbox({ counters: '', inbox }), (err: unknown) => isRacetrackError(err, 'EINVALID'));
 }));

@@ -3,19 +3,23 @@
 // there. Kept out of `npm test`: it needs a browser (`apt-get install -y chromium`) and a person
 // to look at the picture.
 //
-//   node dist/harness/bench/check-bench-html.js [bench.json] [--out DIR]
+//   npm run check:bench-html -- [bench.json] [--out DIR]
 //
 // With a bench.json it re-renders that report; without, it runs a small bench first (workers
-// 1,2,10 at 300 ms, quick single-op, no overhead).
+// 1,2,10 at 300 ms, quick single-op, no overhead). A relative path is taken from where npm was
+// run (INIT_CWD), not from the package root npm runs the script in.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { RacetrackError } from '../../core/errors.ts';
+import { errorResult } from './output.ts';
 import { renderBenchHtml } from '../../reports/bench-html.ts';
-import type { BenchReport } from './bench-types.ts';
-import { runBenchPlan } from './run-bench.ts';
+import type { BenchReport } from '../bench/bench-types.ts';
+import { runBenchPlan } from '../bench/run-bench.ts';
 import { makeDirs } from '../engine/make-dirs.ts';
 
 /** Where the page continues below the first screenshot. */
@@ -34,8 +38,18 @@ function chromium(exe: string, args: readonly string[]): { stdout: string; statu
   return { stdout: r.stdout ?? '', status: r.status };
 }
 
-async function report(from: string | undefined): Promise<BenchReport> {
-  if (from !== undefined) return JSON.parse(readFileSync(from, 'utf8')) as BenchReport;
+/** The report in `from`, read before anything else is looked for, so a wrong path is the first thing said. */
+function readReport(from: string): BenchReport {
+  const text = readFileSync(from, 'utf8');
+  try {
+    return JSON.parse(text) as BenchReport;
+  } catch (err) {
+    throw new RacetrackError('ECORRUPT', `${from} is not a bench.json: ${err instanceof Error ? err.message : String(err)}`, { path: from });
+  }
+}
+
+async function report(given: BenchReport | undefined): Promise<BenchReport> {
+  if (given !== undefined) return given;
   return runBenchPlan({
     config: { op: 'reserve', isolation: 'thread', workers: [1, 2, 10], durationMs: 300, rounds: 1, durable: true, quick: true, referenceWorkers: 10, command: 'npm run check:bench-html' },
     singleOp: { timeMs: 100, warmupMs: 20 },
@@ -43,11 +57,27 @@ async function report(from: string | undefined): Promise<BenchReport> {
   }, (line) => process.stderr.write(line));
 }
 
+/** The command line: an optional bench.json and --out, each resolved from where the user ran npm. */
+function parseArgs(argv: readonly string[]): { from: string | undefined; out: string } {
+  const program = new Command('check:bench-html')
+    .argument('[bench.json]', 'the bench report to render (default: run a small bench first)')
+    .option('--out <dir>', 'where to write bench.html and the screenshots', join(tmpdir(), 'racetrack-bench-html-check'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) throw new RacetrackError('EINVALID', err.message.replace(/^error: /, ''), { usage: err.code });
+    throw err;
+  }
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const from = program.args[0];
+  return { from: from === undefined ? undefined : resolve(base, from), out: resolve(base, program.opts<{ out: string }>().out) };
+}
+
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const outAt = args.indexOf('--out');
-  const out = resolve(outAt >= 0 ? args[outAt + 1]! : join(tmpdir(), 'racetrack-bench-html-check'));
-  const from = args.find((a, i) => !a.startsWith('--') && i !== outAt + 1);
+  const { from, out } = parseArgs(process.argv.slice(2));
+  const given = from === undefined ? undefined : readReport(from);
   const exe = browser();
   if (exe === undefined) {
     process.stderr.write('no Chromium found: apt-get update && apt-get install -y chromium (or set CHROMIUM=/path/to/chrome)\n');
@@ -55,7 +85,7 @@ async function main(): Promise<number> {
   }
   makeDirs(out, 'the output directory');
   const html = join(out, 'bench.html');
-  const rendered = renderBenchHtml(await report(from));
+  const rendered = renderBenchHtml(await report(given));
   writeFileSync(html, rendered);
   const url = pathToFileURL(html).href;
   const dom = chromium(exe, ['--dump-dom', url]);
@@ -81,6 +111,7 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  // Bad input as everywhere in racetrack: one JSON error on stdout, exit 2.
+  process.stdout.write(`${JSON.stringify(errorResult(err).output)}\n`);
   process.exit(2);
 });

@@ -1,0 +1,12 @@
+import type { FaultTally } from '../harness/engine/run-result.ts';
+import { formatPerSecond } from './number-format.ts';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A run's real-process faults in words, numbers rounded for people (result.json keeps them exact):
+ * `12 workers killed (3.5/s), 1 lock holder paused, in 8 iterations`.
+ */
+export function faultText(f: FaultTally): string {
+  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)}), ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}`;
+}
