@@ -14,7 +14,7 @@ import type { LockObserver } from '../../core/lock/lock.ts';
 import { readEntries } from '../../core/registry/entries.ts';
 import { parseRegistry, renderRegistry } from '../../core/registry/table.ts';
 import { reserveIds } from '../../core/ids/reserver.ts';
-import { benchRegistryText } from './bench-registry.ts';
+import { registryText } from '../../scenarios/workloads/claim.ts';
 import type { BenchOpName } from './bench-types.ts';
 
 /** What one worker's operation knows: the run's directory, who it is, and how to write. */
@@ -133,7 +133,7 @@ const claim: BenchOp = {
   name: 'claim',
   describe: 'claim a batch (implement phase): lock, parse the registry table, pick (each worker resumes its own batch), rewrite it atomically, unlock',
   setup(dir, workers) {
-    writeFileSync(join(dir, REGISTRY), benchRegistryText(workers + 2));
+    writeFileSync(join(dir, REGISTRY), registryText(workers + 2));
   },
   lockPath: (dir) => lockFileFor(join(dir, REGISTRY)),
   async core({ dir, worker, durable, deps }) {
