@@ -2,15 +2,17 @@ import { RacetrackError } from '../../core/errors.ts';
 import { coreSut } from './core.ts';
 import { CONTROLS } from './controls/index.ts';
 import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
+import { PEERS } from './peers/index.ts';
 import type { Primitive, Scenario } from '../workloads/scenario.ts';
 import type { Sut, SutOperation } from './sut.ts';
 
 /**
- * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`
- * and `racetrack list --suts` take implementations from: the core, then the known-broken
- * controls. A user's command (`--exec`) is made per run from its template (exec/exec-sut.ts).
+ * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`,
+ * the bench rows (`--impls`) and `racetrack list --suts` take implementations from: the core,
+ * the known-broken controls, then the peers. A user's command (`--exec`) is made per run from its
+ * template (exec/exec-sut.ts).
  */
-export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS];
+export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS];
 
 /** The operation a scenario of each primitive calls. */
 const PRIMITIVE_OPERATION: Readonly<Record<Primitive, SutOperation>> = {

@@ -55,6 +55,17 @@ export interface ControlFacts {
 }
 
 /**
+ * A peer run as a shell script, one process per worker, looping its operation until a deadline
+ * (flock(1) from bash): it has no operation in this process, so only the bench can drive it.
+ */
+export interface ScriptLoop {
+  /** The bench operations the script implements. */
+  readonly ops: readonly string[];
+  /** The bash source; its arguments are described where it is defined. */
+  readonly bash: string;
+}
+
+/**
  * A system under test: one implementation of some of the primitives. `racetrack run --sut`,
  * `racetrack fuzz --sut`, the bench rows and the contract tests all take it from the one registry
  * (scenarios/suts/index.ts). Each operation takes its arguments and one context.
@@ -80,6 +91,8 @@ export interface Sut {
    * pid instead can never be shown to have a dead holder.
    */
   readonly honoursIdentity: boolean;
+  /** Loads what its operations need, before any clock starts (a peer's package). */
+  prepare?(): Promise<void>;
   allocate?(root: string, name: string, ctx: SutContext): Promise<{ number: string; path: string }>;
   reserve?(counters: string, prefix: string, count: number, ctx: SutContext): Promise<{ ids: readonly string[] }>;
   /** Claims the next batch of `phase` for `owner`; resolves null when there is no work. */
@@ -97,6 +110,8 @@ export interface Sut {
    * lock scenario calls it right before its write, as a holder must before it publishes.
    */
   acquire?(lockPath: string, ctx: SutContext): Promise<SutLock>;
+  /** A peer that runs only as a shell script (see ScriptLoop). */
+  readonly script?: ScriptLoop;
 }
 
 /** The operations `sut` implements itself, in SUT_OPERATIONS order. */

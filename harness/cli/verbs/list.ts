@@ -10,7 +10,7 @@ const caughtBy = (scenario: string) => `racetrack ${parseFuzzScenario(scenario) 
 export function runList(options: { suts?: boolean; format?: string }): CommandResult {
   const scenarioLines = SCENARIOS.map((s) => `${s.name.padEnd(14)}${s.description}`);
   const sutLines = SUTS.flatMap((s) => [
-    `${s.name.padEnd(28)}${s.kind === 'core' ? '' : `[${s.kind}] `}${s.description}`,
+    `${s.name.padEnd(28)}${s.kind === 'core' ? '' : `[${s.kind}] `}${s.description}${operationsOf(s).length === 0 ? ' (bench only: --impls)' : ''}`,
     ...(s.control === undefined ? [] : [`${''.padEnd(28)}bug: ${s.control.bug}; caught by ${caughtBy(s.control.caughtBy)}`]),
   ]);
   if (options.format === 'json') {

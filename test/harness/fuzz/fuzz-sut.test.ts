@@ -13,7 +13,8 @@ test('a control is fuzzed as the core with the operations its bug lives in repla
   assert.equal(fuzzSut('stale-break-naive').honoursIdentity, false);
 });
 
-test('the core replaces nothing; an unknown name is refused', () => {
+test('the core replaces nothing; a system under test on the real file system only is refused', () => {
   assert.deepEqual(fuzzSut('core').overrides, []);
+  assert.throws(() => fuzzSut('proper-lockfile'), { code: 'EINVALID', message: /real file system only/ });
   assert.throws(() => fuzzSut('nope'), { code: 'EINVALID' });
 });
