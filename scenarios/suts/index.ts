@@ -8,9 +8,9 @@ import type { Sut, SutOperation } from './sut.ts';
 
 /**
  * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`,
- * the bench rows (`--impls`) and `racetrack list --suts` take implementations from: the core,
- * the known-broken controls, then the peers. A user's command (`--exec`) is made per run from its
- * template (exec/exec-sut.ts).
+ * the bench rows, `racetrack list --suts` and the contract tests take implementations from: the
+ * core, the known-broken controls, then the peers. A user's command (`--exec`) is made per run
+ * from its template (exec/exec-sut.ts).
  */
 export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS];
 
