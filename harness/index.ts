@@ -11,7 +11,7 @@ export type { CheckResult, CheckStats, Collisions, IterationSnapshot, Validity }
 export type { EventType, HistoryEvent } from './history/history.ts';
 export { SCENARIOS } from '../scenarios/workloads/index.ts';
 export type { Primitive, Scenario } from '../scenarios/workloads/scenario.ts';
-export type { SutEntry } from '../scenarios/suts/sut.ts';
+export type { Sut, SutContext, SutOperation } from '../scenarios/suts/sut.ts';
 export { SUTS } from '../scenarios/suts/index.ts';
 export { runSelftest, type SelftestOptions, type SelftestRow } from './selftest/selftest.ts';
 export { runFuzz, FUZZ_PRIMITIVES, DEFAULT_MAX_STATES, type FuzzFailure, type FuzzProgress, type FuzzReport, type FuzzRequest } from './fuzz/run-fuzz.ts';

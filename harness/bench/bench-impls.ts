@@ -1,63 +1,105 @@
-// The rows of the contention sweep: the core's own operation, each lock peer wrapped around the
-// same critical section, and flock(1) driven from bash. Which rows apply depends on the operation
-// (a lock-free write has no peers) and the isolation (a bash script is a process, never a thread).
+// The rows of the contention sweep, taken from the registry of systems under test: the core's own
+// operation, each lock (the core's and the peers') wrapped around the same critical section, and a
+// peer that runs as a bash script (flock(1)). Which rows apply depends on the operation (a
+// lock-free write has no lock rows) and the isolation (a bash script is a process, never a thread).
 import { performance } from 'node:perf_hooks';
-import type { BenchOp, OpContext, OpTiming } from './bench-ops.ts';
+import { SUTS } from '../../scenarios/suts/index.ts';
+import { flockFromBash } from '../../scenarios/suts/peers/flock.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
+import { BENCH_OP_TABLE, LOCK_TIMEOUT_MS, type BenchOp, type OpContext, type OpTiming } from './bench-ops.ts';
 import type { BenchIsolation } from './bench-types.ts';
-import { FLOCK_DESCRIBE, FLOCK_OPS } from './flock-script.ts';
-import { LOCK_PEERS, lockPeerByName } from './lock-peers.ts';
 
 /** The core's own operation (e.g. `reserveIds`), timed by its lock observer. */
 export const CORE_IMPL = 'core';
 /** flock(1) from a bash loop, one process per worker. */
-export const FLOCK_IMPL = 'flock';
+export const FLOCK_IMPL = flockFromBash.name;
+
+/**
+ * How a row runs its system under test: its own implementation of the operation, its lock around
+ * the common critical section, or its bash script.
+ */
+interface Row {
+  readonly name: string;
+  readonly sut: Sut;
+  readonly how: 'operation' | 'lock' | 'script';
+}
+
+const BENCH_OPERATIONS = new Set(Object.values(BENCH_OP_TABLE).map((op) => op.operation));
+
+/**
+ * The rows of every system under test worth comparing (the core and the peers; a control is broken
+ * on purpose): a row of its own operation, named after it; a row of its lock, named after it too,
+ * or `<name>-lock` beside a row of its own operation; a row of its script.
+ */
+function benchRows(): Row[] {
+  return SUTS.filter((s) => s.kind === 'core' || s.kind === 'peer').flatMap((sut): Row[] => {
+    const own = [...BENCH_OPERATIONS].some((op) => typeof sut[op] === 'function');
+    return [
+      ...(own ? [{ name: sut.name, sut, how: 'operation' as const }] : []),
+      ...(sut.acquire !== undefined ? [{ name: own ? `${sut.name}-lock` : sut.name, sut, how: 'lock' as const }] : []),
+      ...(sut.script !== undefined ? [{ name: sut.name, sut, how: 'script' as const }] : []),
+    ];
+  });
+}
+
+const ROWS = benchRows();
 
 /** Every row name, in the order the reports show them. */
 export function implNames(): string[] {
-  return [CORE_IMPL, ...LOCK_PEERS.map((p) => p.name), FLOCK_IMPL];
+  return ROWS.map((r) => r.name);
+}
+
+function rowNamed(name: string): Row | undefined {
+  return ROWS.find((r) => r.name === name);
 }
 
 /** What the row `name` is, for the reports. */
 export function describeImpl(name: string, op: BenchOp): string {
-  if (name === CORE_IMPL) return `racetrack core: ${op.describe}`;
-  if (name === FLOCK_IMPL) return FLOCK_DESCRIBE;
-  return lockPeerByName(name)?.describe ?? name;
+  const row = rowNamed(name);
+  if (row === undefined) return name;
+  if (row.how === 'operation') return `${row.sut.name}'s own ${op.operation}: ${op.describe}`;
+  if (row.how === 'lock' && row.name !== row.sut.name)
+    return `${row.sut.name}'s lock alone (its acquire, default options) around the same critical section as the other lock rows, without the rest of its ${op.operation}`;
+  return row.sut.description;
 }
 
 /** Why the row `name` cannot run for `op` under `isolation`, or null when it can. */
 export function skipReason(name: string, op: BenchOp, isolation: BenchIsolation): string | null {
-  if (name === CORE_IMPL) return null;
+  const row = rowNamed(name);
+  if (row === undefined) return `unknown implementation (known: ${implNames().join(', ')})`;
+  if (row.how === 'operation') return typeof row.sut[op.operation] === 'function' ? null : `${name} does not implement ${op.operation}`;
   if (op.critical === null) return `${op.name} takes no lock, so there is no lock to compare`;
-  if (name === FLOCK_IMPL) {
-    if (isolation !== 'process') return 'flock(1) runs from bash, one process per worker: only with --isolation process';
-    if (!FLOCK_OPS.includes(op.name)) return `the bash script implements ${FLOCK_OPS.join(', ')} only`;
-    return null;
+  if (row.how === 'script') {
+    const script = row.sut.script!;
+    if (isolation !== 'process') return `${name} runs from bash, one process per worker: only with --isolation process`;
+    if (!script.ops.includes(op.name)) return `the bash script implements ${script.ops.join(', ')} only`;
   }
-  return lockPeerByName(name) === undefined ? `unknown implementation (known: ${implNames().join(', ')})` : null;
+  return null;
 }
 
 /**
- * The operation one in-process worker loops: the core's own call, or the critical section inside
- * the named peer's lock (wait = acquire call, hold = critical section; the release counts in the
- * op time only, as the core's hold ends when its release starts).
+ * The operation one in-process worker loops: the system under test's own operation, or the
+ * critical section inside its lock (wait = acquire call, hold = critical section; the release
+ * counts in the op time only, as the core's hold ends when its release starts).
  */
 export async function operationFor(name: string, op: BenchOp): Promise<(ctx: OpContext) => Promise<OpTiming>> {
-  if (name === CORE_IMPL) return (ctx) => op.core(ctx);
-  const peer = lockPeerByName(name);
+  const row = rowNamed(name);
   const critical = op.critical;
-  if (peer === undefined || critical === null) throw new Error(`${name} cannot run ${op.name}`);
-  await peer.prepare?.();
+  if (row === undefined || row.how === 'script' || (row.how === 'lock' && critical === null)) throw new Error(`${name} cannot run ${op.name} in this process`);
+  const { sut } = row;
+  await sut.prepare?.();
+  if (row.how === 'operation') return (ctx) => op.run(sut, ctx);
   return async (ctx) => {
     const lockPath = op.lockPath(ctx.dir)!;
     const t0 = performance.now();
-    const release = await peer.acquire(lockPath);
+    const lock = await sut.acquire!(lockPath, { lockOptions: { timeoutMs: LOCK_TIMEOUT_MS }, deps: ctx.deps });
     const t1 = performance.now();
     let t2: number;
     try {
-      critical(ctx);
+      critical!(ctx);
     } finally {
       t2 = performance.now();
-      await release();
+      await lock.release();
     }
     return { waitMs: t1 - t0, holdMs: t2 - t1 };
   };

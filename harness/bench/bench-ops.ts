@@ -1,20 +1,21 @@
-// The operations the contention sweep runs. Each has the core's own call (which reports its lock
-// wait and hold through the lock observer) and, for the peers, the same work as a bare critical
-// section that a peer's lock is wrapped around: read, change, write atomically, nothing else.
+// The operations the contention sweep runs. Each calls a system under test's own operation (the
+// core's reports its lock wait and hold through the lock observer) and, for the lock rows, has the
+// same work as a bare critical section that a lock is wrapped around: read, change, write
+// atomically, nothing else.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allocateTopic, formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/topics/allocator.ts';
+import { formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/topics/allocator.ts';
 import { writeAtomic } from '../../core/write/atomic-write.ts';
 import { applyClaim, selectClaim } from '../../core/registry/claim-rules.ts';
-import { DEFAULT_LEASE_MS, findNext } from '../../core/registry/claimer.ts';
+import { DEFAULT_LEASE_MS } from '../../core/registry/claimer.ts';
 import { lockFileFor } from '../../core/lock/lock-path.ts';
 import { encodeCounters, readCounters } from '../../core/ids/counters.ts';
 import type { Deps } from '../../core/deps.ts';
-import type { LockObserver } from '../../core/lock/lock.ts';
+import type { LockObserver, LockOptions } from '../../core/lock/lock.ts';
 import { readEntries } from '../../core/registry/entries.ts';
 import { parseRegistry, renderRegistry } from '../../core/registry/table.ts';
-import { reserveIds } from '../../core/ids/reserver.ts';
-import { benchRegistryText } from './bench-registry.ts';
+import type { Sut, SutOperation } from '../../scenarios/suts/sut.ts';
+import { registryText } from '../../scenarios/workloads/claim.ts';
 import type { BenchOpName } from './bench-types.ts';
 
 /** What one worker's operation knows: the run's directory, who it is, and how to write. */
@@ -37,11 +38,13 @@ export interface BenchOp {
   readonly describe: string;
   /** Creates the shared files of one run in the (empty) `dir`. */
   setup(dir: string, workers: number): void;
-  /** The lock every implementation contends on; null when the operation takes none (no peers then). */
+  /** The operation of a system under test that it calls. */
+  readonly operation: SutOperation;
+  /** The lock every implementation contends on; null when the operation takes none (no lock rows then). */
   lockPath(dir: string): string | null;
-  /** The core's own operation. */
-  core(ctx: OpContext): Promise<OpTiming>;
-  /** The work under the lock, for a peer to wrap with its own lock; null when there is no lock. */
+  /** The operation through `sut`'s own implementation of it, timed by the lock observer it is handed. */
+  run(sut: Sut, ctx: OpContext): Promise<OpTiming>;
+  /** The work under the lock, for a lock row to wrap with its lock; null when there is no lock. */
   readonly critical: ((ctx: OpContext) => void) | null;
   /** After a run: why the shared file disagrees with `ops` (allowing `errors` that may or may not have landed), or null. */
   verify?(dir: string, ops: number, errors: number): string | null;
@@ -57,8 +60,8 @@ export function countersFileIn(dir: string): string {
 const REGISTRY = 'REGISTRY.md';
 const TOPICS = 'topics';
 const WRITTEN = 'state.json';
-/** The timeout the core gets in the bench: never the limit, so a slow run shows up as wait, not errors. */
-const LOCK_TIMEOUT_MS = 60_000;
+/** The timeout every lock gets in the bench: never the limit, so a slow run shows up as wait, not errors. */
+export const LOCK_TIMEOUT_MS = 60_000;
 
 /** Collects one operation's wait and hold from the core lock's observer. */
 function timingObserver(): { observer: LockObserver; timing(): OpTiming } {
@@ -79,6 +82,13 @@ function timingObserver(): { observer: LockObserver; timing(): OpTiming } {
   };
 }
 
+/** Runs `call` with lock options that time its lock, and returns the timing (nulls when it took no lock). */
+async function timed(call: (lockOptions: LockOptions) => Promise<unknown>): Promise<OpTiming> {
+  const t = timingObserver();
+  await call({ observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS });
+  return t.timing();
+}
+
 function within(what: string, actual: number, ops: number, errors: number): string | null {
   return actual >= ops && actual <= ops + errors ? null : `${what} is ${actual} after ${ops} operations (and ${errors} errors)`;
 }
@@ -89,12 +99,9 @@ const reserve: BenchOp = {
   setup(dir) {
     writeFileSync(join(dir, COUNTERS), encodeCounters({ [PREFIX]: 0 }, {}, new Date().toISOString()));
   },
+  operation: 'reserve',
   lockPath: (dir) => lockFileFor(join(dir, COUNTERS)),
-  async core({ dir, durable, deps }) {
-    const t = timingObserver();
-    await reserveIds(join(dir, COUNTERS), PREFIX, 1, { durable, lockOptions: { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS } }, deps);
-    return t.timing();
-  },
+  run: (sut, { dir, durable, deps }) => timed((lockOptions) => sut.reserve!(join(dir, COUNTERS), PREFIX, 1, { lockOptions, deps, durable })),
   critical({ dir, durable, deps }) {
     const file = join(dir, COUNTERS);
     const state = readCounters(file, deps);
@@ -112,12 +119,9 @@ const allocate: BenchOp = {
   setup(dir) {
     mkdirSync(join(dir, TOPICS));
   },
+  operation: 'allocate',
   lockPath: (dir) => join(dir, TOPICS, TOPIC_LOCK_NAME),
-  async core({ dir, worker, durable, deps }) {
-    const t = timingObserver();
-    await allocateTopic(join(dir, TOPICS), `w${worker}`, { durable, lockOptions: { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS } }, deps);
-    return t.timing();
-  },
+  run: (sut, { dir, worker, durable, deps }) => timed((lockOptions) => sut.allocate!(join(dir, TOPICS), `w${worker}`, { lockOptions, deps, durable })),
   critical({ dir, worker, durable, deps }) {
     const root = join(dir, TOPICS);
     const number = formatTopicNumber(highestTopicNumber(deps.fs.readdir(root)) + 1n);
@@ -133,16 +137,15 @@ const claim: BenchOp = {
   name: 'claim',
   describe: 'claim a batch (implement phase): lock, parse the registry table, pick (each worker resumes its own batch), rewrite it atomically, unlock',
   setup(dir, workers) {
-    writeFileSync(join(dir, REGISTRY), benchRegistryText(workers + 2));
+    writeFileSync(join(dir, REGISTRY), registryText(workers + 2));
   },
+  operation: 'claim',
   lockPath: (dir) => lockFileFor(join(dir, REGISTRY)),
-  async core({ dir, worker, durable, deps }) {
-    const t = timingObserver();
-    const lockOptions = { observer: t.observer, timeoutMs: LOCK_TIMEOUT_MS };
-    const found = await findNext(join(dir, REGISTRY), { mode: 'batch', phase: 'implement', claim: true, owner: `w${worker}`, durable, lockOptions }, deps);
-    if (!found.found) throw new Error('no work found in the bench registry');
-    return t.timing();
-  },
+  run: (sut, { dir, worker, durable, deps }) =>
+    timed(async (lockOptions) => {
+      const found = await sut.claim!(join(dir, REGISTRY), `w${worker}`, 'implement', { lockOptions, deps, durable });
+      if (found === null) throw new Error('no work found in the bench registry');
+    }),
   critical({ dir, worker, durable, deps }) {
     const file = join(dir, REGISTRY);
     const owner = `w${worker}`;
@@ -154,7 +157,7 @@ const claim: BenchOp = {
   },
 };
 
-const PAYLOAD = `${JSON.stringify({ state: 'x'.repeat(1000) })}\n`;
+const PAYLOAD = new TextEncoder().encode(`${JSON.stringify({ state: 'x'.repeat(1000) })}\n`);
 
 const write: BenchOp = {
   name: 'write',
@@ -162,11 +165,9 @@ const write: BenchOp = {
   setup(dir) {
     writeFileSync(join(dir, WRITTEN), PAYLOAD);
   },
+  operation: 'write',
   lockPath: () => null,
-  async core({ dir, durable, deps }) {
-    writeAtomic(join(dir, WRITTEN), PAYLOAD, { durable }, deps);
-    return { waitMs: null, holdMs: null };
-  },
+  run: (sut, { dir, durable, deps }) => timed((lockOptions) => sut.write!(join(dir, WRITTEN), PAYLOAD, { lockOptions, deps, durable })),
   critical: null,
 };
 

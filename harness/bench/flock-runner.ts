@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import process from 'node:process';
 import type { WorkerOutcome } from './contention-loop.ts';
-import { FLOCK_RESERVE_SCRIPT } from './flock-script.ts';
+import { flockFromBash } from '../../scenarios/suts/peers/flock.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../stats/hdr.ts';
 
 /** What one bash worker printed, read back into counts and histograms. */
@@ -33,7 +33,7 @@ export function parseFlockOutput(worker: number, stdout: string, startUs: number
 
 function runBash(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', FLOCK_RESERVE_SCRIPT, 'racetrack-flock-bench', ...args], {
+    const child = spawn('bash', ['-c', flockFromBash.script!.bash, 'racetrack-flock-bench', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });

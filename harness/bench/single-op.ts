@@ -11,7 +11,7 @@ import { findNext } from '../../core/registry/claimer.ts';
 import { encodeCounters } from '../../core/ids/counters.ts';
 import { acquireLock } from '../../core/lock/lock.ts';
 import { reserveIds } from '../../core/ids/reserver.ts';
-import { benchRegistryText } from './bench-registry.ts';
+import { registryText } from '../../scenarios/workloads/claim.ts';
 import type { SingleOpResult } from './bench-types.ts';
 
 interface SingleOpTask {
@@ -26,7 +26,7 @@ function tasksIn(dir: string): SingleOpTask[] {
   const counters = join(dir, 'counters.json');
   writeFileSync(counters, encodeCounters({ SEC: 0 }, {}, new Date().toISOString()));
   const registry = join(dir, 'REGISTRY.md');
-  writeFileSync(registry, benchRegistryText(3));
+  writeFileSync(registry, registryText(3));
   const written = join(dir, 'state.json');
   const payload = `${JSON.stringify({ state: 'x'.repeat(1000) })}\n`;
   let roots = 0;

@@ -3,7 +3,8 @@ import type { Deps } from '../../core/deps.ts';
 import type { FsFacade } from '../../core/fs-facade.ts';
 import type { FsCall } from '../sim/fs-call.ts';
 import type { VirtualClock } from '../sim/virtual-clock.ts';
-import type { FuzzOperation, FuzzSut } from './fuzz-sut.ts';
+import type { SutOperation } from '../../scenarios/suts/sut.ts';
+import type { FuzzSut } from './fuzz-sut.ts';
 
 /** What happened to one operation of the crashing process, stamped with the fs calls made so far. */
 export interface FuzzEvent {
@@ -57,7 +58,7 @@ export interface FuzzTarget<Op = unknown> {
   readonly name: string;
   readonly description: string;
   /** The SUT operations it drives: a control that overrides none of them cannot be fuzzed here. */
-  readonly uses: readonly FuzzOperation[];
+  readonly uses: readonly SutOperation[];
   readonly ops: Arbitrary<Op[]>;
   /** The fewest operations a case has (shrinking stops there). Default 1. */
   readonly minOps?: number;

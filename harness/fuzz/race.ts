@@ -105,7 +105,7 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
     random: () => seededDepsRandom(seed, 100 + i),
     async run(deps, mark) {
       // A timeout no run reaches: time stands still in an interleaving, so waiting is bounded by steps.
-      const lock = await sut.acquire(RACE_LOCK, { identity: identities[i]!, timeoutMs: 1e12, staleMs: FUZZ_STALE_MS }, deps);
+      const lock = await sut.acquire(RACE_LOCK, { lockOptions: { identity: identities[i]!, timeoutMs: 1e12, staleMs: FUZZ_STALE_MS }, deps });
       mark('acquired');
       deps.fs.readdir(RACE_DIR);
       deps.fs.readdir(RACE_DIR);

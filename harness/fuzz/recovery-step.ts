@@ -15,7 +15,7 @@ import { describeError } from './tree.ts';
 export async function recoverAfterCrash(env: RecoveryEnv<unknown>, file: string, violations: Violation[]): Promise<LockOptions | null> {
   const lock = nextAcquirerOptions();
   try {
-    await env.sut.recover(file, lock.options, env.deps, true);
+    await env.sut.recover(file, true, { lockOptions: lock.options, deps: env.deps });
     return lock.options;
   } catch (err) {
     violations.push({ invariant: 'recovery-completes', message: `recover failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });

@@ -16,14 +16,15 @@
 import type { Arbitrary } from 'fast-check';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import type { Clock, Deps } from '../../core/deps.ts';
+import type { Clock } from '../../core/deps.ts';
 import { isRacetrackError } from '../../core/errors.ts';
 import type { FsFacade } from '../../core/fs-facade.ts';
 import type { LockOptions } from '../../core/lock/lock.ts';
 import type { Identity } from '../../core/runtime.ts';
 import { interleave, type SimProcess } from '../sim/interleave.ts';
 import { seededDepsRandom } from '../sim/seeded-deps-random.ts';
-import type { FuzzOperation, FuzzSut } from './fuzz-sut.ts';
+import type { SutContext, SutOperation } from '../../scenarios/suts/sut.ts';
+import type { FuzzSut } from './fuzz-sut.ts';
 import type { FuzzEvent, FuzzTarget, RecoveryEnv, RunEnv, Violation } from './fuzz-target.ts';
 import { deadIdentity, FUZZ_STALE_MS } from './lock-budget.ts';
 import { liveIdentities } from './race.ts';
@@ -37,7 +38,7 @@ const MAX_STEPS = 20_000;
 export interface StalledWorkload<Op> {
   readonly name: string;
   readonly description: string;
-  readonly uses: readonly FuzzOperation[];
+  readonly uses: readonly SutOperation[];
   /** The file the operations write under its lock, in the case root. */
   readonly file: string;
   readonly op: Arbitrary<Op>;
@@ -45,7 +46,7 @@ export interface StalledWorkload<Op> {
   describe(op: Op, index: number): string;
   setup(fs: FsFacade, root: string): void;
   /** One operation through the SUT, by the process numbered `index` (0: the holder). */
-  perform(sut: FuzzSut, file: string, op: Op, index: number, lockOptions: LockOptions, deps: Deps): Promise<unknown>;
+  perform(sut: FuzzSut, file: string, op: Op, index: number, ctx: SutContext): Promise<unknown>;
   /** Recovery by a fresh process, then the workload's invariants (see FuzzTarget.recoverAndCheck). */
   recoverAndCheck(env: RecoveryEnv<Op>, file: string): Promise<Violation[]>;
 }
@@ -91,7 +92,7 @@ async function runStalled<Op>(w: StalledWorkload<Op>, ops: readonly Op[], env: R
         },
       };
       try {
-        const value = await w.perform(env.sut, file, held!, 0, lockOptionsOf(holderId!), { fs, clock: shifted(deps.clock, STALL_MS, () => woke), random: deps.random });
+        const value = await w.perform(env.sut, file, held!, 0, { lockOptions: lockOptionsOf(holderId!), deps: { fs, clock: shifted(deps.clock, STALL_MS, () => woke), random: deps.random } });
         holder.done ??= { call: env.calls(), value, dead: env.dead() };
       } catch (err) {
         holder.error = err;
@@ -107,7 +108,7 @@ async function runStalled<Op>(w: StalledWorkload<Op>, ops: readonly Op[], env: R
       for (let j = 0; j < later.length; j++) {
         breaker.starts[j] ??= env.calls();
         try {
-          breaker.values[j] = await w.perform(env.sut, file, later[j]!, j + 1, lockOptionsOf(breakerId), late);
+          breaker.values[j] = await w.perform(env.sut, file, later[j]!, j + 1, { lockOptions: lockOptionsOf(breakerId), deps: late });
         } catch (err) {
           breaker.error = err;
           throw err;

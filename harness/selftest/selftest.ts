@@ -41,27 +41,20 @@ function median(values: readonly number[]): number | null {
 }
 
 /**
- * Runs every ready control through its scenario `runs` times, and the core through each of those
+ * Runs every control through what catches it `runs` times, and the core through each of those
  * scenarios (plus `lock`) as often, with the default scenario settings. A control must fail every
- * run; the core must pass every run. Controls still pending (their bug needs crash or power-loss
- * machinery) are listed as pending, never as passing.
+ * run; the core must pass every run.
  */
 export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestRow[]; ok: boolean }> {
   const rows: SelftestRow[] = [];
-  const controls = SUTS.filter((s) => s.name !== 'core');
-  const coreScenarios = [...new Set([...controls.filter((c) => c.status === 'ready').map((c) => c.scenario!), 'lock'])];
+  const controls = SUTS.filter((s) => s.control !== undefined);
+  const coreScenarios = [...new Set([...controls.map((c) => c.control!.caughtBy), 'lock'])];
 
   const plan = [
-    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.scenario ?? '', bug: c.bug ?? c.description, pending: c.status === 'pending' })),
-    ...coreScenarios.map((scenario) => ({ system: 'core', kind: 'core' as const, scenario, bug: '(none: must pass)', pending: false })),
+    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.control!.caughtBy, bug: c.control!.bug })),
+    ...coreScenarios.map((scenario) => ({ system: 'core', kind: 'core' as const, scenario, bug: '(none: must pass)' })),
   ];
   for (const item of plan) {
-    if (item.pending) {
-      const row: SelftestRow = { system: item.system, kind: item.kind, scenario: item.scenario, bug: item.bug, runs: 0, detected: 0, unknown: 0, medianDetectionMs: null, status: 'pending' };
-      rows.push(row);
-      o.onRow?.(row);
-      continue;
-    }
     let detected = 0;
     let unknown = 0;
     const times: number[] = [];

@@ -2,29 +2,26 @@ import { acquireLock } from '../../core/lock/lock.ts';
 import { allocateTopic } from '../../core/topics/allocator.ts';
 import { writeAtomic } from '../../core/write/atomic-write.ts';
 import { findNext } from '../../core/registry/claimer.ts';
+import { recover } from '../../core/write/recover.ts';
 import { reserveIds } from '../../core/ids/reserver.ts';
 import { updateJson } from '../../core/write/update-json.ts';
-import type { Sut, SutEntry } from './sut.ts';
+import type { Sut } from './sut.ts';
 
-/** racetrack's own primitives, durable as they ship. */
-export function createCoreSut(): Sut {
-  return {
-    name: 'core',
-    allocate: (root, name, hooks) => allocateTopic(root, name, { lockOptions: hooks.lockOptions }),
-    reserve: (counters, prefix, count, hooks) => reserveIds(counters, prefix, count, { lockOptions: hooks.lockOptions }),
-    async claim(registry, owner, hooks) {
-      const result = await findNext(registry, { mode: 'batch', phase: 'implement', claim: true, owner, lockOptions: hooks.lockOptions });
-      return result.found ? { batch: result.batch, sites: result.sites } : null;
-    },
-    write: async (file, data) => writeAtomic(file, data),
-    update: (file, fn, hooks) => updateJson(file, fn, { lockOptions: hooks.lockOptions }),
-    acquire: (lockPath, hooks) => acquireLock(lockPath, hooks.lockOptions),
-  };
-}
-
-export const coreSutEntry: SutEntry = {
+/** racetrack's own primitives, durable as they ship (the default system under test). */
+export const coreSut: Sut = {
   name: 'core',
-  description: "racetrack's own primitives (the default)",
-  status: 'ready',
-  create: createCoreSut,
+  kind: 'core',
+  description: "racetrack's own primitives, as the library and the CLI verbs run them (the default)",
+  honoursDeps: true,
+  honoursIdentity: true,
+  allocate: (root, name, { lockOptions, deps, durable }) => allocateTopic(root, name, { lockOptions, durable }, deps),
+  reserve: (counters, prefix, count, { lockOptions, deps, durable }) => reserveIds(counters, prefix, count, { lockOptions, durable }, deps),
+  async claim(registry, owner, phase, { lockOptions, deps, durable }) {
+    const result = await findNext(registry, { mode: 'batch', phase, claim: true, owner, lockOptions, durable }, deps);
+    return result.found ? { batch: result.batch, sites: result.sites } : null;
+  },
+  write: async (file, data, { deps, durable }) => writeAtomic(file, data, { durable }, deps),
+  update: (file, fn, { lockOptions, deps, durable }) => updateJson(file, fn, { lockOptions, durable }, deps),
+  recover: (file, writersDead, { lockOptions, deps }) => recover(file, writersDead ? { lockOptions, minAgeMs: 0 } : { lockOptions }, deps),
+  acquire: (lockPath, { lockOptions, deps }) => acquireLock(lockPath, lockOptions, deps),
 };

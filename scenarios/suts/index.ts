@@ -1,12 +1,38 @@
 import { RacetrackError } from '../../core/errors.ts';
-import { coreSutEntry } from './core.ts';
+import { coreSut } from './core.ts';
 import { CONTROLS } from './controls/index.ts';
 import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
-import type { Scenario } from '../workloads/scenario.ts';
-import type { Sut, SutEntry } from './sut.ts';
+import { PEERS } from './peers/index.ts';
+import type { Primitive, Scenario } from '../workloads/scenario.ts';
+import type { Sut, SutOperation } from './sut.ts';
 
-/** Every named system under test: the core, then the known-broken controls. */
-export const SUTS: readonly SutEntry[] = [coreSutEntry, ...CONTROLS];
+/**
+ * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`,
+ * the bench rows, `racetrack list --suts` and the contract tests take implementations from: the
+ * core, the known-broken controls, then the peers. A user's command (`--exec`) is made per run
+ * from its template (exec/exec-sut.ts).
+ */
+export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS];
+
+/** The operation a scenario of each primitive calls. */
+const PRIMITIVE_OPERATION: Readonly<Record<Primitive, SutOperation>> = {
+  allocate: 'allocate',
+  reserve: 'reserve',
+  claim: 'claim',
+  write: 'write',
+  update: 'update',
+  lock: 'acquire',
+};
+
+/** The system under test registered as `name`; EINVALID naming the known ones otherwise. */
+export function sutByName(name: string): Sut {
+  const sut = SUTS.find((s) => s.name === name);
+  if (sut === undefined) {
+    const known = SUTS.map((s) => s.name);
+    throw new RacetrackError('EINVALID', `unknown system under test "${name}"; known: ${known.join(', ')}`, { sut: name, known });
+  }
+  return sut;
+}
 
 /**
  * The system under test for a run: `--exec TEMPLATE` (a user's command), else the SUT named by
@@ -14,20 +40,11 @@ export const SUTS: readonly SutEntry[] = [coreSutEntry, ...CONTROLS];
  * that its template and the command itself are usable (checkExecSetup).
  */
 export function resolveSut(scenario: Scenario, name: string, exec: string | undefined): Sut {
-  let sut: Sut;
-  if (exec !== undefined) {
-    sut = createExecSut(exec);
-  } else {
-    const entry = SUTS.find((s) => s.name === name);
-    if (entry === undefined) {
-      throw new RacetrackError('EINVALID', `unknown system under test "${name}"; known: ${SUTS.map((s) => s.name).join(', ')}`, { sut: name });
-    }
-    sut = entry.create();
-  }
-  const method = { allocate: 'allocate', reserve: 'reserve', claim: 'claim', write: 'write', update: 'update', lock: 'acquire' }[scenario.primitive];
-  if (typeof (sut as unknown as Record<string, unknown>)[method] !== 'function') {
+  const sut = exec !== undefined ? createExecSut(exec) : sutByName(name);
+  const operation = PRIMITIVE_OPERATION[scenario.primitive];
+  if (typeof sut[operation] !== 'function') {
     const which = exec !== undefined ? '--exec' : `"${name}"`;
-    throw new RacetrackError('EINVALID', `${which} cannot drive the ${scenario.name} scenario (it has no ${method} operation)`, { sut: name, scenario: scenario.name });
+    throw new RacetrackError('EINVALID', `${which} cannot drive the ${scenario.name} scenario (it has no ${operation} operation)`, { sut: name, scenario: scenario.name });
   }
   if (exec !== undefined) checkExecSetup(exec, scenario.primitive);
   return sut;

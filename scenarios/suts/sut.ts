@@ -1,57 +1,120 @@
+import type { Deps } from '../../core/deps.ts';
 import type { LockOptions } from '../../core/lock/lock.ts';
+import type { Phase } from '../../core/registry/claim-rules.ts';
 
-/** What every operation of a system under test is given: lock options carrying the recorder's observer. */
-export interface SutHooks {
+/**
+ * What every operation of a system under test is given besides its own arguments. An
+ * implementation honours what it can (see `Sut.honoursDeps`); a peer with a fixed configuration,
+ * compared as it ships, ignores the lock options.
+ */
+export interface SutContext {
+  /** For every lock the operation takes: timeout, staleness, the recorder's observer, an injected identity. */
   readonly lockOptions: LockOptions;
+  /** The fs facade, clock and random source to work through (the fuzzer's simulated disk). Absent: the real ones. */
+  readonly deps?: Deps;
+  /** false skips the fsyncs, for benchmarks only. Default true. */
+  readonly durable?: boolean;
 }
 
-/** A claim that found work: the batch and who now owns it. */
+/** A claim that found work: the batch and its sites. */
 export interface ClaimOutcome {
   readonly batch: string;
   readonly sites: readonly string[];
 }
 
+/** A held lock. `assertHeld`, where the lock has one, throws unless the lock is still ours. */
+export interface SutLock {
+  release(): void | Promise<void>;
+  assertHeld?(): void;
+}
+
 /**
  * What a system under test may report besides its operations' outcomes and the files they leave.
  * `lock-events`: each lock it takes, acquired and released, through the observer it is handed in
- * `hooks.lockOptions`; mutual exclusion and lock hold and wait times are judged from them.
+ * `ctx.lockOptions`; mutual exclusion and lock hold and wait times are judged from them.
  */
 export type SutReport = 'lock-events';
 
 /**
- * A system under test: the core, a known-broken control, or a user's command (`--exec`). Each
- * implements the operations of the primitives it covers; a scenario calls the one it drives.
+ * What a system under test is: racetrack's own primitives, a known-broken control, a peer (a lock
+ * other tools ship, measured beside the core), or a user's command (`--exec`).
+ */
+export type SutKind = 'core' | 'control' | 'peer' | 'command';
+
+/** The operations a system under test may implement, one per primitive (and recovery). */
+export const SUT_OPERATIONS = ['allocate', 'reserve', 'claim', 'write', 'update', 'recover', 'acquire'] as const;
+
+export type SutOperation = (typeof SUT_OPERATIONS)[number];
+
+/** For a control: the bug it carries and what must catch it. */
+export interface ControlFacts {
+  /** The bug, in words for someone who never read the specs. */
+  readonly bug: string;
+  /** What catches it: a `racetrack run` scenario (`allocate`) or a fuzz scenario (`fuzz write --power-loss`). */
+  readonly caughtBy: string;
+}
+
+/**
+ * A peer run as a shell script, one process per worker, looping its operation until a deadline
+ * (flock(1) from bash): it has no operation in this process, so only the bench can drive it.
+ */
+export interface ScriptLoop {
+  /** The bench operations the script implements. */
+  readonly ops: readonly string[];
+  /** The bash source; its arguments are described where it is defined. */
+  readonly bash: string;
+}
+
+/**
+ * A system under test: one implementation of some of the primitives. `racetrack run --sut`,
+ * `racetrack fuzz --sut`, the bench rows and the contract tests all take it from the one registry
+ * (scenarios/suts/index.ts). Each operation takes its arguments and one context.
  */
 export interface Sut {
   readonly name: string;
+  readonly kind: SutKind;
+  /** One line for someone who never read the specs: what it is, and for a peer how it is configured. */
+  readonly description: string;
+  /** Present exactly for a control. */
+  readonly control?: ControlFacts;
   /**
    * What its operations report (see SutReport). Absent: all of it, as for an implementation in
-   * this process that hands `hooks.lockOptions` to every lock it takes (the core, the controls).
+   * this process that hands `ctx.lockOptions` to every lock it takes (the core, the controls).
    * A scenario leaves out the checkers that need a report the system under test does not give.
    */
   readonly reports?: readonly SutReport[];
-  allocate?(root: string, name: string, hooks: SutHooks): Promise<{ number: string; path: string }>;
-  reserve?(counters: string, prefix: string, count: number, hooks: SutHooks): Promise<{ ids: readonly string[] }>;
-  /** Resolves null when there is no work (exit 1 from a claimer command). */
-  claim?(registry: string, owner: string, hooks: SutHooks): Promise<ClaimOutcome | null>;
-  write?(file: string, data: Uint8Array, hooks: SutHooks): Promise<void>;
-  update?(file: string, fn: (current: unknown) => unknown, hooks: SutHooks): Promise<unknown>;
+  /** Whether every fs call, clock reading and random draw goes through `ctx.deps`, so the fuzzer can run it on its simulated disk. */
+  readonly honoursDeps: boolean;
+  /**
+   * Whether its locks take the identity in `ctx.lockOptions.identity`. The fuzzer gives each
+   * simulated process a provably dead pid that way; a lock that writes this process's own (live)
+   * pid instead can never be shown to have a dead holder.
+   */
+  readonly honoursIdentity: boolean;
+  /** Loads what its operations need, before any clock starts (a peer's package). */
+  prepare?(): Promise<void>;
+  allocate?(root: string, name: string, ctx: SutContext): Promise<{ number: string; path: string }>;
+  reserve?(counters: string, prefix: string, count: number, ctx: SutContext): Promise<{ ids: readonly string[] }>;
+  /** Claims the next batch of `phase` for `owner`; resolves null when there is no work. */
+  claim?(registry: string, owner: string, phase: Phase, ctx: SutContext): Promise<ClaimOutcome | null>;
+  write?(file: string, data: Uint8Array, ctx: SutContext): Promise<void>;
+  update?(file: string, fn: (current: unknown) => unknown, ctx: SutContext): Promise<unknown>;
+  /**
+   * Recovers `file` after a crash (orphan temps). `writersDead`: every earlier writer is known to
+   * be dead (a fresh process after a simulated crash, whose writers shared this process's pid), so
+   * a temp need not be old to be removable.
+   */
+  recover?(file: string, writersDead: boolean, ctx: SutContext): Promise<unknown>;
   /**
    * Takes a lock. `assertHeld`, where the lock has one, throws unless the lock is still ours: the
    * lock scenario calls it right before its write, as a holder must before it publishes.
    */
-  acquire?(lockPath: string, hooks: SutHooks): Promise<{ release(): void; assertHeld?(): void }>;
+  acquire?(lockPath: string, ctx: SutContext): Promise<SutLock>;
+  /** A peer that runs only as a shell script (see ScriptLoop). */
+  readonly script?: ScriptLoop;
 }
 
-/** How a SUT is listed: what it is, and for a control, the bug it carries. */
-export interface SutEntry {
-  readonly name: string;
-  readonly description: string;
-  /** For a control: the scenario that must catch it. */
-  readonly scenario?: string;
-  /** For a control: the bug, in a few words. */
-  readonly bug?: string;
-  /** 'pending' when the machinery that catches it (crashes, power loss) is not built yet. */
-  readonly status: 'ready' | 'pending';
-  create(): Sut;
+/** The operations `sut` implements itself, in SUT_OPERATIONS order. */
+export function operationsOf(sut: Sut): SutOperation[] {
+  return SUT_OPERATIONS.filter((op) => typeof sut[op] === 'function');
 }

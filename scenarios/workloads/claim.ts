@@ -34,7 +34,7 @@ export const claimScenario: Scenario = {
     const owner = `w${worker}`;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     await rec.op('claim', { owner }, async () => {
-      const got = await sut.claim!(join(root, REGISTRY), owner, { lockOptions });
+      const got = await sut.claim!(join(root, REGISTRY), owner, 'implement', { lockOptions });
       if (got === null) throw new RacetrackError('ENOTFOUND', 'no work found', { reason: 'no_work_found' });
       return got;
     }, (r) => ({ batch: r.batch, owner }));

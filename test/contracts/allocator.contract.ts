@@ -1,27 +1,13 @@
-// The behaviour every topic allocator must show, run against the core allocator and, through the
-// same suite, against known-broken controls (which must fail the concurrency cases).
+// The behaviour every topic allocator must show, run against every registered system under test
+// that allocates: the core and, through the same suite, the known-broken controls (which must fail
+// the concurrency cases; test/contracts/expected-failures.ts names them).
 import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { allocatorImpl } from '../fixtures/allocator-impls.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import { CONTRACT_LOCK_OPTIONS, type ContractCase } from '../support/contract.ts';
 import { withTempDir } from '../support/tmp.ts';
-
-/** An allocator under test. */
-export interface AllocatorSubject {
-  /** Its name in test/fixtures/allocator-impls.ts, passed to the op as `args.impl`. */
-  readonly name: string;
-  allocate(root: string, name: string): Promise<{ number: string; path: string }>;
-  /** The op module under test/fixtures/ops/ that contenders run, with args `{root, impl}`. Default `allocate`. */
-  readonly op?: string;
-}
-
-/** The subject registered as `name` in test/fixtures/allocator-impls.ts, contending through `ops/allocate`. */
-export function allocatorSubject(name: string): AllocatorSubject {
-  const impl = allocatorImpl(name);
-  return { name, allocate: (root, topic) => impl.allocate(root, topic) };
-}
 
 type Allocation = { number: string; path: string };
 
@@ -49,24 +35,25 @@ function assertAllocations(root: string, values: Allocation[], n: number): void 
   for (const e of entries) assert.ok(lstatSync(join(root, e)).isDirectory(), `${e} is a directory`);
 }
 
-async function contend(subject: AllocatorSubject, how: 'threads' | 'processes', parties: number, count: number): Promise<void> {
+async function contend(sut: Sut, how: 'threads' | 'processes', parties: number, count: number): Promise<void> {
   await inRoot(async (root) => {
     const run = how === 'threads' ? contendThreads : contendProcesses;
-    const results = await run(subject.op ?? 'allocate', { root, impl: subject.name }, parties, count);
+    const results = await run('allocate', { root, impl: sut.name }, parties, count);
     assert.deepEqual(failures(results), [], 'no allocation failed');
     assertAllocations(root, okValues(results) as Allocation[], parties * count);
   });
 }
 
-/** The allocator contract's cases for `subject`. */
-export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
+/** The allocator contract's cases for `sut`, whose contenders run test/fixtures/ops/allocate. */
+export function allocatorContract(sut: Sut): ContractCase[] {
+  const allocate = (root: string, name: string) => sut.allocate!(root, name, { lockOptions: CONTRACT_LOCK_OPTIONS });
   return [
     {
       id: 'first-is-001',
       title: 'the first topic in an empty root is 001 and only its own directory is created',
       run: () =>
         inRoot(async (root) => {
-          const got = await subject.allocate(root, 'alpha');
+          const got = await allocate(root, 'alpha');
           assert.deepEqual(got, { number: '001', path: join(root, '001_alpha') });
           assert.deepEqual(readdirSync(root), ['001_alpha']);
           assert.deepEqual(readdirSync(got.path), [], 'subdirectories are created lazily, not here');
@@ -78,7 +65,7 @@ export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
       run: () =>
         inRoot(async (root) => {
           const got: Allocation[] = [];
-          for (let i = 0; i < 12; i++) got.push(await subject.allocate(root, `t${i}`));
+          for (let i = 0; i < 12; i++) got.push(await allocate(root, `t${i}`));
           assert.deepEqual(got.map((g) => g.number), Array.from({ length: 12 }, (_, i) => pad(i + 1)));
           assertAllocations(root, got, 12);
         }),
@@ -90,7 +77,7 @@ export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
         inRoot(async (root) => {
           for (const d of ['003_a', '010_b', '12_short', 'notes', '0042x', '.hidden']) mkdirSync(join(root, d));
           writeFileSync(join(root, 'README.md'), 'x');
-          assert.equal((await subject.allocate(root, 'c')).number, '011');
+          assert.equal((await allocate(root, 'c')).number, '011');
         }),
     },
     {
@@ -100,7 +87,7 @@ export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
         inRoot(async (root) => {
           mkdirSync(join(root, '998_x'));
           const got = [];
-          for (const name of ['a', 'b', 'c']) got.push((await subject.allocate(root, name)).number);
+          for (const name of ['a', 'b', 'c']) got.push((await allocate(root, name)).number);
           assert.deepEqual(got, ['999', '1000', '1001']);
           assert.ok(readdirSync(root).includes('1000_b'));
         }),
@@ -111,7 +98,7 @@ export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
       run: () =>
         inRoot(async (root, outer) => {
           for (const name of ['../evil', 'a/b', '..', '.', '', 'a\\..\\b', '/abs']) {
-            await assert.rejects(subject.allocate(root, name), (err: { code?: string }) => err.code === 'EINVALID', `refuses ${JSON.stringify(name)}`);
+            await assert.rejects(allocate(root, name), (err: { code?: string }) => err.code === 'EINVALID', `refuses ${JSON.stringify(name)}`);
           }
           assert.deepEqual(readdirSync(root), []);
           assert.deepEqual(readdirSync(outer), ['topics']);
@@ -120,18 +107,12 @@ export function allocatorContract(subject: AllocatorSubject): ContractCase[] {
     {
       id: 'threads-unique',
       title: '8 worker threads allocating at once get unique, contiguous numbers',
-      run: () => contend(subject, 'threads', 8, 20),
+      run: () => contend(sut, 'threads', 8, 20),
     },
     {
       id: 'processes-unique',
       title: '4 child processes allocating at once get unique, contiguous numbers',
-      run: () => contend(subject, 'processes', 4, 20),
+      run: () => contend(sut, 'processes', 4, 20),
     },
   ];
-}
-
-/** Registers the allocator contract as tests for `subject` (or the implementation registered under that name). */
-export function describeAllocatorContract(subject: AllocatorSubject | string): void {
-  const s = typeof subject === 'string' ? allocatorSubject(subject) : subject;
-  registerContract(`allocator contract: ${s.name}`, allocatorContract(s));
 }

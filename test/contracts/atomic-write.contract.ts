@@ -1,15 +1,16 @@
 // The behaviour every atomic-write implementation must show, judged only by what is on disk: run
-// against the core writeAtomic and, through the same suite, against the known-broken controls
-// (write in place, pid-only temp name), which must fail the cases their bug breaks.
+// against every registered system under test that writes, the core and, through the same suite,
+// the known-broken controls (write in place, pid-only temp name), which must fail the cases their
+// bug breaks (test/contracts/expected-failures.ts names them).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { defaultDeps } from '../../core/deps.ts';
-import { atomicWriteImpl } from '../fixtures/atomic-write-impls.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
 import { makePayload, payloadId } from '../fixtures/payload.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import type { ContractCase } from '../support/contract.ts';
 import { faultyFs, type FaultMode } from '../support/faulty-fs.ts';
 import { withTempDir } from '../support/tmp.ts';
 import type { OpOutcome } from '../fixtures/contender.ts';
@@ -51,11 +52,10 @@ async function contendAndRead(file: string, contend: () => Promise<OpOutcome[][]
   assertAlone(file);
 }
 
-/** The atomic-write contract's cases for the implementation registered as `name` in test/fixtures/atomic-write-impls.ts. */
-export function atomicWriteContract(name: string): ContractCase[] {
-  const impl = atomicWriteImpl(name);
-  // async, so that an implementation that throws synchronously rejects instead.
-  const write = async (file: string, data: Uint8Array, deps = defaultDeps()) => impl.write(file, data, deps);
+/** The atomic-write contract's cases for `sut`, whose contenders run test/fixtures/ops/write-atomic-payload. */
+export function atomicWriteContract(sut: Sut): ContractCase[] {
+  const { name } = sut;
+  const write = (file: string, data: Uint8Array, deps = defaultDeps()) => sut.write!(file, data, { lockOptions: {}, deps });
   const interrupted = (mode: FaultMode) => (dir: string) => {
     const file = join(dir, 'state.md');
     const old = makePayload(1, 0, 1000);
@@ -150,9 +150,4 @@ export function atomicWriteContract(name: string): ContractCase[] {
         }),
     },
   ];
-}
-
-/** Registers the atomic-write contract as tests for the implementation `name`. */
-export function describeAtomicWriteContract(name: string): void {
-  registerContract(`atomic-write contract: ${name}`, atomicWriteContract(name));
 }

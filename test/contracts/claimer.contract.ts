@@ -1,39 +1,25 @@
-// The behaviour every registry claimer must show, run against the core claimer and, through the
-// same suite, against known-broken controls (which must fail the concurrency cases).
+// The behaviour every registry claimer must show, run against every registered system under test
+// that claims: the core and, through the same suite, the known-broken controls (which must fail
+// the concurrency cases; test/contracts/expected-failures.ts names them).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Phase } from '../../core/registry/claim-rules.ts';
 import { readEntries, type RegistryEntry } from '../../core/registry/entries.ts';
 import { parseRegistry } from '../../core/registry/table.ts';
-import { claimerImpl, type ClaimedBatch } from '../fixtures/claimer-impls.ts';
+import type { ClaimOutcome, Sut } from '../../scenarios/suts/sut.ts';
 import { registryText, uniformBatches, type FixtureBatch, type FixtureOptions } from '../fixtures/registry-text.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import { CONTRACT_LOCK_OPTIONS, type ContractCase } from '../support/contract.ts';
 import { tempDir } from '../support/tmp.ts';
 
-/** A claimer under test. */
-export interface ClaimerSubject {
-  /** Its name in test/fixtures/claimer-impls.ts, passed to the op as `args.impl`. */
-  readonly name: string;
-  claim(registry: string, owner: string, phase: Phase): Promise<ClaimedBatch | null>;
-  /** The op module under test/fixtures/ops/ that contenders run, with args `{registry, phase, impl}`. Default `claim`. */
-  readonly op?: string;
-}
-
-/** The subject registered as `name` in test/fixtures/claimer-impls.ts, contending through `ops/claim`. */
-export function claimerSubject(name: string): ClaimerSubject {
-  const impl = claimerImpl(name);
-  return { name, claim: (registry, owner, phase) => impl.claim(registry, owner, phase) };
-}
-
-/** The seed's claim transitions: what a claim in each phase may do to a row's status. */
+/** The claiming spec's transitions: what a claim in each phase may do to a row's status. */
 const LEGAL: Record<Phase, Record<string, string>> = {
   design: { B: 'd', d: 'd' },
   implement: { D: 'O', O: 'i', i: 'i' },
 };
 
-type Claim = ClaimedBatch & { owner: string };
+type Claim = ClaimOutcome & { owner: string };
 
 /** A registry file holding `batches` in a fresh temp dir. */
 async function withRegistry(batches: readonly FixtureBatch[], fn: (registry: string, dir: string) => Promise<void>, options: FixtureOptions = {}): Promise<void> {
@@ -87,18 +73,19 @@ function assertClaimedOnce(registry: string, initial: readonly FixtureBatch[], p
   }
 }
 
-async function contend(subject: ClaimerSubject, how: 'threads' | 'processes', parties: number, count: number, batches: FixtureBatch[], phase: Phase, expected: number): Promise<void> {
+async function contend(sut: Sut, how: 'threads' | 'processes', parties: number, count: number, batches: FixtureBatch[], phase: Phase, expected: number): Promise<void> {
   await withRegistry(batches, async (registry, dir) => {
     const run = how === 'threads' ? contendThreads : contendProcesses;
-    const results = await run(subject.op ?? 'claim', { registry, phase, impl: subject.name }, parties, count);
+    const results = await run('claim', { registry, phase, impl: sut.name }, parties, count);
     assert.deepEqual(failures(results), [], 'no claim failed');
     assertClaimedOnce(registry, batches, phase, okValues(results), expected);
     assertNothingLeft(dir);
   });
 }
 
-/** The claimer contract's cases for `subject`. */
-export function claimerContract(subject: ClaimerSubject): ContractCase[] {
+/** The claimer contract's cases for `sut`, whose contenders run test/fixtures/ops/claim. */
+export function claimerContract(sut: Sut): ContractCase[] {
+  const claim = (registry: string, owner: string, phase: Phase) => sut.claim!(registry, owner, phase, { lockOptions: CONTRACT_LOCK_OPTIONS });
   const soon = () => new Date().toISOString();
   return [
     {
@@ -107,7 +94,7 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
       run: () =>
         withRegistry(uniformBatches(3, 2, 'B'), async (registry, dir) => {
           const before = readFileSync(registry, 'utf8').split('\r\n');
-          const got = await subject.claim(registry, 'alice', 'design');
+          const got = await claim(registry, 'alice', 'design');
           assert.deepEqual(got && { batch: got.batch, sites: got.sites }, { batch: '001', sites: ['s001-0.example', 's001-1.example'] });
           assert.ok(rowsOf(registry, '001').every((r) => r.status === 'd' && r.owner === 'alice' && r.claimedAt !== null));
           const after = readFileSync(registry, 'utf8').split('\r\n');
@@ -122,10 +109,10 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
       run: () =>
         withRegistry(uniformBatches(4, 1, 'B'), async (registry) => {
           const got = [];
-          for (const owner of ['a', 'b', 'c', 'd']) got.push((await subject.claim(registry, owner, 'design'))?.batch);
+          for (const owner of ['a', 'b', 'c', 'd']) got.push((await claim(registry, owner, 'design'))?.batch);
           assert.deepEqual(got, ['001', '002', '003', '004']);
           const before = readFileSync(registry);
-          assert.equal(await subject.claim(registry, 'e', 'design'), null);
+          assert.equal(await claim(registry, 'e', 'design'), null);
           assert.deepEqual(readFileSync(registry), before);
         }),
     },
@@ -141,8 +128,8 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
             { batch: '004', status: 'Q', sites: ['d.example'] },
           ],
           async (registry) => {
-            assert.equal((await subject.claim(registry, 'x', 'implement'))?.batch, '002');
-            assert.equal((await subject.claim(registry, 'y', 'implement'))?.batch, '001');
+            assert.equal((await claim(registry, 'x', 'implement'))?.batch, '002');
+            assert.equal((await claim(registry, 'y', 'implement'))?.batch, '001');
             assert.deepEqual(entriesOf(registry).map((e) => `${e.batch}${e.status}${e.owner}`), ['001Oy', '002ix', '003B', '004Q']);
           },
         ),
@@ -157,9 +144,9 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
             { batch: '002', status: 'B', sites: ['c.example'] },
           ],
           async (registry) => {
-            assert.equal((await subject.claim(registry, 'bob', 'design'))?.batch, '002');
-            assert.equal(await subject.claim(registry, 'carol', 'design'), null);
-            assert.equal((await subject.claim(registry, 'alice', 'design'))?.batch, '001');
+            assert.equal((await claim(registry, 'bob', 'design'))?.batch, '002');
+            assert.equal(await claim(registry, 'carol', 'design'), null);
+            assert.equal((await claim(registry, 'alice', 'design'))?.batch, '001');
             assert.deepEqual(rowsOf(registry, '001').map((r) => `${r.status}${r.owner}`), ['dalice', 'dalice']);
           },
         ),
@@ -169,9 +156,9 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
       title: 'a batch whose lease expired goes to the next claimer, who is recorded as its owner',
       run: () =>
         withRegistry([{ batch: '007', status: 'i', sites: ['a.example'], owner: 'alice', claimed: '2000-01-01T00:00:00.000Z' }], async (registry) => {
-          assert.equal((await subject.claim(registry, 'bob', 'implement'))?.batch, '007');
+          assert.equal((await claim(registry, 'bob', 'implement'))?.batch, '007');
           assert.deepEqual(rowsOf(registry, '007').map((r) => `${r.status}${r.owner}`), ['ibob']);
-          assert.equal(await subject.claim(registry, 'carol', 'implement'), null);
+          assert.equal(await claim(registry, 'carol', 'implement'), null);
         }),
     },
     {
@@ -181,7 +168,7 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
         withRegistry(uniformBatches(2, 1, 'B'), async (registry, dir) => {
           const text = readFileSync(registry, 'utf8').replace('| Status |', '| State |');
           writeFileSync(registry, text);
-          await assert.rejects(subject.claim(registry, 'alice', 'design'));
+          await assert.rejects(claim(registry, 'alice', 'design'));
           assert.equal(readFileSync(registry, 'utf8'), text);
           assertNothingLeft(dir);
         }),
@@ -189,23 +176,17 @@ export function claimerContract(subject: ClaimerSubject): ContractCase[] {
     {
       id: 'threads-once',
       title: '8 worker threads claiming at once claim every batch exactly once, each by one owner',
-      run: () => contend(subject, 'threads', 8, 6, uniformBatches(40, 2, 'B'), 'design', 40),
+      run: () => contend(sut, 'threads', 8, 6, uniformBatches(40, 2, 'B'), 'design', 40),
     },
     {
       id: 'threads-implement-once',
       title: '8 worker threads claiming for implement move each D and O batch once, legally',
-      run: () => contend(subject, 'threads', 8, 5, [...uniformBatches(24, 1, 'D'), ...uniformBatches(30, 1, 'O').slice(24)], 'implement', 30),
+      run: () => contend(sut, 'threads', 8, 5, [...uniformBatches(24, 1, 'D'), ...uniformBatches(30, 1, 'O').slice(24)], 'implement', 30),
     },
     {
       id: 'processes-once',
       title: '4 child processes claiming at once claim every batch exactly once, each by one owner',
-      run: () => contend(subject, 'processes', 4, 12, uniformBatches(40, 2, 'B'), 'design', 40),
+      run: () => contend(sut, 'processes', 4, 12, uniformBatches(40, 2, 'B'), 'design', 40),
     },
   ];
-}
-
-/** Registers the claimer contract as tests for `subject` (or the implementation registered under that name). */
-export function describeClaimerContract(subject: ClaimerSubject | string): void {
-  const s = typeof subject === 'string' ? claimerSubject(subject) : subject;
-  registerContract(`claimer contract: ${s.name}`, claimerContract(s));
 }

@@ -1,21 +1,24 @@
-// The behaviour every lock implementation must show, run against the core lock and, through the
-// same suite, against the known-broken controls (which must fail the cases their bug breaks).
+// The behaviour every lock implementation must show, run against every registered system under
+// test that locks: the core lock, its variants, the peers, and the known-broken controls. Those
+// that fall short must fail exactly the cases test/contracts/expected-failures.ts names.
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import type { ContractCase } from '../support/contract.ts';
 import { withTempDir } from '../support/tmp.ts';
 import { deadHolderLockRecord, deadHolderRecord } from '../fixtures/dead-holder.ts';
-import { lockImpl } from '../fixtures/lock-impls.ts';
+import type { LockOptions } from '../../core/lock/lock.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
 
 function distinctCount(values: unknown[]): number {
   return new Set(values).size;
 }
 
-/** The lock contract's cases for the implementation registered as `name` in test/fixtures/lock-impls.ts. */
-export function lockContract(name: string): ContractCase[] {
-  const impl = lockImpl(name);
+/** The lock contract's cases for `sut`, whose contenders run test/fixtures/ops/lock-counter and lock-dying-holder. */
+export function lockContract(sut: Sut): ContractCase[] {
+  const { name } = sut;
+  const acquire = (path: string, lockOptions: LockOptions) => sut.acquire!(path, { lockOptions });
   return [
     {
       id: 'threads-exclusive',
@@ -60,9 +63,9 @@ export function lockContract(name: string): ContractCase[] {
         withTempDir(async (dir) => {
           const path = join(dir, 'x.lock');
           writeFileSync(path, deadHolderRecord());
-          const lock = await impl.acquire(path, { timeoutMs: 2000, staleMs: 60000 });
+          const lock = await acquire(path, { timeoutMs: 2000, staleMs: 60000 });
           assert.notEqual(readFileSync(path, 'utf8'), deadHolderRecord(), 'the lock file is ours now');
-          lock.release();
+          await lock.release();
           assert.equal(existsSync(path), false);
         }),
     },
@@ -72,11 +75,11 @@ export function lockContract(name: string): ContractCase[] {
       run: () =>
         withTempDir(async (dir) => {
           const path = join(dir, 'x.lock');
-          const first = await impl.acquire(path, {});
-          await assert.rejects(impl.acquire(path, { timeoutMs: 30 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
-          first.release();
-          const second = await impl.acquire(path, { timeoutMs: 1000 });
-          second.release();
+          const first = await acquire(path, {});
+          await assert.rejects(acquire(path, { timeoutMs: 30 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
+          await first.release();
+          const second = await acquire(path, { timeoutMs: 1000 });
+          await second.release();
         }),
     },
     {
@@ -88,7 +91,7 @@ export function lockContract(name: string): ContractCase[] {
           writeFileSync(target, 'keep me');
           const path = join(dir, 'x.lock');
           symlinkSync(target, path);
-          await assert.rejects(impl.acquire(path, { timeoutMs: 50, staleMs: 0 }));
+          await assert.rejects(acquire(path, { timeoutMs: 50, staleMs: 0 }));
           assert.equal(readFileSync(target, 'utf8'), 'keep me');
           assert.equal(existsSync(path), true);
         }),
@@ -105,10 +108,10 @@ export function lockContract(name: string): ContractCase[] {
           const path = join(dir, 'x.lock');
           symlinkSync(victim, `${path}.q`);
           try {
-            const first = await impl.acquire(path, { timeoutMs: 200 });
-            const second = impl.acquire(path, { timeoutMs: 200 });
-            first.release();
-            (await second).release();
+            const first = await acquire(path, { timeoutMs: 200 });
+            const second = acquire(path, { timeoutMs: 200 });
+            await first.release();
+            await (await second).release();
           } catch {
             // Refusing the lock is allowed; touching the symlink's target is not.
           }
@@ -125,7 +128,7 @@ export function lockContract(name: string): ContractCase[] {
           writeFileSync(path, 'precious\n');
           const old = (Date.now() - 60_000) / 1000;
           utimesSync(path, old, old);
-          await assert.rejects(impl.acquire(path, { timeoutMs: 300, staleMs: 100 }));
+          await assert.rejects(acquire(path, { timeoutMs: 300, staleMs: 100 }));
           assert.equal(readFileSync(path, 'utf8'), 'precious\n');
         }),
     },
@@ -137,14 +140,9 @@ export function lockContract(name: string): ContractCase[] {
           const path = join(dir, 'x.lock');
           const record = `${JSON.stringify({ ...deadHolderLockRecord('9'.repeat(24)), space: 'abcdefabcdef' })}\n`;
           writeFileSync(path, record);
-          await assert.rejects(impl.acquire(path, { timeoutMs: 200, staleMs: 60_000 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
+          await assert.rejects(acquire(path, { timeoutMs: 200, staleMs: 60_000 }), (err: { code?: string }) => err.code === 'ETIMEOUT');
           assert.equal(readFileSync(path, 'utf8'), record);
         }),
     },
   ];
-}
-
-/** Registers the lock contract as tests for the implementation `name`. */
-export function describeLockContract(name: string): void {
-  registerContract(`lock contract: ${name}`, lockContract(name));
 }

@@ -1,31 +1,13 @@
-// The behaviour every ID reserver must show, run against the core reserver and, through the same
-// suite, against known-broken controls (which must fail the concurrency cases).
+// The behaviour every ID reserver must show, run against every registered system under test that
+// reserves: the core and, through the same suite, the known-broken controls (which must fail the
+// concurrency cases; test/contracts/expected-failures.ts names them).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reserverImpl } from '../fixtures/reserver-impls.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import { CONTRACT_LOCK_OPTIONS, type ContractCase } from '../support/contract.ts';
 import { tempDir } from '../support/tmp.ts';
-
-/** A reserver under test. */
-export interface ReserverSubject {
-  /** Its name in test/fixtures/reserver-impls.ts, passed to the op as `args.impl`. */
-  readonly name: string;
-  reserve(countersFile: string, prefix: string, count: number): Promise<{ ids: string[] }>;
-  /**
-   * The op module under test/fixtures/ops/ that contenders run, with args
-   * `{countersFile, impl, prefixes, maxCount}` (see test/fixtures/reserve-plan.ts), returning
-   * `{prefix, count, ids}`. Default `reserve`.
-   */
-  readonly op?: string;
-}
-
-/** The subject registered as `name` in test/fixtures/reserver-impls.ts, contending through `ops/reserve`. */
-export function reserverSubject(name: string): ReserverSubject {
-  const impl = reserverImpl(name);
-  return { name, reserve: (file, prefix, count) => impl.reserve(file, prefix, count) };
-}
 
 type Reserved = { prefix: string; count: number; ids: string[] };
 
@@ -72,37 +54,38 @@ function assertReservations(file: string, dir: string, start: Record<string, num
   assert.deepEqual(readdirSync(dir), ['counters.json'], 'no lock or temp file left behind');
 }
 
-async function contend(subject: ReserverSubject, how: 'threads' | 'processes', parties: number, count: number): Promise<void> {
+async function contend(sut: Sut, how: 'threads' | 'processes', parties: number, count: number): Promise<void> {
   const start = { SEC: 19, PERF: 12, UX: 66 };
   await withCounters(start, async (file, dir) => {
     const run = how === 'threads' ? contendThreads : contendProcesses;
-    const args = { countersFile: file, impl: subject.name, prefixes: ['SEC', 'PERF', 'DOC'], maxCount: 3 };
-    const results = await run(subject.op ?? 'reserve', args, parties, count);
+    const args = { countersFile: file, impl: sut.name, prefixes: ['SEC', 'PERF', 'DOC'], maxCount: 3 };
+    const results = await run('reserve', args, parties, count);
     assert.deepEqual(failures(results), [], 'no reservation failed');
     assertReservations(file, dir, start, okValues(results) as Reserved[]);
   });
 }
 
-/** The reserver contract's cases for `subject`. */
-export function reserverContract(subject: ReserverSubject): ContractCase[] {
+/** The reserver contract's cases for `sut`, whose contenders run test/fixtures/ops/reserve. */
+export function reserverContract(sut: Sut): ContractCase[] {
+  const reserve = (file: string, prefix: string, count: number) => sut.reserve!(file, prefix, count, { lockOptions: CONTRACT_LOCK_OPTIONS });
   return [
     {
       id: 'next-after-counter',
       title: 'a reservation hands out the IDs after the counter and records the last one',
       run: () =>
         withCounters({ SEC: 19, PERF: 12 }, async (file, dir) => {
-          assert.deepEqual((await subject.reserve(file, 'SEC', 1)).ids, ['SEC-20']);
-          assert.deepEqual((await subject.reserve(file, 'SEC', 2)).ids, ['SEC-21', 'SEC-22']);
+          assert.deepEqual((await reserve(file, 'SEC', 1)).ids, ['SEC-20']);
+          assert.deepEqual((await reserve(file, 'SEC', 2)).ids, ['SEC-21', 'SEC-22']);
           assert.deepEqual(readCounters(file), { SEC: 22, PERF: 12 });
           assert.deepEqual(readdirSync(dir), ['counters.json']);
         }),
     },
     {
       id: 'batch',
-      title: 'a batch of five is five consecutive IDs (the seed example)',
+      title: "a batch of five is five consecutive IDs (the ID-reservation spec's example)",
       run: () =>
         withCounters({ UX: 66 }, async (file) => {
-          assert.deepEqual((await subject.reserve(file, 'UX', 5)).ids, ['UX-67', 'UX-68', 'UX-69', 'UX-70', 'UX-71']);
+          assert.deepEqual((await reserve(file, 'UX', 5)).ids, ['UX-67', 'UX-68', 'UX-69', 'UX-70', 'UX-71']);
           assert.equal(readCounters(file).UX, 71);
         }),
     },
@@ -111,27 +94,21 @@ export function reserverContract(subject: ReserverSubject): ContractCase[] {
       title: 'each prefix counts on its own',
       run: () =>
         withCounters({ SEC: 3, PERF: 40 }, async (file) => {
-          assert.deepEqual((await subject.reserve(file, 'PERF', 2)).ids, ['PERF-41', 'PERF-42']);
-          assert.deepEqual((await subject.reserve(file, 'SEC', 1)).ids, ['SEC-4']);
-          assert.deepEqual((await subject.reserve(file, 'PERF', 1)).ids, ['PERF-43']);
+          assert.deepEqual((await reserve(file, 'PERF', 2)).ids, ['PERF-41', 'PERF-42']);
+          assert.deepEqual((await reserve(file, 'SEC', 1)).ids, ['SEC-4']);
+          assert.deepEqual((await reserve(file, 'PERF', 1)).ids, ['PERF-43']);
           assert.deepEqual(readCounters(file), { SEC: 4, PERF: 43 });
         }),
     },
     {
       id: 'threads-unique',
       title: '8 worker threads reserving at once get unique, contiguous IDs per prefix',
-      run: () => contend(subject, 'threads', 8, 20),
+      run: () => contend(sut, 'threads', 8, 20),
     },
     {
       id: 'processes-unique',
       title: '4 child processes reserving at once get unique, contiguous IDs per prefix',
-      run: () => contend(subject, 'processes', 4, 15),
+      run: () => contend(sut, 'processes', 4, 15),
     },
   ];
-}
-
-/** Registers the reserver contract as tests for `subject` (or the implementation registered under that name). */
-export function describeReserverContract(subject: ReserverSubject | string): void {
-  const s = typeof subject === 'string' ? reserverSubject(subject) : subject;
-  registerContract(`reserver contract: ${s.name}`, reserverContract(s));
 }

@@ -1,13 +1,14 @@
 // The behaviour every JSON read-modify-write implementation must show, judged by what is on disk:
-// run against the core updateJson and, through the same suite, against the known-broken control
-// (seed 001's update_json_atomic without a lock), which must lose concurrent updates.
+// run against every registered system under test that updates, the core and, through the same
+// suite, the known-broken control (an atomic update without a lock around it), which must lose
+// concurrent updates (test/contracts/expected-failures.ts names the cases).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultDeps } from '../../core/deps.ts';
-import { updateJsonImpl } from '../fixtures/update-json-impls.ts';
+import { defaultDeps, type Deps } from '../../core/deps.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
 import { contendProcesses, contendThreads, failures, okValues } from '../support/contend.ts';
-import { type ContractCase, registerContract } from '../support/contract.ts';
+import { CONTRACT_LOCK_OPTIONS, type ContractCase } from '../support/contract.ts';
 import { faultyFs } from '../support/faulty-fs.ts';
 import { withTempDir } from '../support/tmp.ts';
 import type { OpOutcome } from '../fixtures/contender.ts';
@@ -29,9 +30,10 @@ async function assertNoLostUpdates(dir: string, contend: (file: string) => Promi
   assert.deepEqual(readdirSync(dir), ['counter.json'], 'no lock or temp left behind');
 }
 
-/** The update-json contract's cases for the implementation registered as `name` in test/fixtures/update-json-impls.ts. */
-export function updateJsonContract(name: string): ContractCase[] {
-  const impl = updateJsonImpl(name);
+/** The update-json contract's cases for `sut`, whose contenders run test/fixtures/ops/update-json-increment. */
+export function updateJsonContract(sut: Sut): ContractCase[] {
+  const { name } = sut;
+  const update = (file: string, fn: (current: unknown) => unknown, deps: Deps) => sut.update!(file, fn, { lockOptions: CONTRACT_LOCK_OPTIONS, deps });
   return [
     {
       id: 'applies',
@@ -40,7 +42,7 @@ export function updateJsonContract(name: string): ContractCase[] {
         withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           writeFileSync(file, '{"n": 41, "entries": ["a"]}');
-          await impl.update(file, (current) => {
+          await update(file, (current) => {
             const value = current as { n: number; entries: string[] };
             return { n: value.n + 1, entries: [...value.entries, 'b'] };
           }, defaultDeps());
@@ -57,7 +59,7 @@ export function updateJsonContract(name: string): ContractCase[] {
           const before = '{ "n" : 1 }';
           writeFileSync(file, before);
           const boom = new Error('boom');
-          await assert.rejects(impl.update(file, () => { throw boom; }, defaultDeps()), (err) => err === boom);
+          await assert.rejects(update(file, () => { throw boom; }, defaultDeps()), (err) => err === boom);
           assert.equal(readFileSync(file, 'utf8'), before);
           assert.deepEqual(readdirSync(dir), ['state.json']);
         }),
@@ -71,7 +73,7 @@ export function updateJsonContract(name: string): ContractCase[] {
           const before = '{"n": 1, "entries": [';
           writeFileSync(file, before);
           let called = false;
-          await assert.rejects(impl.update(file, () => { called = true; return {}; }, defaultDeps()));
+          await assert.rejects(update(file, () => { called = true; return {}; }, defaultDeps()));
           assert.equal(called, false);
           assert.equal(readFileSync(file, 'utf8'), before);
           assert.deepEqual(readdirSync(dir), ['state.json']);
@@ -85,7 +87,7 @@ export function updateJsonContract(name: string): ContractCase[] {
           const file = join(dir, 'state.json');
           const before = `${JSON.stringify({ n: 1, pad: 'x'.repeat(2000) })}\n`;
           writeFileSync(file, before);
-          await assert.rejects(impl.update(file, increment, defaultDeps({ fs: faultyFs('tear', 'crash') })));
+          await assert.rejects(update(file, increment, defaultDeps({ fs: faultyFs('tear', 'crash') })));
           assert.equal(readFileSync(file, 'utf8'), before);
         }),
     },
@@ -100,9 +102,4 @@ export function updateJsonContract(name: string): ContractCase[] {
       run: () => withTempDir((dir) => assertNoLostUpdates(dir, (file) => contendProcesses('update-json-increment', { file, impl: name }, 4, 20), 80)),
     },
   ];
-}
-
-/** Registers the update-json contract as tests for the implementation `name`. */
-export function describeUpdateJsonContract(name: string): void {
-  registerContract(`update-json contract: ${name}`, updateJsonContract(name));
 }

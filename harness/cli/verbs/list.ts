@@ -1,10 +1,12 @@
 import { SCENARIOS } from '../../../scenarios/workloads/index.ts';
 import { SUTS } from '../../../scenarios/suts/index.ts';
+import { operationsOf } from '../../../scenarios/suts/sut.ts';
+import { parseFuzzScenario } from '../../fuzz/fuzz-scenario.ts';
 import { success, type CommandResult } from '../command-result.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
 
 const options = {
-  suts: { flags: '--suts', kind: 'flag', description: 'also list the systems under test: the core and the known-broken controls' },
+  suts: { flags: '--suts', kind: 'flag', description: 'also list the systems under test: the core, the peers and the known-broken controls' },
   format: { flags: '--format <format>', description: 'print lines for people, or JSON', choices: ['text', 'json'], default: 'text' },
 } as const;
 
@@ -18,23 +20,20 @@ export function scenarioLines(indent = ''): string[] {
 }
 
 /** The command that catches a control: `racetrack run allocate --sut X`, `racetrack fuzz write --sut X`. */
-function caughtBy(name: string, scenario: string | undefined): string {
-  if (scenario === undefined) return 'racetrack selftest';
-  return `racetrack ${scenario.startsWith('fuzz') ? scenario : `run ${scenario}`} --sut ${name}`;
-}
+const caughtBy = (name: string, scenario: string) => `racetrack ${parseFuzzScenario(scenario) === null ? 'run ' : ''}${scenario} --sut ${name}`;
 
 /** The scenarios one line each (and, with `suts`, the systems under test). */
 export function runList(input: ListInput): CommandResult {
   if (input.format === 'json') {
     return success({
       scenarios: SCENARIOS.map((s) => ({ name: s.name, primitive: s.primitive, description: s.description })),
-      suts: SUTS.map((s) => ({ name: s.name, description: s.description, scenario: s.scenario ?? null, bug: s.bug ?? null, status: s.status })),
+      suts: SUTS.map((s) => ({ name: s.name, kind: s.kind, description: s.description, operations: operationsOf(s), bug: s.control?.bug ?? null, caughtBy: s.control?.caughtBy ?? null })),
     });
   }
   const width = Math.max(...SUTS.map((s) => s.name.length)) + 2;
   const sutLines = SUTS.flatMap((s) => [
-    `${s.name.padEnd(width)}${s.status === 'pending' ? '[pending] ' : ''}${s.description}`,
-    ...(s.bug === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.scenario)}`]),
+    `${s.name.padEnd(width)}${s.kind === 'core' ? '' : `[${s.kind}] `}${s.description}${operationsOf(s).length === 0 ? ' (bench only: --impls)' : ''}`,
+    ...(s.control === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.control.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.control.caughtBy)}`]),
   ]);
   return success([...scenarioLines(), ...(input.suts ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
 }

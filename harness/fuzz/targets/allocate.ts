@@ -38,7 +38,7 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
   },
   run(ops, env, events) {
     const dir = join(env.root, TOPICS_DIR);
-    return runOps(ops, env, events, (op, i) => env.sut.allocate(dir, op.name, crashingLockOptions(i), env.deps));
+    return runOps(ops, env, events, (op, i) => env.sut.allocate(dir, op.name, { lockOptions: crashingLockOptions(i), deps: env.deps }));
   },
   async recoverAndCheck(env) {
     const { fs } = env.deps;
@@ -48,7 +48,7 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
     for (const [i, value] of env.acked) handed.push({ number: (value as { number: string }).number, name: env.ops[i]!.name, by: `op ${i} (before the crash)` });
     const lock = nextAcquirerOptions();
     try {
-      const r = await env.sut.allocate(dir, 'restart', lock.options, env.deps);
+      const r = await env.sut.allocate(dir, 'restart', { lockOptions: lock.options, deps: env.deps });
       handed.push({ number: r.number, name: 'restart', by: 'the fresh process' });
     } catch (err) {
       violations.push({ invariant: 'restart-allocates', message: `the fresh process's allocate failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });

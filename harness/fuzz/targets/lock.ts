@@ -57,10 +57,10 @@ export const lockTarget: FuzzTarget<LockOp> = {
   run(ops, env, events) {
     const path = join(env.root, LOCK_FILE);
     return runOps(ops, env, events, async (op, i) => {
-      const lock = await env.sut.acquire(path, crashingLockOptions(i), env.deps);
+      const lock = await env.sut.acquire(path, { lockOptions: crashingLockOptions(i), deps: env.deps });
       if (op.assert) lock.assertHeld?.();
       if (op.abandon) return 'died holding it';
-      lock.release();
+      await lock.release();
       return 'released';
     });
   },
@@ -70,8 +70,8 @@ export const lockTarget: FuzzTarget<LockOp> = {
     const violations: Violation[] = [];
     const next = nextAcquirerOptions();
     try {
-      const lock = await env.sut.acquire(path, next.options, env.deps);
-      lock.release();
+      const lock = await env.sut.acquire(path, { lockOptions: next.options, deps: env.deps });
+      await lock.release();
       // What the crash left inside the protocol (a record name, a lock moved aside) is swept, as
       // `racetrack recover` does; only the protocol's own names go.
       await sweepLock(path, env.deps);

@@ -58,7 +58,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
   },
   run(ops, env, events) {
     const file = join(env.root, COUNTERS_FILE);
-    return runOps(ops, env, events, (op) => env.sut.reserve(file, op.prefix, op.count, crashingLockOptions(0), env.deps));
+    return runOps(ops, env, events, (op) => env.sut.reserve(file, op.prefix, op.count, { lockOptions: crashingLockOptions(0), deps: env.deps }));
   },
   async recoverAndCheck(env) {
     const { fs } = env.deps;
@@ -84,7 +84,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
     const lock = nextAcquirerOptions();
     for (const prefix of PREFIXES) {
       try {
-        const r = await env.sut.reserve(file, prefix, 1, lock.options, env.deps);
+        const r = await env.sut.reserve(file, prefix, 1, { lockOptions: lock.options, deps: env.deps });
         for (const id of r.ids) issued.push({ id, by: 'the restarted reserver' });
       } catch (err) {
         violations.push({ invariant: 'restart-reserves', message: `the restarted reserver's reserve ${prefix} 1 failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
@@ -92,7 +92,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
       }
     }
     try {
-      await env.sut.recover(file, lock.options, env.deps, true);
+      await env.sut.recover(file, true, { lockOptions: lock.options, deps: env.deps });
     } catch (err) {
       violations.push({ invariant: 'recovery-completes', message: `recover failed: ${describeError(err)}` });
       return violations;

@@ -51,7 +51,7 @@ export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
     fs.write(fd, new TextEncoder().encode(registryText(BATCHES)));
     fs.close(fd);
   },
-  perform: (sut, file, _op, index, lockOptions, deps) => sut.claim(file, ownerOf(index), lockOptions, deps),
+  perform: (sut, file, _op, index, ctx) => sut.claim(file, ownerOf(index), 'implement', ctx),
   async recoverAndCheck(env, file) {
     const { fs } = env.deps;
     const violations: Violation[] = [];
@@ -75,7 +75,7 @@ export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
       }
     }
     try {
-      const next = await env.sut.claim(file, 'next', lockOptions, env.deps);
+      const next = await env.sut.claim(file, 'next', 'implement', { lockOptions, deps: env.deps });
       const first = next === null ? undefined : claimed.get(next.batch);
       if (first !== undefined) violations.push({ invariant: 'batch-claimed-once', message: `batch ${next!.batch} was claimed by ${first} and again by the next claimer after recovery` });
     } catch (err) {

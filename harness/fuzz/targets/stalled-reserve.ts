@@ -20,7 +20,7 @@ export const stalledReserveTarget = stalledHolderTarget<ReserveOp>({
   parseOp: (value) => reserveTarget.parseOps([value])?.[0],
   describe: (op) => reserveTarget.describeOp(op, 0),
   setup: (fs, root) => reserveTarget.setup(fs, root),
-  perform: (sut, file, op, _index, lockOptions, deps) => sut.reserve(file, op.prefix, op.count, lockOptions, deps),
+  perform: (sut, file, op, _index, ctx) => sut.reserve(file, op.prefix, op.count, ctx),
   async recoverAndCheck(env, file) {
     const { fs } = env.deps;
     const violations: Violation[] = [];
@@ -38,7 +38,7 @@ export const stalledReserveTarget = stalledHolderTarget<ReserveOp>({
     }
     for (const prefix of PREFIXES) {
       try {
-        const r = await env.sut.reserve(file, prefix, 1, lockOptions, env.deps);
+        const r = await env.sut.reserve(file, prefix, 1, { lockOptions, deps: env.deps });
         for (const id of r.ids) issued.push({ id, by: 'the next reserve after recovery' });
       } catch (err) {
         violations.push({ invariant: 'restart-reserves', message: `the reserve ${prefix} 1 after recovery failed: ${describeError(err)}` });

@@ -49,7 +49,7 @@ export const stalledUpdateJsonTarget = stalledHolderTarget<AppendOp>({
     fs.write(fd, new TextEncoder().encode('{"log":[]}\n'));
     fs.close(fd);
   },
-  perform: (sut, file, _op, index, lockOptions, deps) => sut.update(file, append(nameOf(index)), lockOptions, deps),
+  perform: (sut, file, _op, index, ctx) => sut.update(file, append(nameOf(index)), ctx),
   async recoverAndCheck(env, file) {
     const { fs } = env.deps;
     const violations: Violation[] = [];
@@ -63,7 +63,7 @@ export const stalledUpdateJsonTarget = stalledHolderTarget<AppendOp>({
     const lost = [...env.acked.keys()].map(nameOf).filter((name) => !after.includes(name));
     if (lost.length > 0) violations.push({ invariant: 'acknowledged-updates-kept', message: `after recovery the log is [${after.join(', ')}]: the acknowledged update(s) of ${lost.join(', ')} were lost` });
     try {
-      await env.sut.update(file, append('next'), lockOptions, env.deps);
+      await env.sut.update(file, append('next'), { lockOptions, deps: env.deps });
     } catch (err) {
       violations.push({ invariant: 'restart-updates', message: `the update after recovery failed: ${describeError(err)}` });
       return violations;

@@ -48,7 +48,7 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
   },
   run(ops, env, events) {
     const file = join(env.root, JSON_FILE);
-    return runOps(ops, env, events, (op) => env.sut.update(file, (v) => ({ count: (v as { count: number }).count + op.add }), crashingLockOptions(0), env.deps));
+    return runOps(ops, env, events, (op) => env.sut.update(file, (v) => ({ count: (v as { count: number }).count + op.add }), { lockOptions: crashingLockOptions(0), deps: env.deps }));
   },
   async recoverAndCheck(env) {
     const { fs } = env.deps;
@@ -69,7 +69,7 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
     const recovered = check('after recovery');
     if (recovered === null) return violations;
     try {
-      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), lockOptions, env.deps);
+      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), { lockOptions, deps: env.deps });
     } catch (err) {
       violations.push({ invariant: 'restart-updates', message: `the fresh process's increment failed: ${describeError(err)}` });
       return violations;

@@ -82,10 +82,10 @@ export const writeTarget: FuzzTarget<WriteOp> = {
     const file = join(env.root, WRITE_FILE);
     return runOps(ops, env, events, async (op, i) => {
       if (op.kind === 'write') {
-        env.sut.write(file, versionBytes(i + 1, op.size), env.deps);
+        await env.sut.write(file, versionBytes(i + 1, op.size), { lockOptions: {}, deps: env.deps });
         return { version: i + 1 };
       }
-      await env.sut.recover(file, crashingLockOptions(0), env.deps);
+      await env.sut.recover(file, false, { lockOptions: crashingLockOptions(0), deps: env.deps });
       return 'recovered';
     });
   },

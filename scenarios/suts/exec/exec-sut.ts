@@ -145,9 +145,13 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
   };
   return {
     name: 'exec',
+    kind: 'command',
+    description: `your own command, one process per operation: ${template}`,
     // Its locks are taken in another process, out of racetrack's sight, so nothing about them is
     // reported (until racetrack can trace a command's lock calls).
     reports: [],
+    honoursDeps: false,
+    honoursIdentity: false,
     async allocate(root, name) {
       const { argv, out } = await call({ root, name });
       if (out.code !== 0) throw failed(out, argv);
@@ -159,7 +163,9 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
       if (out.code !== 0) throw failed(out, argv);
       return parseReserveOutput(out.stdout);
     },
-    async claim(registry, owner) {
+    async claim(registry, owner, phase) {
+      // The command is told no phase: it is run as the claim scenario runs it, for implementation.
+      if (phase !== 'implement') throw new RacetrackError('EINVALID', `--exec claims for implementation only (asked for ${phase})`, { phase });
       const { argv, out } = await call({ registry, owner });
       if (out.code === 1) return null;
       if (out.code !== 0) throw failed(out, argv);

@@ -9,10 +9,7 @@ import { isRacetrackError } from '../../../core/errors.ts';
 import { createRealFs } from '../../../core/fs-facade.ts';
 import { MAX_RESERVE_COUNT, reserveIds } from '../../../core/ids/reserver.ts';
 import { DEFAULT_PREFIXES } from '../../../core/ids/task-id.ts';
-import { describeReserverContract } from '../../contracts/reserver.contract.ts';
 import { tempDir } from '../../support/tmp.ts';
-
-describeReserverContract('core');
 
 /** Runs `fn` with a counters file holding `content` (a string as is, anything else as JSON). */
 function withFile(content: unknown, fn: (file: string, dir: string) => Promise<void>): () => Promise<void> {

@@ -12,11 +12,8 @@ import { acquireLock } from '../../../core/lock/lock.ts';
 import { readEntries } from '../../../core/registry/entries.ts';
 import { parseRegistry, renderRegistry } from '../../../core/registry/table.ts';
 import { registryFileArbitrary } from '../../fixtures/registry-arbitrary.ts';
-import { describeClaimerContract } from '../../contracts/claimer.contract.ts';
 import { registryText, uniformBatches, type FixtureBatch } from '../../fixtures/registry-text.ts';
 import { inTempDir } from '../../support/tmp.ts';
-
-describeClaimerContract('core');
 
 const code = (expected: string) => (err: unknown) => isRacetrackError(err) && err.code === expected;
 

@@ -9,9 +9,7 @@ import { defaultDeps } from '../../../core/deps.ts';
 import { isRacetrackError } from '../../../core/errors.ts';
 import { createRealFs, type FsFacade } from '../../../core/fs-facade.ts';
 import { acquireLock } from '../../../core/lock/lock.ts';
-import { describeAllocatorContract, inRoot } from '../../contracts/allocator.contract.ts';
-
-describeAllocatorContract('core');
+import { inRoot } from '../../contracts/allocator.contract.ts';
 
 function withRoot(fn: (root: string, outer: string) => Promise<void>): () => Promise<void> {
   return () => inRoot(fn);

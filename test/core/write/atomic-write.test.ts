@@ -9,11 +9,8 @@ import { defaultDeps, systemRandom } from '../../../core/deps.ts';
 import { acquireLock } from '../../../core/lock/lock.ts';
 import { currentIdentity } from '../../../core/runtime.ts';
 import { formatTempName } from '../../../core/write/temp-name.ts';
-import { describeAtomicWriteContract } from '../../contracts/atomic-write.contract.ts';
 import { replaceLockFile } from '../../support/lock-files.ts';
 import { tempDir } from '../../support/tmp.ts';
-
-describeAtomicWriteContract('core');
 
 function withDir(fn: (dir: string) => Promise<void> | void): () => Promise<void> {
   return async () => {

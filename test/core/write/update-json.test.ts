@@ -6,11 +6,8 @@ import process from 'node:process';
 import { test } from 'node:test';
 import { lockFileFor } from '../../../core/lock/lock-path.ts';
 import { updateJson } from '../../../core/write/update-json.ts';
-import { describeUpdateJsonContract } from '../../contracts/update-json.contract.ts';
 import { replaceLockFile } from '../../support/lock-files.ts';
 import { inTempDir } from '../../support/tmp.ts';
-
-describeUpdateJsonContract('core');
 
 const bump = (current: unknown) => ({ n: (current as { n: number }).n + 1 });
 

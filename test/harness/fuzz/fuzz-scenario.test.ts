@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFuzzScenario, runFuzzScenario } from '../../../harness/fuzz/fuzz-scenario.ts';
-import { CONTROLS } from '../../../scenarios/suts/controls/index.ts';
+import { SUTS } from '../../../scenarios/suts/index.ts';
 
 test('fuzz scenario strings name a primitive and, optionally, power loss', () => {
   assert.deepEqual(parseFuzzScenario('fuzz write'), { primitive: 'write', powerLoss: false });
@@ -11,10 +11,10 @@ test('fuzz scenario strings name a primitive and, optionally, power loss', () =>
 });
 
 test('every control whose scenario is a fuzz scenario is caught by it', async () => {
-  const fuzzed = CONTROLS.filter((c) => c.scenario !== undefined && parseFuzzScenario(c.scenario) !== null);
+  const fuzzed = SUTS.filter((s) => s.control !== undefined && parseFuzzScenario(s.control.caughtBy) !== null);
   assert.deepEqual(fuzzed.map((c) => c.name).sort(), ['recover-promote-proven', 'recover-promote-unverified', 'rename-no-fsync']);
   for (const c of fuzzed) {
-    const r = await runFuzzScenario(c.scenario!, c.name, { runs: 30, seed: 7 });
-    assert.equal(r.verdict, 'fail', `${c.name} through ${c.scenario}`);
+    const r = await runFuzzScenario(c.control!.caughtBy, c.name, { runs: 30, seed: 7 });
+    assert.equal(r.verdict, 'fail', `${c.name} through ${c.control!.caughtBy}`);
   }
 });

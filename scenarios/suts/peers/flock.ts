@@ -1,22 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are a bash script, and ${…} is bash's expansion.
-// flock(1) as a bash user would drive it, for the peers table: one bash process per worker loops
-// "open the lock file on fd 9, `flock 9`, read the counters JSON, bump, write a temp, sync it, mv it
-// over, sync the directory, close fd 9" until the deadline. bash 5's $EPOCHREALTIME timestamps
-// every step without a fork, so wait and hold are real; but `flock`, `sync` and `mv` are each a
-// fork and exec, and that is what flock from a script costs. The output is one line per op,
-// `t0 t1 t2 t3` in epoch µs (start, acquired, releasing, released), or `E message`.
-import type { BenchOpName } from './bench-types.ts';
-
-/** The operations the script implements. */
-export const FLOCK_OPS: readonly BenchOpName[] = ['reserve'];
-
-/** What the flock row is, for the reports. */
-export const FLOCK_DESCRIBE =
-  'flock(1) from a bash loop (process mode only): `flock` on an fd, the same JSON read/bump, printf to a temp, sync + mv + sync dir; '
-  + 'wait includes the fork+exec of flock, hold the forks of sync and mv';
+// flock(1) as a bash user would drive it, a peer of the core lock: one bash process per worker
+// loops "open the lock file on fd 9, `flock 9`, read the counters JSON, bump, write a temp, sync
+// it, mv it over, sync the directory, close fd 9" until the deadline. bash 5's $EPOCHREALTIME
+// timestamps every step without a fork, so wait and hold are real; but `flock`, `sync` and `mv`
+// are each a fork and exec, and that is what flock from a script costs. The output is one line per
+// op, `t0 t1 t2 t3` in epoch µs (start, acquired, releasing, released), or `E message`.
+import type { Sut } from '../sut.ts';
 
 /** argv after `bash -c SCRIPT`: `$0` name, then lock file, counters file, start µs, end µs, durable (1 or 0). */
-export const FLOCK_RESERVE_SCRIPT = [
+const FLOCK_RESERVE_SCRIPT = [
   "set -u",
   "lock=$1 counters=$2 start=$3 end=$4 durable=$5",
   "dir=$(dirname -- \"$counters\")",
@@ -49,3 +41,16 @@ export const FLOCK_RESERVE_SCRIPT = [
   "done",
   "printf '%s\\n' \"${ops[@]}\"",
 ].join('\n');
+
+/** flock(1) from a bash loop: only the bench drives it, one process per worker, on reserve. */
+export const flockFromBash: Sut = {
+  name: 'flock',
+  kind: 'peer',
+  description:
+    'flock(1) from a bash loop (one process per worker): `flock` on an fd, read and bump the counters JSON, printf to a temp, sync + mv + sync dir; '
+    + 'wait includes the fork+exec of flock, hold the forks of sync and mv',
+  reports: [],
+  honoursDeps: false,
+  honoursIdentity: false,
+  script: { ops: ['reserve'], bash: FLOCK_RESERVE_SCRIPT },
+};

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SUTS } from '../../scenarios/suts/index.ts';
+import type { Sut } from '../../scenarios/suts/sut.ts';
+import type { ContractCase } from '../support/contract.ts';
+import { CONTRACT_OPERATIONS, EXPECTED, type ContractName } from './expected-failures.ts';
+
+/**
+ * Registers `contract` as node:test tests for every registered system under test that implements
+ * its operation. Each case must pass, except those test/contracts/expected-failures.ts says the
+ * SUT fails, which must fail, and those it skips, which are reported as skipped with the reason.
+ * A case id there that the contract does not have is a typo: registering throws.
+ */
+export function registerForEverySut(name: ContractName, contract: (sut: Sut) => ContractCase[]): void {
+  for (const sut of SUTS.filter((s) => typeof s[CONTRACT_OPERATIONS[name]] === 'function')) {
+    const cases = contract(sut);
+    const expected = EXPECTED[sut.name]?.[name] ?? {};
+    const named = [...(expected.fails ?? []), ...Object.keys(expected.skips ?? {})];
+    const unknown = named.filter((id) => !cases.some((c) => c.id === id));
+    if (unknown.length > 0) throw new Error(`test/contracts/expected-failures.ts names ${unknown.join(', ')} for ${sut.name}, which the ${name} contract does not have`);
+    describe(`${name} contract: ${sut.name}`, () => {
+      for (const c of cases) {
+        const skip = expected.skips?.[c.id];
+        if (skip !== undefined) test(c.title, { skip }, () => undefined);
+        else if (expected.fails?.includes(c.id)) {
+          test(`${c.title} [${sut.name} must fail this]`, () => assert.rejects(c.run(), `${sut.name} no longer fails ${c.id}: take it out of test/contracts/expected-failures.ts`));
+        } else test(c.title, () => c.run());
+      }
+    });
+  }
+}

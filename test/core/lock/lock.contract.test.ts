@@ -1,4 +1,0 @@
-import { describeLockContract } from '../../contracts/lock.contract.ts';
-
-describeLockContract('core');
-describeLockContract('core-solo');
