@@ -4,9 +4,15 @@
 // return value, which travels on another channel and may overtake them. A failure is sent as data
 // (and aborts the barrier at once, so the other threads stop waiting); what the task threw never
 // crosses as an exception, which would lose its code and facts on the way.
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import { abortThreadBarrier, waitAtThreadBarrier } from './start-barrier.ts';
-import { runTask, type TaskRef, type TaskResult } from './task.ts';
+import { preloadTask, runTask, type TaskRef, type TaskResult } from './task.ts';
+
+// The pool hands every thread its group's task when it starts the thread (see thread-group.ts).
+// Loading it here, where Piscina loads this module, lets each thread import the task (for a run:
+// the scenario, its SUTs, the core) while the pool starts, not after the first job arrived.
+const preload = (workerData as { readonly task?: TaskRef } | null)?.task;
+if (preload !== undefined) await preloadTask(preload);
 
 /** What the parent hands each thread: the task, its input, its place, the barrier and a port home. */
 export interface ThreadJob {

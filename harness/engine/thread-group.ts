@@ -32,6 +32,7 @@ export async function runThreads<O>({ task, inputs, onMessage, signal }: GroupOp
     maxThreads: parties,
     concurrentTasksPerWorker: 1,
     idleTimeout: 1000,
+    workerData: { task },
   });
   const barrier = newThreadBarrier();
   let destroyed: Promise<void> | undefined;
