@@ -1,27 +1,22 @@
-// What every in-process contention worker (thread or child process) does: wait for the common
-// start, loop its operation until the common deadline, and hand back its counts and encoded HDR
-// histograms. The entry modules (contention-thread.ts, contention-process.ts) only carry messages.
+// What every in-process contention worker (thread or child process) does, as a task the engine
+// runs: load its operation, wait at the start barrier, loop its operation for the round's
+// duration, and hand back its counts and encoded HDR histograms.
 import { performance } from 'node:perf_hooks';
 import { defaultDeps } from '../../core/deps.ts';
 import { monotonicNs } from '../../core/runtime.ts';
+import type { TaskContext } from '../engine/task.ts';
 import { BENCH_OP_TABLE } from './bench-ops.ts';
 import type { BenchOpName } from './bench-types.ts';
 import { operationFor } from './bench-impls.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../stats/hdr.ts';
 
-/** What one worker is told before the start. */
+/** What one worker is told: the implementation and operation, the shared directory, how long. */
 export interface WorkerConfig {
   readonly impl: string;
   readonly op: BenchOpName;
   readonly dir: string;
-  readonly worker: number;
   readonly durable: boolean;
-}
-
-/** When to start and stop, on the machine-wide monotonic clock (core/runtime monotonicNs). */
-export interface Go {
-  readonly startNs: number;
-  readonly endNs: number;
+  readonly durationMs: number;
 }
 
 /** One worker's results: counts and HDR histograms (compressed base64), durations in µs. */
@@ -37,54 +32,46 @@ export interface WorkerOutcome {
   readonly op: string;
 }
 
-/** Sleeps until `ns` on the shared monotonic clock; spins for the last 2 ms, which a timer cannot hit. */
-export async function untilNs(ns: number): Promise<void> {
-  const sleepMs = (ns - monotonicNs()) / 1e6 - 2;
-  if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
-  while (monotonicNs() < ns) {
-    // spin
-  }
-}
-
 /**
- * Loads the worker's operation (so that no import lands inside the measured window) and returns
- * the loop: it runs from `go.startNs` until `go.endNs`; an op in flight at the deadline completes.
+ * The task: loads the worker's operation before the start barrier (so that no import lands
+ * inside the measured window), then runs it from the common start for `durationMs`; an op in
+ * flight at the deadline completes.
  */
-export async function prepareWorker(config: WorkerConfig): Promise<(go: Go) => Promise<WorkerOutcome>> {
+export async function contend(config: WorkerConfig, ctx: TaskContext): Promise<WorkerOutcome> {
   const operate = await operationFor(config.impl, BENCH_OP_TABLE[config.op]);
-  const ctx = { dir: config.dir, worker: config.worker, durable: config.durable, deps: defaultDeps() };
-  return async (go) => {
-    const wait = newHistogram();
-    const hold = newHistogram();
-    const op = newHistogram();
-    let ops = 0;
-    let errors = 0;
-    const errorSamples = new Set<string>();
-    await untilNs(go.startNs);
-    let last = monotonicNs();
-    while (last < go.endNs) {
-      const t0 = performance.now();
-      try {
-        const timing = await operate(ctx);
-        recordMs(op, performance.now() - t0);
-        if (timing.waitMs !== null) recordMs(wait, timing.waitMs);
-        if (timing.holdMs !== null) recordMs(hold, timing.holdMs);
-        ops++;
-      } catch (err) {
-        errors++;
-        if (errorSamples.size < 3) errorSamples.add(err instanceof Error ? err.message : String(err));
-      }
-      last = monotonicNs();
+  const opCtx = { dir: config.dir, worker: ctx.party, durable: config.durable, deps: defaultDeps() };
+  const wait = newHistogram();
+  const hold = newHistogram();
+  const op = newHistogram();
+  let ops = 0;
+  let errors = 0;
+  const errorSamples = new Set<string>();
+  await ctx.start();
+  const startNs = monotonicNs();
+  const endNs = startNs + config.durationMs * 1e6;
+  let last = startNs;
+  while (last < endNs) {
+    const t0 = performance.now();
+    try {
+      const timing = await operate(opCtx);
+      recordMs(op, performance.now() - t0);
+      if (timing.waitMs !== null) recordMs(wait, timing.waitMs);
+      if (timing.holdMs !== null) recordMs(hold, timing.holdMs);
+      ops++;
+    } catch (err) {
+      errors++;
+      if (errorSamples.size < 3) errorSamples.add(err instanceof Error ? err.message : String(err));
     }
-    return {
-      worker: config.worker,
-      ops,
-      errors,
-      errorSamples: [...errorSamples],
-      elapsedNs: last - go.startNs,
-      wait: encodeHistogram(wait),
-      hold: encodeHistogram(hold),
-      op: encodeHistogram(op),
-    };
+    last = monotonicNs();
+  }
+  return {
+    worker: ctx.party,
+    ops,
+    errors,
+    errorSamples: [...errorSamples],
+    elapsedNs: last - startNs,
+    wait: encodeHistogram(wait),
+    hold: encodeHistogram(hold),
+    op: encodeHistogram(op),
   };
 }

@@ -1,9 +1,7 @@
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import { siblingModule } from '../../core/runtime.ts';
 import type { RawEvent } from '../history/history.ts';
-import type { ThreadTask } from './thread-worker.ts';
-import type { IterationTask, WorkerSetup } from './worker-task.ts';
+import { taskRef } from './task.ts';
+import { runThreads } from './thread-group.ts';
+import type { IterationEvents, IterationTask, WorkerSetup } from './worker-task.ts';
 
 /** How the runners report back: the events of one worker's iteration, as soon as it is done. */
 export type IterationSink = (iteration: number, worker: number, events: readonly RawEvent[]) => void;
@@ -19,64 +17,15 @@ export interface PoolRunOptions {
 }
 
 /**
- * Runs every iteration on a Piscina pool of `workers` threads, one long task per thread. Rejects if
- * any thread fails (after telling the others to stop waiting at the barrier), or when `signal`
- * aborts (the threads are terminated where they are).
+ * Runs every iteration on `workers` threads (the engine's thread group: a Piscina pool, one long
+ * task per thread, the start barrier before each iteration). Rejects if any thread fails, or when
+ * `signal` aborts (the threads are terminated where they are).
  */
 export async function runOnThreads({ base, tasks, onIteration, signal }: PoolRunOptions): Promise<void> {
-  signal?.throwIfAborted();
-  const pool = new Piscina({
-    filename: siblingModule(import.meta.url, './thread-worker').href,
-    minThreads: base.workers,
-    maxThreads: base.workers,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 1000,
+  await runThreads({
+    task: taskRef(import.meta.url, './worker-task', 'runIterations'),
+    inputs: Array.from({ length: base.workers }, (_, worker) => ({ setup: { ...base, worker }, tasks })),
+    onMessage: (worker, m) => onIteration((m as IterationEvents).iteration, worker, (m as IterationEvents).events),
+    signal,
   });
-  const barrier = new SharedArrayBuffer(4 * (tasks.length + 1));
-  const flags = new Int32Array(barrier);
-  const stopWaiting = () => {
-    Atomics.store(flags, tasks.length, 1);
-    Atomics.notify(flags, tasks.length);
-    for (let i = 0; i < tasks.length; i++) Atomics.notify(flags, i);
-  };
-  let destroyed: Promise<void> | undefined;
-  const destroy = () => (destroyed ??= pool.destroy());
-  const onAbort = () => {
-    stopWaiting();
-    void destroy(); // a thread deep in an operation would otherwise finish it first
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const runs = Array.from({ length: base.workers }, (_, worker) => {
-      const { port1, port2 } = new MessageChannel();
-      // The task may resolve before its last message is delivered on this side: count the
-      // iterations received and settle only when all of them are in (or the task failed).
-      let received = 0;
-      let allReceived: () => void = () => {};
-      const delivered = new Promise<void>((resolve) => {
-        allReceived = resolve;
-      });
-      port1.on('message', (m: { iteration: number; events: RawEvent[] }) => {
-        onIteration(m.iteration, worker, m.events);
-        if (++received === tasks.length) allReceived();
-      });
-      if (tasks.length === 0) allReceived();
-      const task: ThreadTask = { setup: { ...base, worker }, tasks, barrier, port: port2 };
-      return pool
-        .run(task, { transferList: [port2] })
-        .then(() => delivered)
-        .catch((err: unknown) => {
-          stopWaiting();
-          throw err;
-        })
-        .finally(() => port1.close());
-    });
-    await Promise.all(runs);
-  } catch (err) {
-    signal?.throwIfAborted(); // the threads failed because they were stopped: report the abort
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await destroy();
-  }
 }

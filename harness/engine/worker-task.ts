@@ -1,9 +1,17 @@
+// What a worker of `racetrack run` does, as tasks the engine loads by name: on a thread, all of
+// one worker's iterations, each behind the start barrier, its events sent home after each
+// iteration; on a process, one iteration per run, its events sent home as they are recorded, so
+// that a worker killed mid-operation still leaves its `invoke` in the history (the runner then
+// completes it as `info`).
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
 import type { RawEvent } from '../history/history.ts';
 import { seededRandom } from '../stats/prng.ts';
 import { Recorder } from '../history/recorder.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
 import type { Sut } from '../../scenarios/suts/sut.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
+import type { TaskContext } from './task.ts';
 
 /** What a worker (thread or process) is told once: the scenario, the SUT and its place. */
 export interface WorkerSetup {
@@ -25,8 +33,8 @@ export interface IterationTask {
 
 /**
  * Runs one worker's part of one iteration and returns its events. `waitStart` is the start barrier:
- * called after everything is loaded, it returns when all workers may go. Shared by the thread and
- * the process runner, so both isolations record the same history.
+ * called after everything is loaded, it returns when all workers may go. Shared by both tasks
+ * below, so both isolations record the same history.
  */
 export async function performIteration(
   setup: WorkerSetup,
@@ -54,4 +62,61 @@ function sutFor(setup: WorkerSetup): Sut {
     suts.set(key, sut);
   }
   return sut;
+}
+
+/** What a worker thread sends after each iteration. */
+export interface IterationEvents {
+  readonly iteration: number;
+  readonly events: readonly RawEvent[];
+}
+
+/** The thread task: every iteration of one worker, in order; resolves how many it ran. */
+export async function runIterations(input: { readonly setup: WorkerSetup; readonly tasks: readonly IterationTask[] }, ctx: TaskContext): Promise<number> {
+  for (const task of input.tasks) {
+    const events = await performIteration(input.setup, task, ctx.start);
+    ctx.send({ iteration: task.iteration, events } satisfies IterationEvents);
+  }
+  return input.tasks.length;
+}
+
+/** What a worker process is told to run: one iteration. */
+export interface IterationInput {
+  readonly setup: WorkerSetup;
+  readonly task: IterationTask;
+  /**
+   * Set in an iteration where the nemesis pauses a holder (and this worker is not to be killed):
+   * the claim file that makes the first worker to take its lock the one paused.
+   */
+  readonly pauseClaim?: string;
+}
+
+/**
+ * Whether we are the iteration's paused holder: the first to create `claim`, writing our worker
+ * number into it, so the parent (which watches for it) knows whom to wake.
+ */
+function claimPause(claim: string, worker: number): boolean {
+  try {
+    writeFileSync(claim, String(worker), { flag: 'wx' });
+    return true;
+  } catch {
+    return false; // taken by the first holder, or out of reach: either way not us
+  }
+}
+
+/**
+ * The process task: one iteration, each event sent home as it is recorded (a RawEvent message).
+ * With a pause claim, the first worker to take its lock stops itself right there, before its
+ * critical section, so that the pause tests what a woken holder does (it must find the lock broken
+ * and not write), and never lands between a holder's last check and its publish, which no lease
+ * can guard.
+ */
+export async function runIteration(input: IterationInput, ctx: TaskContext): Promise<number> {
+  let stopped = false;
+  await performIteration(input.setup, input.task, ctx.start, (e) => {
+    ctx.send(e);
+    if (input.pauseClaim === undefined || stopped || e.f !== 'acquire' || e.type !== 'ok') return;
+    stopped = true;
+    if (claimPause(input.pauseClaim, input.setup.worker)) process.kill(process.pid, 'SIGSTOP');
+  });
+  return input.task.iteration;
 }

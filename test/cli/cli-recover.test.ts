@@ -3,20 +3,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { readEntries } from '../../core/registry/entries.ts';
 import { parseRegistry } from '../../core/registry/table.ts';
-import { currentIdentity, scriptCommand, siblingModule } from '../../core/runtime.ts';
+import { currentIdentity } from '../../core/runtime.ts';
 import { formatTempName } from '../../core/write/temp-name.ts';
 import { registryText, uniformBatches } from '../fixtures/registry-text.ts';
-import { runContenderProcess } from '../support/contend.ts';
+import { contendProcesses } from '../support/contend.ts';
 import { racetrack, startRacetrack, until } from '../support/cli.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const dir = tempDir('racetrack-cli-recover-');
 after(() => dir.cleanup());
-const contender = scriptCommand(fileURLToPath(siblingModule(import.meta.url, '../fixtures/contender')));
 
 describe('racetrack recover', () => {
   test('recovering REGISTRY.md waits for a claim in progress under REGISTRY.lock, and the claim is kept', async () => {
@@ -27,7 +25,7 @@ describe('racetrack recover', () => {
     const ready = join(root, 'claimer.ready');
     const go = join(root, 'claimer.go');
     // A live claimer, stopped with its claim written to its temp and not yet renamed into place.
-    const claim = runContenderProcess(contender, { op: 'claim-paused-before-rename', args: { registry, owner: 'agent-7', ready, go }, count: 1, contender: 0 });
+    const claim = contendProcesses('claim-paused-before-rename', { registry, owner: 'agent-7', ready, go }, 1, 1);
     await until('the claimer holds the lock with its temp written', () => existsSync(ready));
     // --min-age-ms 0: every temp counts as old, so only the lock keeps the claimer's temp safe.
     const recovery = startRacetrack(['recover', registry, '--min-age-ms', '0']);
@@ -36,7 +34,7 @@ describe('racetrack recover', () => {
     const queue = join(root, 'REGISTRY.lock.q');
     await until('recover waits for REGISTRY.lock (or has run without it)', () => exited || (existsSync(queue) && readdirSync(queue).length > 0));
     writeFileSync(go, '');
-    const [outcome] = await claim;
+    const [[outcome]] = await claim;
     const recovered = await recovery.done;
     assert.deepEqual(outcome, { ok: true, value: { batch: '001' } }, 'the claim went through');
     assert.equal(recovered.code, 0, recovered.stdout);

@@ -6,21 +6,28 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { detectRuntime } from '../../../core/runtime.ts';
-import { runContenderProcess } from '../../support/contend.ts';
+import { contendProcesses } from '../../support/contend.ts';
 import { withTempDir } from '../../support/tmp.ts';
 
 const built = import.meta.url.endsWith('.js');
 const root = fileURLToPath(new URL(built ? '../../../../' : '../../../', import.meta.url));
 const onDeno = detectRuntime().name === 'deno';
-/** The built contender: beside this test when it is the built one, else in dist/. */
-const nodeContender = built ? fileURLToPath(new URL('../../fixtures/contender.js', import.meta.url)) : join(root, 'dist/test/fixtures/contender.js');
+const dist = join(root, 'dist');
+const nodeEntry = join(dist, 'harness/engine/process-entry.js');
+const contender = (file: string) => ({ module: pathToFileURL(file).href, name: 'contend' });
 
-/** How to start a contender on each runtime: the built module on Node, the source on Deno. */
+/** How to start a contender on each runtime: the built engine and contender on Node, the sources on Deno. */
 const runtimes = {
-  node: { argv: [onDeno ? 'node' : process.execPath, nodeContender], needs: nodeContender },
-  deno: { argv: [onDeno ? process.execPath : join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'test/fixtures/contender.ts')], needs: onDeno ? root : join(root, 'node_modules/.bin/deno') },
+  node: {
+    launch: { argv: [onDeno ? 'node' : process.execPath, nodeEntry], task: contender(join(dist, 'test/fixtures/contender.js')) },
+    needs: nodeEntry,
+  },
+  deno: {
+    launch: { argv: [onDeno ? process.execPath : join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'harness/engine/process-entry.ts')], task: contender(join(root, 'test/fixtures/contender.ts')) },
+    needs: onDeno ? root : join(root, 'node_modules/.bin/deno'),
+  },
 };
 const missing = Object.values(runtimes).find((r) => !existsSync(r.needs));
 
@@ -28,20 +35,17 @@ test('Node and Deno processes sharing one lock never hold it at once', { skip: m
   withTempDir(async (dir) => {
     writeFileSync(join(dir, 'counter'), '0');
     const count = 40;
-    // Deno needs longer to start; every contender waits for one wall-clock instant.
-    const startAt = Date.now() + 3000;
-    const parties = (['node', 'deno', 'node', 'deno'] as const).map((runtime, contender) => ({
-      runtime,
-      run: runContenderProcess(runtimes[runtime].argv, { op: 'lock-counter', args: { dir, impl: 'core', holdMs: 1 }, count, contender, startAt }),
-    }));
-    const results = await Promise.all(parties.map((p) => p.run));
+    // Every contender waits at one start barrier, however long its runtime takes to start; the
+    // start instant reaches the runtime that did not choose it on the wall clock.
+    const parties = ['node', 'deno', 'node', 'deno'] as const;
+    const results = await contendProcesses('lock-counter', { dir, impl: 'core', holdMs: 1 }, parties.length, count, (party) => runtimes[parties[party]!].launch);
     const seen = new Map<number, string>();
     results.forEach((outcomes, i) => {
       for (const o of outcomes) {
-        assert.ok(o.ok, `${parties[i]!.runtime} contender ${i} failed: ${o.ok ? '' : o.message}`);
+        assert.ok(o.ok, `${parties[i]} contender ${i} failed: ${o.ok ? '' : o.message}`);
         const value = o.value as number;
         assert.equal(seen.get(value), undefined, `counter value ${value} seen twice: two holders at once`);
-        seen.set(value, parties[i]!.runtime);
+        seen.set(value, parties[i]!);
       }
     });
     assert.equal(Number(readFileSync(join(dir, 'counter'), 'utf8')), 4 * count);
