@@ -36,7 +36,7 @@ export async function startParties(launches: readonly ProcessLaunch[]): Promise<
 }
 
 /** The value of a settled run, or the error it ended with. */
-export function valueOf<O>(settled: Settled, party: number): O {
+export function settledValue<O>(settled: Settled, party: number): O {
   if ('killed' in settled) throw new Error(`worker ${party} was killed`);
   if (!settled.ok) throw failureError(settled.failure, party);
   return settled.value as O;
@@ -64,7 +64,7 @@ export async function runProcesses<O>({ task, inputs, onMessage, signal, launch,
   signal?.addEventListener('abort', killAll, { once: true });
   try {
     releaseTogether(parties, { marginMs: marginMs ?? DEFAULT_START_MARGIN_MS, onMessage });
-    return await Promise.all(parties.map(async (p, party) => valueOf<O>(await p.run(inputs[party]), party)));
+    return await Promise.all(parties.map(async (p, party) => settledValue<O>(await p.run(inputs[party]), party)));
   } catch (err) {
     signal?.throwIfAborted();
     killAll(); // the others may wait at the barrier for the one that failed

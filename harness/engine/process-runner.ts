@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { planFaults, type ProcessFaults } from './nemesis-plan.ts';
 import { monotonicNs, type RawEvent } from '../history/history.ts';
-import { releaseTogether, startParties, valueOf } from './process-group.ts';
+import { releaseTogether, startParties, settledValue } from './process-group.ts';
 import { launchOf, ProcessParty } from './process-party.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
@@ -100,7 +100,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
           const mayPause = plan?.pause === true && !plan.kills.has(w);
           const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}) };
           const settled = await p.run(input);
-          if (!('killed' in settled)) valueOf(settled, w);
+          if (!('killed' in settled)) settledValue(settled, w);
         }));
         signal?.throwIfAborted();
       } catch (err) {
@@ -119,7 +119,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         clearInterval(watch);
         rmSync(pauseClaim, { force: true });
       }
-      events.forEach((e, w) => onIteration(task.iteration, w, e));
+      for (const [w, e] of events.entries()) onIteration(task.iteration, w, e);
       await afterIteration?.(task.iteration, faulted);
     }
   } finally {
