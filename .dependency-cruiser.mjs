@@ -37,7 +37,7 @@ const rules = [
   },
   {
     name: 'pg-only-from-core-store',
-    comment: 'pg is the store\'s dependency alone: no other shipped folder loads it.',
+    comment: "pg is the store's dependency alone: no other shipped folder loads it.",
     severity: 'error',
     from: { pathNot: [under('core/store'), under('test')] },
     to: { path: ['^(node_modules/)?pg(/|$)', '^node_modules/@types/pg/'] },

@@ -11,15 +11,7 @@
  * - `EIO`: the file system refused (permissions, a full disk, a directory that cannot be written).
  * - `EEXEC`: an external command under test exited with an error.
  */
-export type ErrorCode =
-  | 'EINVALID'
-  | 'ENOTFOUND'
-  | 'ECORRUPT'
-  | 'ELOCKED'
-  | 'ETIMEOUT'
-  | 'ECOMPROMISED'
-  | 'EIO'
-  | 'EEXEC';
+export type ErrorCode = 'EINVALID' | 'ENOTFOUND' | 'ECORRUPT' | 'ELOCKED' | 'ETIMEOUT' | 'ECOMPROMISED' | 'EIO' | 'EEXEC';
 
 /** A typed racetrack failure. Never thrown for "no work found"; that is a result, not an error. */
 export class RacetrackError extends Error {

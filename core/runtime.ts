@@ -152,7 +152,6 @@ export function isProcessAlive(pid: number, startTime: number | null): boolean {
   }
 }
 
-
 /**
  * The URL of a module next to `metaUrl` (pass `import.meta.url`), with the extension the caller
  * itself has: `.ts` when the sources run unbuilt (Deno), `.js` in the tsc output (Node).
@@ -172,9 +171,7 @@ export function scriptCommand(scriptPath: string): string[] {
 // cannot be compared between workers. There we anchor it once, at load, to the wall clock
 // (performance.timeOrigin + now, sub-microsecond), which every process shares: readings stay
 // monotonic within a process and comparable across processes to within the anchoring error.
-const hrtimeAnchor = detectRuntime().name === 'deno'
-  ? BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - process.hrtime.bigint()
-  : 0n;
+const hrtimeAnchor = detectRuntime().name === 'deno' ? BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - process.hrtime.bigint() : 0n;
 
 /**
  * Nanoseconds on a clock shared by every thread and process of the machine: CLOCK_MONOTONIC on

@@ -30,7 +30,9 @@ interface Column {
 /** An HTML table; cells are text (escaped here) or, when marked `{ html }`, markup built by this module. */
 function table(columns: readonly Column[], rows: readonly (readonly (string | { html: string })[])[], className = ''): string {
   const head = columns.every((c) => c.head === '') ? '' : `<tr>${columns.map((c) => `<th>${esc(c.head)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td${columns[i]?.num ? ' class="num"' : columns[i]?.nowrap ? ' class="nowrap"' : ''}>${typeof cell === 'string' ? esc(cell) : cell.html}</td>`).join('')}</tr>`);
+  const body = rows.map(
+    (r) => `<tr>${r.map((cell, i) => `<td${columns[i]?.num ? ' class="num"' : columns[i]?.nowrap ? ' class="nowrap"' : ''}>${typeof cell === 'string' ? esc(cell) : cell.html}</td>`).join('')}</tr>`,
+  );
   return `<div class="wide"><table${className === '' ? '' : ` class="${className}"`}>${head}${body.join('')}</table></div>`;
 }
 
@@ -119,15 +121,17 @@ function histogramCharts(report: BenchReport): string {
     rangeMs: range,
     series: rows.map((r) => ({ name: r.name, buckets: pointOf(r, w)!.waitBuckets, color: colorOf(measured(report).indexOf(r)) })),
   });
-  const each = rows.map((r) => histogramChart({
-    title: `${r.name}: wait and hold at ${w} workers`,
-    rangeMs: range,
-    frame: HALF,
-    series: [
-      { name: 'wait', buckets: pointOf(r, w)!.waitBuckets, color: '#0072B2' },
-      { name: 'hold', buckets: pointOf(r, w)!.holdBuckets, color: '#E69F00' },
-    ],
-  }));
+  const each = rows.map((r) =>
+    histogramChart({
+      title: `${r.name}: wait and hold at ${w} workers`,
+      rangeMs: range,
+      frame: HALF,
+      series: [
+        { name: 'wait', buckets: pointOf(r, w)!.waitBuckets, color: '#0072B2' },
+        { name: 'hold', buckets: pointOf(r, w)!.holdBuckets, color: '#E69F00' },
+      ],
+    }),
+  );
   return `<div class="charts">${allWaits}</div><div class="charts small">${each.join('\n')}</div>`;
 }
 
@@ -144,38 +148,111 @@ function singleOpPart(report: BenchReport): string {
     ],
     frame: { width: 1000, height: 340, left: 70, right: 110, top: 40, bottom: 52 },
   });
-  const rows = report.singleOp.map((r) => (r.state === 'errored'
-    ? [r.name, '—', '—', '—', '—', '0', `errored: ${r.error ?? ''}`]
-    : [r.name, ms(r.p50Ms), ms(r.p99Ms), ms(r.meanMs), ops(r.opsPerSecond), String(r.samples), r.describe]));
-  const cols = [{ head: 'operation' }, { head: 'p50', num: true }, { head: 'p99', num: true }, { head: 'mean', num: true }, { head: 'ops/s', num: true }, { head: 'samples', num: true }, { head: 'what' }];
+  const rows = report.singleOp.map((r) =>
+    r.state === 'errored' ? [r.name, '—', '—', '—', '—', '0', `errored: ${r.error ?? ''}`] : [r.name, ms(r.p50Ms), ms(r.p99Ms), ms(r.meanMs), ops(r.opsPerSecond), String(r.samples), r.describe],
+  );
+  const cols = [
+    { head: 'operation' },
+    { head: 'p50', num: true },
+    { head: 'p99', num: true },
+    { head: 'mean', num: true },
+    { head: 'ops/s', num: true },
+    { head: 'samples', num: true },
+    { head: 'what' },
+  ];
   return `<div class="charts">${chart}</div>${table(cols, rows)}`;
 }
 
 function peersTable(report: BenchReport): string {
   const w = report.config.referenceWorkers;
-  const cols = [{ head: 'implementation' }, { head: 'ops/s (rounds min–max)', num: true }, { head: 'wait p50 / p99 / max (ms)', num: true }, { head: 'hold p50 / p99 / max (ms)', num: true }, { head: 'lock busy', num: true }, { head: 'hand-off (ms)', num: true }, { head: 'Jain', num: true }, { head: 'p99 wait / fair share', num: true }, { head: 'errors' }];
-  return table(cols, report.contention.map((r) => {
-    const p = pointOf(r, w);
-    if (r.skipped !== null) return [r.name, '—', '—', '—', '—', '—', '—', '—', `skipped: ${r.skipped}`];
-    if (p === undefined) return [r.name, '—', '—', '—', '—', '—', '—', '—', `no ${w}-worker point`];
-    return [r.name, throughputCell(p), triple(p.wait), triple(p.hold), busy(p.lockBusy), handoff(p.handoffMs), p.jain.toFixed(2), formatRatio(p.p99WaitOverFairShare), p.errors === 0 ? '0' : `${p.errors}: ${p.errorSamples.join('; ')}`];
-  }));
+  const cols = [
+    { head: 'implementation' },
+    { head: 'ops/s (rounds min–max)', num: true },
+    { head: 'wait p50 / p99 / max (ms)', num: true },
+    { head: 'hold p50 / p99 / max (ms)', num: true },
+    { head: 'lock busy', num: true },
+    { head: 'hand-off (ms)', num: true },
+    { head: 'Jain', num: true },
+    { head: 'p99 wait / fair share', num: true },
+    { head: 'errors' },
+  ];
+  return table(
+    cols,
+    report.contention.map((r) => {
+      const p = pointOf(r, w);
+      if (r.skipped !== null) return [r.name, '—', '—', '—', '—', '—', '—', '—', `skipped: ${r.skipped}`];
+      if (p === undefined) return [r.name, '—', '—', '—', '—', '—', '—', '—', `no ${w}-worker point`];
+      return [
+        r.name,
+        throughputCell(p),
+        triple(p.wait),
+        triple(p.hold),
+        busy(p.lockBusy),
+        handoff(p.handoffMs),
+        p.jain.toFixed(2),
+        formatRatio(p.p99WaitOverFairShare),
+        p.errors === 0 ? '0' : `${p.errors}: ${p.errorSamples.join('; ')}`,
+      ];
+    }),
+  );
 }
 
 function pointsTable(report: BenchReport): string {
-  const cols = ['implementation', 'workers', 'ops', 'errors', 'ops/s (rounds min–max)', 'wait (ms)', 'hold (ms)', 'op (ms)', 'lock busy', 'hand-off (ms)', 'ops per worker (min–max)', 'Jain', 'p99 wait / fair share', 'file check'].map((head, i) => ({ head, num: i > 0 && i < 13 }));
-  return table(cols, measured(report).flatMap((r) => r.points.map((p) => [
-    r.name, String(p.workers), String(p.ops), String(p.errors), throughputCell(p), triple(p.wait), triple(p.hold), triple(p.op), busy(p.lockBusy), handoff(p.handoffMs), perWorkerRange(p), p.jain.toFixed(2), formatRatio(p.p99WaitOverFairShare), p.inconsistency ?? 'ok',
-  ])), 'compact');
+  const cols = [
+    'implementation',
+    'workers',
+    'ops',
+    'errors',
+    'ops/s (rounds min–max)',
+    'wait (ms)',
+    'hold (ms)',
+    'op (ms)',
+    'lock busy',
+    'hand-off (ms)',
+    'ops per worker (min–max)',
+    'Jain',
+    'p99 wait / fair share',
+    'file check',
+  ].map((head, i) => ({ head, num: i > 0 && i < 13 }));
+  return table(
+    cols,
+    measured(report).flatMap((r) =>
+      r.points.map((p) => [
+        r.name,
+        String(p.workers),
+        String(p.ops),
+        String(p.errors),
+        throughputCell(p),
+        triple(p.wait),
+        triple(p.hold),
+        triple(p.op),
+        busy(p.lockBusy),
+        handoff(p.handoffMs),
+        perWorkerRange(p),
+        p.jain.toFixed(2),
+        formatRatio(p.p99WaitOverFairShare),
+        p.inconsistency ?? 'ok',
+      ]),
+    ),
+    'compact',
+  );
 }
 
 function machineTable(report: BenchReport): string {
   const m = report.machine;
   const load = (l: readonly number[]) => l.map((v) => v.toFixed(2)).join(' ');
-  return table([{ head: '' }, { head: '' }], [
-    ['CPUs (nproc)', String(m.nproc)], ['CPU model', m.cpuModel], ['memory', `${m.memoryGiB} GiB`], ['temp dir', `${m.tmpdir}: ${m.tmpdirFilesystem}`],
-    ['runtime', m.runtime], ['kernel', `${m.kernel} (${m.platform})`], ['load average (1 5 15 min)', `${load(m.loadAverage.start)} at start, ${load(m.loadAverage.end)} at end`],
-  ]);
+  return table(
+    [{ head: '' }, { head: '' }],
+    [
+      ['CPUs (nproc)', String(m.nproc)],
+      ['CPU model', m.cpuModel],
+      ['memory', `${m.memoryGiB} GiB`],
+      ['temp dir', `${m.tmpdir}: ${m.tmpdirFilesystem}`],
+      ['runtime', m.runtime],
+      ['kernel', `${m.kernel} (${m.platform})`],
+      ['load average (1 5 15 min)', `${load(m.loadAverage.start)} at start, ${load(m.loadAverage.end)} at end`],
+    ],
+  );
 }
 
 /** One titled part of the page; the id lets a reader (or the browser check) jump to it. */

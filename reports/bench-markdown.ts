@@ -90,8 +90,8 @@ function peersSection(report: BenchReport): string[] {
   const lines = [
     `## Peers at ${w} workers`,
     '',
-    `${report.config.op}, ${report.config.isolation === 'process' ? 'child processes' : 'worker threads'}, ${report.config.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${report.config.rounds} round(s) of ${report.config.durationMs} ms per point. `
-      + 'Lock busy: the share of the window a holder was inside (ops × mean hold / elapsed). Hand-off: the mean idle time per operation between one release and the next acquire.',
+    `${report.config.op}, ${report.config.isolation === 'process' ? 'child processes' : 'worker threads'}, ${report.config.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${report.config.rounds} round(s) of ${report.config.durationMs} ms per point. ` +
+      'Lock busy: the share of the window a holder was inside (ops × mean hold / elapsed). Hand-off: the mean idle time per operation between one release and the next acquire.',
     '',
     tableRow(['implementation', 'ops/s (rounds min–max)', 'wait p50 / p99 / max (ms)', 'hold p50 / p99 / max (ms)', 'lock busy', 'hand-off (ms)', 'Jain', 'p99 wait / fair share', 'errors']),
     tableRow(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
@@ -100,7 +100,10 @@ function peersSection(report: BenchReport): string[] {
     const p = pointOf(row, w);
     if (row.skipped !== null) lines.push(tableRow([row.name, '—', '—', '—', '—', '—', '—', '—', `skipped: ${row.skipped}`]));
     else if (p === undefined) lines.push(tableRow([row.name, '—', '—', '—', '—', '—', '—', '—', `no ${w}-worker point`]));
-    else lines.push(tableRow([row.name, throughputCell(p), triple(p.wait), triple(p.hold), busy(p.lockBusy), handoff(p.handoffMs), p.jain.toFixed(2), formatRatio(p.p99WaitOverFairShare), String(p.errors)]));
+    else
+      lines.push(
+        tableRow([row.name, throughputCell(p), triple(p.wait), triple(p.hold), busy(p.lockBusy), handoff(p.handoffMs), p.jain.toFixed(2), formatRatio(p.p99WaitOverFairShare), String(p.errors)]),
+      );
   }
   return lines;
 }
@@ -111,7 +114,10 @@ function throughputSection(report: BenchReport): string[] {
     '## Throughput (ops/s) by number of workers',
     '',
     `The median of ${report.config.rounds} round(s) of ${report.config.durationMs} ms, with the slowest and fastest round in brackets.`,
-    '', tableRow(['implementation', ...workers.map(String)]), tableRow(['---', ...workers.map(() => '---:')])];
+    '',
+    tableRow(['implementation', ...workers.map(String)]),
+    tableRow(['---', ...workers.map(() => '---:')]),
+  ];
   for (const row of report.contention) {
     if (row.skipped !== null) continue;
     lines.push(tableRow([row.name, ...workers.map((w) => throughputCell(pointOf(row, w)))]));
@@ -125,16 +131,45 @@ function pointsSection(report: BenchReport): string[] {
     '',
     'Latencies are p50 / p99 / max from HDR histograms (µs resolution). Wait: acquire start → acquired. Hold: acquired → release start. Op: the whole operation.',
     '',
-    tableRow(['implementation', 'workers', 'ops', 'errors', 'ops/s (rounds min–max)', 'wait (ms)', 'hold (ms)', 'op (ms)', 'lock busy', 'hand-off (ms)', 'ops per worker (min–max)', 'Jain', 'p99 wait / fair share', 'file check']),
+    tableRow([
+      'implementation',
+      'workers',
+      'ops',
+      'errors',
+      'ops/s (rounds min–max)',
+      'wait (ms)',
+      'hold (ms)',
+      'op (ms)',
+      'lock busy',
+      'hand-off (ms)',
+      'ops per worker (min–max)',
+      'Jain',
+      'p99 wait / fair share',
+      'file check',
+    ]),
     tableRow(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
   ];
   for (const row of report.contention) {
     for (const p of row.points) {
       const errors = p.errors > 0 ? `${p.errors} (${p.errorSamples.join('; ')})` : '0';
-      lines.push(tableRow([
-        row.name, String(p.workers), String(p.ops), errors, throughputCell(p), triple(p.wait), triple(p.hold), triple(p.op),
-        busy(p.lockBusy), handoff(p.handoffMs), perWorkerRange(p), p.jain.toFixed(2), formatRatio(p.p99WaitOverFairShare), p.inconsistency ?? 'ok',
-      ]));
+      lines.push(
+        tableRow([
+          row.name,
+          String(p.workers),
+          String(p.ops),
+          errors,
+          throughputCell(p),
+          triple(p.wait),
+          triple(p.hold),
+          triple(p.op),
+          busy(p.lockBusy),
+          handoff(p.handoffMs),
+          perWorkerRange(p),
+          p.jain.toFixed(2),
+          formatRatio(p.p99WaitOverFairShare),
+          p.inconsistency ?? 'ok',
+        ]),
+      );
     }
   }
   return lines;
@@ -142,7 +177,12 @@ function pointsSection(report: BenchReport): string[] {
 
 function singleOpSection(report: BenchReport): string[] {
   if (report.singleOp.length === 0) return [];
-  const lines = ['## Uncontended latency of each core operation (tinybench)', '', tableRow(['operation', 'p50', 'p99', 'mean', 'ops/s', 'samples', 'what']), tableRow(['---', '---:', '---:', '---:', '---:', '---:', '---'])];
+  const lines = [
+    '## Uncontended latency of each core operation (tinybench)',
+    '',
+    tableRow(['operation', 'p50', 'p99', 'mean', 'ops/s', 'samples', 'what']),
+    tableRow(['---', '---:', '---:', '---:', '---:', '---:', '---']),
+  ];
   for (const r of report.singleOp) {
     if (r.state === 'errored') lines.push(tableRow([r.name, '—', '—', '—', '—', '0', `errored: ${r.error ?? ''}`]));
     else lines.push(tableRow([r.name, ms(r.p50Ms), ms(r.p99Ms), ms(r.meanMs), opsPerSecond(r.opsPerSecond), String(r.samples), r.describe]));
@@ -173,7 +213,10 @@ function rowsSection(report: BenchReport): string[] {
   for (const row of report.contention) lines.push(`- **${row.name}**: ${row.describe}${row.skipped === null ? '' : ` — skipped: ${row.skipped}`}`);
   if (report.overhead !== null) {
     const o = report.overhead;
-    lines.push('', `Harness overhead: \`racetrack run allocate\` (${o.iterations} iterations × ${o.workers} threads) took ${formatDuration(o.harnessMs)}; a bare loop of ${o.workers} threads doing the same allocations took ${formatDuration(o.bareMs)}. Both are timed from starting their threads to their end.`);
+    lines.push(
+      '',
+      `Harness overhead: \`racetrack run allocate\` (${o.iterations} iterations × ${o.workers} threads) took ${formatDuration(o.harnessMs)}; a bare loop of ${o.workers} threads doing the same allocations took ${formatDuration(o.bareMs)}. Both are timed from starting their threads to their end.`,
+    );
   }
   return lines;
 }

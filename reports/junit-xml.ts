@@ -66,9 +66,7 @@ function renderSuite(result: RunResult): { tests: number; failures: number; erro
 
 function casesOf(result: RunResult): Case[] {
   const cases: Case[] = result.checks.map((check) => {
-    const examples = check.examples.length > 0
-      ? check.examples
-      : result.violations.filter((v) => v.checker === check.checker).map((v) => v.example);
+    const examples = check.examples.length > 0 ? check.examples : result.violations.filter((v) => v.checker === check.checker).map((v) => v.example);
     const lines = [check.message, ...exampleLines(examples)];
     if (check.stats !== undefined) lines.push(`stats: ${compactJson(check.stats, 1000)}`);
     lines.push(`replay: ${replayCommand(result)}`);
@@ -95,11 +93,7 @@ function renderCase(classname: string, c: Case): string[] {
   if (c.verdict === 'pass') return [`${open}/>`];
   if (c.verdict === 'skipped') return [`${open}>`, `      <skipped message="${xmlAttr(truncate(c.message, 1000))}"/>`, '    </testcase>'];
   const element = c.verdict === 'fail' ? 'failure' : 'error';
-  return [
-    `${open}>`,
-    `      <${element} message="${xmlAttr(truncate(c.message, 1000))}" type="${c.verdict}">${xmlText(c.details)}</${element}>`,
-    '    </testcase>',
-  ];
+  return [`${open}>`, `      <${element} message="${xmlAttr(truncate(c.message, 1000))}" type="${c.verdict}">${xmlText(c.details)}</${element}>`, '    </testcase>'];
 }
 
 function propertiesOf(result: RunResult): [string, string][] {

@@ -3,7 +3,10 @@
  * before anything else, code spans included), line breaks folded into spaces, blank as `—`.
  */
 export function tableCell(text: string): string {
-  const cell = text.replace(/\r\n|\r|\n/g, ' ').replaceAll('|', '\\|').trim();
+  const cell = text
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replaceAll('|', '\\|')
+    .trim();
   return cell === '' ? '—' : cell;
 }
 

@@ -8,13 +8,7 @@ import type { RunResult } from '../harness/engine/run-result.ts';
  * shell-quoted so the line can be pasted into bash as is.
  */
 export function replayCommand(result: RunResult): string {
-  const args = [
-    'racetrack', 'run', result.scenario,
-    '--iterations', String(result.iterations),
-    '--workers', String(result.workers),
-    '--isolation', result.isolation,
-    '--seed', String(result.seed),
-  ];
+  const args = ['racetrack', 'run', result.scenario, '--iterations', String(result.iterations), '--workers', String(result.workers), '--isolation', result.isolation, '--seed', String(result.seed)];
   if (result.sut !== 'core') args.push('--sut', result.sut);
   for (const glob of result.keep ?? []) args.push('--keep', glob);
   const faults = result.faults;

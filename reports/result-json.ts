@@ -13,9 +13,32 @@ export function renderResultJson(result: RunResult): string {
 }
 
 const RESULT_KEYS = [
-  'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
-  'operations', 'collisions', 'extraHolders', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
-  'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
+  'verdict',
+  'scenario',
+  'sut',
+  'exec',
+  'keep',
+  'iterations',
+  'workers',
+  'isolation',
+  'seed',
+  'runtime',
+  'operations',
+  'collisions',
+  'extraHolders',
+  'collidingIterations',
+  'collisionRate',
+  'collisionRateUpper95',
+  'maxCollisionRate',
+  'violations',
+  'checks',
+  'notChecked',
+  'lockHold',
+  'lockWait',
+  'wallMs',
+  'startedAt',
+  'outDir',
+  'faults',
 ] as const;
 const RUNTIME_KEYS = ['name', 'version'] as const;
 const OPERATION_KEYS = ['attempted', 'ok', 'fail', 'info'] as const;

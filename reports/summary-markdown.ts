@@ -18,8 +18,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
   const sections = [
     heading(result),
     facts(result),
-    ['### Operations', '', tableRow(['attempted', 'ok', 'fail', 'info']), '|---:|---:|---:|---:|',
-      tableRow(counts(result.operations))].join('\n'),
+    ['### Operations', '', tableRow(['attempted', 'ok', 'fail', 'info']), '|---:|---:|---:|---:|', tableRow(counts(result.operations))].join('\n'),
     checks(result),
     notChecked(result),
     violations(result),
@@ -44,8 +43,7 @@ function heading(result: RunResult): string {
  */
 export function collisionRateLine(result: RunResult): string {
   const colliding = result.collidingIterations;
-  return `${colliding} / ${result.iterations} iterations (${formatPercent(result.collisionRate)}), ` +
-    `95% upper bound ${formatPercent(result.collisionRateUpper95)}`;
+  return `${colliding} / ${result.iterations} iterations (${formatPercent(result.collisionRate)}), ` + `95% upper bound ${formatPercent(result.collisionRateUpper95)}`;
 }
 
 function facts(result: RunResult): string {
@@ -60,10 +58,7 @@ function facts(result: RunResult): string {
     `- **Collisions:** ${collisionText({ values: result.collisions, extraHolders: result.extraHolders })}`,
   ];
   if (result.faults !== undefined) lines.push(`- **Faults:** ${codeSpan(compactJson(result.faults, 300))}`);
-  lines.push(
-    `- **Wall time:** ${formatDuration(result.wallMs)} (started ${result.startedAt})`,
-    `- **Files:** ${codeSpan(result.outDir)}`,
-  );
+  lines.push(`- **Wall time:** ${formatDuration(result.wallMs)} (started ${result.startedAt})`, `- **Files:** ${codeSpan(result.outDir)}`);
   return lines.join('\n');
 }
 

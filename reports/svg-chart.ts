@@ -99,7 +99,13 @@ export function lineChart(spec: { title: string; xLabel: string; yLabel: string;
       parts.push(`<circle cx="${n(x(p.x))}" cy="${n(y(p.y))}" r="4" fill="${color}"><title>${xmlText(`${s.name}: ${formatTick(p.y)} at ${p.x}`)}</title></circle>`);
     }
   });
-  parts.push(legend(frame, spec.series.map((s) => s.name), spec.series.map((_, i) => colorOf(i))));
+  parts.push(
+    legend(
+      frame,
+      spec.series.map((s) => s.name),
+      spec.series.map((_, i) => colorOf(i)),
+    ),
+  );
   return svgDocument(frame, spec.title, parts.join('\n'));
 }
 
@@ -138,10 +144,19 @@ export function barChart(spec: { title: string; yLabel: string; categories: read
       const top = y(v);
       const bx = gx + i * barWidth;
       const fill = spec.series.length === 1 && spec.categoryColors?.[c] !== undefined ? spec.categoryColors[c] : colors[i];
-      parts.push(`<rect x="${n(bx + 1)}" y="${n(top)}" width="${n(barWidth - 2)}" height="${n(Math.max(1, plotBottom - top))}" fill="${fill}"><title>${xmlText(`${s.name} · ${category}: ${formatTick(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${n(bx + 1)}" y="${n(top)}" width="${n(barWidth - 2)}" height="${n(Math.max(1, plotBottom - top))}" fill="${fill}"><title>${xmlText(`${s.name} · ${category}: ${formatTick(v)}`)}</title></rect>`,
+      );
       parts.push(`<text x="${n(bx + barWidth / 2)}" y="${n(top - 4)}" text-anchor="middle" font-size="${valueFont}" fill="#333">${xmlText(formatTick(v))}</text>`);
     });
   });
-  if (spec.series.length > 1) parts.push(legend(frame, spec.series.map((s) => s.name), colors));
+  if (spec.series.length > 1)
+    parts.push(
+      legend(
+        frame,
+        spec.series.map((s) => s.name),
+        colors,
+      ),
+    );
   return svgDocument(frame, spec.title, parts.join('\n'));
 }

@@ -48,6 +48,12 @@ export function histogramChart(spec: { title: string; series: readonly Histogram
     parts.push(`<polygon points="${pts.join(' ')}" fill="${colors[i]}" fill-opacity="0.35" stroke="${colors[i]}" stroke-width="1.5"/>`);
   });
   if (all.length === 0) parts.push(`<text x="${n((frame.left + frame.width - frame.right) / 2)}" y="${n((frame.top + plotBottom) / 2)}" text-anchor="middle" fill="#666">no samples</text>`);
-  parts.push(legend(frame, spec.series.map((s) => s.name), colors));
+  parts.push(
+    legend(
+      frame,
+      spec.series.map((s) => s.name),
+      colors,
+    ),
+  );
   return svgDocument(frame, spec.title, parts.join('\n'));
 }

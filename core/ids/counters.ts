@@ -66,11 +66,7 @@ export function readCountersIfExists(countersFile: string, deps: Deps = defaultD
 
 /** The ENOTFOUND a missing counters file gets, with the fix in its message (as in the ID-reservation spec). */
 export function missingCounters(countersFile: string): RacetrackError {
-  return new RacetrackError(
-    'ENOTFOUND',
-    `Counter file not found: ${countersFile}. Run: racetrack init-counters --tasks TASKS.md --counters ${countersFile}`,
-    { path: countersFile },
-  );
+  return new RacetrackError('ENOTFOUND', `Counter file not found: ${countersFile}. Run: racetrack init-counters --tasks TASKS.md --counters ${countersFile}`, { path: countersFile });
 }
 
 /** Like {@link readCountersIfExists}, but a missing file is ENOTFOUND telling to run init-counters. */

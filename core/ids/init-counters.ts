@@ -62,14 +62,12 @@ function readTasks(deps: Deps, tasksFile: string): string {
  * ENOTFOUND if TASKS.md is missing, ECORRUPT if the existing counters file does not parse (it is
  * then left alone: fix or delete it by hand), EINVALID for a bad prefix list.
  */
-export async function initCounters(
-  tasksFile: string,
-  countersFile: string,
-  options: InitCountersOptions = {},
-  deps: Deps = defaultDeps(),
-): Promise<InitCountersReport> {
+export async function initCounters(tasksFile: string, countersFile: string, options: InitCountersOptions = {}, deps: Deps = defaultDeps()): Promise<InitCountersReport> {
   const prefixes = checkPrefixList(options.prefixes);
-  for (const [what, path] of [['tasksFile', tasksFile], ['countersFile', countersFile]] as const) {
+  for (const [what, path] of [
+    ['tasksFile', tasksFile],
+    ['countersFile', countersFile],
+  ] as const) {
     if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
       throw new RacetrackError('EINVALID', `${what} must be a non-empty path without NUL`, { [what]: path });
     }
@@ -77,34 +75,39 @@ export async function initCounters(
   checkTempNameFits(countersFile);
   const scan = scanTasksMarkdown(readTasks(deps, tasksFile), prefixes, tasksFile);
 
-  return withLock(lockFileFor(countersFile), (lock) => {
-    const existing = readCountersIfExists(countersFile, deps);
-    const before = existing?.counters ?? {};
-    const counters: Record<string, number> = {};
-    const raised: CounterChange[] = [];
-    const kept: CounterChange[] = [];
-    const lowered: CounterChange[] = [];
+  return withLock(
+    lockFileFor(countersFile),
+    (lock) => {
+      const existing = readCountersIfExists(countersFile, deps);
+      const before = existing?.counters ?? {};
+      const counters: Record<string, number> = {};
+      const raised: CounterChange[] = [];
+      const kept: CounterChange[] = [];
+      const lowered: CounterChange[] = [];
 
-    for (const [prefix, from] of Object.entries(before)) {
-      const known = prefixes.includes(prefix);
-      const found = known ? (scan.highest[prefix] ?? null) : null;
-      const target = found ?? 0;
-      if (known && target > from) raised.push({ prefix, from, to: target, found });
-      else if (known && target < from && options.force === true) lowered.push({ prefix, from, to: target, found });
-      else kept.push({ prefix, from, to: from, found });
-    }
-    for (const prefix of prefixes) {
-      const found = scan.highest[prefix];
-      if (found !== undefined && !Object.hasOwn(before, prefix)) raised.push({ prefix, from: null, to: found, found });
-    }
-    for (const prefix of Object.keys(before)) counters[prefix] = before[prefix]!;
-    for (const change of [...raised, ...lowered]) counters[change.prefix] = change.to;
+      for (const [prefix, from] of Object.entries(before)) {
+        const known = prefixes.includes(prefix);
+        const found = known ? (scan.highest[prefix] ?? null) : null;
+        const target = found ?? 0;
+        if (known && target > from) raised.push({ prefix, from, to: target, found });
+        else if (known && target < from && options.force === true) lowered.push({ prefix, from, to: target, found });
+        else kept.push({ prefix, from, to: from, found });
+      }
+      for (const prefix of prefixes) {
+        const found = scan.highest[prefix];
+        if (found !== undefined && !Object.hasOwn(before, prefix)) raised.push({ prefix, from: null, to: found, found });
+      }
+      for (const prefix of Object.keys(before)) counters[prefix] = before[prefix]!;
+      for (const change of [...raised, ...lowered]) counters[change.prefix] = change.to;
 
-    const written = existing === null || raised.length > 0 || lowered.length > 0;
-    if (written) {
-      const updatedAt = new Date(deps.clock.now()).toISOString();
-      writeAtomic(countersFile, encodeCounters(counters, existing?.extra ?? {}, updatedAt), { durable: options.durable ?? true, lock }, deps);
-    }
-    return { counters, raised, kept, lowered, created: existing === null, written, idsSeen: scan.seen };
-  }, options.lockOptions, deps);
+      const written = existing === null || raised.length > 0 || lowered.length > 0;
+      if (written) {
+        const updatedAt = new Date(deps.clock.now()).toISOString();
+        writeAtomic(countersFile, encodeCounters(counters, existing?.extra ?? {}, updatedAt), { durable: options.durable ?? true, lock }, deps);
+      }
+      return { counters, raised, kept, lowered, created: existing === null, written, idsSeen: scan.seen };
+    },
+    options.lockOptions,
+    deps,
+  );
 }

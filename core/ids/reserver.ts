@@ -53,13 +53,7 @@ function assertExists(deps: Deps, countersFile: string): void {
  * checked before any file is touched); ENOTFOUND when the counters file is missing (run
  * `init-counters`); ECORRUPT when it does not parse. On any error the file is left as it was.
  */
-export async function reserveIds(
-  countersFile: string,
-  prefix: string,
-  count: number = 1,
-  options: ReserveOptions = {},
-  deps: Deps = defaultDeps(),
-): Promise<Reservation> {
+export async function reserveIds(countersFile: string, prefix: string, count: number = 1, options: ReserveOptions = {}, deps: Deps = defaultDeps()): Promise<Reservation> {
   const prefixes = checkPrefixList(options.prefixes);
   const wanted = checkPrefix(prefix, prefixes);
   const n = checkCount(count);
@@ -71,19 +65,24 @@ export async function reserveIds(
   assertExists(deps, countersFile);
 
   const durable = options.durable ?? true;
-  const ids = await withLock(lockFileFor(countersFile), (lock) => {
-    const state = readCountersIfExists(countersFile, deps);
-    if (state === null) throw missingCounters(countersFile);
-    const current = state.counters[wanted] ?? 0;
-    const next = current + n;
-    if (!Number.isSafeInteger(next)) {
-      throw new RacetrackError('EINVALID', `reserving ${n} ${wanted} IDs would take the counter past 2^53`, { prefix: wanted, counter: current, count: n });
-    }
-    const counters = { ...state.counters, [wanted]: next };
-    const updatedAt = new Date(deps.clock.now()).toISOString();
-    writeAtomic(countersFile, encodeCounters(counters, state.extra, updatedAt), { durable, lock, syncDirectory: false }, deps);
-    return Array.from({ length: n }, (_, i) => formatTaskId(wanted, current + 1 + i));
-  }, options.lockOptions, deps);
+  const ids = await withLock(
+    lockFileFor(countersFile),
+    (lock) => {
+      const state = readCountersIfExists(countersFile, deps);
+      if (state === null) throw missingCounters(countersFile);
+      const current = state.counters[wanted] ?? 0;
+      const next = current + n;
+      if (!Number.isSafeInteger(next)) {
+        throw new RacetrackError('EINVALID', `reserving ${n} ${wanted} IDs would take the counter past 2^53`, { prefix: wanted, counter: current, count: n });
+      }
+      const counters = { ...state.counters, [wanted]: next };
+      const updatedAt = new Date(deps.clock.now()).toISOString();
+      writeAtomic(countersFile, encodeCounters(counters, state.extra, updatedAt), { durable, lock, syncDirectory: false }, deps);
+      return Array.from({ length: n }, (_, i) => formatTaskId(wanted, current + 1 + i));
+    },
+    options.lockOptions,
+    deps,
+  );
   // The rename is made durable outside the lock (one fsync less in the critical section), but
   // still before the IDs are returned.
   if (durable) syncDirectoryOf(countersFile, deps);

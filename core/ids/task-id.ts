@@ -1,9 +1,7 @@
 import { RacetrackError } from '../errors.ts';
 
 /** The prefixes the ID-reservation spec accepts, in its order: dev, design, marketing, operations. */
-export const DEFAULT_PREFIXES: readonly string[] = Object.freeze([
-  'SEC', 'PERF', 'UX', 'TEST', 'DEV', 'ARCH', 'FIN', 'DRY', 'DOC', 'DS', 'MKT', 'CNT', 'INFRA', 'OPS',
-]);
+export const DEFAULT_PREFIXES: readonly string[] = Object.freeze(['SEC', 'PERF', 'UX', 'TEST', 'DEV', 'ARCH', 'FIN', 'DRY', 'DOC', 'DS', 'MKT', 'CNT', 'INFRA', 'OPS']);
 
 /** What any prefix must look like: an upper-case letter, then upper-case letters or digits. */
 export const PREFIX_PATTERN = /^[A-Z][A-Z0-9]{0,31}$/;

@@ -423,12 +423,7 @@ function createHandle(
  * Runs `fn` holding the lock at `lockPath` and releases it afterwards, even if `fn` throws. If the
  * lock turns out to have been compromised, throws ECOMPROMISED (after `fn`'s own error, if any).
  */
-export async function withLock<T>(
-  lockPath: string,
-  fn: (lock: LockHandle) => T | Promise<T>,
-  options: LockOptions = {},
-  deps: Deps = defaultDeps(),
-): Promise<T> {
+export async function withLock<T>(lockPath: string, fn: (lock: LockHandle) => T | Promise<T>, options: LockOptions = {}, deps: Deps = defaultDeps()): Promise<T> {
   const lock = await acquireLock(lockPath, options, deps);
   let result: T;
   try {

@@ -48,11 +48,15 @@ function queueExists(fs: FsFacade, lockPath: string): boolean {
     throw err;
   }
   if (!isDirectory) {
-    throw new RacetrackError('EINVALID', `${dir}, the waiter queue of lock ${lockPath}, is not a directory racetrack made (a file or a symbolic link); racetrack leaves it alone: remove it, or give the lock another path`, {
-      path: dir,
-      lock: lockPath,
-      reason: 'foreign',
-    });
+    throw new RacetrackError(
+      'EINVALID',
+      `${dir}, the waiter queue of lock ${lockPath}, is not a directory racetrack made (a file or a symbolic link); racetrack leaves it alone: remove it, or give the lock another path`,
+      {
+        path: dir,
+        lock: lockPath,
+        reason: 'foreign',
+      },
+    );
   }
   return true;
 }

@@ -169,4 +169,3 @@ export function describeHolder(sighting: LockSighting | null, now: number): Reco
 export function sameLock(a: LockSighting, b: LockSighting): boolean {
   return a.stat.ino === b.stat.ino && a.record.token === b.record.token;
 }
-

@@ -77,9 +77,7 @@ export interface ClaimPick {
 export function selectClaim(entries: readonly RegistryEntry[], phase: Phase, claimant: Claimant): ClaimPick | null {
   const open = [...groupBatches(entries)].filter(([, rows]) => rows.every((r) => holdOf(r, claimant) !== 'other'));
   for (const rule of CLAIM_RULES[phase]) {
-    const candidates = open
-      .map(([batch, rows]) => ({ batch, rows: rows.filter((r) => r.status === rule.from) }))
-      .filter((c) => c.rows.length > 0);
+    const candidates = open.map(([batch, rows]) => ({ batch, rows: rows.filter((r) => r.status === rule.from) })).filter((c) => c.rows.length > 0);
     const held = (c: (typeof candidates)[number]) => c.rows.some((r) => holdOf(r, claimant) === 'mine');
     const pick = candidates.find(held) ?? candidates[0];
     if (pick !== undefined) {

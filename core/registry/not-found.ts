@@ -49,9 +49,7 @@ export function registryNotFound(lines: readonly Line[], blocks: readonly Markdo
   const found = firstUnrendered(lines, blocks);
   if (found !== null) {
     const { kind, start } = found.block;
-    const why = kind === 'blockquote' || kind === 'list'
-      ? 'the registry must be a table of the document itself, outside quotes and lists'
-      : 'which Markdown does not render as a table';
+    const why = kind === 'blockquote' || kind === 'list' ? 'the registry must be a table of the document itself, outside quotes and lists' : 'which Markdown does not render as a table';
     return new RacetrackError(
       'EINVALID',
       `no registry table with Domain, Batch and Status columns: the one at line ${found.line + 1} is inside ${described(kind)} that starts at line ${start + 1}, ${why}`,

@@ -83,9 +83,23 @@ export function withOwnerColumns(table: RegistryTable): RegistryTable {
   const index = (name: string) => at + absent.indexOf(name as (typeof OWNER_COLUMNS)[number]);
   return {
     ...table,
-    header: withInsertedCells(table.header, at, absent.map((name) => styled(table.header, name))),
-    alignment: withInsertedCells(table.alignment, at, absent.map(() => styled(table.alignment, '---'))),
-    rows: table.rows.map((row) => withInsertedCells(row, at, absent.map(() => ' '))),
+    header: withInsertedCells(
+      table.header,
+      at,
+      absent.map((name) => styled(table.header, name)),
+    ),
+    alignment: withInsertedCells(
+      table.alignment,
+      at,
+      absent.map(() => styled(table.alignment, '---')),
+    ),
+    rows: table.rows.map((row) =>
+      withInsertedCells(
+        row,
+        at,
+        absent.map(() => ' '),
+      ),
+    ),
     columns: {
       ...table.columns,
       owner: table.columns.owner ?? index('Owner'),

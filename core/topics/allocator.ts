@@ -82,56 +82,56 @@ function assertRootDirectory(deps: Deps, root: string): void {
  * from the mkdir means someone creates numbered entries without the lock; it is thrown, never
  * retried with the next number.
  */
-export async function allocateTopic(
-  root: string,
-  name: string,
-  options: AllocateOptions = {},
-  deps: Deps = defaultDeps(),
-): Promise<TopicAllocation> {
+export async function allocateTopic(root: string, name: string, options: AllocateOptions = {}, deps: Deps = defaultDeps()): Promise<TopicAllocation> {
   const topic = validateTopicName(name);
   const dir = checkPath('root', root);
   const lockFile = options.lockFile === undefined ? join(dir, TOPIC_LOCK_NAME) : checkPath('lockFile', options.lockFile);
   const durable = options.durable ?? true;
   assertRootDirectory(deps, dir);
 
-  return withLock(lockFile, (lock) => {
-    const { fs } = deps;
-    let entries: string[];
-    try {
-      entries = fs.readdir(dir);
-    } catch (err) {
-      throw fromFsError(err, dir, 'list topic root');
-    }
-    const number = formatTopicNumber(highestTopicNumber(entries) + 1n);
-    const path = join(dir, `${number}_${topic}`);
-    lock.assertHeld();
-    try {
-      fs.mkdir(path);
-    } catch (err) {
-      if (errnoCode(err) === 'EEXIST') {
-        throw new RacetrackError(
-          'EIO',
-          `topic directory ${path} already exists although the scan under ${lockFile} saw no number above ${number}: something creates numbered entries without taking the lock`,
-          { path, errno: 'EEXIST', lockFile },
-          err,
-        );
-      }
-      throw fromFsError(err, path, 'create topic directory');
-    }
-    if (durable) {
+  return withLock(
+    lockFile,
+    (lock) => {
+      const { fs } = deps;
+      let entries: string[];
       try {
-        fs.fsyncDir(dir);
+        entries = fs.readdir(dir);
       } catch (err) {
-        // The caller never learns this number, so take the directory back rather than leave an
-        // allocation whose durability is unknown.
-        try {
-          fs.rmdir(path);
-        } catch {
-          // Best effort: an empty numbered directory is a harmless gap.
-        }
-        throw fromFsError(err, dir, 'sync topic root');
+        throw fromFsError(err, dir, 'list topic root');
       }
-    }
-    return { number, path };
-  }, options.lockOptions, deps);
+      const number = formatTopicNumber(highestTopicNumber(entries) + 1n);
+      const path = join(dir, `${number}_${topic}`);
+      lock.assertHeld();
+      try {
+        fs.mkdir(path);
+      } catch (err) {
+        if (errnoCode(err) === 'EEXIST') {
+          throw new RacetrackError(
+            'EIO',
+            `topic directory ${path} already exists although the scan under ${lockFile} saw no number above ${number}: something creates numbered entries without taking the lock`,
+            { path, errno: 'EEXIST', lockFile },
+            err,
+          );
+        }
+        throw fromFsError(err, path, 'create topic directory');
+      }
+      if (durable) {
+        try {
+          fs.fsyncDir(dir);
+        } catch (err) {
+          // The caller never learns this number, so take the directory back rather than leave an
+          // allocation whose durability is unknown.
+          try {
+            fs.rmdir(path);
+          } catch {
+            // Best effort: an empty numbered directory is a harmless gap.
+          }
+          throw fromFsError(err, dir, 'sync topic root');
+        }
+      }
+      return { number, path };
+    },
+    options.lockOptions,
+    deps,
+  );
 }

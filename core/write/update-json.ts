@@ -32,12 +32,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * when it is a symlink (never followed) or `fn` returns something JSON cannot hold; ECOMPROMISED
  * when the lock was lost; whatever `fn` throws, unchanged.
  */
-export async function updateJson<T>(
-  file: string,
-  fn: (current: unknown) => T | Promise<T>,
-  options: UpdateJsonOptions = {},
-  deps: Deps = defaultDeps(),
-): Promise<T> {
+export async function updateJson<T>(file: string, fn: (current: unknown) => T | Promise<T>, options: UpdateJsonOptions = {}, deps: Deps = defaultDeps()): Promise<T> {
   const indent = options.indent ?? 2;
   if (!Number.isInteger(indent) || indent < 0 || indent > 10) {
     throw new RacetrackError('EINVALID', 'indent must be an integer from 0 to 10', { indent });

@@ -63,9 +63,10 @@ export async function runRound(spec: PointSpec): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), `racetrack-bench-${spec.op}-`));
   try {
     op.setup(dir, spec.workers);
-    const outcomes = spec.impl === FLOCK_IMPL
-      ? await runFlockWorkers({ lockPath: op.lockPath(dir)!, countersFile: countersFileIn(dir), workers: spec.workers, durationMs: spec.durationMs, durable: spec.durable })
-      : await runInProcessWorkers(spec, dir);
+    const outcomes =
+      spec.impl === FLOCK_IMPL
+        ? await runFlockWorkers({ lockPath: op.lockPath(dir)!, countersFile: countersFileIn(dir), workers: spec.workers, durationMs: spec.durationMs, durable: spec.durable })
+        : await runInProcessWorkers(spec, dir);
     const ops = outcomes.reduce((s, o) => s + o.ops, 0);
     const errors = outcomes.reduce((s, o) => s + o.errors, 0);
     let inconsistency: string | null;

@@ -13,7 +13,9 @@ function readOr(path: string, fallback: string): string {
 
 /** The CPU model as /proc/cpuinfo names it, else as Node reports it. */
 function cpuModel(): string {
-  const line = readOr('/proc/cpuinfo', '').split('\n').find((l) => l.startsWith('model name'));
+  const line = readOr('/proc/cpuinfo', '')
+    .split('\n')
+    .find((l) => l.startsWith('model name'));
   return line?.split(':').slice(1).join(':').trim() || os.cpus()[0]?.model || 'unknown';
 }
 

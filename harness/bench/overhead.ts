@@ -29,10 +29,15 @@ async function bareLoop(base: string, iterations: number, workers: number): Prom
   // starts its pool) to their end (the harness destroys its pool).
   const started = performance.now();
   const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
-  await Promise.all(threads.map((t) => new Promise((resolve, reject) => {
-    t.once('message', resolve);
-    t.once('error', reject);
-  })));
+  await Promise.all(
+    threads.map(
+      (t) =>
+        new Promise((resolve, reject) => {
+          t.once('message', resolve);
+          t.once('error', reject);
+        }),
+    ),
+  );
   await Promise.all(threads.map((t) => t.terminate()));
   return performance.now() - started;
 }
@@ -47,7 +52,15 @@ export async function measureOverhead(iterations = 100, workers = 10): Promise<O
     mkdirSync(join(base, 'bare'));
     const bareMs = await bareLoop(join(base, 'bare'), iterations, workers);
     const { result } = await runScenario({
-      scenario: 'allocate', iterations, workers, isolation: 'thread', seed: 1, outDir: join(base, 'run'), maxCollisionRate: 0, sut: 'core', keep: [],
+      scenario: 'allocate',
+      iterations,
+      workers,
+      isolation: 'thread',
+      seed: 1,
+      outDir: join(base, 'run'),
+      maxCollisionRate: 0,
+      sut: 'core',
+      keep: [],
     });
     if (result.verdict !== 'pass') throw new Error(`the allocate scenario did not pass during the benchmark: ${JSON.stringify(result.violations.slice(0, 2))}`);
     return { iterations, workers, harnessMs: result.wallMs, bareMs: Math.round(bareMs), harnessOverhead: result.wallMs / bareMs };

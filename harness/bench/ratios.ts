@@ -46,7 +46,12 @@ export function computeRatios(rows: readonly ContentionRow[], overhead: Overhead
   };
   const fair = core?.p99WaitOverFairShare ?? null;
   return {
-    contendedVsSerial: judgeRatio('contendedVsSerial', divide(core?.throughput, serial?.throughput), `core ${opsPerSecond(core)} at ${reference} workers / ${opsPerSecond(serial)} at 1 worker`, divideRounds(core, serial)),
+    contendedVsSerial: judgeRatio(
+      'contendedVsSerial',
+      divide(core?.throughput, serial?.throughput),
+      `core ${opsPerSecond(core)} at ${reference} workers / ${opsPerSecond(serial)} at 1 worker`,
+      divideRounds(core, serial),
+    ),
     p99WaitOverFairShare: judgeRatio(
       'p99WaitOverFairShare',
       fair,

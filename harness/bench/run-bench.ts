@@ -32,8 +32,19 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
     singleOp = await measureSingleOps(plan.singleOp);
     for (const r of singleOp) progress(`  ${r.name}: ${r.state === 'completed' ? `p50 ${r.p50Ms?.toFixed(3)} ms, ${Math.round(r.opsPerSecond ?? 0)} ops/s` : r.error}\n`);
   }
-  progress(`racetrack bench: ${config.op} under contention, workers ${config.workers.join(', ')} (${config.isolation === 'process' ? 'child processes' : 'worker threads'}), ${config.rounds} round(s) of ${config.durationMs} ms per point...\n`);
-  const contention = await runSweep({ op: config.op, isolation: config.isolation, workers: config.workers, durationMs: config.durationMs, rounds: config.rounds, durable: config.durable, impls: plan.impls, progress });
+  progress(
+    `racetrack bench: ${config.op} under contention, workers ${config.workers.join(', ')} (${config.isolation === 'process' ? 'child processes' : 'worker threads'}), ${config.rounds} round(s) of ${config.durationMs} ms per point...\n`,
+  );
+  const contention = await runSweep({
+    op: config.op,
+    isolation: config.isolation,
+    workers: config.workers,
+    durationMs: config.durationMs,
+    rounds: config.rounds,
+    durable: config.durable,
+    impls: plan.impls,
+    progress,
+  });
   let overhead: OverheadResult | null = null;
   if (plan.overhead !== null) {
     const { iterations, workers } = plan.overhead;

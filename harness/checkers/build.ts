@@ -24,19 +24,33 @@ export interface CheckerSettings {
 /** The checker a spec names, with its options and the run's settings. */
 export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}): Checker {
   switch (spec.checker) {
-    case 'uniqueness': return uniqueness(spec.options);
-    case 'gap-bound': return gapBound(spec.options);
-    case 'real-time-order': return realTimeOrder(spec.options);
-    case 'mutual-exclusion': return mutualExclusion({ staleMs: settings.staleMs ?? 5000 });
-    case 'claimed-once': return claimedOnce(spec.options);
-    case 'legal-transitions': return legalTransitions(spec.options);
-    case 'files-valid': return filesValid();
-    case 'no-orphans': return noOrphans(spec.options);
-    case 'lost-updates': return lostUpdates(spec.options);
-    case 'reads-valid': return readsValid(spec.options);
-    case 'no-unexpected-failures': return noUnexpectedFailures(spec.options);
-    case 'counter-matches': return counterMatches(spec.options);
-    case 'topics-match': return topicsMatch(spec.options);
-    case 'paused-holder-silent': return pausedHolderSilent();
+    case 'uniqueness':
+      return uniqueness(spec.options);
+    case 'gap-bound':
+      return gapBound(spec.options);
+    case 'real-time-order':
+      return realTimeOrder(spec.options);
+    case 'mutual-exclusion':
+      return mutualExclusion({ staleMs: settings.staleMs ?? 5000 });
+    case 'claimed-once':
+      return claimedOnce(spec.options);
+    case 'legal-transitions':
+      return legalTransitions(spec.options);
+    case 'files-valid':
+      return filesValid();
+    case 'no-orphans':
+      return noOrphans(spec.options);
+    case 'lost-updates':
+      return lostUpdates(spec.options);
+    case 'reads-valid':
+      return readsValid(spec.options);
+    case 'no-unexpected-failures':
+      return noUnexpectedFailures(spec.options);
+    case 'counter-matches':
+      return counterMatches(spec.options);
+    case 'topics-match':
+      return topicsMatch(spec.options);
+    case 'paused-holder-silent':
+      return pausedHolderSilent();
   }
 }

@@ -88,15 +88,15 @@ export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
     const message =
       verdict === 'fail'
         ? [
-          ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(iterations.size, 'iteration')}: batches claimed by more than one owner`] : []),
-          ...(n.otherViolations > 0 ? [`${plural(n.otherViolations, 'batch', 'batches')} lost or claimed without acknowledgement`] : []),
-        ].join('; ')
+            ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(iterations.size, 'iteration')}: batches claimed by more than one owner`] : []),
+            ...(n.otherViolations > 0 ? [`${plural(n.otherViolations, 'batch', 'batches')} lost or claimed without acknowledgement`] : []),
+          ].join('; ')
         : n.malformed + n.unchecked > 0
           ? `no double claims seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable claim')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable registry`])}`
           : verdict === 'unknown'
             ? `nothing to judge: no claim was acknowledged (${plural(ops.length, `${f} op`)})`
             : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
-            (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
+              (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
     return { checker: 'claimed-once', verdict, message, examples, collisions, stats: n };
   });
 }
@@ -125,10 +125,13 @@ function judgeRegistry(c: RegistryCase, n: { explainedByInfo: number; otherViola
     const held = found.filter((r) => expected.includes(r.status));
     const stranger = held.find((r) => last.owner !== null && r.owner !== '' && r.owner !== last.owner);
     const problem =
-      found.length === 0 ? 'claimed batch is not in the registry'
-      : held.length === 0 ? `claimed batch is not in ${expected.join('/')}`
-      : stranger !== undefined ? 'claimed batch is recorded to another owner'
-      : null;
+      found.length === 0
+        ? 'claimed batch is not in the registry'
+        : held.length === 0
+          ? `claimed batch is not in ${expected.join('/')}`
+          : stranger !== undefined
+            ? 'claimed batch is recorded to another owner'
+            : null;
     if (problem === null) continue;
     if (!c.collided.has(batch)) n.otherViolations++;
     sample(examples, { iteration, batch, problem, claimedBy: last.owner, worker: last.op.worker, registry: found });

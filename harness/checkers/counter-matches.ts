@@ -37,9 +37,12 @@ export function counterMatches(options: CounterMatchesOptions): Checker {
     return {
       checker: 'counter-matches',
       verdict,
-      message: verdict === 'fail' ? `the counter disagrees with the IDs handed out in ${examples.length} iterations`
-        : verdict === 'unknown' ? 'nothing to judge: no reservation was acknowledged beside a readable counter'
-        : 'the counter file agrees with the IDs handed out',
+      message:
+        verdict === 'fail'
+          ? `the counter disagrees with the IDs handed out in ${examples.length} iterations`
+          : verdict === 'unknown'
+            ? 'nothing to judge: no reservation was acknowledged beside a readable counter'
+            : 'the counter file agrees with the IDs handed out',
       examples: examples.slice(0, 10),
     };
   };

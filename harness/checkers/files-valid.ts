@@ -46,9 +46,9 @@ export function filesValid(): Checker {
     const message =
       verdict === 'fail'
         ? [
-          ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(snapshots.length, 'iteration')}, as the files show`] : []),
-          ...(problems > 0 ? [`${plural(problems, 'file problem')} in ${plural(iterations.size, 'iteration')}`] : []),
-        ].join('; ')
+            ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(snapshots.length, 'iteration')}, as the files show`] : []),
+            ...(problems > 0 ? [`${plural(problems, 'file problem')} in ${plural(iterations.size, 'iteration')}`] : []),
+          ].join('; ')
         : verdict === 'unknown'
           ? `${plural(unreadable, 'snapshot')} with unreadable file problems or shared values`
           : `the files of all ${plural(snapshots.length, 'iteration')} are valid`;

@@ -29,7 +29,7 @@ function leadNs(op: Operation): number {
   return typeof lead === 'number' && Number.isFinite(lead) && lead > 0 ? Math.round(lead * 1e6) : 0;
 }
 
-const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'path') ?? stringField(op.input, 'path') : stringField(op.input, 'path') ?? stringField(op.value, 'path'));
+const pathOf = (op: Operation) => (op.f === 'acquire' ? (stringField(op.value, 'path') ?? stringField(op.input, 'path')) : (stringField(op.input, 'path') ?? stringField(op.value, 'path')));
 
 /**
  * Pairs each `acquire` ok with the next `release` of the same worker, iteration and path. An
@@ -38,11 +38,7 @@ const pathOf = (op: Operation) => (op.f === 'acquire' ? stringField(op.value, 'p
  * `acquire` ops that completed fail or info hold nothing known and are ignored. `deaths` maps
  * `iteration\0worker` to the time the nemesis killed that worker's process.
  */
-export function holdIntervals(
-  ops: readonly Operation[],
-  iterationEnds: ReadonlyMap<number, number>,
-  deaths: ReadonlyMap<string, number> = new Map(),
-): { holds: Hold[]; unpaired: number } {
+export function holdIntervals(ops: readonly Operation[], iterationEnds: ReadonlyMap<number, number>, deaths: ReadonlyMap<string, number> = new Map()): { holds: Hold[]; unpaired: number } {
   const holds: Hold[] = [];
   let unpaired = 0;
   const marks: { op: Operation; path: string; time: number; leaseStart: number }[] = [];

@@ -37,5 +37,8 @@ export function noSnapshots(checker: string): CheckResult {
 
 /** The descriptions whose count is not zero, joined with commas: `nonZero([2, '2 holds'], [0, '0 paths'])` is `2 holds`. */
 export function nonZero(...parts: (readonly [number, string])[]): string {
-  return parts.filter(([n]) => n !== 0).map(([, text]) => text).join(', ');
+  return parts
+    .filter(([n]) => n !== 0)
+    .map(([, text]) => text)
+    .join(', ');
 }

@@ -38,9 +38,12 @@ export function topicsMatch(options: TopicsMatchOptions): Checker {
     return {
       checker: 'topics-match',
       verdict,
-      message: verdict === 'fail' ? `${examples.length} allocations without a matching directory, or directories nobody allocated`
-        : verdict === 'unknown' ? 'nothing to judge: no allocation was acknowledged and no topic directory made'
-        : 'every allocation has its directory',
+      message:
+        verdict === 'fail'
+          ? `${examples.length} allocations without a matching directory, or directories nobody allocated`
+          : verdict === 'unknown'
+            ? 'nothing to judge: no allocation was acknowledged and no topic directory made'
+            : 'every allocation has its directory',
       examples: examples.slice(0, 10),
     };
   };

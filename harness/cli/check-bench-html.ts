@@ -33,7 +33,16 @@ function browser(): string | undefined {
 }
 
 function chromium(exe: string, args: readonly string[]): { stdout: string; status: number | null } {
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'racetrack-chromium-'))}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'racetrack-chromium-'))}`,
+  ];
   const r = spawnSync(exe, [...flags, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
   return { stdout: r.stdout ?? '', status: r.status };
 }
@@ -50,11 +59,14 @@ function readReport(from: string): BenchReport {
 
 async function report(given: BenchReport | undefined): Promise<BenchReport> {
   if (given !== undefined) return given;
-  return runBenchPlan({
-    config: { op: 'reserve', isolation: 'thread', workers: [1, 2, 10], durationMs: 300, rounds: 1, durable: true, quick: true, referenceWorkers: 10, command: 'npm run check:bench-html' },
-    singleOp: { timeMs: 100, warmupMs: 20 },
-    overhead: null,
-  }, (line) => process.stderr.write(line));
+  return runBenchPlan(
+    {
+      config: { op: 'reserve', isolation: 'thread', workers: [1, 2, 10], durationMs: 300, rounds: 1, durable: true, quick: true, referenceWorkers: 10, command: 'npm run check:bench-html' },
+      singleOp: { timeMs: 100, warmupMs: 20 },
+      overhead: null,
+    },
+    (line) => process.stderr.write(line),
+  );
 }
 
 /** The command line: an optional bench.json and --out, each resolved from where the user ran npm. */
@@ -110,8 +122,11 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  // Bad input as everywhere in racetrack: one JSON error on stdout, exit 2.
-  process.stdout.write(`${JSON.stringify(errorResult(err).output)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // Bad input as everywhere in racetrack: one JSON error on stdout, exit 2.
+    process.stdout.write(`${JSON.stringify(errorResult(err).output)}\n`);
+    process.exit(2);
+  },
+);

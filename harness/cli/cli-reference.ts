@@ -70,10 +70,7 @@ function argumentRow(a: Argument): string {
 }
 
 function optionRow(o: Option): string {
-  const notes = [
-    ...(o.argChoices === undefined ? [] : [`one of ${o.argChoices.map(codeSpan).join(', ')}`]),
-    ...(o.envVar === undefined ? [] : [`environment: ${codeSpan(o.envVar)}`]),
-  ];
+  const notes = [...(o.argChoices === undefined ? [] : [`one of ${o.argChoices.map(codeSpan).join(', ')}`]), ...(o.envVar === undefined ? [] : [`environment: ${codeSpan(o.envVar)}`])];
   const meaning = notes.length === 0 ? prose(o.description) : `${prose(o.description)} (${notes.join('; ')})`;
   return tableRow([codeSpan(o.flags), meaning, o.mandatory ? '**required**' : defaultCell(o)]);
 }

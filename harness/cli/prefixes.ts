@@ -25,7 +25,16 @@ export interface ProjectPrefixes {
 export function projectPrefixes(given: string | undefined, source: string | undefined, countersFile: string, deps: Deps): ProjectPrefixes {
   if (given !== undefined && !(source === 'env' && given.trim() === '')) {
     const from = source === 'env' ? 'RACETRACK_PREFIXES' : '--prefixes';
-    return { prefixes: checked(given.split(',').map((p) => p.trim()).filter((p) => p.length > 0), from), from };
+    return {
+      prefixes: checked(
+        given
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p.length > 0),
+        from,
+      ),
+      from,
+    };
   }
   const config = findConfig(dirname(resolve(countersFile)), deps);
   const prefixes = config === null ? undefined : readPrefixes(config, deps);
@@ -41,9 +50,7 @@ export async function namingPrefixSource<T>(list: ProjectPrefixes, fn: () => Pro
     return await fn();
   } catch (err) {
     if (!isRacetrackError(err, 'EINVALID') || !('valid' in err.details)) throw err;
-    const whence = list.from === 'default'
-      ? `the ID-reservation spec's list; a project sets its own with --prefixes, RACETRACK_PREFIXES or ${CONFIG_FILE}`
-      : `the list from ${list.from}`;
+    const whence = list.from === 'default' ? `the ID-reservation spec's list; a project sets its own with --prefixes, RACETRACK_PREFIXES or ${CONFIG_FILE}` : `the list from ${list.from}`;
     throw new RacetrackError('EINVALID', `${err.message} (${whence})`, { ...err.details, prefixesFrom: list.from }, err);
   }
 }

@@ -39,13 +39,7 @@ export interface ArgumentSpec {
 /** The options of a verb, keyed by the name its handler reads them under (commander's camelCase). */
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-type Value<S> = S extends { kind: 'flag' }
-  ? boolean
-  : S extends { kind: 'list' } | { variadic: true }
-    ? readonly string[]
-    : S extends { choices: readonly (infer C)[] }
-      ? C
-      : string;
+type Value<S> = S extends { kind: 'flag' } ? boolean : S extends { kind: 'list' } | { variadic: true } ? readonly string[] : S extends { choices: readonly (infer C)[] } ? C : string;
 type AlwaysSet<S> = S extends { kind: 'flag' | 'list' } | { variadic: true } | { required: true } | { default: string } ? true : false;
 
 /** The typed option values a handler receives, derived from the declaration: given, defaulted or required ones are always there. */

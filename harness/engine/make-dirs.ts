@@ -52,10 +52,14 @@ export function removeCreated(created: readonly string[]): void {
 
 function cannotCreate(err: unknown, dir: string, what: string): RacetrackError {
   const errno = errnoCode(err) ?? 'EUNKNOWN';
-  const why = errno === 'ENOENT' ? 'its parent exists but cannot hold it'
-    : errno === 'EEXIST' ? 'something that is not a directory is in the way (a dangling symlink?)'
-    : errno === 'ENOTDIR' ? 'a parent is not a directory'
-    : String(err instanceof Error ? err.message : err);
+  const why =
+    errno === 'ENOENT'
+      ? 'its parent exists but cannot hold it'
+      : errno === 'EEXIST'
+        ? 'something that is not a directory is in the way (a dangling symlink?)'
+        : errno === 'ENOTDIR'
+          ? 'a parent is not a directory'
+          : String(err instanceof Error ? err.message : err);
   const code = ['ENOENT', 'EEXIST', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP'].includes(errno) ? 'EINVALID' : 'EIO';
   return new RacetrackError(code, `${what}: cannot create directory ${dir}: ${why} (${errno})`, { path: dir, errno }, err);
 }

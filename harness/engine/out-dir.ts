@@ -68,7 +68,7 @@ function isRunsOwn(name: string, path: string): boolean {
     if (!st.isFile()) return false;
     const text = readFileSync(path, 'utf8');
     if (name === 'summary.md') return /^## (PASS|FAIL|UNKNOWN) · racetrack /.test(text);
-    const first = JSON.parse(name === 'history.jsonl' ? (text.split('\n')[0] || '{"index":0,"type":"invoke"}') : text) as Record<string, unknown>;
+    const first = JSON.parse(name === 'history.jsonl' ? text.split('\n')[0] || '{"index":0,"type":"invoke"}' : text) as Record<string, unknown>;
     return name === 'history.jsonl' ? 'index' in first && 'type' in first : 'verdict' in first && 'scenario' in first;
   } catch {
     return false;

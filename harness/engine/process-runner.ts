@@ -57,9 +57,11 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
     for (const task of tasks) {
       signal?.throwIfAborted();
       // Killed workers are replaced by fresh processes, all started at once.
-      await Promise.all(procs.map(async (p, w) => {
-        if (!p.alive) procs[w] = await ProcessParty.start(launch, w, base.workers);
-      }));
+      await Promise.all(
+        procs.map(async (p, w) => {
+          if (!p.alive) procs[w] = await ProcessParty.start(launch, w, base.workers);
+        }),
+      );
       signal?.throwIfAborted();
       const plan = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
       const events: RawEvent[][] = procs.map(() => []);
@@ -73,10 +75,12 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         onRelease: (at) => {
           const untilStartMs = (at.ns - monotonicNs()) / 1e6;
           for (const [w, atMs] of plan?.kills ?? []) {
-            timers.push(setTimeout(() => {
-              nemesis(task.iteration, 'kill', { worker: w, afterStartMs: Math.round(atMs * 1000) / 1000 });
-              procs[w]!.kill('SIGKILL');
-            }, untilStartMs + atMs));
+            timers.push(
+              setTimeout(() => {
+                nemesis(task.iteration, 'kill', { worker: w, afterStartMs: Math.round(atMs * 1000) / 1000 });
+                procs[w]!.kill('SIGKILL');
+              }, untilStartMs + atMs),
+            );
           }
         },
       });
@@ -89,19 +93,23 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
           if (worker === null) return;
           clearInterval(watch);
           nemesis(task.iteration, 'pause', { worker, forMs });
-          timers.push(setTimeout(() => {
-            procs[worker]?.kill('SIGCONT');
-            nemesis(task.iteration, 'resume', { worker });
-          }, forMs));
+          timers.push(
+            setTimeout(() => {
+              procs[worker]?.kill('SIGCONT');
+              nemesis(task.iteration, 'resume', { worker });
+            }, forMs),
+          );
         }, PAUSE_WATCH_MS);
       }
       try {
-        await Promise.all(procs.map(async (p, w) => {
-          const mayPause = plan?.pause === true && !plan.kills.has(w);
-          const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}) };
-          const settled = await p.run(input);
-          if (!('killed' in settled)) settledValue(settled, w);
-        }));
+        await Promise.all(
+          procs.map(async (p, w) => {
+            const mayPause = plan?.pause === true && !plan.kills.has(w);
+            const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}) };
+            const settled = await p.run(input);
+            if (!('killed' in settled)) settledValue(settled, w);
+          }),
+        );
         signal?.throwIfAborted();
       } catch (err) {
         signal?.throwIfAborted(); // a worker died of the same Ctrl-C (a terminal signals the whole group)

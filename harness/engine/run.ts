@@ -5,7 +5,8 @@ import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
-import { resolveSut } from '../../scenarios/suts/index.ts';import { planChecks } from './check-plan.ts';
+import { resolveSut } from '../../scenarios/suts/index.ts';
+import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
 import { failsOnCollisionsAlone, runCollisions } from '../checkers/collisions.ts';
 import type { CheckerSpec } from '../checkers/spec.ts';
@@ -130,7 +131,11 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   };
   if (options.isolation === 'process') {
     await runOnProcesses({
-      base, tasks, onIteration, afterIteration, signal: options.signal,
+      base,
+      tasks,
+      onIteration,
+      afterIteration,
+      signal: options.signal,
       ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
     });
   } else {

@@ -43,24 +43,26 @@ export async function runThreads<O>({ task, inputs, onMessage, signal }: GroupOp
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const runs = inputs.map((input, party) => new Promise<O>((resolve, reject) => {
-      const { port1, port2 } = new MessageChannel();
-      port1.on('message', (m: FromThread) => {
-        if (m.t === 'message') return onMessage?.(party, m.message);
-        port1.close();
-        if (m.result.ok) resolve(m.result.value as O);
-        else reject(failureError(m.result.failure, party));
-      });
-      const job: ThreadJob = { task, input, party, parties, barrier, port: port2 };
-      // A thread that dies (or a destroyed pool) settles here; a task that ends settles above.
-      pool.run(job, { transferList: [port2] }).catch((err: unknown) => {
-        port1.close();
-        reject(err);
-      });
-    }).catch((err: unknown) => {
-      abortThreadBarrier(barrier);
-      throw err;
-    }));
+    const runs = inputs.map((input, party) =>
+      new Promise<O>((resolve, reject) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (m: FromThread) => {
+          if (m.t === 'message') return onMessage?.(party, m.message);
+          port1.close();
+          if (m.result.ok) resolve(m.result.value as O);
+          else reject(failureError(m.result.failure, party));
+        });
+        const job: ThreadJob = { task, input, party, parties, barrier, port: port2 };
+        // A thread that dies (or a destroyed pool) settles here; a task that ends settles above.
+        pool.run(job, { transferList: [port2] }).catch((err: unknown) => {
+          port1.close();
+          reject(err);
+        });
+      }).catch((err: unknown) => {
+        abortThreadBarrier(barrier);
+        throw err;
+      }),
+    );
     return await Promise.all(runs);
   } catch (err) {
     signal?.throwIfAborted(); // the threads failed because they were stopped: report the abort

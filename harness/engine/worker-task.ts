@@ -36,12 +36,7 @@ export interface IterationTask {
  * called after everything is loaded, it returns when all workers may go. Shared by both tasks
  * below, so both isolations record the same history.
  */
-export async function performIteration(
-  setup: WorkerSetup,
-  task: IterationTask,
-  waitStart: () => void | Promise<void>,
-  sink?: (event: RawEvent) => void,
-): Promise<RawEvent[]> {
+export async function performIteration(setup: WorkerSetup, task: IterationTask, waitStart: () => void | Promise<void>, sink?: (event: RawEvent) => void): Promise<RawEvent[]> {
   const scenario = scenarioByName(setup.scenario);
   const sut = sutFor(setup);
   const rec = new Recorder(setup.worker, task.iteration, sink);

@@ -37,17 +37,20 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
   if (!Array.isArray(v.ops)) throw corrupt(path, '"ops" must be an array');
   if (mode === 'power-loss') {
     const s = v.powerLossState as Record<string, unknown> | undefined;
-    const choicesOk = Array.isArray(s?.choices) && (s.choices as unknown[]).every((c) => {
-      const o = c as Record<string, unknown> | null;
-      return typeof o === 'object' && o !== null && typeof o.key === 'string' && isInt(o.keep) && (o.tear === undefined || o.tear === 'half' || o.tear === 'zeros');
-    });
+    const choicesOk =
+      Array.isArray(s?.choices) &&
+      (s.choices as unknown[]).every((c) => {
+        const o = c as Record<string, unknown> | null;
+        return typeof o === 'object' && o !== null && typeof o.key === 'string' && isInt(o.keep) && (o.tear === undefined || o.tear === 'half' || o.tear === 'zeros');
+      });
     if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk) throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}]}');
     return { ...base, ops: v.ops, powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[] } };
   }
   const c = v.crash as Record<string, unknown> | null | undefined;
   if (c !== null && c !== undefined) {
     const phaseOk = c.phase === 'before' || c.phase === 'after' || c.phase === 'mid';
-    if (typeof c !== 'object' || !isInt(c.call) || !phaseOk || (c.bytes !== undefined && !isInt(c.bytes))) throw corrupt(path, '"crash" must be null or {"call": n, "phase": "before"|"after"|"mid", "bytes"?: n}');
+    if (typeof c !== 'object' || !isInt(c.call) || !phaseOk || (c.bytes !== undefined && !isInt(c.bytes)))
+      throw corrupt(path, '"crash" must be null or {"call": n, "phase": "before"|"after"|"mid", "bytes"?: n}');
     return { ...base, ops: v.ops, crash: { call: c.call as number, phase: c.phase as 'before' | 'after' | 'mid', ...(c.bytes === undefined ? {} : { bytes: c.bytes as number }) } };
   }
   return { ...base, ops: v.ops, crash: null };

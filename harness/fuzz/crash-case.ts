@@ -22,7 +22,9 @@ export interface CaseOutcome {
 
 /** The violations for operations that failed without a crash: none of the fuzzed operations may, unless the target expects it. */
 export function failedOps<Op>(target: FuzzTarget<Op>, ops: readonly Op[], failed: readonly FuzzEvent[]): Violation[] {
-  return failed.filter((e) => e.expected !== true).map((e) => ({ invariant: 'operations-succeed', message: `op ${e.op} (${target.describeOp(ops[e.op]!, e.op)}) failed before any crash: ${e.error}` }));
+  return failed
+    .filter((e) => e.expected !== true)
+    .map((e) => ({ invariant: 'operations-succeed', message: `op ${e.op} (${target.describeOp(ops[e.op]!, e.op)}) failed before any crash: ${e.error}` }));
 }
 
 /** Runs recovery and the checks, turning anything unexpected they throw into a violation. */
@@ -38,15 +40,7 @@ export async function recoverSafely<Op>(target: FuzzTarget<Op>, env: Parameters<
  * One crash case: a fresh root, the operations run by a process that dies at `point` (null: never),
  * then recovery by a fresh process on what the crash left, then the invariants.
  */
-export async function runCrashCase<Op>(
-  target: FuzzTarget<Op>,
-  sut: FuzzSut,
-  ops: readonly Op[],
-  point: CrashPoint | null,
-  roots: CaseRoots,
-  seed: number,
-  capture = false,
-): Promise<CaseOutcome> {
+export async function runCrashCase<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonly Op[], point: CrashPoint | null, roots: CaseRoots, seed: number, capture = false): Promise<CaseOutcome> {
   const r = roots.create((fs, root) => target.setup(fs, root));
   try {
     const crash = createCrashFs(r.fs, point);
@@ -56,10 +50,7 @@ export async function runCrashCase<Op>(
     const found = capture ? listTree(r.fs, r.root) : undefined;
     const at = eventsAt(events, Number.POSITIVE_INFINITY);
     const recoveryDeps: Deps = { fs: r.fs, clock: r.clock, random: seededDepsRandom(seed, 2) };
-    const violations = [
-      ...failedOps(target, ops, at.failed),
-      ...(await recoverSafely(target, { deps: recoveryDeps, root: r.root, sut, ops, acked: at.acked, inFlight: at.inFlight })),
-    ];
+    const violations = [...failedOps(target, ops, at.failed), ...(await recoverSafely(target, { deps: recoveryDeps, root: r.root, sut, ops, acked: at.acked, inFlight: at.inFlight }))];
     return {
       violations,
       calls: [...crash.calls],

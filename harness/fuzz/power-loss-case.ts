@@ -61,10 +61,7 @@ async function checkState<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonl
   const found = capture ? listTree(fs, run.root) : undefined;
   const at = eventsAt(run.events, point.instant);
   const deps: Deps = { fs, clock, random: seededDepsRandom(seed, 2) };
-  const violations: Violation[] = [
-    ...failedOps(target, ops, at.failed),
-    ...(await recoverSafely(target, { deps, root: run.root, sut, ops, acked: at.acked, inFlight: at.inFlight })),
-  ];
+  const violations: Violation[] = [...failedOps(target, ops, at.failed), ...(await recoverSafely(target, { deps, root: run.root, sut, ops, acked: at.acked, inFlight: at.inFlight }))];
   return { violations, found, recovered: capture ? listTree(fs, run.root) : undefined, at };
 }
 
@@ -137,6 +134,11 @@ export async function runPowerLossCase<Op>(target: FuzzTarget<Op>, sut: FuzzSut,
   const run = await recordRun(target, sut, ops, seed);
   const pending = planInstant(run.disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
   const fits = point.instant <= run.disk.calls && point.choices.every((c) => (pending.get(c.key)?.length ?? -1) >= c.keep);
-  if (!fits) throw new RacetrackError('ECORRUPT', `the replayed run made ${run.disk.calls} fs calls and its pending changes do not match the case's crash state; the case was recorded with different operations or another version`, { instant: point.instant });
+  if (!fits)
+    throw new RacetrackError(
+      'ECORRUPT',
+      `the replayed run made ${run.disk.calls} fs calls and its pending changes do not match the case's crash state; the case was recorded with different operations or another version`,
+      { instant: point.instant },
+    );
   return outcome(run, point, await checkState(target, sut, ops, run, point, seed, true));
 }

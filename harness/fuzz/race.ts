@@ -134,12 +134,19 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
       const a = holds[i]!;
       const b = holds[j]!;
       if (a.from < b.to && b.from < a.to) {
-        violations.push({ invariant: 'mutual-exclusion', message: `breaker ${a.process + 1} held the lock from step ${a.from} to step ${a.to} and breaker ${b.process + 1} from step ${b.from} to step ${b.to}: two holders at once` });
+        violations.push({
+          invariant: 'mutual-exclusion',
+          message: `breaker ${a.process + 1} held the lock from step ${a.from} to step ${a.to} and breaker ${b.process + 1} from step ${b.from} to step ${b.to}: two holders at once`,
+        });
       }
     }
   }
   outcomes.forEach((o, i) => {
-    if (o.status === 'failed') violations.push({ invariant: 'every-breaker-acquires', message: `breaker ${i + 1} failed: ${o.error?.code === undefined || o.error.message.startsWith(o.error.code) ? '' : `${o.error.code}: `}${o.error?.message}` });
+    if (o.status === 'failed')
+      violations.push({
+        invariant: 'every-breaker-acquires',
+        message: `breaker ${i + 1} failed: ${o.error?.code === undefined || o.error.message.startsWith(o.error.code) ? '' : `${o.error.code}: `}${o.error?.message}`,
+      });
     if (o.status === 'unfinished') violations.push({ invariant: 'progress', message: `breaker ${i + 1} had not finished after ${MAX_STEPS} steps` });
   });
   // A holder that died leaves its (dead) lock file, and only that: the record of the last to die.
@@ -150,7 +157,10 @@ export async function runRace(sut: FuzzSut, c: RaceCase, seed: number): Promise<
   const left = all.filter((n) => c.die !== true || !isDeadRacerRecord(n, identities));
   const expected = c.die === true ? ['x.lock'] : [];
   if (violations.length === 0 && left.join() !== expected.join()) {
-    violations.push({ invariant: 'no-orphans', message: `after every breaker ${c.die === true ? 'died' : 'released the lock'}, left behind: ${left.join(', ') || 'nothing'}${c.die === true ? ' (expected the last dead lock, x.lock, alone)' : ''}` });
+    violations.push({
+      invariant: 'no-orphans',
+      message: `after every breaker ${c.die === true ? 'died' : 'released the lock'}, left behind: ${left.join(', ') || 'nothing'}${c.die === true ? ' (expected the last dead lock, x.lock, alone)' : ''}`,
+    });
   }
   if (violations.length === 0 && c.die === true) {
     const last = holds.reduce((a, b) => (b.to > a.to ? b : a), holds[0]!);

@@ -112,7 +112,11 @@ export function resolveFuzz(primitive: string, sutName: string, powerLoss: boole
     throw new RacetrackError('EINVALID', `--sut ${sutName} replaces ${sut.overrides.join(', ')}, which fuzz ${primitive} does not use (it drives ${uses.join(', ')})`, { sut: sutName, primitive });
   }
   if (target?.uses.includes('acquire') && !sut.honoursIdentity) {
-    throw new RacetrackError('EINVALID', `--sut ${sutName} writes this process's live pid into its locks, so fuzz ${primitive} cannot make a crashed holder look dead; race it with fuzz ${RACE_PRIMITIVE}`, { sut: sutName, primitive });
+    throw new RacetrackError(
+      'EINVALID',
+      `--sut ${sutName} writes this process's live pid into its locks, so fuzz ${primitive} cannot make a crashed holder look dead; race it with fuzz ${RACE_PRIMITIVE}`,
+      { sut: sutName, primitive },
+    );
   }
   if (target === null) {
     if (powerLoss) throw new RacetrackError('EINVALID', `--power-loss does not apply to ${RACE_PRIMITIVE} (the breaker race has no crash)`, { primitive });
@@ -164,7 +168,9 @@ function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
   return {
     case: c,
     violations: o.violations,
-    ops: [`${r.processes} breakers, each: acquire (breaking the stale lock if it finds it), two fs calls holding it, ${r.die === true ? 'die holding it (a dead record renamed over the lock)' : 'release'}`],
+    ops: [
+      `${r.processes} breakers, each: acquire (breaking the stale lock if it finds it), two fs calls holding it, ${r.die === true ? 'die holding it (a dead record renamed over the lock)' : 'release'}`,
+    ],
     crash: `none: the lock starts out held by a dead process; schedule [${r.schedule.join(', ')}] then round robin`,
     calls: o.steps.map((s) => `step ${String(s.step).padStart(3)} breaker ${s.process + 1}: ${s.call === null ? 'finished' : formatFsCall(s.call, '/race').replace(/^\s*\d+ /, '')}`),
     found: o.holds.map((h) => `breaker ${h.process + 1} held the lock from step ${h.from} to ${Number.isFinite(h.to) ? `step ${h.to}` : 'the end'}`),

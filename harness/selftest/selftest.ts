@@ -59,9 +59,7 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
     let unknown = 0;
     const times: number[] = [];
     for (let r = 0; r < o.runs; r++) {
-      const { verdict, detectionMs } = parseFuzzScenario(item.scenario) !== null
-        ? await fuzzRun(item.scenario, item.system, o.seed + r)
-        : await concurrencyRun(item, o, r);
+      const { verdict, detectionMs } = parseFuzzScenario(item.scenario) !== null ? await fuzzRun(item.scenario, item.system, o.seed + r) : await concurrencyRun(item, o, r);
       if (verdict === 'fail') {
         detected++;
         times.push(detectionMs);
@@ -80,11 +78,19 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
 async function concurrencyRun(item: { system: string; kind: 'control' | 'core'; scenario: string }, o: SelftestOptions, r: number): Promise<{ verdict: string; detectionMs: number }> {
   const outDir = join(o.outDir, 'runs', `${item.system}-${item.scenario}-${r}`);
   const { result, history, snapshots } = await runScenario({
-    scenario: item.scenario, iterations: o.iterations, workers: o.workers, isolation: o.isolation, seed: o.seed + r, outDir, maxCollisionRate: 0, sut: item.system, keep: [],
+    scenario: item.scenario,
+    iterations: o.iterations,
+    workers: o.workers,
+    isolation: o.isolation,
+    seed: o.seed + r,
+    outDir,
+    maxCollisionRate: 0,
+    sut: item.system,
+    keep: [],
   });
   // A control's failing roots are expected, not evidence worth keeping; the result.json stays.
   if (item.kind === 'control') rmSync(join(outDir, 'roots'), { recursive: true, force: true });
-  return { verdict: result.verdict, detectionMs: result.verdict === 'fail' ? firstDetectionMs(item.scenario, history, snapshots) ?? result.wallMs : 0 };
+  return { verdict: result.verdict, detectionMs: result.verdict === 'fail' ? (firstDetectionMs(item.scenario, history, snapshots) ?? result.wallMs) : 0 };
 }
 
 /** One run of a fuzz scenario (crash points or power loss): the fuzzer stops at its first failure. */

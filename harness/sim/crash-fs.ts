@@ -54,40 +54,42 @@ export function createCrashFs(inner: FsFacade, point: CrashPoint | null): CrashF
     throw cheapError(() => new Crash(`simulated crash at call ${call.index} (${call.method}, ${call.outcome.slice(8)})`));
   };
 
-  const wrap = (method: FsMethod) => (...args: unknown[]): unknown => {
-    if (dead) throw cheapError(() => new Crash('the process has crashed'));
-    const index = calls.length;
-    const recorded = callArgs(method, args);
-    const strikes = point !== null && point.call === index;
-    if (strikes && (point.phase === 'before' || (point.phase === 'mid' && method !== 'write'))) {
-      return die({ index, method, args: recorded, outcome: 'crashed-before' });
-    }
-    if (strikes && point.phase === 'mid') {
-      const data = args[1] as Uint8Array;
-      const bytes = Math.max(0, Math.min(data.length, point.bytes ?? Math.floor(data.length / 2)));
-      try {
-        inner.write(args[0] as number, data.subarray(0, bytes));
-      } catch {
-        // The partial write failed (EBADF, say): the process dies all the same.
+  const wrap =
+    (method: FsMethod) =>
+    (...args: unknown[]): unknown => {
+      if (dead) throw cheapError(() => new Crash('the process has crashed'));
+      const index = calls.length;
+      const recorded = callArgs(method, args);
+      const strikes = point !== null && point.call === index;
+      if (strikes && (point.phase === 'before' || (point.phase === 'mid' && method !== 'write'))) {
+        return die({ index, method, args: recorded, outcome: 'crashed-before' });
       }
-      return die({ index, method, args: recorded, outcome: 'crashed-mid', wrote: bytes });
-    }
-    let value: unknown;
-    try {
-      value = (inner[method] as (...a: unknown[]) => unknown)(...args);
-    } catch (err) {
-      const error = errnoCode(err) ?? 'error';
-      if (strikes) return die({ index, method, args: recorded, outcome: 'crashed-after', error });
-      calls.push({ index, method, args: recorded, outcome: 'error', error });
-      throw err;
-    }
-    if (method === 'openExclusive' || method === 'openTruncate') open.add(value as number);
-    if (method === 'close') open.delete(args[0] as number);
-    const result = callResult(method, value);
-    if (strikes) return die({ index, method, args: recorded, outcome: 'crashed-after', ...(result === undefined ? {} : { result }) });
-    calls.push({ index, method, args: recorded, outcome: 'ok', ...(result === undefined ? {} : { result }) });
-    return value;
-  };
+      if (strikes && point.phase === 'mid') {
+        const data = args[1] as Uint8Array;
+        const bytes = Math.max(0, Math.min(data.length, point.bytes ?? Math.floor(data.length / 2)));
+        try {
+          inner.write(args[0] as number, data.subarray(0, bytes));
+        } catch {
+          // The partial write failed (EBADF, say): the process dies all the same.
+        }
+        return die({ index, method, args: recorded, outcome: 'crashed-mid', wrote: bytes });
+      }
+      let value: unknown;
+      try {
+        value = (inner[method] as (...a: unknown[]) => unknown)(...args);
+      } catch (err) {
+        const error = errnoCode(err) ?? 'error';
+        if (strikes) return die({ index, method, args: recorded, outcome: 'crashed-after', error });
+        calls.push({ index, method, args: recorded, outcome: 'error', error });
+        throw err;
+      }
+      if (method === 'openExclusive' || method === 'openTruncate') open.add(value as number);
+      if (method === 'close') open.delete(args[0] as number);
+      const result = callResult(method, value);
+      if (strikes) return die({ index, method, args: recorded, outcome: 'crashed-after', ...(result === undefined ? {} : { result }) });
+      calls.push({ index, method, args: recorded, outcome: 'ok', ...(result === undefined ? {} : { result }) });
+      return value;
+    };
 
   const fs = Object.fromEntries(FS_METHODS.map((m) => [m, wrap(m)])) as unknown as FsFacade;
   return { fs, calls, count: () => calls.length, crashed: () => dead };

@@ -5,7 +5,22 @@ export type FsMethod = keyof FsFacade;
 
 /** Every FsFacade method, in the interface's order. */
 export const FS_METHODS: readonly FsMethod[] = [
-  'openExclusive', 'openTruncate', 'write', 'fsync', 'fchmod', 'fchown', 'close', 'readFile', 'rename', 'link', 'unlink', 'mkdir', 'rmdir', 'readdir', 'lstat', 'fsyncDir',
+  'openExclusive',
+  'openTruncate',
+  'write',
+  'fsync',
+  'fchmod',
+  'fchown',
+  'close',
+  'readFile',
+  'rename',
+  'link',
+  'unlink',
+  'mkdir',
+  'rmdir',
+  'readdir',
+  'lstat',
+  'fsyncDir',
 ];
 
 /** How one recorded call ended. `crashed-*` marks the call at which the world stopped. */
@@ -44,10 +59,13 @@ export function callResult(method: FsMethod, value: unknown): number | undefined
 export function formatFsCall(call: FsCall, root = ''): string {
   const rel = (a: string | number) => (typeof a === 'string' && root !== '' && a.startsWith(`${root}/`) ? a.slice(root.length + 1) : String(a));
   const args =
-    call.method === 'write' ? `fd ${call.args[0]}, ${call.args[1]} bytes`
-    : call.method === 'fchmod' ? `fd ${call.args[0]}, 0${Number(call.args[1]).toString(8)}`
-    : call.method === 'fchown' ? `fd ${call.args[0]}, ${call.args[1]}:${call.args[2]}`
-    : call.args.map(rel).join(' -> ');
+    call.method === 'write'
+      ? `fd ${call.args[0]}, ${call.args[1]} bytes`
+      : call.method === 'fchmod'
+        ? `fd ${call.args[0]}, 0${Number(call.args[1]).toString(8)}`
+        : call.method === 'fchown'
+          ? `fd ${call.args[0]}, ${call.args[1]}:${call.args[2]}`
+          : call.args.map(rel).join(' -> ');
   const result = call.result === undefined ? '' : call.method.startsWith('open') ? ` = fd ${call.result}` : ` = ${call.result}`;
   const end: Record<FsCallOutcome, string> = {
     ok: `ok${result}`,

@@ -102,34 +102,36 @@ export async function interleave(processes: readonly SimProcess[], options: Inte
     let consumed = 0;
     let performed = false;
     let paused = false;
-    const answer = (method: FsMethod) => (...args: unknown[]): unknown => {
-      if (paused) throw cheapError(() => new Pause());
-      if (consumed < s.log.length) {
-        const e = s.log[consumed++]!;
-        if ('error' in e) throw e.error;
-        return e.value;
-      }
-      if (performed && !goesOn(index)) {
-        paused = true;
-        throw cheapError(() => new Pause());
-      }
-      performed = true;
-      consumed++;
-      const step = steps.length;
-      s.callSteps.push(step);
-      const recorded = callArgs(method, args);
-      try {
-        const value = (options.disk[method] as (...a: unknown[]) => unknown)(...args);
-        s.log.push({ value });
-        const result = callResult(method, value);
-        steps.push({ step, process: index, call: { index: consumed - 1, method, args: recorded, outcome: 'ok', ...(result === undefined ? {} : { result }) } });
-        return value;
-      } catch (error) {
-        s.log.push({ error });
-        steps.push({ step, process: index, call: { index: consumed - 1, method, args: recorded, outcome: 'error', error: errnoCode(error) ?? 'error' } });
-        throw error;
-      }
-    };
+    const answer =
+      (method: FsMethod) =>
+      (...args: unknown[]): unknown => {
+        if (paused) throw cheapError(() => new Pause());
+        if (consumed < s.log.length) {
+          const e = s.log[consumed++]!;
+          if ('error' in e) throw e.error;
+          return e.value;
+        }
+        if (performed && !goesOn(index)) {
+          paused = true;
+          throw cheapError(() => new Pause());
+        }
+        performed = true;
+        consumed++;
+        const step = steps.length;
+        s.callSteps.push(step);
+        const recorded = callArgs(method, args);
+        try {
+          const value = (options.disk[method] as (...a: unknown[]) => unknown)(...args);
+          s.log.push({ value });
+          const result = callResult(method, value);
+          steps.push({ step, process: index, call: { index: consumed - 1, method, args: recorded, outcome: 'ok', ...(result === undefined ? {} : { result }) } });
+          return value;
+        } catch (error) {
+          s.log.push({ error });
+          steps.push({ step, process: index, call: { index: consumed - 1, method, args: recorded, outcome: 'error', error: errnoCode(error) ?? 'error' } });
+          throw error;
+        }
+      };
     const fs = Object.fromEntries(FS_METHODS.map((m) => [m, answer(m)])) as unknown as FsFacade;
     const monotonic = () => consumed * tick;
     const deps: Deps = {

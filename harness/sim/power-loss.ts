@@ -185,7 +185,7 @@ export function inodePaths(base: SimImage, log: readonly LoggedOp[]): Map<number
     }
   };
   visit(ROOT_INO, '');
-  const name = (dir: number, n: string) => `${dir === ROOT_INO ? '' : paths.get(dir) ?? `inode ${dir}`}/${n}`;
+  const name = (dir: number, n: string) => `${dir === ROOT_INO ? '' : (paths.get(dir) ?? `inode ${dir}`)}/${n}`;
   for (const e of log) {
     const op = e.op;
     if (op.kind === 'link' && !paths.has(op.ino)) paths.set(op.ino, name(op.dir, op.name));
@@ -197,15 +197,22 @@ export function inodePaths(base: SimImage, log: readonly LoggedOp[]): Map<number
 /** One line for a human: what a pending change was. */
 export function describeDiskChange(e: LoggedOp, paths: ReadonlyMap<number, string>, root = ''): string {
   const rel = (p: string | undefined) => (p === undefined ? '?' : root !== '' && p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
-  const dirName = (dir: number, n: string) => rel(`${dir === ROOT_INO ? '' : paths.get(dir) ?? `inode ${dir}`}/${n}`);
+  const dirName = (dir: number, n: string) => rel(`${dir === ROOT_INO ? '' : (paths.get(dir) ?? `inode ${dir}`)}/${n}`);
   const op = e.op;
   switch (op.kind) {
-    case 'create': return `call ${e.call}: create inode ${op.ino}`;
-    case 'write': return `call ${e.call}: write ${op.bytes.length} bytes at ${op.offset} to ${rel(paths.get(op.ino))}`;
-    case 'truncate': return `call ${e.call}: truncate ${rel(paths.get(op.ino))} to ${op.size}`;
-    case 'meta': return `call ${e.call}: set mode ${op.meta.mode.toString(8)} and owner ${op.meta.uid}:${op.meta.gid} of ${rel(paths.get(op.ino))}`;
-    case 'link': return `call ${e.call}: create entry ${dirName(op.dir, op.name)}`;
-    case 'unlink': return `call ${e.call}: remove entry ${dirName(op.dir, op.name)}`;
-    case 'rename': return `call ${e.call}: rename ${dirName(op.fromDir, op.fromName)} -> ${dirName(op.toDir, op.toName)}`;
+    case 'create':
+      return `call ${e.call}: create inode ${op.ino}`;
+    case 'write':
+      return `call ${e.call}: write ${op.bytes.length} bytes at ${op.offset} to ${rel(paths.get(op.ino))}`;
+    case 'truncate':
+      return `call ${e.call}: truncate ${rel(paths.get(op.ino))} to ${op.size}`;
+    case 'meta':
+      return `call ${e.call}: set mode ${op.meta.mode.toString(8)} and owner ${op.meta.uid}:${op.meta.gid} of ${rel(paths.get(op.ino))}`;
+    case 'link':
+      return `call ${e.call}: create entry ${dirName(op.dir, op.name)}`;
+    case 'unlink':
+      return `call ${e.call}: remove entry ${dirName(op.dir, op.name)}`;
+    case 'rename':
+      return `call ${e.call}: rename ${dirName(op.fromDir, op.fromName)} -> ${dirName(op.toDir, op.toName)}`;
   }
 }

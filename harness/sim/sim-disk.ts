@@ -75,10 +75,12 @@ export class SimDisk {
 
   /** The facade the primitives get. Each call counts, failed ones included. */
   facade(): FsFacade {
-    const call = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-      this.callCount++;
-      return fn(...args);
-    };
+    const call =
+      <A extends unknown[], R>(fn: (...args: A) => R) =>
+      (...args: A): R => {
+        this.callCount++;
+        return fn(...args);
+      };
     return {
       openExclusive: call((path: string) => this.openExclusive(path)),
       openTruncate: call((path: string) => this.openTruncate(path)),

@@ -28,10 +28,13 @@ export function cheapError<E extends Error>(make: () => E): E {
 /** An error shaped like Node's system errors (`code`, `syscall`, `path`), as the core expects. */
 export function simError(code: string, syscall: string, path?: string, dest?: string): Error {
   const where = path === undefined ? '' : dest === undefined ? ` '${path}'` : ` '${path}' -> '${dest}'`;
-  return Object.assign(cheapError(() => new Error(`${code}: ${DESCRIPTIONS[code] ?? 'error'}, ${syscall}${where}`)), {
-    code,
-    syscall,
-    ...(path === undefined ? {} : { path }),
-    ...(dest === undefined ? {} : { dest }),
-  });
+  return Object.assign(
+    cheapError(() => new Error(`${code}: ${DESCRIPTIONS[code] ?? 'error'}, ${syscall}${where}`)),
+    {
+      code,
+      syscall,
+      ...(path === undefined ? {} : { path }),
+      ...(dest === undefined ? {} : { dest }),
+    },
+  );
 }

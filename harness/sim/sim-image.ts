@@ -71,13 +71,17 @@ export type Tear = 'half' | 'zeros';
 /** The durability key of an op: `file:<ino>` for data, `dir:<ino>` for entries, null for inode creation. */
 export function opKey(op: DiskOp): string | null {
   switch (op.kind) {
-    case 'create': return null;
+    case 'create':
+      return null;
     case 'write':
     case 'truncate':
-    case 'meta': return `file:${op.ino}`;
+    case 'meta':
+      return `file:${op.ino}`;
     case 'link':
-    case 'unlink': return `dir:${op.dir}`;
-    case 'rename': return `dir:${op.toDir}`;
+    case 'unlink':
+      return `dir:${op.dir}`;
+    case 'rename':
+      return `dir:${op.toDir}`;
   }
 }
 
@@ -97,7 +101,8 @@ function writeAt(data: Uint8Array, offset: number, bytes: Uint8Array): Uint8Arra
 export function applyOp(image: SimImage, op: DiskOp, tear?: Tear): void {
   switch (op.kind) {
     case 'create':
-      if (!image.has(op.ino)) image.set(op.ino, op.node === 'file' ? { kind: 'file', data: new Uint8Array(), mtimeMs: op.mtimeMs, meta: DEFAULT_META } : { kind: 'dir', entries: new Map(), mtimeMs: op.mtimeMs });
+      if (!image.has(op.ino))
+        image.set(op.ino, op.node === 'file' ? { kind: 'file', data: new Uint8Array(), mtimeMs: op.mtimeMs, meta: DEFAULT_META } : { kind: 'dir', entries: new Map(), mtimeMs: op.mtimeMs });
       return;
     case 'write': {
       const node = image.get(op.ino);
@@ -190,5 +195,7 @@ const latin1 = new TextDecoder('latin1');
 /** A string that is equal for two images exactly when every reachable path, content and mtime is. */
 export function imageSignature(image: SimImage): string {
   const meta = (m: SimMeta | undefined) => (m === undefined ? '' : `${m.mode}:${m.uid}:${m.gid}`);
-  return listImage(image).map((e) => `${e.path}\u0000${e.kind}\u0000${e.mtimeMs}\u0000${meta(e.meta)}\u0000${e.data === undefined ? '' : latin1.decode(e.data)}`).join('\u0001');
+  return listImage(image)
+    .map((e) => `${e.path}\u0000${e.kind}\u0000${e.mtimeMs}\u0000${meta(e.meta)}\u0000${e.data === undefined ? '' : latin1.decode(e.data)}`)
+    .join('\u0001');
 }

@@ -4,7 +4,7 @@
  */
 export function seededRandom(...seeds: number[]): () => number {
   let a = 0x9e3779b9;
-  for (const s of seeds) a = Math.imul(a ^ (s >>> 0), 0x85ebca6b) + 0x632be59 | 0;
+  for (const s of seeds) a = (Math.imul(a ^ (s >>> 0), 0x85ebca6b) + 0x632be59) | 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), 1 | a);

@@ -20,7 +20,12 @@ export const allocateScenario: Scenario = {
     const { root, worker, sut, rec } = ctx;
     const name = `w${worker}`;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
-    await rec.op('allocate', { name }, () => sut.allocate!(root, name, { lockOptions }), (r) => ({ number: r.number, path: r.path }));
+    await rec.op(
+      'allocate',
+      { name },
+      () => sut.allocate!(root, name, { lockOptions }),
+      (r) => ({ number: r.number, path: r.path }),
+    );
   },
   inspect(root, iteration) {
     const entries = existsSync(root) ? listEntries(root) : [];
@@ -47,4 +52,3 @@ export const allocateScenario: Scenario = {
     { checker: 'no-orphans' },
   ],
 };
-

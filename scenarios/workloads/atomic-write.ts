@@ -27,7 +27,12 @@ export const atomicWriteScenario: Scenario = {
     const { root, worker, iteration, sut, rec } = ctx;
     const payload = `w${worker}-i${iteration}`;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
-    await rec.op('write', { payload }, () => sut.write!(join(root, TARGET), encoder.encode(makePayload(payload)), { lockOptions }), () => ({ payload }));
+    await rec.op(
+      'write',
+      { payload },
+      () => sut.write!(join(root, TARGET), encoder.encode(makePayload(payload)), { lockOptions }),
+      () => ({ payload }),
+    );
     await rec.op('read', {}, async () => readTarget(root));
   },
   inspect(root, iteration) {
@@ -36,9 +41,5 @@ export const atomicWriteScenario: Scenario = {
     return { iteration, root, entries: listEntries(root), fileProblems, facts: { finalValid: final.valid, finalPayload: final.payload } };
   },
   recover: (root, staleMs) => recoverFiles([join(root, TARGET)], [], staleMs),
-  checks: [
-    { checker: 'reads-valid' },
-    { checker: 'files-valid' },
-    { checker: 'no-orphans' },
-  ],
+  checks: [{ checker: 'reads-valid' }, { checker: 'files-valid' }, { checker: 'no-orphans' }],
 };

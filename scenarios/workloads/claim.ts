@@ -33,11 +33,16 @@ export const claimScenario: Scenario = {
     const { root, worker, sut, rec } = ctx;
     const owner = `w${worker}`;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
-    await rec.op('claim', { owner }, async () => {
-      const got = await sut.claim!(join(root, REGISTRY), owner, 'implement', { lockOptions });
-      if (got === null) throw new RacetrackError('ENOTFOUND', 'no work found', { reason: 'no_work_found' });
-      return got;
-    }, (r) => ({ batch: r.batch, owner }));
+    await rec.op(
+      'claim',
+      { owner },
+      async () => {
+        const got = await sut.claim!(join(root, REGISTRY), owner, 'implement', { lockOptions });
+        if (got === null) throw new RacetrackError('ENOTFOUND', 'no work found', { reason: 'no_work_found' });
+        return got;
+      },
+      (r) => ({ batch: r.batch, owner }),
+    );
   },
   inspect(root, iteration) {
     const fileProblems: string[] = [];

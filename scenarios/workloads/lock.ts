@@ -20,18 +20,23 @@ export const lockScenario: Scenario = {
     const { root, sut, rec } = ctx;
     const path = join(root, LOCK);
     const lease = rec.leaseLead(ctx.lockOptions);
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: lease.lockOptions }), () => lease.withLead({ path }));
+    const lock = await rec.op(
+      'acquire',
+      { path },
+      () => sut.acquire!(path, { lockOptions: lease.lockOptions }),
+      () => lease.withLead({ path }),
+    );
     if (lock === undefined) return;
     // A holder woken after its lock was broken (--pause) must find it compromised and not write.
     await rec.op('update', {}, () => incrementCounter(root, 0, () => lock.assertHeld?.()));
-    await rec.op('release', { path }, async () => lock.release(), () => ({ path }));
+    await rec.op(
+      'release',
+      { path },
+      async () => lock.release(),
+      () => ({ path }),
+    );
   },
   inspect: inspectCounter,
   recover: (root, staleMs) => recoverFiles([], [join(root, LOCK)], staleMs),
-  checks: [
-    { checker: 'mutual-exclusion' },
-    { checker: 'lost-updates' },
-    { checker: 'files-valid' },
-    { checker: 'no-orphans' },
-  ],
+  checks: [{ checker: 'mutual-exclusion' }, { checker: 'lost-updates' }, { checker: 'files-valid' }, { checker: 'no-orphans' }],
 };

@@ -25,7 +25,12 @@ export const reserveScenario: Scenario = {
     const { root, random, sut, rec } = ctx;
     const count = 1 + Math.floor(random() * 3);
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
-    await rec.op('reserve', { prefix: PREFIX, count }, () => sut.reserve!(join(root, COUNTERS), PREFIX, count, { lockOptions }), (r) => ({ ids: [...r.ids] }));
+    await rec.op(
+      'reserve',
+      { prefix: PREFIX, count },
+      () => sut.reserve!(join(root, COUNTERS), PREFIX, count, { lockOptions }),
+      (r) => ({ ids: [...r.ids] }),
+    );
   },
   inspect(root, iteration) {
     const fileProblems: string[] = [];

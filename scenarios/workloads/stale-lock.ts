@@ -26,21 +26,27 @@ export const staleLockScenario: Scenario = {
     // Each worker stands for a process that dies holding the lock; a real one would take its
     // threads' turn table with it, so the workers do not share one.
     const lease = rec.leaseLead({ ...ctx.lockOptions, threadTurns: false });
-    const lock = await rec.op('acquire', { path }, () => sut.acquire!(path, { lockOptions: lease.lockOptions }), () => lease.withLead({ path }));
+    const lock = await rec.op(
+      'acquire',
+      { path },
+      () => sut.acquire!(path, { lockOptions: lease.lockOptions }),
+      () => lease.withLead({ path }),
+    );
     if (lock === undefined) return;
     // Hold the lock a moment, as real work would: long enough for a second holder to show.
     await rec.op('update', {}, () => incrementCounter(root, 1));
-    await rec.op('release', { path, died: true }, async () => {
-      const tomb = `${path}.dying.${worker}`;
-      writeFileSync(tomb, deadHolderRecord(`dead-${iteration}-${worker}`));
-      renameSync(tomb, path);
-    }, () => ({ path }));
+    await rec.op(
+      'release',
+      { path, died: true },
+      async () => {
+        const tomb = `${path}.dying.${worker}`;
+        writeFileSync(tomb, deadHolderRecord(`dead-${iteration}-${worker}`));
+        renameSync(tomb, path);
+      },
+      () => ({ path }),
+    );
   },
   // The last holder died holding the lock, so one stale lock file is expected here (no-orphans is not among the checkers).
   inspect: inspectCounter,
-  checks: [
-    { checker: 'mutual-exclusion' },
-    { checker: 'lost-updates' },
-    { checker: 'files-valid' },
-  ],
+  checks: [{ checker: 'mutual-exclusion' }, { checker: 'lost-updates' }, { checker: 'files-valid' }],
 };

@@ -19,13 +19,21 @@ export const updateJsonScenario: Scenario = {
     const { root, worker, sut, rec } = ctx;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     let before = Number.NaN;
-    await rec.op('update', {}, () =>
-      sut.update!(join(root, FILE), (current) => {
-        before = Number(field(current, 'count'));
-        const entries = field(current, 'entries');
-        return { count: before + 1, entries: [...(Array.isArray(entries) ? entries : []), `w${worker}`] };
-      }, { lockOptions }),
-    () => ({ before, after: before + 1 }));
+    await rec.op(
+      'update',
+      {},
+      () =>
+        sut.update!(
+          join(root, FILE),
+          (current) => {
+            before = Number(field(current, 'count'));
+            const entries = field(current, 'entries');
+            return { count: before + 1, entries: [...(Array.isArray(entries) ? entries : []), `w${worker}`] };
+          },
+          { lockOptions },
+        ),
+      () => ({ before, after: before + 1 }),
+    );
   },
   inspect(root, iteration) {
     const fileProblems: string[] = [];

@@ -102,7 +102,7 @@ describe('racetrack refuses what it cannot take at its word', () => {
     }
   });
 
-  test('the command racetrack lock runs is the caller\'s: its arguments are never checked', () => {
+  test("the command racetrack lock runs is the caller's: its arguments are never checked", () => {
     const cwd = tempDir('racetrack-utf8-lock-');
     try {
       const r = racetrackRaw(['lock', 'l.lock', '--', 'printf', '%s', 'RAW', '--timeout', '1', '--timeout', '2'], 'x\\377y', cwd.path);
@@ -113,4 +113,3 @@ describe('racetrack refuses what it cannot take at its word', () => {
     }
   });
 });
-

@@ -18,7 +18,7 @@ describe('racetrack --help', () => {
     for (const verb of VERBS) assert.match(r.stdout, new RegExp(`^  ${verb.name} `, 'm'), verb.name);
   });
 
-  test('every verb\'s help shows its usage, its examples and its exit codes', () => {
+  test("every verb's help shows its usage, its examples and its exit codes", () => {
     for (const verb of VERBS) {
       const r = racetrack([verb.name, '--help']);
       assert.equal(r.code, 0, verb.name);

@@ -23,7 +23,11 @@ const hasFlock = runs(['flock', '--version']);
 const hasFaketime = runs(['faketime', '-f', '+1d', 'true']);
 /** A PID namespace with its own /proc: as root, or through a user namespace where the kernel allows one. */
 const unsharePid = ['unshare', '--pid', '--fork', '--mount-proc'];
-const unshareArgv = runs([...unsharePid, 'true']) ? unsharePid : runs(['unshare', '--user', '--map-root-user', ...unsharePid.slice(1), 'true']) ? ['unshare', '--user', '--map-root-user', ...unsharePid.slice(1)] : null;
+const unshareArgv = runs([...unsharePid, 'true'])
+  ? unsharePid
+  : runs(['unshare', '--user', '--map-root-user', ...unsharePid.slice(1), 'true'])
+    ? ['unshare', '--user', '--map-root-user', ...unsharePid.slice(1)]
+    : null;
 
 /** Starts `argv` in the background; resolves with its exit code. */
 function background(argv: readonly string[], env: Record<string, string> = {}): { pid: number; done: Promise<number | null> } {
@@ -83,7 +87,7 @@ describe('racetrack lock never harms what it did not make', () => {
     const r = racetrack(['lock', '--stale-ms', '100', lock, 'true']);
     assert.equal(r.code, 2, r.stdout);
     assert.equal(r.json().reason, 'foreign');
-    assert.equal(existsSync(lock), true, 'the flock holder\'s file is still there');
+    assert.equal(existsSync(lock), true, "the flock holder's file is still there");
     writeFileSync(stop, '');
     assert.equal(await holder.done, 0);
   });

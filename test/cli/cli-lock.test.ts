@@ -26,7 +26,7 @@ describe('racetrack lock', () => {
   test('runs the command holding the lock, passes on its output and status, and leaves nothing', () => {
     const lock = join(dir.path, 'a.lock');
     const r = racetrack(['lock', lock, '--', 'sh', '-c', 'test -f "$0" && echo held; exit 3', lock]);
-    assert.equal(r.stdout, 'held\n', 'nothing of racetrack\'s own on stdout');
+    assert.equal(r.stdout, 'held\n', "nothing of racetrack's own on stdout");
     assert.equal(r.code, 3);
     assert.equal(existsSync(lock), false);
   });
@@ -63,7 +63,10 @@ describe('racetrack lock', () => {
     });
     await Promise.all(runs);
     assert.equal(readFileSync(counter, 'utf8').trim(), '24');
-    assert.deepEqual(readdirSync(dir.path).filter((f) => f.startsWith('count.lock')), []);
+    assert.deepEqual(
+      readdirSync(dir.path).filter((f) => f.startsWith('count.lock')),
+      [],
+    );
   });
 
   test('a second caller with --no-wait gets ELOCKED while the command runs', async () => {
@@ -83,7 +86,7 @@ describe('racetrack lock', () => {
     process.kill(waiter.pid, 'SIGTERM');
     const ended = await waiter.done;
     assert.ok(ended.signal === 'SIGTERM' || ended.code === 128 + 15, JSON.stringify(ended));
-    assert.equal(existsSync(join(dir.path, 'wait.never')), false, 'the waiter\'s command never ran');
+    assert.equal(existsSync(join(dir.path, 'wait.never')), false, "the waiter's command never ran");
     assert.equal(existsSync(lock), true, 'the holder still holds it');
     process.kill(holder.pid, 'SIGTERM');
     await holder.done;
@@ -115,6 +118,6 @@ describe('racetrack lock', () => {
     assert.equal(code, 2);
     const err = JSON.parse(stdout) as { error: string; status: number };
     assert.equal(err.error, 'ECOMPROMISED');
-    assert.equal(err.status, 128 + 15, 'the command\'s own status is reported');
+    assert.equal(err.status, 128 + 15, "the command's own status is reported");
   });
 });

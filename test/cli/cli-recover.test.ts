@@ -66,7 +66,11 @@ describe('racetrack recover', () => {
     const temp = formatTempName(file, { ...currentIdentity(), pid: 4_194_305 }, '01020304', new TextEncoder().encode('{"a":1}\n'));
     writeFileSync(temp, '{"a"');
     const before = readdirSync(dir.path).sort();
-    for (const args of [['--min-age-ms', '-1'], ['--min-age-ms', 'soon'], ['--lock-file', file]]) {
+    for (const args of [
+      ['--min-age-ms', '-1'],
+      ['--min-age-ms', 'soon'],
+      ['--lock-file', file],
+    ]) {
       const r = racetrack(['recover', file, ...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
       assert.equal(r.json().error, 'EINVALID');

@@ -94,7 +94,10 @@ describe('racetrack CLI', () => {
     assert.equal(option.code, 2);
     assert.match(String(option.json().message), /--name/);
     // Asking for an unknown verb's help is the same typo, not a request for the main help.
-    for (const argv of [['allocat', '--help'], ['help', 'allocat']]) {
+    for (const argv of [
+      ['allocat', '--help'],
+      ['help', 'allocat'],
+    ]) {
       const r = racetrack(argv);
       assert.equal(r.code, 2, argv.join(' '));
       assert.equal(r.json().error, 'EINVALID');

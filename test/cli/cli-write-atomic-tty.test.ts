@@ -23,24 +23,30 @@ function onTerminal(args: readonly string[], typed: string): { status: number | 
 const jsonLine = (stdout: string) => JSON.parse(stdout.split(/\r?\n/).find((l) => l.startsWith('{'))!) as Record<string, unknown>;
 
 describe('racetrack write-atomic on a terminal', { skip: !hasScript && 'script(1) is not installed' }, () => {
-  test('with stdin a terminal it is EINVALID at once, with a hint, and FILE stays as it was', inTempDirSync((dir) => {
-    const file = join(dir, 'STATE.md');
-    writeFileSync(file, 'state: 1\n');
-    const r = onTerminal(['write-atomic', file], '');
-    assert.equal(r.status, 2, r.stdout);
-    const error = jsonLine(r.stdout);
-    assert.deepEqual([error.error, error.reason], ['EINVALID', 'stdin-is-a-terminal']);
-    assert.match(String(error.message), /pipe the content in .* or give --stdin/);
-    assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
-    assert.deepEqual(readdirSync(dir), ['STATE.md']);
-  }));
+  test(
+    'with stdin a terminal it is EINVALID at once, with a hint, and FILE stays as it was',
+    inTempDirSync((dir) => {
+      const file = join(dir, 'STATE.md');
+      writeFileSync(file, 'state: 1\n');
+      const r = onTerminal(['write-atomic', file], '');
+      assert.equal(r.status, 2, r.stdout);
+      const error = jsonLine(r.stdout);
+      assert.deepEqual([error.error, error.reason], ['EINVALID', 'stdin-is-a-terminal']);
+      assert.match(String(error.message), /pipe the content in .* or give --stdin/);
+      assert.equal(readFileSync(file, 'utf8'), 'state: 1\n');
+      assert.deepEqual(readdirSync(dir), ['STATE.md']);
+    }),
+  );
 
-  test('with --stdin it reads what is typed up to Ctrl-D', inTempDirSync((dir) => {
-    const file = join(dir, 'STATE.md');
-    writeFileSync(file, 'state: 1\n');
-    const r = onTerminal(['write-atomic', '--stdin', file], 'state: 2\n\u0004');
-    assert.equal(r.status, 0, r.stdout);
-    assert.deepEqual(jsonLine(r.stdout), { file, bytes: 9, durable: true });
-    assert.equal(readFileSync(file, 'utf8'), 'state: 2\n');
-  }));
+  test(
+    'with --stdin it reads what is typed up to Ctrl-D',
+    inTempDirSync((dir) => {
+      const file = join(dir, 'STATE.md');
+      writeFileSync(file, 'state: 1\n');
+      const r = onTerminal(['write-atomic', '--stdin', file], 'state: 2\n\u0004');
+      assert.equal(r.status, 0, r.stdout);
+      assert.deepEqual(jsonLine(r.stdout), { file, bytes: 9, durable: true });
+      assert.equal(readFileSync(file, 'utf8'), 'state: 2\n');
+    }),
+  );
 });

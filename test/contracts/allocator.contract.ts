@@ -25,7 +25,11 @@ export function inRoot(fn: (root: string, outer: string) => Promise<void>): Prom
 /** The allocations hold numbers 1…n exactly once, and the root holds exactly their directories. */
 function assertAllocations(root: string, values: Allocation[], n: number): void {
   const numbers = values.map((v) => v.number).sort();
-  assert.deepEqual(numbers, Array.from({ length: n }, (_, i) => pad(i + 1)), 'numbers are unique and contiguous from 001');
+  assert.deepEqual(
+    numbers,
+    Array.from({ length: n }, (_, i) => pad(i + 1)),
+    'numbers are unique and contiguous from 001',
+  );
   for (const v of values) {
     assert.equal(dirname(v.path), root, `${v.path} is directly in the root`);
     assert.ok(basename(v.path).startsWith(`${v.number}_`), `${v.path} is named after its number ${v.number}`);
@@ -66,7 +70,10 @@ export function allocatorContract(sut: Sut): ContractCase[] {
         inRoot(async (root) => {
           const got: Allocation[] = [];
           for (let i = 0; i < 12; i++) got.push(await allocate(root, `t${i}`));
-          assert.deepEqual(got.map((g) => g.number), Array.from({ length: 12 }, (_, i) => pad(i + 1)));
+          assert.deepEqual(
+            got.map((g) => g.number),
+            Array.from({ length: 12 }, (_, i) => pad(i + 1)),
+          );
           assertAllocations(root, got, 12);
         }),
     },

@@ -30,7 +30,10 @@ async function contendAndRead(file: string, contend: () => Promise<OpOutcome[][]
   writeFileSync(file, makePayload(999, 0, PAYLOAD_SIZE));
   let done = false;
   const run = contend();
-  run.then(() => (done = true), () => (done = true));
+  run.then(
+    () => (done = true),
+    () => (done = true),
+  );
   const bad: string[] = [];
   while (!done) {
     let bytes: Uint8Array | null = null;
@@ -101,7 +104,11 @@ export function atomicWriteContract(sut: Sut): ContractCase[] {
               const file = join(dir, `f${round++}`);
               for (const data of contents) await write(file, data);
               assert.deepEqual(new Uint8Array(readFileSync(file)), contents.at(-1));
-              assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith(`${basename(file)}.`)), [], 'no temps remain');
+              assert.deepEqual(
+                readdirSync(dir).filter((e) => e.startsWith(`${basename(file)}.`)),
+                [],
+                'no temps remain',
+              );
             }),
             { numRuns: 40 },
           );

@@ -59,10 +59,17 @@ function assertClaimedOnce(registry: string, initial: readonly FixtureBatch[], p
   const final = entriesOf(registry);
   for (const b of initial) {
     const rows = final.filter((e) => e.batch === b.batch);
-    assert.deepEqual(rows.map((r) => r.domain), b.sites, `batch ${b.batch} keeps its sites`);
+    assert.deepEqual(
+      rows.map((r) => r.domain),
+      b.sites,
+      `batch ${b.batch} keeps its sites`,
+    );
     const claim = byBatch.get(b.batch)?.[0];
     if (claim === undefined) {
-      assert.ok(rows.every((r) => r.status === b.status && r.owner === (b.owner ?? '')), `unclaimed batch ${b.batch} is untouched`);
+      assert.ok(
+        rows.every((r) => r.status === b.status && r.owner === (b.owner ?? '')),
+        `unclaimed batch ${b.batch} is untouched`,
+      );
       continue;
     }
     assert.deepEqual([...claim.sites], b.sites, `the claim of ${b.batch} names its sites`);
@@ -92,16 +99,20 @@ export function claimerContract(sut: Sut): ContractCase[] {
       id: 'design-claim',
       title: 'a design claim moves the first B batch to d, records its owner, and changes no other line (CRLF kept)',
       run: () =>
-        withRegistry(uniformBatches(3, 2, 'B'), async (registry, dir) => {
-          const before = readFileSync(registry, 'utf8').split('\r\n');
-          const got = await claim(registry, 'alice', 'design');
-          assert.deepEqual(got && { batch: got.batch, sites: got.sites }, { batch: '001', sites: ['s001-0.example', 's001-1.example'] });
-          assert.ok(rowsOf(registry, '001').every((r) => r.status === 'd' && r.owner === 'alice' && r.claimedAt !== null));
-          const after = readFileSync(registry, 'utf8').split('\r\n');
-          const changed = after.flatMap((line, i) => (line === before[i] ? [] : [i]));
-          assert.deepEqual(changed, [6, 7], 'only the rows of batch 001 changed');
-          assertNothingLeft(dir);
-        }, { eol: '\r\n', ownerColumns: true }),
+        withRegistry(
+          uniformBatches(3, 2, 'B'),
+          async (registry, dir) => {
+            const before = readFileSync(registry, 'utf8').split('\r\n');
+            const got = await claim(registry, 'alice', 'design');
+            assert.deepEqual(got && { batch: got.batch, sites: got.sites }, { batch: '001', sites: ['s001-0.example', 's001-1.example'] });
+            assert.ok(rowsOf(registry, '001').every((r) => r.status === 'd' && r.owner === 'alice' && r.claimedAt !== null));
+            const after = readFileSync(registry, 'utf8').split('\r\n');
+            const changed = after.flatMap((line, i) => (line === before[i] ? [] : [i]));
+            assert.deepEqual(changed, [6, 7], 'only the rows of batch 001 changed');
+            assertNothingLeft(dir);
+          },
+          { eol: '\r\n', ownerColumns: true },
+        ),
     },
     {
       id: 'distinct-then-none',
@@ -130,7 +141,10 @@ export function claimerContract(sut: Sut): ContractCase[] {
           async (registry) => {
             assert.equal((await claim(registry, 'x', 'implement'))?.batch, '002');
             assert.equal((await claim(registry, 'y', 'implement'))?.batch, '001');
-            assert.deepEqual(entriesOf(registry).map((e) => `${e.batch}${e.status}${e.owner}`), ['001Oy', '002ix', '003B', '004Q']);
+            assert.deepEqual(
+              entriesOf(registry).map((e) => `${e.batch}${e.status}${e.owner}`),
+              ['001Oy', '002ix', '003B', '004Q'],
+            );
           },
         ),
     },
@@ -147,7 +161,10 @@ export function claimerContract(sut: Sut): ContractCase[] {
             assert.equal((await claim(registry, 'bob', 'design'))?.batch, '002');
             assert.equal(await claim(registry, 'carol', 'design'), null);
             assert.equal((await claim(registry, 'alice', 'design'))?.batch, '001');
-            assert.deepEqual(rowsOf(registry, '001').map((r) => `${r.status}${r.owner}`), ['dalice', 'dalice']);
+            assert.deepEqual(
+              rowsOf(registry, '001').map((r) => `${r.status}${r.owner}`),
+              ['dalice', 'dalice'],
+            );
           },
         ),
     },
@@ -157,7 +174,10 @@ export function claimerContract(sut: Sut): ContractCase[] {
       run: () =>
         withRegistry([{ batch: '007', status: 'i', sites: ['a.example'], owner: 'alice', claimed: '2000-01-01T00:00:00.000Z' }], async (registry) => {
           assert.equal((await claim(registry, 'bob', 'implement'))?.batch, '007');
-          assert.deepEqual(rowsOf(registry, '007').map((r) => `${r.status}${r.owner}`), ['ibob']);
+          assert.deepEqual(
+            rowsOf(registry, '007').map((r) => `${r.status}${r.owner}`),
+            ['ibob'],
+          );
           assert.equal(await claim(registry, 'carol', 'implement'), null);
         }),
     },

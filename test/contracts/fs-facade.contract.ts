@@ -52,11 +52,23 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
       run: inRoot((fs, root) => {
         fs.close(fs.openExclusive(`${root}/a`));
         assert.equal(fs.lstat(`${root}/a`).size, 0);
-        assert.equal(code(() => fs.openExclusive(`${root}/a`)), 'EEXIST');
+        assert.equal(
+          code(() => fs.openExclusive(`${root}/a`)),
+          'EEXIST',
+        );
         fs.mkdir(`${root}/d`);
-        assert.equal(code(() => fs.openExclusive(`${root}/d`)), 'EEXIST');
-        assert.equal(code(() => fs.openExclusive(`${root}/missing/x`)), 'ENOENT');
-        assert.equal(code(() => fs.openExclusive(`${root}/a/x`)), 'ENOTDIR');
+        assert.equal(
+          code(() => fs.openExclusive(`${root}/d`)),
+          'EEXIST',
+        );
+        assert.equal(
+          code(() => fs.openExclusive(`${root}/missing/x`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.openExclusive(`${root}/a/x`)),
+          'ENOTDIR',
+        );
       }),
     },
     {
@@ -71,9 +83,18 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.close(fd);
         assert.equal(read(fs, `${root}/f`), 'hello world');
         assert.equal(fs.lstat(`${root}/f`).size, 11);
-        assert.equal(code(() => fs.write(fd, enc.encode('x'))), 'EBADF');
-        assert.equal(code(() => fs.fsync(fd)), 'EBADF');
-        assert.equal(code(() => fs.close(fd)), 'EBADF');
+        assert.equal(
+          code(() => fs.write(fd, enc.encode('x'))),
+          'EBADF',
+        );
+        assert.equal(
+          code(() => fs.fsync(fd)),
+          'EBADF',
+        );
+        assert.equal(
+          code(() => fs.close(fd)),
+          'EBADF',
+        );
       }),
     },
     {
@@ -103,18 +124,30 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.close(fs.openTruncate(`${root}/g`));
         assert.equal(fs.lstat(`${root}/g`).size, 0);
         fs.mkdir(`${root}/d`);
-        assert.equal(code(() => fs.openTruncate(`${root}/d`)), 'EISDIR');
+        assert.equal(
+          code(() => fs.openTruncate(`${root}/d`)),
+          'EISDIR',
+        );
       }),
     },
     {
       id: 'read-errors',
       title: 'readFile of a missing path is ENOENT, of a directory EISDIR, through a file ENOTDIR',
       run: inRoot((fs, root) => {
-        assert.equal(code(() => fs.readFile(`${root}/nope`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.readFile(`${root}/nope`)),
+          'ENOENT',
+        );
         fs.mkdir(`${root}/d`);
-        assert.equal(code(() => fs.readFile(`${root}/d`)), 'EISDIR');
+        assert.equal(
+          code(() => fs.readFile(`${root}/d`)),
+          'EISDIR',
+        );
         put(fs, `${root}/f`, 'x');
-        assert.equal(code(() => fs.readFile(`${root}/f/g`)), 'ENOTDIR');
+        assert.equal(
+          code(() => fs.readFile(`${root}/f/g`)),
+          'ENOTDIR',
+        );
       }),
     },
     {
@@ -127,7 +160,10 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.rename(`${root}/tmp`, `${root}/target`);
         assert.equal(read(fs, `${root}/target`), 'new');
         assert.equal(fs.lstat(`${root}/target`).ino, ino);
-        assert.equal(code(() => fs.lstat(`${root}/tmp`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.lstat(`${root}/tmp`)),
+          'ENOENT',
+        );
         assert.deepEqual(fs.readdir(root).sort(), ['target']);
       }),
     },
@@ -139,11 +175,26 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.mkdir(`${root}/d`);
         fs.mkdir(`${root}/full`);
         put(fs, `${root}/full/x`, 'x');
-        assert.equal(code(() => fs.rename(`${root}/nope`, `${root}/g`)), 'ENOENT');
-        assert.equal(code(() => fs.rename(`${root}/f`, `${root}/missing/g`)), 'ENOENT');
-        assert.equal(code(() => fs.rename(`${root}/f`, `${root}/d`)), 'EISDIR');
-        assert.equal(code(() => fs.rename(`${root}/d`, `${root}/f`)), 'ENOTDIR');
-        assert.equal(code(() => fs.rename(`${root}/d`, `${root}/full`)), 'ENOTEMPTY');
+        assert.equal(
+          code(() => fs.rename(`${root}/nope`, `${root}/g`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.rename(`${root}/f`, `${root}/missing/g`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.rename(`${root}/f`, `${root}/d`)),
+          'EISDIR',
+        );
+        assert.equal(
+          code(() => fs.rename(`${root}/d`, `${root}/f`)),
+          'ENOTDIR',
+        );
+        assert.equal(
+          code(() => fs.rename(`${root}/d`, `${root}/full`)),
+          'ENOTEMPTY',
+        );
         fs.rename(`${root}/f`, `${root}/f`);
         assert.equal(read(fs, `${root}/f`), 'x');
         fs.mkdir(`${root}/e`);
@@ -174,11 +225,20 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         assert.equal(fs.lstat(`${root}/a`).ino, fs.lstat(`${root}/b`).ino);
         assert.equal(fs.lstat(`${root}/a`).nlink, 2, 'both names count');
         assert.notEqual(fs.lstat(`${root}/a`).ino, fs.lstat(`${root}/c`).ino);
-        assert.equal(code(() => fs.link(`${root}/a`, `${root}/c`)), 'EEXIST');
+        assert.equal(
+          code(() => fs.link(`${root}/a`, `${root}/c`)),
+          'EEXIST',
+        );
         assert.equal(read(fs, `${root}/c`), 'other');
-        assert.equal(code(() => fs.link(`${root}/nope`, `${root}/d`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.link(`${root}/nope`, `${root}/d`)),
+          'ENOENT',
+        );
         fs.mkdir(`${root}/dir`);
-        assert.equal(code(() => fs.link(`${root}/dir`, `${root}/dir2`)), 'EPERM');
+        assert.equal(
+          code(() => fs.link(`${root}/dir`, `${root}/dir2`)),
+          'EPERM',
+        );
         fs.unlink(`${root}/a`);
         assert.equal(read(fs, `${root}/b`), 'shared');
         assert.equal(fs.lstat(`${root}/b`).nlink, 1);
@@ -186,7 +246,7 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
     },
     {
       id: 'fchmod-fchown',
-      title: 'fchmod sets the exact permission bits (no umask), fchown to the file\'s own owner is allowed, both are EBADF on a closed fd',
+      title: "fchmod sets the exact permission bits (no umask), fchown to the file's own owner is allowed, both are EBADF on a closed fd",
       run: inRoot((fs, root) => {
         const fd = fs.openExclusive(`${root}/f`);
         fs.fchmod(fd, 0o600);
@@ -197,8 +257,14 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.fchown(fd, uid, gid);
         assert.deepEqual([fs.lstat(`${root}/f`).uid, fs.lstat(`${root}/f`).gid], [uid, gid]);
         fs.close(fd);
-        assert.equal(code(() => fs.fchmod(fd, 0o644)), 'EBADF');
-        assert.equal(code(() => fs.fchown(fd, uid, gid)), 'EBADF');
+        assert.equal(
+          code(() => fs.fchmod(fd, 0o644)),
+          'EBADF',
+        );
+        assert.equal(
+          code(() => fs.fchown(fd, uid, gid)),
+          'EBADF',
+        );
       }),
     },
     {
@@ -207,10 +273,19 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
       run: inRoot((fs, root) => {
         put(fs, `${root}/f`, 'x');
         fs.unlink(`${root}/f`);
-        assert.equal(code(() => fs.lstat(`${root}/f`)), 'ENOENT');
-        assert.equal(code(() => fs.unlink(`${root}/f`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.lstat(`${root}/f`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.unlink(`${root}/f`)),
+          'ENOENT',
+        );
         fs.mkdir(`${root}/d`);
-        assert.equal(code(() => fs.unlink(`${root}/d`)), 'EISDIR');
+        assert.equal(
+          code(() => fs.unlink(`${root}/d`)),
+          'EISDIR',
+        );
       }),
     },
     {
@@ -230,14 +305,29 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
       run: inRoot((fs, root) => {
         fs.mkdir(`${root}/d`);
         assert.equal(fs.lstat(`${root}/d`).isDirectory, true);
-        assert.equal(code(() => fs.mkdir(`${root}/d`)), 'EEXIST');
-        assert.equal(code(() => fs.mkdir(`${root}/x/y`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.mkdir(`${root}/d`)),
+          'EEXIST',
+        );
+        assert.equal(
+          code(() => fs.mkdir(`${root}/x/y`)),
+          'ENOENT',
+        );
         put(fs, `${root}/d/f`, 'x');
-        assert.equal(code(() => fs.rmdir(`${root}/d`)), 'ENOTEMPTY');
-        assert.equal(code(() => fs.rmdir(`${root}/d/f`)), 'ENOTDIR');
+        assert.equal(
+          code(() => fs.rmdir(`${root}/d`)),
+          'ENOTEMPTY',
+        );
+        assert.equal(
+          code(() => fs.rmdir(`${root}/d/f`)),
+          'ENOTDIR',
+        );
         fs.unlink(`${root}/d/f`);
         fs.rmdir(`${root}/d`);
-        assert.equal(code(() => fs.rmdir(`${root}/d`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.rmdir(`${root}/d`)),
+          'ENOENT',
+        );
       }),
     },
     {
@@ -248,8 +338,14 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         put(fs, `${root}/b`, '');
         fs.mkdir(`${root}/a`);
         assert.deepEqual(fs.readdir(root).sort(), ['a', 'b']);
-        assert.equal(code(() => fs.readdir(`${root}/nope`)), 'ENOENT');
-        assert.equal(code(() => fs.readdir(`${root}/b`)), 'ENOTDIR');
+        assert.equal(
+          code(() => fs.readdir(`${root}/nope`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.readdir(`${root}/b`)),
+          'ENOTDIR',
+        );
       }),
     },
     {
@@ -265,8 +361,14 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         fs.write(fd, enc.encode('abcd'));
         fs.close(fd);
         assert.ok(fs.lstat(`${root}/f`).mtimeMs >= f.mtimeMs);
-        assert.equal(code(() => fs.lstat(`${root}/nope`)), 'ENOENT');
-        assert.equal(code(() => fs.lstat(`${root}/f/x`)), 'ENOTDIR');
+        assert.equal(
+          code(() => fs.lstat(`${root}/nope`)),
+          'ENOENT',
+        );
+        assert.equal(
+          code(() => fs.lstat(`${root}/f/x`)),
+          'ENOTDIR',
+        );
       }),
     },
     {
@@ -274,7 +376,10 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
       title: 'fsyncDir accepts a directory and reports ENOENT for a missing one',
       run: inRoot((fs, root) => {
         fs.fsyncDir(root);
-        assert.equal(code(() => fs.fsyncDir(`${root}/nope`)), 'ENOENT');
+        assert.equal(
+          code(() => fs.fsyncDir(`${root}/nope`)),
+          'ENOENT',
+        );
       }),
     },
     {
@@ -284,7 +389,10 @@ export function fsFacadeContract(make: () => FacadeUnderTest): ContractCase[] {
         put(fs, `${root}/x.lock`, 'holder-1');
         fs.rename(`${root}/x.lock`, `${root}/x.lock.broken.t`);
         put(fs, `${root}/x.lock`, 'holder-2');
-        assert.equal(code(() => fs.link(`${root}/x.lock.broken.t`, `${root}/x.lock`)), 'EEXIST');
+        assert.equal(
+          code(() => fs.link(`${root}/x.lock.broken.t`, `${root}/x.lock`)),
+          'EEXIST',
+        );
         fs.unlink(`${root}/x.lock.broken.t`);
         assert.equal(read(fs, `${root}/x.lock`), 'holder-2');
         assert.deepEqual(fs.readdir(root), ['x.lock']);

@@ -48,7 +48,11 @@ function assertReservations(file: string, dir: string, start: Record<string, num
   for (const [prefix, numbers] of byPrefix) {
     const first = start[prefix] ?? 0;
     const expected = Array.from({ length: numbers.length }, (_, i) => first + 1 + i);
-    assert.deepEqual(numbers.sort((a, b) => a - b), expected, `${prefix} IDs are unique and contiguous from ${first + 1}`);
+    assert.deepEqual(
+      numbers.sort((a, b) => a - b),
+      expected,
+      `${prefix} IDs are unique and contiguous from ${first + 1}`,
+    );
     assert.equal(counters[prefix], first + numbers.length, `the ${prefix} counter holds the last ID handed out`);
   }
   assert.deepEqual(readdirSync(dir), ['counters.json'], 'no lock or temp file left behind');

@@ -25,7 +25,11 @@ async function assertNoLostUpdates(dir: string, contend: (file: string) => Promi
   const results = await contend(file);
   assert.deepEqual(failures(results), [], 'every update succeeded');
   const seen = (okValues(results) as number[]).slice().sort((a, b) => a - b);
-  assert.deepEqual(seen, Array.from({ length: expected }, (_, i) => i), 'every update read a distinct value');
+  assert.deepEqual(
+    seen,
+    Array.from({ length: expected }, (_, i) => i),
+    'every update read a distinct value',
+  );
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { n: expected, keep: 'me' }, 'no update was lost');
   assert.deepEqual(readdirSync(dir), ['counter.json'], 'no lock or temp left behind');
 }
@@ -42,10 +46,14 @@ export function updateJsonContract(sut: Sut): ContractCase[] {
         withTempDir(async (dir) => {
           const file = join(dir, 'state.json');
           writeFileSync(file, '{"n": 41, "entries": ["a"]}');
-          await update(file, (current) => {
-            const value = current as { n: number; entries: string[] };
-            return { n: value.n + 1, entries: [...value.entries, 'b'] };
-          }, defaultDeps());
+          await update(
+            file,
+            (current) => {
+              const value = current as { n: number; entries: string[] };
+              return { n: value.n + 1, entries: [...value.entries, 'b'] };
+            },
+            defaultDeps(),
+          );
           assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { n: 42, entries: ['a', 'b'] });
           assert.deepEqual(readdirSync(dir), ['state.json']);
         }),
@@ -59,7 +67,16 @@ export function updateJsonContract(sut: Sut): ContractCase[] {
           const before = '{ "n" : 1 }';
           writeFileSync(file, before);
           const boom = new Error('boom');
-          await assert.rejects(update(file, () => { throw boom; }, defaultDeps()), (err) => err === boom);
+          await assert.rejects(
+            update(
+              file,
+              () => {
+                throw boom;
+              },
+              defaultDeps(),
+            ),
+            (err) => err === boom,
+          );
           assert.equal(readFileSync(file, 'utf8'), before);
           assert.deepEqual(readdirSync(dir), ['state.json']);
         }),
@@ -73,7 +90,16 @@ export function updateJsonContract(sut: Sut): ContractCase[] {
           const before = '{"n": 1, "entries": [';
           writeFileSync(file, before);
           let called = false;
-          await assert.rejects(update(file, () => { called = true; return {}; }, defaultDeps()));
+          await assert.rejects(
+            update(
+              file,
+              () => {
+                called = true;
+                return {};
+              },
+              defaultDeps(),
+            ),
+          );
           assert.equal(called, false);
           assert.equal(readFileSync(file, 'utf8'), before);
           assert.deepEqual(readdirSync(dir), ['state.json']);

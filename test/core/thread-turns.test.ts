@@ -119,12 +119,14 @@ test('turns exclude each other across 6 real worker threads', async () => {
   const buffer = createTurnTableBuffer();
   const counter = new SharedArrayBuffer(8);
   const rounds = 150;
-  const workers = Array.from({ length: 6 }, () =>
-    new Promise<void>((resolve, reject) => {
-      const w = new Worker(siblingModule(import.meta.url, '../fixtures/turn-worker'), { workerData: { buffer, counter, rounds, path: '/locks/shared.lock' } });
-      w.once('error', reject);
-      w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
-    }),
+  const workers = Array.from(
+    { length: 6 },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const w = new Worker(siblingModule(import.meta.url, '../fixtures/turn-worker'), { workerData: { buffer, counter, rounds, path: '/locks/shared.lock' } });
+        w.once('error', reject);
+        w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
+      }),
   );
   await Promise.all(workers);
   const [total, overlaps] = new Int32Array(counter);

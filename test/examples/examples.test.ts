@@ -62,7 +62,10 @@ function assertPasses(result: RunResult, iterations: number, workers: number): v
   assert.deepEqual(failing(result), [], JSON.stringify(result.violations));
   assert.equal(result.verdict, 'pass');
   // A script's locks are out of racetrack's sight: mutual exclusion is listed as not checked, never passed.
-  assert.deepEqual(result.notChecked.map((n) => n.checker), ['mutual-exclusion', 'lock-timing']);
+  assert.deepEqual(
+    result.notChecked.map((n) => n.checker),
+    ['mutual-exclusion', 'lock-timing'],
+  );
   assert.equal(result.collisions, 0);
   assert.equal(result.operations.ok, iterations * workers, 'every operation succeeded');
 }

@@ -26,7 +26,10 @@ test('a ratio measured in several rounds shows each round and in how many it met
 
 test('the markdown tables have as many cells in every row as in their header', () => {
   const md = renderBenchMarkdown(sampleBenchReport());
-  const blocks = md.split('\n\n').map((b) => b.split('\n').filter((l) => l.startsWith('|'))).filter((rows) => rows.length > 1);
+  const blocks = md
+    .split('\n\n')
+    .map((b) => b.split('\n').filter((l) => l.startsWith('|')))
+    .filter((rows) => rows.length > 1);
   assert.ok(blocks.length >= 5);
   // Split on pipes that are not escaped: a cell may hold `\|`.
   const cells = (line: string) => line.split(/(?<!\\)\|/).length;

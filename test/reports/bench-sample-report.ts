@@ -14,8 +14,15 @@ function point(workers: number, throughput: number): ContentionPoint {
     wait: stats(0.5 * workers),
     hold: stats(1.5),
     op: stats(0.5 * workers + 2),
-    waitBuckets: [{ fromMs: 0.1, toMs: 0.158, count: 10 }, { fromMs: 0.158, toMs: 0.251, count: 0 }, { fromMs: 0.251, toMs: 0.398, count: 90 }],
-    holdBuckets: [{ fromMs: 1, toMs: 1.58, count: 60 }, { fromMs: 1.58, toMs: 2.51, count: 40 }],
+    waitBuckets: [
+      { fromMs: 0.1, toMs: 0.158, count: 10 },
+      { fromMs: 0.158, toMs: 0.251, count: 0 },
+      { fromMs: 0.251, toMs: 0.398, count: 90 },
+    ],
+    holdBuckets: [
+      { fromMs: 1, toMs: 1.58, count: 60 },
+      { fromMs: 1.58, toMs: 2.51, count: 40 },
+    ],
     perWorkerOps: Array.from({ length: workers }, () => Math.round((throughput * 2) / workers)),
     jain: 1,
     p99WaitOverFairShare: 0.9,

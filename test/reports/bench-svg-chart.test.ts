@@ -36,7 +36,20 @@ test('ticks read short', () => {
 });
 
 test('charts are svg documents that name their title and series', () => {
-  const line = lineChart({ title: 'T <1>', xLabel: 'workers', yLabel: 'ops/s', series: [{ name: 'a&b', points: [{ x: 1, y: 10 }, { x: 10, y: 5000 }] }] });
+  const line = lineChart({
+    title: 'T <1>',
+    xLabel: 'workers',
+    yLabel: 'ops/s',
+    series: [
+      {
+        name: 'a&b',
+        points: [
+          { x: 1, y: 10 },
+          { x: 10, y: 5000 },
+        ],
+      },
+    ],
+  });
   assert.match(line, /^<svg [^>]*viewBox="0 0 \d+ \d+"/);
   assert.match(line, /<title>T &lt;1&gt;<\/title>/);
   assert.match(line, /a&amp;b/);

@@ -25,24 +25,27 @@ test('bigints, cycles, errors, maps and dates do not break rendering', () => {
   const cyclic: Record<string, unknown> = { name: 'loop' };
   cyclic.self = cyclic;
   const shared = { x: 1 };
-  assert.deepEqual(toJsonData({
-    big: 12345678901234567890n,
-    cyclic,
-    twice: [shared, shared],
-    err: new TypeError('boom'),
-    map: new Map([['k', 1]]),
-    set: new Set([1, 2]),
-    when: new Date(0),
-    fn: () => 1,
-  }), {
-    big: '12345678901234567890',
-    cyclic: { name: 'loop', self: '[Circular]' },
-    twice: [{ x: 1 }, { x: 1 }],
-    err: { name: 'TypeError', message: 'boom' },
-    map: [['k', 1]],
-    set: [1, 2],
-    when: '1970-01-01T00:00:00.000Z',
-  });
+  assert.deepEqual(
+    toJsonData({
+      big: 12345678901234567890n,
+      cyclic,
+      twice: [shared, shared],
+      err: new TypeError('boom'),
+      map: new Map([['k', 1]]),
+      set: new Set([1, 2]),
+      when: new Date(0),
+      fn: () => 1,
+    }),
+    {
+      big: '12345678901234567890',
+      cyclic: { name: 'loop', self: '[Circular]' },
+      twice: [{ x: 1 }, { x: 1 }],
+      err: { name: 'TypeError', message: 'boom' },
+      map: [['k', 1]],
+      set: [1, 2],
+      when: '1970-01-01T00:00:00.000Z',
+    },
+  );
 });
 
 test('a "__proto__" key from parsed data stays a key', () => {

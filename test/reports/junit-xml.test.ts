@@ -10,15 +10,20 @@ test('the report is well-formed XML with a declaration and one testsuite per run
   assert.ok(xml.endsWith('</testsuites>\n'));
   const root = parseXml(xml);
   assert.equal(root.name, 'testsuites');
-  assert.deepEqual(findAll(root, 'testsuite').map((s) => s.attrs.name),
-    ['racetrack.allocate.core', 'racetrack.allocate.allocate-narrow-lock', 'racetrack.allocate.core']);
+  assert.deepEqual(
+    findAll(root, 'testsuite').map((s) => s.attrs.name),
+    ['racetrack.allocate.core', 'racetrack.allocate.allocate-narrow-lock', 'racetrack.allocate.core'],
+  );
   assert.deepEqual([root.attrs.tests, root.attrs.failures, root.attrs.errors], ['6', '1', '2']);
 });
 
 test('one testcase per checker, classed by scenario and sut', () => {
   const suite = findAll(parseXml(renderJunitXml([failingResult()])), 'testsuite')[0]!;
   const cases = findAll(suite, 'testcase');
-  assert.deepEqual(cases.map((c) => c.attrs.name), ['uniqueness', 'gap-bound', 'no-orphans']);
+  assert.deepEqual(
+    cases.map((c) => c.attrs.name),
+    ['uniqueness', 'gap-bound', 'no-orphans'],
+  );
   assert.ok(cases.every((c) => c.attrs.classname === 'racetrack.allocate.allocate-narrow-lock'));
   assert.deepEqual([suite.attrs.tests, suite.attrs.failures, suite.attrs.errors, suite.attrs.time], ['3', '1', '1', '1.235']);
 });
@@ -40,7 +45,10 @@ test('an unknown check is an error, never skipped, so CI cannot read it as a pas
   const xml = renderJunitXml([failingResult()]);
   assert.ok(!xml.includes('<skipped'));
   const testcase = findAll(parseXml(xml), 'testcase').find((c) => c.attrs.name === 'gap-bound')!;
-  assert.deepEqual(findAll(testcase, 'error').map((e) => e.attrs.type), ['unknown']);
+  assert.deepEqual(
+    findAll(testcase, 'error').map((e) => e.attrs.type),
+    ['unknown'],
+  );
   assert.equal(findAll(findAll(parseXml(xml), 'testcase').find((c) => c.attrs.name === 'no-orphans')!, 'failure').length, 0);
 });
 
@@ -50,13 +58,19 @@ test('a checker the run left out is a skipped testcase with its reason, counted 
   const [suite] = findAll(root, 'testsuite');
   assert.deepEqual([suite!.attrs.tests, suite!.attrs.skipped, root.attrs.skipped], ['3', '1', '1']);
   const testcase = findAll(suite!, 'testcase').find((c) => c.attrs.name === 'mutual-exclusion')!;
-  assert.deepEqual(findAll(testcase, 'skipped').map((e) => e.attrs.message), ['no lock events <reported>']);
+  assert.deepEqual(
+    findAll(testcase, 'skipped').map((e) => e.attrs.message),
+    ['no lock events <reported>'],
+  );
 });
 
 test('a run verdict worse than all its checks gets a run-verdict testcase', () => {
   const root = parseXml(renderJunitXml([sampleResult({ verdict: 'fail' }), sampleResult({ verdict: 'unknown', checks: [] })]));
   const verdictCases = findAll(root, 'testcase').filter((c) => c.attrs.name === 'run-verdict');
-  assert.deepEqual(verdictCases.map((c) => c.children[0]?.name), ['failure', 'error']);
+  assert.deepEqual(
+    verdictCases.map((c) => c.children[0]?.name),
+    ['failure', 'error'],
+  );
   assert.equal(findAll(parseXml(renderJunitXml([sampleResult()])), 'testcase').length, 2);
 });
 

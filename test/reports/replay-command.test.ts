@@ -11,10 +11,7 @@ function argvOf(line: string): string[] {
 }
 
 test('the replay line carries scenario, iterations, workers, isolation and seed; core needs no --sut', () => {
-  assert.equal(
-    replayCommand(sampleResult()),
-    'racetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242',
-  );
+  assert.equal(replayCommand(sampleResult()), 'racetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242');
 });
 
 test('a control is named with --sut', () => {
@@ -26,10 +23,7 @@ test('an --exec template is single-quoted and survives the shell byte for byte',
   const exec = `bash -c 'mkdir "$1"' -- {root}/x $HOME \`id\` ; rm -rf /`;
   const line = replayCommand(sampleResult({ sut: 'exec', exec }));
   assert.ok(line.includes(" --exec 'bash -c '\\''mkdir"));
-  assert.deepEqual(argvOf(line), [
-    'run', 'allocate', '--iterations', '100', '--workers', '10', '--isolation', 'thread', '--seed', '424242',
-    '--sut', 'exec', '--exec', exec,
-  ]);
+  assert.deepEqual(argvOf(line), ['run', 'allocate', '--iterations', '100', '--workers', '10', '--isolation', 'thread', '--seed', '424242', '--sut', 'exec', '--exec', exec]);
 });
 
 test('a plain --exec template is quoted too', () => {

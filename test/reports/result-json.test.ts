@@ -5,9 +5,32 @@ import { renderResultJson } from '../../reports/result-json.ts';
 import { failingResult, sampleFaults, sampleResult } from './sample-result.ts';
 
 const TYPE_ORDER = [
-  'verdict', 'scenario', 'sut', 'exec', 'keep', 'iterations', 'workers', 'isolation', 'seed', 'runtime',
-  'operations', 'collisions', 'extraHolders', 'collidingIterations', 'collisionRate', 'collisionRateUpper95', 'maxCollisionRate',
-  'violations', 'checks', 'notChecked', 'lockHold', 'lockWait', 'wallMs', 'startedAt', 'outDir', 'faults',
+  'verdict',
+  'scenario',
+  'sut',
+  'exec',
+  'keep',
+  'iterations',
+  'workers',
+  'isolation',
+  'seed',
+  'runtime',
+  'operations',
+  'collisions',
+  'extraHolders',
+  'collidingIterations',
+  'collisionRate',
+  'collisionRateUpper95',
+  'maxCollisionRate',
+  'violations',
+  'checks',
+  'notChecked',
+  'lockHold',
+  'lockWait',
+  'wallMs',
+  'startedAt',
+  'outDir',
+  'faults',
 ];
 
 test('result.json is pretty JSON with a trailing newline that parses back to the result', () => {

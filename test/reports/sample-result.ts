@@ -30,10 +30,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
     collisionRateUpper95: collisionRateUpper95(0, 100),
     maxCollisionRate: 0,
     violations: [],
-    checks: [
-      check('uniqueness', 'pass', 'attempted 1000, acknowledged 1000, duplicated 0'),
-      check('no-orphans', 'pass', 'no .tmp or .lock left behind'),
-    ],
+    checks: [check('uniqueness', 'pass', 'attempted 1000, acknowledged 1000, duplicated 0'), check('no-orphans', 'pass', 'no .tmp or .lock left behind')],
     notChecked: [],
     lockHold: { count: 1000, p50Ms: 0.0123, p99Ms: 0.5, maxMs: 2.25 },
     lockWait: { count: 1000, p50Ms: 1.5, p99Ms: 12.75, maxMs: 40 },
@@ -67,7 +64,13 @@ export function failingResult(overrides: Partial<RunResult> = {}): RunResult {
     collisionRateUpper95: collisionRateUpper95(3, 100),
     violations,
     checks: [
-      check('uniqueness', 'fail', 'duplicated 7 | 1000 acknowledged', violations.map((v) => v.example), { attempted: 1000, duplicated: 7 }),
+      check(
+        'uniqueness',
+        'fail',
+        'duplicated 7 | 1000 acknowledged',
+        violations.map((v) => v.example),
+        { attempted: 1000, duplicated: 7 },
+      ),
       check('gap-bound', 'unknown', 'too many info ops to bound gaps', [{ info: 12 }]),
       check('no-orphans', 'pass', 'no .tmp or .lock left behind'),
     ],
@@ -76,12 +79,6 @@ export function failingResult(overrides: Partial<RunResult> = {}): RunResult {
 }
 
 /** A CheckResult in one line. */
-export function check(
-  checker: string,
-  verdict: CheckResult['verdict'],
-  message: string,
-  examples: readonly unknown[] = [],
-  stats?: CheckStats,
-): CheckResult {
+export function check(checker: string, verdict: CheckResult['verdict'], message: string, examples: readonly unknown[] = [], stats?: CheckStats): CheckResult {
   return stats === undefined ? { checker, verdict, message, examples } : { checker, verdict, message, examples, stats };
 }

@@ -6,7 +6,11 @@ import { codeSpan, tableCell } from '../../reports/markdown-text.ts';
 import { formatPercent } from '../../reports/number-format.ts';
 
 /** The cells of a table row, split on pipes that are not escaped. */
-const cellsOf = (row: string): string[] => row.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+const cellsOf = (row: string): string[] =>
+  row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 
 test('the heading starts with the verdict', () => {
   assert.match(renderSummaryMarkdown(sampleResult()), /^## PASS · racetrack allocate on core\n/);
@@ -21,9 +25,14 @@ test('the collision rate line gives the count, the rate and the 95% upper bound'
 
 test('N, isolation, runtime, seed, wall time and the replay command are shown', () => {
   const md = renderSummaryMarkdown(sampleResult());
-  for (const fact of ['**N:** 1000 = 100 iterations × 10 workers', '**Isolation:** thread', '**Runtime:** node 20.20.2',
-    '**Seed:** 424242', '**Wall time:** 1.23 s',
-    '```sh\nracetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242\n```']) {
+  for (const fact of [
+    '**N:** 1000 = 100 iterations × 10 workers',
+    '**Isolation:** thread',
+    '**Runtime:** node 20.20.2',
+    '**Seed:** 424242',
+    '**Wall time:** 1.23 s',
+    '```sh\nracetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242\n```',
+  ]) {
     assert.ok(md.includes(fact), `missing ${fact}`);
   }
 });

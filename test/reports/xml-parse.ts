@@ -74,7 +74,6 @@ function decode(raw: string): string {
   if (raw.replace(REFERENCE, '').includes('&')) throw new Error(`bare & or unknown entity in ${raw.slice(0, 40)}`);
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return raw.replace(REFERENCE, (_, ref: string) =>
-    ref.startsWith('#x') ? String.fromCodePoint(parseInt(ref.slice(2), 16))
-    : ref.startsWith('#') ? String.fromCodePoint(Number(ref.slice(1)))
-    : named[ref]!);
+    ref.startsWith('#x') ? String.fromCodePoint(parseInt(ref.slice(2), 16)) : ref.startsWith('#') ? String.fromCodePoint(Number(ref.slice(1))) : named[ref]!,
+  );
 }

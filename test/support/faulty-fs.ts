@@ -33,10 +33,12 @@ export function faultyFs(point: FaultPoint, mode: FaultMode): FsFacade {
     }
     throw enospc();
   };
-  const alive = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-    if (dead) throw new SimulatedCrash('the writer has crashed');
-    return fn(...args);
-  };
+  const alive =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      if (dead) throw new SimulatedCrash('the writer has crashed');
+      return fn(...args);
+    };
   return {
     ...real,
     openExclusive: alive(real.openExclusive),

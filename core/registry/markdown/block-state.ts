@@ -5,16 +5,7 @@
 import type { Line } from './lines.ts';
 
 /** The kinds of block the scanner tells apart. */
-export type BlockKind =
-  | 'paragraph'
-  | 'heading'
-  | 'thematic break'
-  | 'fenced code block'
-  | 'indented code block'
-  | 'HTML block'
-  | 'table'
-  | 'blockquote'
-  | 'list';
+export type BlockKind = 'paragraph' | 'heading' | 'thematic break' | 'fenced code block' | 'indented code block' | 'HTML block' | 'table' | 'blockquote' | 'list';
 
 /** One block of a Markdown file: the lines it spans and how deep in containers it sits. */
 export interface MarkdownBlock {
@@ -82,8 +73,21 @@ export function createBlockState(lines: readonly Line[], grammar: Grammar): Bloc
   const src = lines.map((l) => l.text).join('\n');
   const lineStarts: number[] = [];
   const state: BlockState = {
-    src, lineStarts, bMarks: [], eMarks: [], tShift: [], sCount: [], bsCount: [],
-    blkIndent: 0, line: 0, lineMax: lines.length, listIndent: -1, parentType: 'root', level: 0, blocks: [], grammar,
+    src,
+    lineStarts,
+    bMarks: [],
+    eMarks: [],
+    tShift: [],
+    sCount: [],
+    bsCount: [],
+    blkIndent: 0,
+    line: 0,
+    lineMax: lines.length,
+    listIndent: -1,
+    parentType: 'root',
+    level: 0,
+    blocks: [],
+    grammar,
   };
   let begin = 0;
   lines.forEach((line, i) => {

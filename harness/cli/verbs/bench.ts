@@ -29,7 +29,7 @@ const options = {
     defaultText: `${FULL.workers.join(',')}; with --quick ${QUICK.workers.join(',')}`,
   },
   duration: { flags: '--duration <ms>', description: 'how long each round of each (implementation, workers) point runs', defaultText: `${FULL.durationMs}; with --quick ${QUICK.durationMs}` },
-  rounds: { flags: '--rounds <n>', description: 'repeat the sweep, rows taking turns, and report each point\'s median round', defaultText: `${FULL.rounds}; with --quick ${QUICK.rounds}` },
+  rounds: { flags: '--rounds <n>', description: "repeat the sweep, rows taking turns, and report each point's median round", defaultText: `${FULL.rounds}; with --quick ${QUICK.rounds}` },
   impls: { flags: '--impls <names>', description: `the rows to run, comma-separated: ${implNames().join(', ')}`, defaultText: 'every row that applies' },
   durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs in every row (durable writes everywhere otherwise)' },
   singleOp: { flags: '--no-single-op', kind: 'flag', description: 'skip the uncontended single-operation latencies' },
@@ -45,14 +45,21 @@ export type BenchCommandOptions = RawInput<BenchInput>;
 
 function parseWorkerList(value: string | undefined, fallback: readonly number[]): number[] {
   if (value === undefined) return [...fallback];
-  const list = value.split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => parsePositiveInteger('--workers', w, 0));
+  const list = value
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '')
+    .map((w) => parsePositiveInteger('--workers', w, 0));
   if (list.length === 0 || list.some((w) => w > 256)) throw new RacetrackError('EINVALID', '--workers must list worker counts from 1 to 256, e.g. 1,2,4,8,10,16', { workers: value });
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
 function parseImpls(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   const known = implNames();
   const unknown = names.filter((n) => !known.includes(n));
   if (names.length === 0 || unknown.length > 0) throw new RacetrackError('EINVALID', `--impls takes names from: ${known.join(', ')}`, { impls: value, unknown });
@@ -61,7 +68,13 @@ function parseImpls(value: string | undefined): string[] | undefined {
 
 /** The directory a bench writes to when --out is not given: racetrack-bench/<time>. */
 export function defaultBenchOut(now = new Date()): string {
-  return resolve('racetrack-bench', now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+  return resolve(
+    'racetrack-bench',
+    now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z'),
+  );
 }
 
 /** The command line that reproduces `o`, for the reports. */
@@ -136,17 +149,20 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
   }
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
   const w = report.config.referenceWorkers;
-  const throughputAtReference = Object.fromEntries(report.contention.flatMap((r) => {
-    const p = r.points.find((q) => q.workers === w);
-    return p === undefined ? [] : [[r.name, Math.round(p.throughput)]];
-  }));
+  const throughputAtReference = Object.fromEntries(
+    report.contention.flatMap((r) => {
+      const p = r.points.find((q) => q.workers === w);
+      return p === undefined ? [] : [[r.name, Math.round(p.throughput)]];
+    }),
+  );
   return success({ outDir: dir, files, wallMs: report.wallMs, ratios: report.ratios, throughputAtReference, runtime: report.machine.runtime });
 }
 
 /** `racetrack bench`. */
 export const benchVerb = defineVerb({
   name: 'bench',
-  summary: 'benchmark the core under contention beside its peers (proper-lockfile, the ID-reservation spec\'s spin lock, flock(1)); ratios printed beside racetrack\'s performance targets, never asserted',
+  summary:
+    "benchmark the core under contention beside its peers (proper-lockfile, the ID-reservation spec's spin lock, flock(1)); ratios printed beside racetrack's performance targets, never asserted",
   arguments: [],
   options,
   details: [
@@ -155,11 +171,7 @@ export const benchVerb = defineVerb({
     'at the same contention; the harness overhead. Writes bench.json, bench.md and bench.html (charts,',
     'opens offline).',
   ].join('\n'),
-  examples: [
-    { command: 'racetrack bench --quick' },
-    { command: 'racetrack bench --isolation process --out bench' },
-    { command: 'racetrack bench --op claim --impls core,seed-spin' },
-  ],
+  examples: [{ command: 'racetrack bench --quick' }, { command: 'racetrack bench --isolation process --out bench' }, { command: 'racetrack bench --op claim --impls core,seed-spin' }],
   exitCodes: [
     { code: '0', meaning: 'measured, whether or not a target is met' },
     { code: '2', meaning: 'bad input or an error' },

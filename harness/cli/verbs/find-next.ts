@@ -13,7 +13,12 @@ const options = {
   phase: { flags: '--phase <phase>', description: 'the phase to find work for: required with batch and sites; filters active', choices: PHASES },
   claim: { flags: '--claim', kind: 'flag', description: 'claim what was found, under the lock (needs --owner)' },
   owner: { flags: '--owner <id>', description: 'who claims: recorded in the registry, and the only one an in-progress batch goes back to' },
-  leaseMs: { flags: '--lease-ms <ms>', description: 'how long an in-progress claim stays its owner\'s', default: String(DEFAULT_LEASE_MS), defaultText: `${DEFAULT_LEASE_MS} (${DEFAULT_LEASE_MS / 60_000} minutes)` },
+  leaseMs: {
+    flags: '--lease-ms <ms>',
+    description: "how long an in-progress claim stays its owner's",
+    default: String(DEFAULT_LEASE_MS),
+    defaultText: `${DEFAULT_LEASE_MS} (${DEFAULT_LEASE_MS / 60_000} minutes)`,
+  },
   lockFile: { flags: '--lock-file <file>', description: 'the lock file', defaultText: 'REGISTRY.lock beside REGISTRY.md' },
   format: FORMAT,
 } as const;
@@ -41,7 +46,10 @@ export function findNextOutput(result: FindNextResult): Record<string, unknown> 
 
 /** The `--format simple` text: the batch ID; for `sites` one domain per line; for `status` `S N` per line. */
 function simpleOutput(result: Exclude<FindNextResult, { found: false }>): string {
-  if (result.mode === 'status') return Object.entries(result.counts).map(([s, n]) => `${s} ${n}`).join('\n');
+  if (result.mode === 'status')
+    return Object.entries(result.counts)
+      .map(([s, n]) => `${s} ${n}`)
+      .join('\n');
   if (result.mode === 'sites') return result.sites.join('\n');
   return result.batch;
 }

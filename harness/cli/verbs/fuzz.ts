@@ -34,10 +34,13 @@ const options = {
   maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling', defaultText: MAX_STATES_HELP },
 } as const;
 
-const args = [{
-  name: 'primitive',
-  description: 'write, reserve, lock, update-json, allocate; stale-lock (breakers racing on a stale lock); stalled-reserve, stalled-claim, stalled-update-json (a holder stalled past its lease wakes after a break and dies in its write)',
-}] as const;
+const args = [
+  {
+    name: 'primitive',
+    description:
+      'write, reserve, lock, update-json, allocate; stale-lock (breakers racing on a stale lock); stalled-reserve, stalled-claim, stalled-update-json (a holder stalled past its lease wakes after a break and dies in its write)',
+  },
+] as const;
 
 /** What `racetrack fuzz` takes. */
 export type FuzzInput = VerbInput<typeof options, typeof args>;
@@ -80,7 +83,10 @@ function parseSeed(value: string | undefined): number {
 
 /** racetrack-runs/fuzz-<primitive>-<sut>-<time>-<pid> */
 function defaultOutDir(primitive: string, sut: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return resolve('racetrack-runs', `fuzz-${primitive}-${sut}-${stamp}-${process.pid}`);
 }
 
@@ -136,7 +142,15 @@ function output(report: FuzzReport, replay: string | null): FuzzOutput {
 }
 
 async function replayCommand(primitive: string | undefined, o: FuzzCommandOptions, stderr: (s: string) => void): Promise<CommandResult> {
-  const given: Record<string, unknown> = { '--runs': o.runs, '--seed': o.seed, '--sut': o.sut, '--out': o.out, '--disk': o.disk, '--max-states': o.maxStates, '--power-loss': o.powerLoss || undefined };
+  const given: Record<string, unknown> = {
+    '--runs': o.runs,
+    '--seed': o.seed,
+    '--sut': o.sut,
+    '--out': o.out,
+    '--disk': o.disk,
+    '--max-states': o.maxStates,
+    '--power-loss': o.powerLoss || undefined,
+  };
   const conflicting = Object.keys(given).filter((k) => given[k] !== undefined);
   if (conflicting.length > 0) {
     throw new RacetrackError('EINVALID', `--replay re-runs the case exactly as recorded; drop ${conflicting.join(', ')}`, { options: conflicting });
@@ -223,7 +237,9 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
     replay = casePath;
   }
   const out = output(report, replay);
-  stderr(`racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${formatDuration(report.wallMs)} (${formatPerSecond(report.crashStatesPerSecond)}), seed ${seed}\n`);
+  stderr(
+    `racetrack fuzz ${primitive} (sut ${report.sut}, ${report.mode}${report.mode === 'crash' ? `, ${report.disk} disk` : ''}): ${report.verdict.toUpperCase()} after ${report.runs} runs, ${report.crashStates} crash states in ${formatDuration(report.wallMs)} (${formatPerSecond(report.crashStatesPerSecond)}), seed ${seed}\n`,
+  );
   if (report.failure !== null) stderr(formatFailure(report, report.failure, out.replayCommand));
   return { exitCode: report.verdict === 'pass' ? 0 : 1, output: out };
 }

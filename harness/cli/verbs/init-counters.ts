@@ -42,10 +42,12 @@ export const initCountersVerb = defineVerb({
     '',
     PREFIXES_HELP,
   ].join('\n'),
-  examples: [{
-    command: 'racetrack init-counters --tasks TASKS.md --counters .task-id-counters.json',
-    output: '{"counters":{"SEC":19,"UX":66},"raised":[…],"kept":[],"lowered":[],"created":true,"written":true,"idsSeen":2}',
-  }],
+  examples: [
+    {
+      command: 'racetrack init-counters --tasks TASKS.md --counters .task-id-counters.json',
+      output: '{"counters":{"SEC":19,"UX":66},"raised":[…],"kept":[],"lowered":[],"created":true,"written":true,"idsSeen":2}',
+    },
+  ],
   exitCodes: [
     { code: '0', meaning: 'done' },
     { code: '2', meaning: 'a missing TASKS.md, a corrupt counters file, a bad prefix list' },

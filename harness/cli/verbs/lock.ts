@@ -13,14 +13,14 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_STALE_MS = 5000;
 
 const options = {
-  timeout: { flags: '--timeout <ms>', description: 'how long to wait for the lock before ETIMEOUT, counted from racetrack\'s start', default: String(DEFAULT_TIMEOUT_MS) },
-  staleMs: { flags: '--stale-ms <ms>', description: 'age past which a holder\'s lock may be broken although it lives: set it above COMMAND\'s longest run', default: String(DEFAULT_STALE_MS) },
+  timeout: { flags: '--timeout <ms>', description: "how long to wait for the lock before ETIMEOUT, counted from racetrack's start", default: String(DEFAULT_TIMEOUT_MS) },
+  staleMs: { flags: '--stale-ms <ms>', description: "age past which a holder's lock may be broken although it lives: set it above COMMAND's longest run", default: String(DEFAULT_STALE_MS) },
   wait: { flags: '--no-wait', kind: 'flag', description: 'fail at once with ELOCKED if the lock is held' },
 } as const;
 
 const args = [
   { name: 'file', description: 'the lock file (created while held, removed after)', required: true },
-  { name: 'command', description: 'the command to run and its arguments (not through a shell: write sh -c \'…\' for one)', variadic: true, passedOn: true },
+  { name: 'command', description: "the command to run and its arguments (not through a shell: write sh -c '…' for one)", variadic: true, passedOn: true },
 ] as const;
 
 /** What `racetrack lock` takes. */
@@ -116,12 +116,7 @@ async function acquireWithin(file: string, timeoutMs: number, staleMs: number, w
  * `--stale-ms` and the lock was broken) — print one JSON error on stdout and exit 2; the last one
  * also gives COMMAND's status.
  */
-export async function runLock(
-  input: LockInput,
-  deps: Deps = defaultDeps(),
-  run: CommandRunner = spawnCommand,
-  die: (signal: NodeJS.Signals) => void = dieBy,
-): Promise<CommandResult> {
+export async function runLock(input: LockInput, deps: Deps = defaultDeps(), run: CommandRunner = spawnCommand, die: (signal: NodeJS.Signals) => void = dieBy): Promise<CommandResult> {
   const file = requireOption('FILE', input.file);
   const timeoutMs = parsePositiveInteger('--timeout', input.timeout, DEFAULT_TIMEOUT_MS);
   const staleMs = parsePositiveInteger('--stale-ms', input.staleMs, DEFAULT_STALE_MS);
@@ -164,7 +159,12 @@ export async function runLock(
     } catch (err) {
       const code = isRacetrackError(err) ? err.code : 'EIO';
       const details = isRacetrackError(err) ? err.details : {};
-      throw new RacetrackError(code, `${err instanceof Error ? err.message : String(err)} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`, { ...details, status }, err);
+      throw new RacetrackError(
+        code,
+        `${err instanceof Error ? err.message : String(err)} while ${command[0]} ran (it exited with status ${status}); run longer commands with a larger --stale-ms`,
+        { ...details, status },
+        err,
+      );
     }
     if (exit.signal !== null) die(exit.signal);
     return { exitCode: status, output: undefined };
@@ -176,14 +176,14 @@ export async function runLock(
 /** `racetrack lock`. */
 export const lockVerb = defineVerb({
   name: 'lock',
-  summary: 'run COMMAND holding the lock FILE, like flock(1): waiters take it in arrival order, a dead holder\'s lock is broken',
+  summary: "run COMMAND holding the lock FILE, like flock(1): waiters take it in arrival order, a dead holder's lock is broken",
   usage: '[options] <file> [--] <command...>',
   passThroughOptions: true,
   arguments: args,
   options,
   details: [
     'Options go before FILE; everything after FILE is the command. racetrack prints nothing of its own',
-    'and ends as COMMAND ended (its exit status, or by the same signal), so COMMAND\'s output passes through.',
+    "and ends as COMMAND ended (its exit status, or by the same signal), so COMMAND's output passes through.",
     'Its own failures print one JSON error on stdout and exit 2: bad input, ETIMEOUT, ELOCKED,',
     'a COMMAND that cannot start, or a lock found compromised at release (COMMAND ran past --stale-ms).',
     'SIGINT, SIGTERM or SIGHUP while waiting end racetrack; once COMMAND runs, SIGTERM is passed on to it',
@@ -191,8 +191,8 @@ export const lockVerb = defineVerb({
   ].join('\n'),
   examples: [{ command: "racetrack lock --stale-ms 60000 state.lock -- sh -c 'n=$(cat count); echo $((n + 1)) > count'" }],
   exitCodes: [
-    { code: 'N', meaning: 'COMMAND\'s own exit status (or racetrack ends by the signal that ended COMMAND)' },
-    { code: '2', meaning: 'bad input, ETIMEOUT, ELOCKED, a COMMAND that cannot start, ECOMPROMISED (with COMMAND\'s status)' },
+    { code: 'N', meaning: "COMMAND's own exit status (or racetrack ends by the signal that ended COMMAND)" },
+    { code: '2', meaning: "bad input, ETIMEOUT, ELOCKED, a COMMAND that cannot start, ECOMPROMISED (with COMMAND's status)" },
   ],
   run: (input, ctx) => runLock(input, ctx.deps),
 });

@@ -7,7 +7,7 @@ import { requireOption } from './raw-options.ts';
 import { resolveTargetFile } from './write-atomic.ts';
 
 const options = {
-  lockFile: { flags: '--lock-file <file>', description: 'the lock FILE\'s writers take', defaultText: 'FILE.lock; REGISTRY.lock for a registry REGISTRY.md' },
+  lockFile: { flags: '--lock-file <file>', description: "the lock FILE's writers take", defaultText: 'FILE.lock; REGISTRY.lock for a registry REGISTRY.md' },
   minAgeMs: {
     flags: '--min-age-ms <ms>',
     description: 'age past which a temp is deleted although its writer may live (0 when every writer is known to be gone)',
@@ -66,18 +66,20 @@ export const recoverVerb = defineVerb({
   arguments: args,
   options,
   details: [
-    'It reports the temps beside FILE, deletes those whose writer is provably dead, this process\'s own,',
+    "It reports the temps beside FILE, deletes those whose writer is provably dead, this process's own,",
     'or older than --min-age-ms, keeps the others (they may be mid-write), and sweeps what processes',
     'killed inside the lock protocol left beside the lock. A temp is never promoted over FILE, even a',
     'complete one: its writer had not reported success, so discarding it loses nothing anyone was told,',
     'while publishing it could roll FILE back (a holder whose lock was broken leaves a write older than',
-    'the breaker\'s). A writer counts as dead only when its temp\'s name carries this machine\'s PID-space',
+    "the breaker's). A writer counts as dead only when its temp's name carries this machine's PID-space",
     'tag and its pid is gone; a temp of another host, container or boot goes only by age.',
   ].join('\n'),
-  examples: [{
-    command: 'racetrack recover .task-id-counters.json',
-    output: '{"target":"/abs/.task-id-counters.json","deleted":[…],"kept":[],"lockBroken":false,"lockLeftovers":[],"summary":"deleted 1, kept 0"}',
-  }],
+  examples: [
+    {
+      command: 'racetrack recover .task-id-counters.json',
+      output: '{"target":"/abs/.task-id-counters.json","deleted":[…],"kept":[],"lockBroken":false,"lockLeftovers":[],"summary":"deleted 1, kept 0"}',
+    },
+  ],
   exitCodes: [
     { code: '0', meaning: 'recovered, or nothing to do' },
     { code: '2', meaning: 'a bad path, or --lock-file naming FILE itself' },

@@ -40,12 +40,7 @@ export const reserveVerb = defineVerb({
   summary: 'reserve COUNT consecutive task IDs for PREFIX, atomically and durably',
   arguments: args,
   options,
-  details: [
-    'The new counter is written atomically and durably, under the lock FILE.lock, before the IDs are',
-    'printed, so a crash never hands an ID out twice.',
-    '',
-    PREFIXES_HELP,
-  ].join('\n'),
+  details: ['The new counter is written atomically and durably, under the lock FILE.lock, before the IDs are', 'printed, so a crash never hands an ID out twice.', '', PREFIXES_HELP].join('\n'),
   examples: [
     { command: 'racetrack reserve --counters .task-id-counters.json SEC 2', output: '{"ids":["SEC-20","SEC-21"],"reservedAt":"2026-11-22T04:50:29.006Z"}' },
     { command: 'racetrack reserve --counters .task-id-counters.json --prefixes SEC,ACME ACME', output: '{"ids":["ACME-1"],"reservedAt":"2026-11-22T04:50:30.112Z"}' },

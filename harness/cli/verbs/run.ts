@@ -59,7 +59,10 @@ function toNumber(flag: string, raw: string): number {
 
 /** The directory a run writes to when --out is not given: racetrack-runs/<scenario>-<time>. */
 export function defaultOutDir(scenario: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return resolve('racetrack-runs', `${scenario}-${stamp}-${process.pid}`);
 }
 
@@ -94,9 +97,12 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
   if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
   if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
-  if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process') throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
+  if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process')
+    throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
   if (pauseRate > 0 && detectRuntime().name === 'deno') {
-    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', { runtime: 'deno' });
+    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', {
+      runtime: 'deno',
+    });
   }
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');

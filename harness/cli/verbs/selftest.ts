@@ -36,16 +36,37 @@ export async function runSelftestCommand(o: SelftestInput, stderr: (s: string) =
   const iterations = positiveInt('--iterations', o.iterations, 1_000_000);
   const workers = positiveInt('--workers', o.workers, 256);
   const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt('--seed', o.seed, 2 ** 31);
-  const outDir = resolve(o.out ?? join('racetrack-runs', `selftest-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
+  const outDir = resolve(
+    o.out ??
+      join(
+        'racetrack-runs',
+        `selftest-${new Date()
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d+Z$/, 'Z')}`,
+      ),
+  );
   makeDirs(outDir, '--out');
   const started = performance.now();
   const { rows, ok } = await runSelftest({
-    runs, outDir, iterations, workers, isolation: o.isolation, seed,
+    runs,
+    outDir,
+    iterations,
+    workers,
+    isolation: o.isolation,
+    seed,
     onRow: (r) => stderr(`racetrack selftest: ${r.system} / ${r.scenario}: ${r.status === 'pending' ? 'pending' : `detected ${r.detected} of ${r.runs}`} -> ${r.status}\n`),
   });
   const settings = `${runs} run(s) of ${iterations} iterations x ${workers} ${o.isolation}s, seeds ${seed}..${seed + runs - 1}`;
   const markdown = renderSelftestMarkdown(rows, ok, settings);
-  const report = { verdict: ok ? 'pass' : 'fail', runtime: detectRuntime(), settings: { runs, iterations, workers, isolation: o.isolation, seed }, wallMs: Math.round(performance.now() - started), rows, outDir };
+  const report = {
+    verdict: ok ? 'pass' : 'fail',
+    runtime: detectRuntime(),
+    settings: { runs, iterations, workers, isolation: o.isolation, seed },
+    wallMs: Math.round(performance.now() - started),
+    rows,
+    outDir,
+  };
   writeFileSync(join(outDir, 'selftest.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'selftest.md'), markdown);
   stderr(`\n${markdown}`);

@@ -35,10 +35,12 @@ export const validateInboxVerb = defineVerb({
   arguments: [],
   options,
   details: PREFIXES_HELP,
-  examples: [{
-    command: 'racetrack validate-inbox --counters .task-id-counters.json --inbox task-inbox.json',
-    output: '{"valid":false,"accepted":[],"rejected":[{"index":0,"id":"SEC-25","reason":"out-of-range","message":"Invalid task ID SEC-25: counter at SEC-21. …"}]}',
-  }],
+  examples: [
+    {
+      command: 'racetrack validate-inbox --counters .task-id-counters.json --inbox task-inbox.json',
+      output: '{"valid":false,"accepted":[],"rejected":[{"index":0,"id":"SEC-25","reason":"out-of-range","message":"Invalid task ID SEC-25: counter at SEC-21. …"}]}',
+    },
+  ],
   exitCodes: [
     { code: '0', meaning: 'every ID is valid' },
     { code: '1', meaning: 'some were rejected (the report says which and why)' },

@@ -83,9 +83,13 @@ export function runWriteAtomic(args: WriteAtomicArgs, deps: Deps = defaultDeps()
  */
 async function contentFromStdin(ctx: VerbContext, asked: boolean): Promise<Uint8Array> {
   if (ctx.stdinIsTty && !asked) {
-    throw new RacetrackError('EINVALID', 'stdin is a terminal: write-atomic replaces FILE with what it reads from stdin, so pipe the content in (printf \'state: 2\\n\' | racetrack write-atomic FILE, or < FILE.new), or give --stdin to type it and end with Ctrl-D', {
-      reason: 'stdin-is-a-terminal',
-    });
+    throw new RacetrackError(
+      'EINVALID',
+      "stdin is a terminal: write-atomic replaces FILE with what it reads from stdin, so pipe the content in (printf 'state: 2\\n' | racetrack write-atomic FILE, or < FILE.new), or give --stdin to type it and end with Ctrl-D",
+      {
+        reason: 'stdin-is-a-terminal',
+      },
+    );
   }
   return ctx.readStdin();
 }
@@ -101,7 +105,7 @@ export const writeAtomicVerb = defineVerb({
   },
   details: [
     'The temp, FILE.tmp.<pid-space tag>.<pid>.<thread>.<nonce>.<size>-<digest>, is created exclusively',
-    'in FILE\'s directory. A replaced file keeps its permission bits (and its owner and group when',
+    "in FILE's directory. A replaced file keeps its permission bits (and its owner and group when",
     'racetrack runs as root); a new one gets the default mode. A name must leave room for the temp',
     'suffix (at most 173 bytes). When stdin is a terminal, write-atomic refuses to wait on it unless',
     '--stdin is given.',

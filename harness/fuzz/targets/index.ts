@@ -9,6 +9,15 @@ import { updateJsonTarget } from './update-json.ts';
 import { writeTarget } from './write.ts';
 
 /** The primitives `racetrack fuzz` crashes, by name (`stale-lock`, the breaker race, is apart: see race.ts); `stalled-*` see stalled-holder.ts. */
-export const FUZZ_TARGETS: readonly FuzzTarget<never>[] = [writeTarget, reserveTarget, lockTarget, updateJsonTarget, allocateTarget, stalledReserveTarget, stalledClaimTarget, stalledUpdateJsonTarget] as unknown as FuzzTarget<never>[];
+export const FUZZ_TARGETS: readonly FuzzTarget<never>[] = [
+  writeTarget,
+  reserveTarget,
+  lockTarget,
+  updateJsonTarget,
+  allocateTarget,
+  stalledReserveTarget,
+  stalledClaimTarget,
+  stalledUpdateJsonTarget,
+] as unknown as FuzzTarget<never>[];
 
 export { allocateTarget, lockTarget, reserveTarget, stalledClaimTarget, stalledReserveTarget, stalledUpdateJsonTarget, updateJsonTarget, writeTarget };

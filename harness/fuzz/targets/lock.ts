@@ -38,7 +38,8 @@ const NEIGHBOURS: ReadonlyMap<string, string> = new Map([
  */
 export const lockTarget: FuzzTarget<LockOp> = {
   name: 'lock',
-  description: 'processes take the lock in turn and release it or die holding it, one crashes; the next acquirer breaks what is left at once, nothing is left behind, and files beside the lock that it did not make are untouched',
+  description:
+    'processes take the lock in turn and release it or die holding it, one crashes; the next acquirer breaks what is left at once, nothing is left behind, and files beside the lock that it did not make are untouched',
   uses: ['acquire'],
   ops: fc.array(fc.record({ abandon: fc.boolean(), assert: fc.boolean() }), { minLength: 1, maxLength: 4 }),
   parseOps(value) {
@@ -81,7 +82,8 @@ export const lockTarget: FuzzTarget<LockOp> = {
     }
     for (const [name, text] of NEIGHBOURS) {
       const now = readOrNull(fs, join(env.root, name));
-      if (now === null || new TextDecoder().decode(now) !== text) violations.push({ invariant: 'foreign-files-untouched', message: `${name}, which the lock protocol did not make, is now ${showBytes(now)}` });
+      if (now === null || new TextDecoder().decode(now) !== text)
+        violations.push({ invariant: 'foreign-files-untouched', message: `${name}, which the lock protocol did not make, is now ${showBytes(now)}` });
     }
     const left = namesIn(fs, env.root).filter((n) => !NEIGHBOURS.has(n));
     if (left.length > 0) violations.push({ invariant: 'no-orphans', message: `after the next acquirer released the lock and the leftovers were swept, left behind: ${left.join(', ')}` });

@@ -47,7 +47,10 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
   ops: fc.array(fc.record({ prefix: fc.constantFrom(...PREFIXES), count: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 4 }),
   parseOps(value) {
     if (!Array.isArray(value) || value.length === 0) return undefined;
-    const ok = value.every((v) => typeof v === 'object' && v !== null && PREFIXES.includes((v as ReserveOp).prefix) && Number.isInteger((v as ReserveOp).count) && (v as ReserveOp).count >= 1 && (v as ReserveOp).count <= 10000);
+    const ok = value.every(
+      (v) =>
+        typeof v === 'object' && v !== null && PREFIXES.includes((v as ReserveOp).prefix) && Number.isInteger((v as ReserveOp).count) && (v as ReserveOp).count >= 1 && (v as ReserveOp).count <= 10000,
+    );
     return ok ? value.map((v) => ({ prefix: (v as ReserveOp).prefix, count: (v as ReserveOp).count })) : undefined;
   },
   describeOp: (op) => `reserve ${op.prefix} ${op.count}`,
@@ -87,7 +90,10 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
         const r = await env.sut.reserve(file, prefix, 1, { lockOptions: lock.options, deps: env.deps });
         for (const id of r.ids) issued.push({ id, by: 'the restarted reserver' });
       } catch (err) {
-        violations.push({ invariant: 'restart-reserves', message: `the restarted reserver's reserve ${prefix} 1 failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
+        violations.push({
+          invariant: 'restart-reserves',
+          message: `the restarted reserver's reserve ${prefix} 1 failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})`,
+        });
         return violations;
       }
     }

@@ -40,7 +40,8 @@ function batchesIn(bytes: Uint8Array | null): Map<string, { status: string; owne
  */
 export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
   name: 'stalled-claim',
-  description: 'a claimer stalls past staleMs holding the registry lock, a breaker claims, the holder wakes and dies in its write, then recover and one more claim: no claim undone, no batch claimed twice',
+  description:
+    'a claimer stalls past staleMs holding the registry lock, a breaker claims, the holder wakes and dies in its write, then recover and one more claim: no claim undone, no batch claimed twice',
   uses: ['claim', 'recover'],
   file: REGISTRY_FILE,
   op: fc.constant({ kind: 'claim' as const }),
@@ -71,7 +72,10 @@ export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
       claimed.set(batch, ownerOf(i));
       const now = after.get(batch);
       if (now?.status !== 'i' || now.owner !== ownerOf(i)) {
-        violations.push({ invariant: 'claims-kept', message: `the acknowledged claim of batch ${batch} by ${ownerOf(i)} was undone: after recovery its rows are ${now?.status ?? 'gone'}/${now?.owner || '-'}` });
+        violations.push({
+          invariant: 'claims-kept',
+          message: `the acknowledged claim of batch ${batch} by ${ownerOf(i)} was undone: after recovery its rows are ${now?.status ?? 'gone'}/${now?.owner || '-'}`,
+        });
       }
     }
     try {

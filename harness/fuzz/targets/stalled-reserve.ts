@@ -13,7 +13,8 @@ import { checkIssued, COUNTERS_FILE, idsOf, PREFIXES, readCounters, reserveTarge
  */
 export const stalledReserveTarget = stalledHolderTarget<ReserveOp>({
   name: 'stalled-reserve',
-  description: 'a reserver stalls past staleMs holding the counters lock, a breaker reserves, the holder wakes and dies in its write, then recover and one more reserve: no counter set back, no ID handed out twice',
+  description:
+    'a reserver stalls past staleMs holding the counters lock, a breaker reserves, the holder wakes and dies in its write, then recover and one more reserve: no counter set back, no ID handed out twice',
   uses: ['reserve', 'recover'],
   file: COUNTERS_FILE,
   op: fc.record({ prefix: fc.constantFrom(...PREFIXES), count: fc.integer({ min: 1, max: 3 }) }),
@@ -33,7 +34,8 @@ export const stalledReserveTarget = stalledHolderTarget<ReserveOp>({
     const after = readCounters(readOrNull(fs, file), file);
     if (typeof found !== 'string' && typeof after !== 'string') {
       for (const prefix of PREFIXES) {
-        if ((after[prefix] ?? 0) < (found[prefix] ?? 0)) violations.push({ invariant: 'counter-never-goes-back', message: `recovery set counter ${prefix} back from ${found[prefix]} to ${after[prefix]}` });
+        if ((after[prefix] ?? 0) < (found[prefix] ?? 0))
+          violations.push({ invariant: 'counter-never-goes-back', message: `recovery set counter ${prefix} back from ${found[prefix]} to ${after[prefix]}` });
       }
     }
     for (const prefix of PREFIXES) {

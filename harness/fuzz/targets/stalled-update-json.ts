@@ -61,7 +61,8 @@ export const stalledUpdateJsonTarget = stalledHolderTarget<AppendOp>({
       return violations;
     }
     const lost = [...env.acked.keys()].map(nameOf).filter((name) => !after.includes(name));
-    if (lost.length > 0) violations.push({ invariant: 'acknowledged-updates-kept', message: `after recovery the log is [${after.join(', ')}]: the acknowledged update(s) of ${lost.join(', ')} were lost` });
+    if (lost.length > 0)
+      violations.push({ invariant: 'acknowledged-updates-kept', message: `after recovery the log is [${after.join(', ')}]: the acknowledged update(s) of ${lost.join(', ')} were lost` });
     try {
       await env.sut.update(file, append('next'), { lockOptions, deps: env.deps });
     } catch (err) {
@@ -70,7 +71,10 @@ export const stalledUpdateJsonTarget = stalledHolderTarget<AppendOp>({
     }
     const final = logIn(readOrNull(fs, file));
     if (typeof final === 'string' || final.join() !== [...after, 'next'].join()) {
-      violations.push({ invariant: 'next-update-lands', message: `after one more update the log is ${typeof final === 'string' ? final : `[${final.join(', ')}]`}, expected [${[...after, 'next'].join(', ')}]` });
+      violations.push({
+        invariant: 'next-update-lands',
+        message: `after one more update the log is ${typeof final === 'string' ? final : `[${final.join(', ')}]`}, expected [${[...after, 'next'].join(', ')}]`,
+      });
     }
     const orphans = namesIn(fs, env.root).filter((n) => n !== LOG_FILE);
     if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${LOG_FILE}: ${orphans.join(', ')}` });

@@ -61,10 +61,7 @@ export const writeTarget: FuzzTarget<WriteOp> = {
   description: 'writeAtomic replacing STATE.md (and recover runs) by a process that crashes, then recover by a fresh one: the file is exactly the old or the new version, nothing left behind',
   uses: ['write', 'recover'],
   ops: fc.array(
-    fc.oneof(
-      { arbitrary: fc.record({ kind: fc.constant('write' as const), size: fc.integer({ min: 1, max: 48 }) }), weight: 4 },
-      { arbitrary: fc.constant({ kind: 'recover' as const }), weight: 1 },
-    ),
+    fc.oneof({ arbitrary: fc.record({ kind: fc.constant('write' as const), size: fc.integer({ min: 1, max: 48 }) }), weight: 4 }, { arbitrary: fc.constant({ kind: 'recover' as const }), weight: 1 }),
     { minLength: 1, maxLength: 4 },
   ),
   parseOps(value) {

@@ -25,21 +25,26 @@ function mtimeOrNull(deps: Deps, path: string): number | null {
 /** Returns the temp it promoted, or null; then the core's recovery deletes every removable temp. */
 export async function recoverPromoteProven(file: string, options: RecoverOptions = {}, deps: Deps = defaultDeps()): Promise<string | null> {
   const minAgeMs = options.minAgeMs ?? DEFAULT_MIN_AGE_MS;
-  const promoted = await withLock(options.lockFile ?? lockFileFor(file), (lock) => {
-    // Orphans first, then the target, as the old recovery did.
-    const orphans = listOrphans(file, options, deps);
-    const target = mtimeOrNull(deps, file);
-    const candidates = orphans
-      .filter((o) => removableReason(o, minAgeMs) !== null && o.provenComplete && (target === null || o.mtimeMs > target))
-      .sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? 1 : -1));
-    for (const candidate of candidates) {
-      const bytes = readProvenTemp(file, candidate.path, deps);
-      if (bytes === null) continue;
-      writeAtomic(file, bytes, { durable: options.durable ?? true, lock }, deps); // the bug: the temp was never acknowledged
-      return candidate.path;
-    }
-    return null;
-  }, options.lockOptions, deps);
+  const promoted = await withLock(
+    options.lockFile ?? lockFileFor(file),
+    (lock) => {
+      // Orphans first, then the target, as the old recovery did.
+      const orphans = listOrphans(file, options, deps);
+      const target = mtimeOrNull(deps, file);
+      const candidates = orphans
+        .filter((o) => removableReason(o, minAgeMs) !== null && o.provenComplete && (target === null || o.mtimeMs > target))
+        .sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? 1 : -1));
+      for (const candidate of candidates) {
+        const bytes = readProvenTemp(file, candidate.path, deps);
+        if (bytes === null) continue;
+        writeAtomic(file, bytes, { durable: options.durable ?? true, lock }, deps); // the bug: the temp was never acknowledged
+        return candidate.path;
+      }
+      return null;
+    },
+    options.lockOptions,
+    deps,
+  );
   await recover(file, options, deps);
   return promoted;
 }

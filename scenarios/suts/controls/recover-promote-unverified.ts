@@ -23,7 +23,10 @@ export function recoverPromoteUnverified(file: string, deps: Deps = defaultDeps(
   const { fs } = deps;
   const dir = dirname(file);
   const prefix = `${basename(file)}.tmp.`;
-  const temps = fs.readdir(dir).filter((e) => e.startsWith(prefix)).map((e) => join(dir, e));
+  const temps = fs
+    .readdir(dir)
+    .filter((e) => e.startsWith(prefix))
+    .map((e) => join(dir, e));
   if (temps.length === 0) return null;
   temps.sort((a, b) => fs.lstat(b).mtimeMs - fs.lstat(a).mtimeMs);
   const latest = temps[0]!;

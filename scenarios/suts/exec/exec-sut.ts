@@ -42,7 +42,11 @@ export function checkExecSetup(template: string, primitive: Primitive, env: Node
   for (const w of words) {
     for (const m of w.matchAll(/\{([a-z]+)\}/g)) {
       if ((filled as readonly string[]).includes(m[1]!)) continue;
-      throw new RacetrackError('EINVALID', `--exec template uses {${m[1]}}, which the ${primitive} scenarios do not fill; they fill ${asPlaceholders(filled)}`, { exec: template, placeholder: m[1], fills: filled });
+      throw new RacetrackError('EINVALID', `--exec template uses {${m[1]}}, which the ${primitive} scenarios do not fill; they fill ${asPlaceholders(filled)}`, {
+        exec: template,
+        placeholder: m[1],
+        fills: filled,
+      });
     }
   }
   const command = words[0]!;

@@ -22,21 +22,32 @@ function withFiles(counters: unknown, inbox: unknown, fn: (c: string, i: string)
   };
 }
 
-const reasons = (tasks: unknown[], counters: Record<string, number>) =>
-  judgeInboxTasks(tasks, counters, DEFAULT_PREFIXES).rejected.map((r) => [r.id, r.reason]);
+const reasons = (tasks: unknown[], counters: Record<string, number>) => judgeInboxTasks(tasks, counters, DEFAULT_PREFIXES).rejected.map((r) => [r.id, r.reason]);
 
 describe('validateInbox', () => {
-  test('accepts IDs up to the counter', withFiles({ SEC: 22, UX: 5 }, { tasks: [{ id: 'SEC-20', title: 'x' }, { id: 'SEC-22' }, { id: 'UX-1' }] }, (c, i) => {
-    assert.deepEqual(validateInbox(c, i), { valid: true, accepted: ['SEC-20', 'SEC-22', 'UX-1'], rejected: [] });
-  }));
+  test(
+    'accepts IDs up to the counter',
+    withFiles({ SEC: 22, UX: 5 }, { tasks: [{ id: 'SEC-20', title: 'x' }, { id: 'SEC-22' }, { id: 'UX-1' }] }, (c, i) => {
+      assert.deepEqual(validateInbox(c, i), { valid: true, accepted: ['SEC-20', 'SEC-22', 'UX-1'], rejected: [] });
+    }),
+  );
 
-  test('rejects IDs above the counter, saying how to reserve them', withFiles({ SEC: 22 }, { tasks: [{ id: 'SEC-23' }, { id: 'SEC-25' }, { id: 'SEC-21' }] }, (c, i) => {
-    const report = validateInbox(c, i);
-    assert.equal(report.valid, false);
-    assert.deepEqual(report.accepted, ['SEC-21']);
-    assert.deepEqual(report.rejected.map((r) => [r.index, r.id, r.reason]), [[0, 'SEC-23', 'out-of-range'], [1, 'SEC-25', 'out-of-range']]);
-    assert.match(report.rejected[1]!.message, /SEC-25: counter at SEC-22\. Run: racetrack reserve/);
-  }));
+  test(
+    'rejects IDs above the counter, saying how to reserve them',
+    withFiles({ SEC: 22 }, { tasks: [{ id: 'SEC-23' }, { id: 'SEC-25' }, { id: 'SEC-21' }] }, (c, i) => {
+      const report = validateInbox(c, i);
+      assert.equal(report.valid, false);
+      assert.deepEqual(report.accepted, ['SEC-21']);
+      assert.deepEqual(
+        report.rejected.map((r) => [r.index, r.id, r.reason]),
+        [
+          [0, 'SEC-23', 'out-of-range'],
+          [1, 'SEC-25', 'out-of-range'],
+        ],
+      );
+      assert.match(report.rejected[1]!.message, /SEC-25: counter at SEC-22\. Run: racetrack reserve/);
+    }),
+  );
 
   test('a known prefix absent from the counters accepts nothing', () => {
     assert.deepEqual(reasons([{ id: 'DOC-1' }], { SEC: 3 }), [['DOC-1', 'out-of-range']]);
@@ -58,20 +69,36 @@ describe('validateInbox', () => {
     ]);
   });
 
-  test('an empty inbox is valid', withFiles({ SEC: 1 }, { tasks: [] }, (c, i) => {
-    assert.deepEqual(validateInbox(c, i), { valid: true, accepted: [], rejected: [] });
-  }));
+  test(
+    'an empty inbox is valid',
+    withFiles({ SEC: 1 }, { tasks: [] }, (c, i) => {
+      assert.deepEqual(validateInbox(c, i), { valid: true, accepted: [], rejected: [] });
+    }),
+  );
 
-  test('a missing inbox or counters file is ENOTFOUND', withFiles(undefined, undefined, (c, i) => {
-    assert.throws(() => validateInbox(c, i), (err: unknown) => isRacetrackError(err, 'ENOTFOUND') && err.message.includes('init-counters'));
-    writeFileSync(c, JSON.stringify({ counters: {} }));
-    assert.throws(() => validateInbox(c, i), (err: unknown) => isRacetrackError(err, 'ENOTFOUND'));
-  }));
+  test(
+    'a missing inbox or counters file is ENOTFOUND',
+    withFiles(undefined, undefined, (c, i) => {
+      assert.throws(
+        () => validateInbox(c, i),
+        (err: unknown) => isRacetrackError(err, 'ENOTFOUND') && err.message.includes('init-counters'),
+      );
+      writeFileSync(c, JSON.stringify({ counters: {} }));
+      assert.throws(
+        () => validateInbox(c, i),
+        (err: unknown) => isRacetrackError(err, 'ENOTFOUND'),
+      );
+    }),
+  );
 
   test('an inbox that is not JSON or has no tasks array is ECORRUPT and left alone', () => {
     for (const bad of ['{"tasks": [', '[]', '{"tasks": {}}', '{}']) {
       withFiles({ SEC: 1 }, bad, (c, i) => {
-        assert.throws(() => validateInbox(c, i), (err: unknown) => isRacetrackError(err, 'ECORRUPT'), bad);
+        assert.throws(
+          () => validateInbox(c, i),
+          (err: unknown) => isRacetrackError(err, 'ECORRUPT'),
+          bad,
+        );
         assert.equal(readFileSync(i, 'utf8'), bad);
       })();
     }

@@ -36,51 +36,72 @@ async function rejectsUnchanged(file: string, dir: string, fn: () => Promise<unk
 }
 
 describe('reserveIds', () => {
-  test('returns the IDs with an ISO timestamp and writes them before returning', withFile({ counters: { SEC: 19 } }, async (file) => {
-    const got = await reserveIds(file, 'SEC', 2);
-    assert.deepEqual(got.ids, ['SEC-20', 'SEC-21']);
-    assert.equal(new Date(got.reservedAt).toISOString(), got.reservedAt);
-    const state = parseCounters(readFileSync(file), file);
-    assert.equal(state.counters.SEC, 21);
-    assert.equal(typeof state.extra.updatedAt, 'string');
-  }));
+  test(
+    'returns the IDs with an ISO timestamp and writes them before returning',
+    withFile({ counters: { SEC: 19 } }, async (file) => {
+      const got = await reserveIds(file, 'SEC', 2);
+      assert.deepEqual(got.ids, ['SEC-20', 'SEC-21']);
+      assert.equal(new Date(got.reservedAt).toISOString(), got.reservedAt);
+      const state = parseCounters(readFileSync(file), file);
+      assert.equal(state.counters.SEC, 21);
+      assert.equal(typeof state.extra.updatedAt, 'string');
+    }),
+  );
 
-  test('a valid prefix absent from the file starts at 0', withFile({ counters: { SEC: 19 } }, async (file) => {
-    assert.deepEqual((await reserveIds(file, 'DOC')).ids, ['DOC-1']);
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).counters, { SEC: 19, DOC: 1 });
-  }));
+  test(
+    'a valid prefix absent from the file starts at 0',
+    withFile({ counters: { SEC: 19 } }, async (file) => {
+      assert.deepEqual((await reserveIds(file, 'DOC')).ids, ['DOC-1']);
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).counters, { SEC: 19, DOC: 1 });
+    }),
+  );
 
-  test('other fields of the file are kept', withFile({ note: 'hand-made', counters: { SEC: 1 } }, async (file) => {
-    await reserveIds(file, 'SEC');
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).note, 'hand-made');
-  }));
+  test(
+    'other fields of the file are kept',
+    withFile({ note: 'hand-made', counters: { SEC: 1 } }, async (file) => {
+      await reserveIds(file, 'SEC');
+      assert.equal(JSON.parse(readFileSync(file, 'utf8')).note, 'hand-made');
+    }),
+  );
 
-  test('a configured prefix list replaces the default one', withFile({ counters: {} }, async (file, dir) => {
-    assert.deepEqual((await reserveIds(file, 'BUG', 1, { prefixes: ['BUG'] })).ids, ['BUG-1']);
-    await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 1, { prefixes: ['BUG'] }), 'EINVALID');
-    await rejectsUnchanged(file, dir, () => reserveIds(file, 'BUG', 1, { prefixes: ['bug'] }), 'EINVALID');
-    await rejectsUnchanged(file, dir, () => reserveIds(file, 'BUG', 1, { prefixes: [] }), 'EINVALID');
-  }));
+  test(
+    'a configured prefix list replaces the default one',
+    withFile({ counters: {} }, async (file, dir) => {
+      assert.deepEqual((await reserveIds(file, 'BUG', 1, { prefixes: ['BUG'] })).ids, ['BUG-1']);
+      await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 1, { prefixes: ['BUG'] }), 'EINVALID');
+      await rejectsUnchanged(file, dir, () => reserveIds(file, 'BUG', 1, { prefixes: ['bug'] }), 'EINVALID');
+      await rejectsUnchanged(file, dir, () => reserveIds(file, 'BUG', 1, { prefixes: [] }), 'EINVALID');
+    }),
+  );
 
-  test('a bad count is EINVALID and the file is unchanged', withFile({ counters: { SEC: 19 } }, async (file, dir) => {
-    for (const count of [0, -1, 1.5, Number.NaN, Infinity, MAX_RESERVE_COUNT + 1, '2' as unknown as number]) {
-      await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', count), 'EINVALID');
-    }
-    assert.equal((await reserveIds(file, 'SEC', MAX_RESERVE_COUNT)).ids.length, MAX_RESERVE_COUNT);
-  }));
+  test(
+    'a bad count is EINVALID and the file is unchanged',
+    withFile({ counters: { SEC: 19 } }, async (file, dir) => {
+      for (const count of [0, -1, 1.5, Number.NaN, Infinity, MAX_RESERVE_COUNT + 1, '2' as unknown as number]) {
+        await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', count), 'EINVALID');
+      }
+      assert.equal((await reserveIds(file, 'SEC', MAX_RESERVE_COUNT)).ids.length, MAX_RESERVE_COUNT);
+    }),
+  );
 
-  test('an unknown prefix is EINVALID naming the valid ones, and the file is unchanged', withFile({ counters: { SEC: 19 } }, async (file, dir) => {
-    for (const prefix of ['FOO', 'sec', '', 'SEC ', 'SEC-1', '__proto__']) {
-      await rejectsUnchanged(file, dir, () => reserveIds(file, prefix), 'EINVALID');
-    }
-    await assert.rejects(reserveIds(file, 'FOO'), (err: Error) => err.message.includes('Valid: SEC, PERF'));
-  }));
+  test(
+    'an unknown prefix is EINVALID naming the valid ones, and the file is unchanged',
+    withFile({ counters: { SEC: 19 } }, async (file, dir) => {
+      for (const prefix of ['FOO', 'sec', '', 'SEC ', 'SEC-1', '__proto__']) {
+        await rejectsUnchanged(file, dir, () => reserveIds(file, prefix), 'EINVALID');
+      }
+      await assert.rejects(reserveIds(file, 'FOO'), (err: Error) => err.message.includes('Valid: SEC, PERF'));
+    }),
+  );
 
-  test('a missing counters file is ENOTFOUND telling to run init-counters, and creates nothing', withFile(undefined, async (file, dir) => {
-    await assert.rejects(reserveIds(file, 'SEC'), (err: unknown) => isRacetrackError(err, 'ENOTFOUND') && err.message.includes('init-counters'));
-    await assert.rejects(reserveIds(join(dir, 'no-dir', 'c.json'), 'SEC'), code('ENOTFOUND'));
-    assert.deepEqual(readdirSync(dir), []);
-  }));
+  test(
+    'a missing counters file is ENOTFOUND telling to run init-counters, and creates nothing',
+    withFile(undefined, async (file, dir) => {
+      await assert.rejects(reserveIds(file, 'SEC'), (err: unknown) => isRacetrackError(err, 'ENOTFOUND') && err.message.includes('init-counters'));
+      await assert.rejects(reserveIds(join(dir, 'no-dir', 'c.json'), 'SEC'), code('ENOTFOUND'));
+      assert.deepEqual(readdirSync(dir), []);
+    }),
+  );
 
   const corrupt: [string, string][] = [
     ['not JSON', '{"counters": {"SEC": 19'],
@@ -96,23 +117,37 @@ describe('reserveIds', () => {
     ['a key that is no prefix', '{"counters": {"__proto__": 1}}'],
   ];
   for (const [what, content] of corrupt) {
-    test(`a counters file with ${what} is ECORRUPT and left unchanged`, withFile(content, async (file, dir) => {
-      await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC'), 'ECORRUPT');
-    }));
+    test(
+      `a counters file with ${what} is ECORRUPT and left unchanged`,
+      withFile(content, async (file, dir) => {
+        await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC'), 'ECORRUPT');
+      }),
+    );
   }
 
-  test('a counter that would pass 2^53 is EINVALID and left unchanged', withFile({ counters: { SEC: Number.MAX_SAFE_INTEGER - 1 } }, async (file, dir) => {
-    await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 2), 'EINVALID');
-    assert.deepEqual((await reserveIds(file, 'SEC', 1)).ids, [`SEC-${Number.MAX_SAFE_INTEGER}`]);
-  }));
+  test(
+    'a counter that would pass 2^53 is EINVALID and left unchanged',
+    withFile({ counters: { SEC: Number.MAX_SAFE_INTEGER - 1 } }, async (file, dir) => {
+      await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 2), 'EINVALID');
+      assert.deepEqual((await reserveIds(file, 'SEC', 1)).ids, [`SEC-${Number.MAX_SAFE_INTEGER}`]);
+    }),
+  );
 
-  test('when the new counter cannot be made durable, no IDs are handed out and the file is unchanged', withFile({ counters: { SEC: 19 } }, async (file, dir) => {
-    const failingSync = defaultDeps({
-      fs: { ...createRealFs(), fsync: () => { throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' }); } },
-    });
-    await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 1, {}, failingSync), 'EIO');
-    assert.deepEqual((await reserveIds(file, 'SEC')).ids, ['SEC-20'], 'the next reservation is not skewed');
-  }));
+  test(
+    'when the new counter cannot be made durable, no IDs are handed out and the file is unchanged',
+    withFile({ counters: { SEC: 19 } }, async (file, dir) => {
+      const failingSync = defaultDeps({
+        fs: {
+          ...createRealFs(),
+          fsync: () => {
+            throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
+          },
+        },
+      });
+      await rejectsUnchanged(file, dir, () => reserveIds(file, 'SEC', 1, {}, failingSync), 'EIO');
+      assert.deepEqual((await reserveIds(file, 'SEC')).ids, ['SEC-20'], 'the next reservation is not skewed');
+    }),
+  );
 
   test('any sequence of reservations yields unique IDs, contiguous per prefix', async () => {
     const step = fc.record({ prefix: fc.constantFrom(...DEFAULT_PREFIXES), count: fc.integer({ min: 1, max: 20 }) });
@@ -128,7 +163,10 @@ describe('reserveIds', () => {
           for (const { prefix, count } of steps) {
             const { ids } = await reserveIds(file, prefix, count);
             const from = next.get(prefix) ?? 0;
-            assert.deepEqual(ids, Array.from({ length: count }, (_, i) => `${prefix}-${from + 1 + i}`));
+            assert.deepEqual(
+              ids,
+              Array.from({ length: count }, (_, i) => `${prefix}-${from + 1 + i}`),
+            );
             next.set(prefix, from + count);
             for (const id of ids) {
               assert.ok(!all.has(id), `${id} handed out twice`);

@@ -25,7 +25,10 @@ const runtimes = {
     needs: nodeEntry,
   },
   deno: {
-    launch: { argv: [onDeno ? process.execPath : join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'harness/engine/process-entry.ts')], task: contender(join(root, 'test/fixtures/contender.ts')) },
+    launch: {
+      argv: [onDeno ? process.execPath : join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'harness/engine/process-entry.ts')],
+      task: contender(join(root, 'test/fixtures/contender.ts')),
+    },
     needs: onDeno ? root : join(root, 'node_modules/.bin/deno'),
   },
 };

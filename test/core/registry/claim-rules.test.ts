@@ -14,12 +14,18 @@ const entriesOf = (batches: FixtureBatch[]) => readEntries(parseRegistry(registr
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
 
 describe('claim rules', () => {
-  test('the phases claim as the seed\'s table says, in its priority order', () => {
-    assert.deepEqual(CLAIM_RULES.design.map((r) => `${r.from}${r.to}`), ['dd', 'Bd']);
-    assert.deepEqual(CLAIM_RULES.implement.map((r) => `${r.from}${r.to}`), ['ii', 'Oi', 'DO']);
+  test("the phases claim as the seed's table says, in its priority order", () => {
+    assert.deepEqual(
+      CLAIM_RULES.design.map((r) => `${r.from}${r.to}`),
+      ['dd', 'Bd'],
+    );
+    assert.deepEqual(
+      CLAIM_RULES.implement.map((r) => `${r.from}${r.to}`),
+      ['ii', 'Oi', 'DO'],
+    );
   });
 
-  test('who holds a row: free, mine, expired, or someone else\'s', () => {
+  test("who holds a row: free, mine, expired, or someone else's", () => {
     const e = (status: string, owner: string, claimedMsAgo: number | null): RegistryEntry =>
       ({ row: 0, line: 1, domain: 'x', batch: '1', status, owner, claimedAt: claimedMsAgo === null ? null : NOW - claimedMsAgo }) as RegistryEntry;
     assert.equal(holdOf(e('B', 'alice', 0), as('bob')), 'free');
@@ -41,7 +47,7 @@ describe('claim rules', () => {
     assert.deepEqual([other?.batch, other?.previousOwner], ['001', 'alice']);
   });
 
-  test('a read-only look never offers a batch within someone\'s lease', () => {
+  test("a read-only look never offers a batch within someone's lease", () => {
     const entries = entriesOf([{ batch: '001', status: 'd', sites: ['a'], owner: 'alice', claimed: ago(1) }]);
     assert.equal(selectClaim(entries, 'design', as(null)), null);
   });
@@ -66,7 +72,10 @@ describe('properties', () => {
         const pick = selectClaim(before, phase, who);
         if (pick === null) return;
         assert.ok(pick.rows.length > 0 && pick.rows.every((r) => r.batch === pick.batch && r.status === pick.rule.from));
-        assert.ok(before.filter((e) => e.batch === pick.batch).every((e) => holdOf(e, who) !== 'other'), 'nobody else holds the batch');
+        assert.ok(
+          before.filter((e) => e.batch === pick.batch).every((e) => holdOf(e, who) !== 'other'),
+          'nobody else holds the batch',
+        );
 
         const at = new Date(who.now).toISOString();
         const claimed = applyClaim(table, pick, who.owner, at);

@@ -38,8 +38,14 @@ describe('parseRegistry', () => {
 
   test('reads cells trimmed, with escaped pipes unescaped, with or without outer pipes', () => {
     const t = parseRegistry(SAMPLE);
-    assert.deepEqual([0, 1, 2, 3].map((c) => registryCell(t, 0, c)), ['a.example', 'B', 'has | pipe', '001']);
-    assert.deepEqual([0, 1, 2, 3].map((c) => registryCell(t, 2, c)), ['c.example', 'O', 'open row', '002']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => registryCell(t, 0, c)),
+      ['a.example', 'B', 'has | pipe', '001'],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => registryCell(t, 2, c)),
+      ['c.example', 'O', 'open row', '002'],
+    );
     assert.equal(registryCell(t, 1, 2), '');
   });
 
@@ -58,7 +64,10 @@ describe('parseRegistry', () => {
 
   test('takes every line up to a blank one as a row, a line of prose right below the table too, as GitHub shows it', () => {
     const t = parseRegistry('| Domain | Batch | Status |\n|---|---|---|\n| y | 2 | D |\nprose right after\n| a | row |\n\n| not | a | row |\n');
-    assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['y', 'prose right after', 'a']);
+    assert.deepEqual(
+      t.rows.map((r) => cellValue(r, 0)),
+      ['y', 'prose right after', 'a'],
+    );
     assert.equal(t.after, '\n| not | a | row |\n');
   });
 
@@ -133,7 +142,10 @@ describe('only a table Markdown renders is the registry', () => {
       const closed = `${text}${closer}`;
       const file = `${closed}\n${RENDERED}`;
       const t = parseRegistry(file);
-      assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['shown.example']);
+      assert.deepEqual(
+        t.rows.map((r) => cellValue(r, 0)),
+        ['shown.example'],
+      );
       assert.equal(t.before, `${closed}\n`);
       assert.equal(renderRegistry(t), file);
     });
@@ -148,8 +160,11 @@ describe('only a table Markdown renders is the registry', () => {
     for (const [text, inside, from] of cases) {
       assert.throws(
         () => parseRegistry(text),
-        (err: unknown) => isRacetrackError(err, 'EINVALID') && (err.details.found as { inside: string }).inside === inside
-          && (err.details.found as { from: number }).from === from && err.message.includes('outside quotes and lists'),
+        (err: unknown) =>
+          isRacetrackError(err, 'EINVALID') &&
+          (err.details.found as { inside: string }).inside === inside &&
+          (err.details.found as { from: number }).from === from &&
+          err.message.includes('outside quotes and lists'),
         text,
       );
     }
@@ -159,7 +174,10 @@ describe('only a table Markdown renders is the registry', () => {
     for (const open of ['- item\n  ```\n  code\n\n', '> ```\n> code\n']) {
       const t = parseRegistry(`${open}${RENDERED}`);
       assert.equal(t.before, open);
-      assert.deepEqual(t.rows.map((r) => cellValue(r, 0)), ['shown.example']);
+      assert.deepEqual(
+        t.rows.map((r) => cellValue(r, 0)),
+        ['shown.example'],
+      );
     }
   });
 
@@ -206,12 +224,15 @@ describe('editing', () => {
     const t = parseRegistry(SAMPLE);
     const out = renderRegistry(setRegistryCell(t, 0, 1, 'd')).split('\r\n');
     const before = SAMPLE.split('\r\n');
-    assert.deepEqual(out.flatMap((l, i) => (l === before[i] ? [] : [i])), [8]);
+    assert.deepEqual(
+      out.flatMap((l, i) => (l === before[i] ? [] : [i])),
+      [8],
+    );
     assert.equal(out[8], '| a.example | d | has \\| pipe | 001 |  ');
     assert.equal(registryCell(parseRegistry(renderRegistry(setRegistryCell(t, 1, 2, 'x|y'))), 1, 2), 'x|y');
   });
 
-  test('adding Owner and Claimed touches only the registry table, keeping each row\'s pipes', () => {
+  test("adding Owner and Claimed touches only the registry table, keeping each row's pipes", () => {
     const t = withOwnerColumns(parseRegistry(SAMPLE));
     assert.deepEqual([t.columns.owner, t.columns.claimed], [4, 5]);
     const out = renderRegistry(t).split('\r\n');

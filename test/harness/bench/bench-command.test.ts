@@ -21,7 +21,11 @@ test('the full sweep includes 1 and 10 workers, so that every ratio can be compu
 });
 
 test('bad bench options are EINVALID before anything runs', () => {
-  const invalid = (o: Parameters<typeof benchPlanFrom>[0]) => assert.throws(() => benchPlanFrom(o), (e: unknown) => isRacetrackError(e) && e.code === 'EINVALID');
+  const invalid = (o: Parameters<typeof benchPlanFrom>[0]) =>
+    assert.throws(
+      () => benchPlanFrom(o),
+      (e: unknown) => isRacetrackError(e) && e.code === 'EINVALID',
+    );
   invalid({ workers: '1,x' });
   invalid({ workers: '0' });
   invalid({ workers: '' });
@@ -45,7 +49,10 @@ test('racetrack bench writes bench.json, bench.md and bench.html', async () => {
     assert.equal(result.exitCode, 0);
     for (const f of ['bench.json', 'bench.md', 'bench.html']) assert.ok(existsSync(join(dir.path, f)), f);
     const report = JSON.parse(readFileSync(join(dir.path, 'bench.json'), 'utf8')) as BenchReport;
-    assert.deepEqual(report.contention.map((r) => r.name), ['core', 'seed-spin']);
+    assert.deepEqual(
+      report.contention.map((r) => r.name),
+      ['core', 'seed-spin'],
+    );
     assert.ok(report.contention.every((r) => r.points.length === 2 && r.points.every((p) => p.ops > 0)));
     assert.equal(report.ratios.vsProperLockfile.met, null);
     assert.equal(report.ratios.harnessOverhead.met, null);

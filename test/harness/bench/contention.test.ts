@@ -11,14 +11,23 @@ function assertSane(p: ContentionPoint, workers: number, locked = true): void {
   assert.ok(p.ops > 0, 'no operation completed');
   assert.equal(p.errors, 0, p.errorSamples.join('; '));
   assert.equal(p.perWorkerOps.length, workers);
-  assert.equal(p.perWorkerOps.reduce((s, n) => s + n, 0), p.ops);
+  assert.equal(
+    p.perWorkerOps.reduce((s, n) => s + n, 0),
+    p.ops,
+  );
   assert.ok(p.throughput > 0 && p.elapsedMs > 0);
   assert.equal(p.op?.count, p.ops);
   if (locked) {
     assert.equal(p.wait?.count, p.ops);
     assert.equal(p.hold?.count, p.ops);
-    assert.equal(p.waitBuckets.reduce((s, b) => s + b.count, 0), p.ops);
-    assert.equal(p.holdBuckets.reduce((s, b) => s + b.count, 0), p.ops);
+    assert.equal(
+      p.waitBuckets.reduce((s, b) => s + b.count, 0),
+      p.ops,
+    );
+    assert.equal(
+      p.holdBuckets.reduce((s, b) => s + b.count, 0),
+      p.ops,
+    );
     assert.ok(p.p99WaitOverFairShare !== null);
   } else {
     assert.equal(p.wait, null);
@@ -32,11 +41,17 @@ const tiny = { op: 'reserve' as const, durationMs: 200, isolation: 'thread' as c
 
 test('a tiny sweep on threads measures every in-process row and says why flock is skipped', async () => {
   const rows = await runSweep({ ...tiny, workers: [1, 2] });
-  assert.deepEqual(rows.map((r) => r.name), ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock']);
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock'],
+  );
   for (const row of rows.slice(0, 6)) {
     assert.equal(row.skipped, null);
     assert.ok(row.describe.length > 0);
-    assert.deepEqual(row.points.map((p) => p.workers), [1, 2]);
+    assert.deepEqual(
+      row.points.map((p) => p.workers),
+      [1, 2],
+    );
     row.points.forEach((p, i) => {
       assertSane(p, [1, 2][i]!);
     });

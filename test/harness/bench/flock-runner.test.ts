@@ -5,12 +5,7 @@ import { latencyStats, mergeEncoded } from '../../../harness/stats/hdr.ts';
 
 test('the bash output turns into ops, errors and wait/hold/op histograms', () => {
   const start = 1_000_000_000;
-  const out = [
-    `${start + 10} ${start + 1010} ${start + 3010} ${start + 3110}`,
-    'E flock failed',
-    `${start + 4000} ${start + 4500} ${start + 6500} ${start + 6600}`,
-    '',
-  ].join('\n');
+  const out = [`${start + 10} ${start + 1010} ${start + 3010} ${start + 3110}`, 'E flock failed', `${start + 4000} ${start + 4500} ${start + 6500} ${start + 6600}`, ''].join('\n');
   const o = parseFlockOutput(3, out, start);
   assert.equal(o.worker, 3);
   assert.equal(o.ops, 2);

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { filesystemOf, machineInfo } from '../../../harness/bench/machine.ts';
 
-const MOUNTS = [
-  'overlay / overlay rw,relatime 0 0',
-  'tmpfs /tmp tmpfs rw,nosuid 0 0',
-  '/dev/vdb /tmp/data ext4 rw 0 0',
-  '/dev/vdc /mnt/with\\040space xfs rw 0 0',
-].join('\n');
+const MOUNTS = ['overlay / overlay rw,relatime 0 0', 'tmpfs /tmp tmpfs rw,nosuid 0 0', '/dev/vdb /tmp/data ext4 rw 0 0', '/dev/vdc /mnt/with\\040space xfs rw 0 0'].join('\n');
 
 test('the file system of a directory is that of the longest mount point above it', () => {
   assert.equal(filesystemOf('/tmp/data/x', MOUNTS), 'ext4 (mounted at /tmp/data)');

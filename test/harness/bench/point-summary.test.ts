@@ -51,7 +51,10 @@ test('each round has its own p99 wait over fair share, from its own histograms',
     { outcomes: [flat(0, 50, 12, 2), flat(1, 50, 12, 2)], inconsistency: null }, // 12 / (2 × 2)
   ];
   const p = summarizePoint(2, rounds);
-  assert.deepEqual(p.roundP99WaitOverFairShare.map((v) => Number(v!.toFixed(2))), [2, 3]);
+  assert.deepEqual(
+    p.roundP99WaitOverFairShare.map((v) => Number(v!.toFixed(2))),
+    [2, 3],
+  );
   assert.ok(p.lockBusy !== null && p.lockBusy > 0 && p.lockBusy <= 1);
 });
 

@@ -22,13 +22,17 @@ test('each ratio also gives its value in every round, core round i against peer 
   const core10 = { ...at('core', 10), roundThroughputs: [300, 420, 360] };
   const core1 = { ...at('core', 1), roundThroughputs: [100, 400, 250] };
   const seed10 = { ...at('seed-spin', 10), roundThroughputs: [150, 140, 100], throughput: 140 };
-  const rows = contention.map((r) =>
-    r.name === 'core' ? { ...r, points: [core1, core10] } : r.name === 'seed-spin' ? { ...r, points: [seed10] } : r,
-  );
+  const rows = contention.map((r) => (r.name === 'core' ? { ...r, points: [core1, core10] } : r.name === 'seed-spin' ? { ...r, points: [seed10] } : r));
   const ratios = computeRatios(rows, overhead, 10);
-  assert.deepEqual(ratios.vsSeedSpin.rounds.map((v) => v?.toFixed(3)), ['2.000', '3.000', '3.600']);
+  assert.deepEqual(
+    ratios.vsSeedSpin.rounds.map((v) => v?.toFixed(3)),
+    ['2.000', '3.000', '3.600'],
+  );
   assert.equal(ratios.vsSeedSpin.value, 360 / 140, 'the value compares the median rounds');
-  assert.deepEqual(ratios.contendedVsSerial.rounds.map((v) => v?.toFixed(3)), ['3.000', '1.050', '1.440']);
+  assert.deepEqual(
+    ratios.contendedVsSerial.rounds.map((v) => v?.toFixed(3)),
+    ['3.000', '1.050', '1.440'],
+  );
   assert.deepEqual(ratios.p99WaitOverFairShare.rounds, core10.roundP99WaitOverFairShare);
   assert.deepEqual(ratios.harnessOverhead.rounds, [], 'one measurement, no rounds');
 });
@@ -44,7 +48,11 @@ test('a round that measured nothing to divide keeps its place, as null', () => {
 
 test('a ratio whose inputs were not measured is null and neither met nor missed', () => {
   const { contention } = sampleBenchReport();
-  const ratios = computeRatios(contention.filter((r) => r.name === 'core'), null, 16);
+  const ratios = computeRatios(
+    contention.filter((r) => r.name === 'core'),
+    null,
+    16,
+  );
   for (const r of Object.values(ratios)) {
     assert.equal(r.value, null);
     assert.equal(r.met, null);

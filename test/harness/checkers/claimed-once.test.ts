@@ -11,9 +11,17 @@ const registry = (batches: { batch: string; status: string; owner: string }[]) =
 
 describe('claimedOnce', () => {
   test('each batch to one claimer, recorded as claimed, passes', () => {
-    const result = check(inputOf([claim(0, '001'), claim(1, '002'), noWork(2)], {
-      snapshots: [registry([{ batch: '001', status: 'i', owner: 'w0' }, { batch: '002', status: 'i', owner: 'w1' }, { batch: '003', status: 'O', owner: '' }])],
-    }));
+    const result = check(
+      inputOf([claim(0, '001'), claim(1, '002'), noWork(2)], {
+        snapshots: [
+          registry([
+            { batch: '001', status: 'i', owner: 'w0' },
+            { batch: '002', status: 'i', owner: 'w1' },
+            { batch: '003', status: 'O', owner: '' },
+          ]),
+        ],
+      }),
+    );
     assert.equal(result.checker, 'claimed-once');
     assert.equal(result.verdict, 'pass');
     assert.equal(result.stats?.claims, 2);
@@ -24,18 +32,39 @@ describe('claimedOnce', () => {
     assert.equal(result.verdict, 'fail');
     const example = result.examples.find((e) => (e as { problem: string }).problem === 'claimed by more than one owner') as { batch: string; claims: { owner: string }[] };
     assert.equal(example.batch, '001');
-    assert.deepEqual(example.claims.map((c) => c.owner), ['w0', 'w1']);
+    assert.deepEqual(
+      example.claims.map((c) => c.owner),
+      ['w0', 'w1'],
+    );
   });
 
   test('a batch claimed by three owners is one value handed out more than once with two extra holders, and what the registry shows of it is that same collision', () => {
-    const result = check(inputOf([claim(0, '001'), claim(1, '001'), claim(2, '001'), claim(3, '002')], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w1' }, { batch: '002', status: 'i', owner: 'w3' }])] }));
+    const result = check(
+      inputOf([claim(0, '001'), claim(1, '001'), claim(2, '001'), claim(3, '002')], {
+        snapshots: [
+          registry([
+            { batch: '001', status: 'i', owner: 'w1' },
+            { batch: '002', status: 'i', owner: 'w3' },
+          ]),
+        ],
+      }),
+    );
     assert.equal(result.verdict, 'fail');
     assert.deepEqual(result.collisions, { values: 1, extraHolders: 2, iterations: 1, otherViolations: 0 });
     assert.equal(result.message, '1 value handed out more than once (2 extra holders) in 1 of 1 iteration: batches claimed by more than one owner');
   });
 
   test('a lost claim beside a double claim is another violation, named apart', () => {
-    const result = check(inputOf([claim(0, '001'), claim(1, '001'), claim(2, '002')], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w1' }, { batch: '002', status: 'O', owner: '' }])] }));
+    const result = check(
+      inputOf([claim(0, '001'), claim(1, '001'), claim(2, '002')], {
+        snapshots: [
+          registry([
+            { batch: '001', status: 'i', owner: 'w1' },
+            { batch: '002', status: 'O', owner: '' },
+          ]),
+        ],
+      }),
+    );
     assert.deepEqual(result.collisions, { values: 1, extraHolders: 1, iterations: 1, otherViolations: 1 });
     assert.match(result.message, /in 1 of 1 iteration: batches claimed by more than one owner; 1 batch lost or claimed without acknowledgement$/);
   });
@@ -57,20 +86,41 @@ describe('claimedOnce', () => {
   });
 
   test('a batch claimed in the registry that nobody acknowledged fails when no op is in doubt', () => {
-    const result = check(inputOf([claim(0, '001'), noWork(1)], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w0' }, { batch: '002', status: 'i', owner: 'w1' }])] }));
+    const result = check(
+      inputOf([claim(0, '001'), noWork(1)], {
+        snapshots: [
+          registry([
+            { batch: '001', status: 'i', owner: 'w0' },
+            { batch: '002', status: 'i', owner: 'w1' },
+          ]),
+        ],
+      }),
+    );
     assert.equal(result.verdict, 'fail');
     assert.deepEqual(result.examples[0], { iteration: 0, batch: '002', problem: 'claimed in the registry but never acknowledged', registry: [{ batch: '002', status: 'i', owner: 'w1' }] });
   });
 
   test('an unacknowledged claim by the owner of an info op passes', () => {
-    const result = check(inputOf([claim(0, '001'), lost(1)], { snapshots: [registry([{ batch: '001', status: 'i', owner: 'w0' }, { batch: '002', status: 'i', owner: 'w1' }])] }));
+    const result = check(
+      inputOf([claim(0, '001'), lost(1)], {
+        snapshots: [
+          registry([
+            { batch: '001', status: 'i', owner: 'w0' },
+            { batch: '002', status: 'i', owner: 'w1' },
+          ]),
+        ],
+      }),
+    );
     assert.equal(result.verdict, 'pass');
     assert.equal(result.stats?.explainedByInfo, 1);
     assert.match(result.message, /info/);
   });
 
-  test('one info op explains at most one unacknowledged batch, and only its own owner\'s', () => {
-    const twoBatches = registry([{ batch: '001', status: 'i', owner: 'w1' }, { batch: '002', status: 'i', owner: 'w1' }]);
+  test("one info op explains at most one unacknowledged batch, and only its own owner's", () => {
+    const twoBatches = registry([
+      { batch: '001', status: 'i', owner: 'w1' },
+      { batch: '002', status: 'i', owner: 'w1' },
+    ]);
     assert.equal(check(inputOf([lost(1)], { snapshots: [twoBatches] })).verdict, 'fail');
     const stranger = registry([{ batch: '001', status: 'i', owner: 'w5' }]);
     assert.equal(check(inputOf([lost(1)], { snapshots: [stranger] })).verdict, 'fail');
@@ -82,14 +132,27 @@ describe('claimedOnce', () => {
     assert.equal(result.stats?.resumed, 1);
   });
 
-  test('the op\'s own target status wins over the snapshot\'s', () => {
+  test("the op's own target status wins over the snapshot's", () => {
     const toO: OpSpec = { ...claim(0, '001'), value: { batch: '001', owner: 'w0', to: 'O' } };
     const snapshots = [snapshotOf(0, { facts: { batches: [{ batch: '001', status: 'O', owner: 'w0' }], initial: 'D' } })];
     assert.equal(check(inputOf([toO], { snapshots })).verdict, 'pass');
   });
 
-  test('per-batch initial facts: a batch already in progress before the run is nobody\'s new claim', () => {
-    const snapshots = [snapshotOf(0, { facts: { batches: [{ batch: '001', status: 'i', owner: 'old' }, { batch: '002', status: 'i', owner: 'w0' }], initial: [{ batch: '001', status: 'i', owner: 'old' }, { batch: '002', status: 'O' }] } })];
+  test("per-batch initial facts: a batch already in progress before the run is nobody's new claim", () => {
+    const snapshots = [
+      snapshotOf(0, {
+        facts: {
+          batches: [
+            { batch: '001', status: 'i', owner: 'old' },
+            { batch: '002', status: 'i', owner: 'w0' },
+          ],
+          initial: [
+            { batch: '001', status: 'i', owner: 'old' },
+            { batch: '002', status: 'O' },
+          ],
+        },
+      }),
+    ];
     assert.equal(check(inputOf([claim(0, '002')], { snapshots })).verdict, 'pass');
   });
 

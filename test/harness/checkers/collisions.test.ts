@@ -3,12 +3,24 @@ import { describe, test } from 'node:test';
 import { countCollisions, failsOnCollisionsAlone, runCollisions } from '../../../harness/checkers/collisions.ts';
 import { check } from '../../reports/sample-result.ts';
 
-const withCollisions = (verdict: 'pass' | 'fail', values: number, extraHolders: number, iterations: number, otherViolations = 0) =>
-  ({ ...check('c', verdict, 'm'), collisions: { values, extraHolders, iterations, otherViolations } });
+const withCollisions = (verdict: 'pass' | 'fail', values: number, extraHolders: number, iterations: number, otherViolations = 0) => ({
+  ...check('c', verdict, 'm'),
+  collisions: { values, extraHolders, iterations, otherViolations },
+});
 
 describe('collisions', () => {
   test('each value held more than once counts once, its extra holders each, its iteration once', () => {
-    assert.deepEqual(countCollisions([{ iteration: 0, holders: 3 }, { iteration: 0, holders: 2 }, { iteration: 4, holders: 2 }], 1), { values: 3, extraHolders: 4, iterations: 2, otherViolations: 1 });
+    assert.deepEqual(
+      countCollisions(
+        [
+          { iteration: 0, holders: 3 },
+          { iteration: 0, holders: 2 },
+          { iteration: 4, holders: 2 },
+        ],
+        1,
+      ),
+      { values: 3, extraHolders: 4, iterations: 2, otherViolations: 1 },
+    );
   });
 
   test('the run takes the most any checker found, never the sum: two checkers seeing one duplicate count it once', () => {

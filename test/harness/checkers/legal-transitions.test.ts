@@ -29,7 +29,7 @@ describe('legalTransitions', () => {
     assert.equal(judge({ initial: 'B', batches: rows(['001', 'd']) }).verdict, 'fail');
   });
 
-  test('explicit rules replace the phase\'s', () => {
+  test("explicit rules replace the phase's", () => {
     assert.equal(judge({ initial: 'todo', batches: rows(['001', 'doing']) }, { rules: [{ from: 'todo', to: 'doing' }] }).verdict, 'pass');
   });
 

@@ -17,12 +17,14 @@ describe('mutualExclusion', () => {
   test('two released holds that overlap fail, with both holders and their times', () => {
     const result = check(inputOf([...hold(3, 10, 30), ...hold(5, 20, 40)]));
     assert.equal(result.verdict, 'fail');
-    assert.deepEqual(result.examples, [{
-      iteration: 0,
-      path: '/root/a.lock',
-      first: { worker: 3, acquiredAt: 10, releasedAt: 30, ending: 'released' },
-      second: { worker: 5, acquiredAt: 20, releasedAt: 40, ending: 'released' },
-    }]);
+    assert.deepEqual(result.examples, [
+      {
+        iteration: 0,
+        path: '/root/a.lock',
+        first: { worker: 3, acquiredAt: 10, releasedAt: 30, ending: 'released' },
+        second: { worker: 5, acquiredAt: 20, releasedAt: 40, ending: 'released' },
+      },
+    ]);
   });
 
   test('a hold nested inside a long one fails even after a short one between them', () => {
@@ -66,18 +68,15 @@ describe('mutualExclusion', () => {
     assert.equal(mutualExclusion({ staleMs: 80 })(inputOf(ops)).verdict, 'fail');
   });
 
-  test('a break within the wall clock\'s slew of staleMs is the lease contract; one 1% early is not', () => {
+  test("a break within the wall clock's slew of staleMs is the lease contract; one 1% early is not", () => {
     const taken = (at: number) => [...hold(0, 0, 1500 * MS, { release: 'info' }), ...hold(1, at, at + MS)];
     assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(999.5 * MS))).verdict, 'pass');
     assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(990 * MS))).verdict, 'fail');
   });
 
-  test('a compromised lease is timed from its record\'s stamp, which the acquire reports as leadMs before its ok', () => {
+  test("a compromised lease is timed from its record's stamp, which the acquire reports as leadMs before its ok", () => {
     // Holder 0 was descheduled 30 ms between stamping its record and creating the lock.
-    const taken = (leadMs?: number) => [
-      ...hold(0, 0, 1500 * MS, { release: 'info', leadMs }),
-      ...hold(1, 980 * MS, 981 * MS),
-    ];
+    const taken = (leadMs?: number) => [...hold(0, 0, 1500 * MS, { release: 'info', leadMs }), ...hold(1, 980 * MS, 981 * MS)];
     assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken(30))).verdict, 'pass');
     assert.equal(mutualExclusion({ staleMs: 1000 })(inputOf(taken())).verdict, 'fail');
   });

@@ -14,7 +14,18 @@ describe('noOrphans', () => {
     assert.match(result.message, /clean run/);
   });
 
-  for (const entry of ['state.md.tmp.123.4.abc', 'state.md.tmp', '.topic_number.lock', 'sub/counters.json.lock', 'a.lock.breaking', 'a.lock.broken.x1y2', 'mkdir.lock/', 'a.lock.rec.0123456789abcdef01234567-42-0-x-x', 'a.lock.aside.0123456789abcdef01234567-42-0-x-x', 'a.lock.breaking.rec.0123456789abcdef01234567-42-0-x-x']) {
+  for (const entry of [
+    'state.md.tmp.123.4.abc',
+    'state.md.tmp',
+    '.topic_number.lock',
+    'sub/counters.json.lock',
+    'a.lock.breaking',
+    'a.lock.broken.x1y2',
+    'mkdir.lock/',
+    'a.lock.rec.0123456789abcdef01234567-42-0-x-x',
+    'a.lock.aside.0123456789abcdef01234567-42-0-x-x',
+    'a.lock.breaking.rec.0123456789abcdef01234567-42-0-x-x',
+  ]) {
     test(`a leftover ${entry} fails and is named`, () => {
       const result = check(withEntries(['counters.json', entry]));
       assert.equal(result.verdict, 'fail');

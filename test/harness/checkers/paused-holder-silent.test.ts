@@ -10,10 +10,13 @@ const CHECKED = { error: 'ECOMPROMISED', message: 'the lock file is gone', stage
 /** Worker 0 takes the lock at 10 and is paused at 11 until 1200; worker 1 acquires at `takeover`; worker 0's update ends as `update`, with `value`. */
 function pausedRun(takeover: number, update: RawEvent['type'] | null, resume = true, value: unknown = update === 'ok' ? { before: 1, after: 2 } : CHECKED): ReturnType<typeof mergeEvents> {
   const events: RawEvent[] = [
-    at(9, 0, 'invoke', 'acquire'), at(10, 0, 'ok', 'acquire'),
+    at(9, 0, 'invoke', 'acquire'),
+    at(10, 0, 'ok', 'acquire'),
     at(11, -1, 'info', 'pause', { worker: 0, forMs: 1250 }),
-    at(takeover - 1, 1, 'invoke', 'acquire'), at(takeover, 1, 'ok', 'acquire'),
-    at(takeover + 1, 1, 'invoke', 'update'), at(takeover + 2, 1, 'ok', 'update', { before: 0, after: 1 }),
+    at(takeover - 1, 1, 'invoke', 'acquire'),
+    at(takeover, 1, 'ok', 'acquire'),
+    at(takeover + 1, 1, 'invoke', 'update'),
+    at(takeover + 2, 1, 'ok', 'update', { before: 0, after: 1 }),
   ];
   if (resume) events.push(at(1200, -1, 'info', 'resume', { worker: 0 }));
   if (update !== null) {

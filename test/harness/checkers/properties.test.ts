@@ -29,59 +29,78 @@ function linearizable(shapes: readonly { invoke: number; duration: number; at: n
   const order = [...ops].sort((a, b) => a.point - b.point || a.worker - b.worker);
   const numbers = new Map<number, number[]>();
   let next = 1;
-  for (const op of order) numbers.set(op.worker, Array.from({ length: op.count }, () => next++));
-  return ops.map((op) => ({ f: 'reserve', worker: op.worker, invoke: op.invoke, complete: op.invoke + op.duration, input: { prefix: 'SEC', count: op.count }, value: { numbers: numbers.get(op.worker) } }));
+  for (const op of order)
+    numbers.set(
+      op.worker,
+      Array.from({ length: op.count }, () => next++),
+    );
+  return ops.map((op) => ({
+    f: 'reserve',
+    worker: op.worker,
+    invoke: op.invoke,
+    complete: op.invoke + op.duration,
+    input: { prefix: 'SEC', count: op.count },
+    value: { numbers: numbers.get(op.worker) },
+  }));
 }
 
 describe('checker properties', () => {
   test('a linearizable counter passes uniqueness, gap bound and real-time order', () => {
-    fc.assert(fc.property(fc.array(opShape, { minLength: 1, maxLength: 60 }), (shapes) => {
-      const input = inputOf(linearizable(shapes));
-      for (const check of counterCheckers) assert.equal(check(input).verdict, 'pass');
-    }));
+    fc.assert(
+      fc.property(fc.array(opShape, { minLength: 1, maxLength: 60 }), (shapes) => {
+        const input = inputOf(linearizable(shapes));
+        for (const check of counterCheckers) assert.equal(check(input).verdict, 'pass');
+      }),
+    );
   });
 
   test('any number handed out twice fails uniqueness', () => {
-    fc.assert(fc.property(fc.array(opShape, { minLength: 2, maxLength: 40 }), fc.nat(), fc.nat(), (shapes, i, j) => {
-      const ops = linearizable(shapes);
-      const from = i % ops.length;
-      const to = (from + 1 + (j % (ops.length - 1))) % ops.length;
-      const stolen = (ops[from]!.value as { numbers: number[] }).numbers[0]!;
-      ops[to] = { ...ops[to]!, value: { numbers: [...(ops[to]!.value as { numbers: number[] }).numbers, stolen] } };
-      const result = uniqueness({ f: 'reserve', ids: idsOf })(inputOf(ops));
-      assert.equal(result.verdict, 'fail');
-      assert.ok(result.examples.some((e) => (e as { value: string }).value === `SEC-${stolen}`));
-    }));
+    fc.assert(
+      fc.property(fc.array(opShape, { minLength: 2, maxLength: 40 }), fc.nat(), fc.nat(), (shapes, i, j) => {
+        const ops = linearizable(shapes);
+        const from = i % ops.length;
+        const to = (from + 1 + (j % (ops.length - 1))) % ops.length;
+        const stolen = (ops[from]!.value as { numbers: number[] }).numbers[0]!;
+        ops[to] = { ...ops[to]!, value: { numbers: [...(ops[to]!.value as { numbers: number[] }).numbers, stolen] } };
+        const result = uniqueness({ f: 'reserve', ids: idsOf })(inputOf(ops));
+        assert.equal(result.verdict, 'fail');
+        assert.ok(result.examples.some((e) => (e as { value: string }).value === `SEC-${stolen}`));
+      }),
+    );
   });
 
   test('an op whose outcome became unknown never breaks the gap bound; one that failed does unless it held the top numbers', () => {
-    fc.assert(fc.property(fc.array(opShape, { minLength: 2, maxLength: 40 }), fc.nat(), (shapes, i) => {
-      const ops = linearizable(shapes);
-      const k = i % ops.length;
-      const check = gapBound({ f: 'reserve', numbers: numbersOf, weight: weightOf });
-      const asInfo = ops.map((op, x) => (x === k ? { ...op, type: 'info' as const } : op));
-      assert.equal(check(inputOf(asInfo)).verdict, 'pass');
-      const asFail = ops.map((op, x) => (x === k ? { ...op, type: 'fail' as const } : op));
-      const top = Math.max(...ops.flatMap((op) => (op.value as { numbers: number[] }).numbers));
-      const heldTop = (ops[k]!.value as { numbers: number[] }).numbers.includes(top);
-      assert.equal(check(inputOf(asFail)).verdict, heldTop ? 'pass' : 'fail');
-    }));
+    fc.assert(
+      fc.property(fc.array(opShape, { minLength: 2, maxLength: 40 }), fc.nat(), (shapes, i) => {
+        const ops = linearizable(shapes);
+        const k = i % ops.length;
+        const check = gapBound({ f: 'reserve', numbers: numbersOf, weight: weightOf });
+        const asInfo = ops.map((op, x) => (x === k ? { ...op, type: 'info' as const } : op));
+        assert.equal(check(inputOf(asInfo)).verdict, 'pass');
+        const asFail = ops.map((op, x) => (x === k ? { ...op, type: 'fail' as const } : op));
+        const top = Math.max(...ops.flatMap((op) => (op.value as { numbers: number[] }).numbers));
+        const heldTop = (ops[k]!.value as { numbers: number[] }).numbers.includes(top);
+        assert.equal(check(inputOf(asFail)).verdict, heldTop ? 'pass' : 'fail');
+      }),
+    );
   });
 
   test('holds one after another pass mutual exclusion; stretching one into the next fails it', () => {
-    fc.assert(fc.property(fc.array(fc.record({ gap: fc.nat(50), length: fc.integer({ min: 1, max: 50 }) }), { minLength: 2, maxLength: 30 }), fc.nat(), (shapes, i) => {
-      let t = 1;
-      const spans = shapes.map((s) => {
-        const from = t + s.gap + 1;
-        t = from + s.length;
-        return { from, to: t };
-      });
-      const ops = spans.flatMap((s, worker) => hold(worker, s.from, s.to));
-      assert.equal(mutualExclusion()(inputOf(ops)).verdict, 'pass');
-      const k = i % (spans.length - 1);
-      const stretched = spans.flatMap((s, worker) => hold(worker, s.from, worker === k ? spans[k + 1]!.from + 1 : s.to));
-      assert.equal(mutualExclusion()(inputOf(stretched)).verdict, 'fail');
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ gap: fc.nat(50), length: fc.integer({ min: 1, max: 50 }) }), { minLength: 2, maxLength: 30 }), fc.nat(), (shapes, i) => {
+        let t = 1;
+        const spans = shapes.map((s) => {
+          const from = t + s.gap + 1;
+          t = from + s.length;
+          return { from, to: t };
+        });
+        const ops = spans.flatMap((s, worker) => hold(worker, s.from, s.to));
+        assert.equal(mutualExclusion()(inputOf(ops)).verdict, 'pass');
+        const k = i % (spans.length - 1);
+        const stretched = spans.flatMap((s, worker) => hold(worker, s.from, worker === k ? spans[k + 1]!.from + 1 : s.to));
+        assert.equal(mutualExclusion()(inputOf(stretched)).verdict, 'fail');
+      }),
+    );
   });
 
   test('no checker crashes on arbitrary values', () => {
@@ -94,12 +113,14 @@ describe('checker properties', () => {
       input: fc.anything(),
       value: fc.anything(),
     });
-    fc.assert(fc.property(fc.array(garbage, { maxLength: 30 }), fc.anything(), (specs, facts) => {
-      // One op per worker and f, so the builder's pairing stays meaningful.
-      const seen = new Set<string>();
-      const ops = (specs as OpSpec[]).filter((s) => !seen.has(`${s.worker}/${s.f}`) && seen.add(`${s.worker}/${s.f}`));
-      const input = inputOf(ops, { snapshots: [snapshotOf(0, { facts: { batches: facts, counter: facts, finalValid: facts, initial: facts } })] });
-      for (const check of all) assert.doesNotMatch(check(input).message, /checker crashed/);
-    }));
+    fc.assert(
+      fc.property(fc.array(garbage, { maxLength: 30 }), fc.anything(), (specs, facts) => {
+        // One op per worker and f, so the builder's pairing stays meaningful.
+        const seen = new Set<string>();
+        const ops = (specs as OpSpec[]).filter((s) => !seen.has(`${s.worker}/${s.f}`) && seen.add(`${s.worker}/${s.f}`));
+        const input = inputOf(ops, { snapshots: [snapshotOf(0, { facts: { batches: facts, counter: facts, finalValid: facts, initial: facts } })] });
+        for (const check of all) assert.doesNotMatch(check(input).message, /checker crashed/);
+      }),
+    );
   });
 });

@@ -4,7 +4,14 @@ import { readsValid } from '../../../harness/checkers/reads-valid.ts';
 import { inputOf, snapshotOf, type OpSpec } from './history-builder.ts';
 
 const check = readsValid();
-const write = (worker: number, type: OpSpec['type'] = 'ok'): OpSpec => ({ f: 'write', worker, invoke: worker * 10, type, input: { payload: `w${worker}-i0` }, value: type === 'ok' ? { payload: `w${worker}-i0` } : { error: 'EIO' } });
+const write = (worker: number, type: OpSpec['type'] = 'ok'): OpSpec => ({
+  f: 'write',
+  worker,
+  invoke: worker * 10,
+  type,
+  input: { payload: `w${worker}-i0` },
+  value: type === 'ok' ? { payload: `w${worker}-i0` } : { error: 'EIO' },
+});
 const read = (worker: number, valid: unknown, payload: unknown): OpSpec => ({ f: 'read', worker, invoke: worker * 10 + 5, value: { valid, payload } });
 const final = (finalValid: unknown, finalPayload: unknown) => snapshotOf(0, { facts: { finalValid, finalPayload } });
 

@@ -6,7 +6,15 @@ import { inputOf, type OpSpec } from './history-builder.ts';
 
 const numbers = (op: Operation) => [Number((op.value as { number: string }).number)];
 const check = realTimeOrder({ f: 'allocate', numbers });
-const alloc = (worker: number, invoke: number, complete: number, number: string, iteration = 0): OpSpec => ({ f: 'allocate', worker, iteration, invoke, complete, input: { name: `w${worker}` }, value: { number, path: `/r/${number}_w${worker}` } });
+const alloc = (worker: number, invoke: number, complete: number, number: string, iteration = 0): OpSpec => ({
+  f: 'allocate',
+  worker,
+  iteration,
+  invoke,
+  complete,
+  input: { name: `w${worker}` },
+  value: { number, path: `/r/${number}_w${worker}` },
+});
 
 describe('realTimeOrder', () => {
   test('numbers rising with real time pass', () => {

@@ -6,7 +6,14 @@ import { inputOf, type OpSpec } from './history-builder.ts';
 
 const ids = (op: Operation) => (op.value as { ids: string[] }).ids;
 const check = uniqueness({ f: 'reserve', ids });
-const reserve = (worker: number, invoke: number, got: string[], iteration = 0): OpSpec => ({ f: 'reserve', worker, iteration, invoke, input: { prefix: 'SEC', count: got.length }, value: { ids: got } });
+const reserve = (worker: number, invoke: number, got: string[], iteration = 0): OpSpec => ({
+  f: 'reserve',
+  worker,
+  iteration,
+  invoke,
+  input: { prefix: 'SEC', count: got.length },
+  value: { ids: got },
+});
 
 describe('uniqueness', () => {
   test('distinct values pass, with Jepsen-style counts', () => {
@@ -30,11 +37,18 @@ describe('uniqueness', () => {
   });
 
   test('collisions count every extra holder, and colliding iterations each iteration once', () => {
-    const result = check(inputOf([
-      reserve(0, 0, ['A']), reserve(1, 1, ['A']), reserve(2, 2, ['A']),
-      reserve(0, 0, ['B'], 1), reserve(1, 1, ['B'], 1), reserve(2, 2, ['C'], 1), reserve(3, 3, ['C'], 1),
-      reserve(0, 0, ['D'], 2),
-    ]));
+    const result = check(
+      inputOf([
+        reserve(0, 0, ['A']),
+        reserve(1, 1, ['A']),
+        reserve(2, 2, ['A']),
+        reserve(0, 0, ['B'], 1),
+        reserve(1, 1, ['B'], 1),
+        reserve(2, 2, ['C'], 1),
+        reserve(3, 3, ['C'], 1),
+        reserve(0, 0, ['D'], 2),
+      ]),
+    );
     assert.equal(result.verdict, 'fail');
     assert.deepEqual(result.collisions, { values: 3, extraHolders: 4, iterations: 2, otherViolations: 0 });
     assert.equal(result.stats?.iterations, 3);
@@ -75,7 +89,12 @@ describe('uniqueness', () => {
   });
 
   test('an accessor that throws is contained', () => {
-    const throwing = uniqueness({ f: 'reserve', ids: () => { throw new Error('boom'); } });
+    const throwing = uniqueness({
+      f: 'reserve',
+      ids: () => {
+        throw new Error('boom');
+      },
+    });
     assert.equal(throwing(inputOf([reserve(0, 0, ['SEC-1'])])).verdict, 'unknown');
   });
 

@@ -18,16 +18,22 @@ function check(args: readonly string[], cwd: string): { status: number | null; j
   return { status: r.status, json: () => JSON.parse(r.stdout) as Record<string, unknown> };
 }
 
-test('a FILE that does not exist is exit 2 naming it, taken from where npm was run, before any bench or browser', inTempDirSync((dir) => {
-  const r = check(['bench.json'], dir);
-  assert.equal(r.status, 2);
-  assert.deepEqual([r.json().error, r.json().path], ['ENOTFOUND', join(dir, 'bench.json')]);
-}));
+test(
+  'a FILE that does not exist is exit 2 naming it, taken from where npm was run, before any bench or browser',
+  inTempDirSync((dir) => {
+    const r = check(['bench.json'], dir);
+    assert.equal(r.status, 2);
+    assert.deepEqual([r.json().error, r.json().path], ['ENOTFOUND', join(dir, 'bench.json')]);
+  }),
+);
 
-test('a FILE that is not a bench report is ECORRUPT, and an unknown option EINVALID', inTempDirSync((dir) => {
-  writeFileSync(join(dir, 'bench.json'), '{"not json');
-  assert.equal(check(['bench.json', '--out', 'o'], dir).json().error, 'ECORRUPT');
-  const unknown = check(['--frob'], dir);
-  assert.equal(unknown.status, 2);
-  assert.equal(unknown.json().error, 'EINVALID');
-}));
+test(
+  'a FILE that is not a bench report is ECORRUPT, and an unknown option EINVALID',
+  inTempDirSync((dir) => {
+    writeFileSync(join(dir, 'bench.json'), '{"not json');
+    assert.equal(check(['bench.json', '--out', 'o'], dir).json().error, 'ECORRUPT');
+    const unknown = check(['--frob'], dir);
+    assert.equal(unknown.status, 2);
+    assert.equal(unknown.json().error, 'EINVALID');
+  }),
+);

@@ -20,8 +20,16 @@ test('docs/cli.md is what the verb declarations render: run npm run docs:cli aft
 
 test('the reference gives every verb its synopsis, options with defaults and required marks, exit codes and an example', () => {
   const doc = renderCliReference(VERBS);
-  const sections = new Map(doc.split('\n## racetrack ').slice(1).map((text) => [text.slice(0, text.indexOf('\n')), text]));
-  assert.deepEqual([...sections.keys()], VERBS.map((v) => v.name));
+  const sections = new Map(
+    doc
+      .split('\n## racetrack ')
+      .slice(1)
+      .map((text) => [text.slice(0, text.indexOf('\n')), text]),
+  );
+  assert.deepEqual(
+    [...sections.keys()],
+    VERBS.map((v) => v.name),
+  );
   for (const verb of VERBS) {
     const section = sections.get(verb.name)!;
     assert.match(section, new RegExp(`\`\`\`sh\\nracetrack ${verb.name} `), verb.name);

@@ -36,6 +36,9 @@ describe('errorResult', () => {
 
   test('anything else is EINTERNAL, and says it is a bug to report', () => {
     const r = errorResult(new TypeError('x is undefined'));
-    assert.deepEqual(r, { exitCode: 2, output: { error: 'EINTERNAL', message: 'x is undefined', meaning: 'an unexpected failure inside racetrack, a bug: please report it with the command that caused it' } });
+    assert.deepEqual(r, {
+      exitCode: 2,
+      output: { error: 'EINTERNAL', message: 'x is undefined', meaning: 'an unexpected failure inside racetrack, a bug: please report it with the command that caused it' },
+    });
   });
 });

@@ -27,7 +27,10 @@ describe('verb declarations', () => {
     const verb = defineVerb({
       name: 'probe',
       summary: 'a verb for this test',
-      arguments: [{ name: 'first', description: 'a word', required: true }, { name: 'rest', description: 'more words', variadic: true }],
+      arguments: [
+        { name: 'first', description: 'a word', required: true },
+        { name: 'rest', description: 'more words', variadic: true },
+      ],
       options: {
         count: { flags: '--count <n>', description: 'a number', default: '3' },
         mode: { flags: '--mode <mode>', description: 'a choice', choices: ['a', 'b'] },
@@ -65,7 +68,10 @@ describe('verb declarations', () => {
 
   test('every verb of racetrack builds, with one name each', () => {
     const names = VERBS.map((v) => v.command(host()).name());
-    assert.deepEqual(names, VERBS.map((v) => v.name));
+    assert.deepEqual(
+      names,
+      VERBS.map((v) => v.name),
+    );
     assert.equal(new Set(names).size, names.length);
   });
 

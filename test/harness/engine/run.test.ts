@@ -26,8 +26,15 @@ function assertWellFormed(history: readonly HistoryEvent[], iterations: number, 
       open.set(key, 0);
     }
   }
-  assert.ok([...open.values()].every((n) => n === 0), 'no invoke is left without its completion');
-  assert.deepEqual(history.map((e) => e.index), history.map((_, i) => i), 'indexes follow the merged order');
+  assert.ok(
+    [...open.values()].every((n) => n === 0),
+    'no invoke is left without its completion',
+  );
+  assert.deepEqual(
+    history.map((e) => e.index),
+    history.map((_, i) => i),
+    'indexes follow the merged order',
+  );
   for (let i = 1; i < history.length; i++) assert.ok(history[i]!.time >= history[i - 1]!.time, 'the history is in time order');
   for (let it = 0; it < iterations; it++) {
     const seen = new Set(history.filter((e) => e.iteration === it).map((e) => e.worker));
@@ -62,7 +69,10 @@ describe('runScenario', () => {
   test('the same seed makes the same random choices', async () => {
     const counts = async (out: string) => {
       const { history } = await runScenario(options('reserve', 'thread', { outDir: join(dir.path, out), seed: 99 }));
-      return history.filter((e) => e.f === 'reserve' && e.type === 'invoke').map((e) => `${e.worker}/${e.iteration}:${JSON.stringify(e.value)}`).sort();
+      return history
+        .filter((e) => e.f === 'reserve' && e.type === 'invoke')
+        .map((e) => `${e.worker}/${e.iteration}:${JSON.stringify(e.value)}`)
+        .sort();
     };
     assert.deepEqual(await counts('seed-a'), await counts('seed-b'));
   });

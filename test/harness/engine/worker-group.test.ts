@@ -24,7 +24,11 @@ for (const isolation of ['thread', 'process'] as const) {
         const firstLeave = Math.min(...passes.map((p) => p[round]!.leftNs));
         assert.ok(firstLeave >= lastArrival, `round ${round}: a worker left ${lastArrival - firstLeave} ns before the last arrived`);
       }
-      for (let party = 0; party < 4; party++) assert.deepEqual(sent.filter((m) => m.party === party).map((m) => m.round), [0, 1, 2]);
+      for (let party = 0; party < 4; party++)
+        assert.deepEqual(
+          sent.filter((m) => m.party === party).map((m) => m.round),
+          [0, 1, 2],
+        );
     });
 
     test('a worker that fails before the barrier fails the group with its own error, and the others stop waiting', async () => {

@@ -14,77 +14,109 @@ async function rejectsWith(code: string, p: Promise<unknown>): Promise<void> {
   await assert.rejects(p, (err: unknown) => isRacetrackError(err) && err.code === code);
 }
 
-test('bad input is refused before anything is written', inTempDir(async (dir) => {
-  const out = join(dir, 'out');
-  await rejectsWith('EINVALID', runFuzzCommand('nope', { out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'nope', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'reserve-unlocked', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '0', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '1.5', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { seed: 'x', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { maxStates: '-3', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('stale-lock', { powerLoss: true, out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { powerLoss: true, disk: 'real', out }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand(undefined, { out }, quiet, false));
-  await rejectsWith('ENOTFOUND', runFuzzCommand(undefined, { replay: join(dir, 'missing.json') }, quiet, false));
-  assert.equal(existsSync(out), false);
-}));
+test(
+  'bad input is refused before anything is written',
+  inTempDir(async (dir) => {
+    const out = join(dir, 'out');
+    await rejectsWith('EINVALID', runFuzzCommand('nope', { out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'nope', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'reserve-unlocked', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '0', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { runs: '1.5', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { seed: 'x', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { maxStates: '-3', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('stale-lock', { powerLoss: true, out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { powerLoss: true, disk: 'real', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand(undefined, { out }, quiet, false));
+    await rejectsWith('ENOTFOUND', runFuzzCommand(undefined, { replay: join(dir, 'missing.json') }, quiet, false));
+    assert.equal(existsSync(out), false);
+  }),
+);
 
-test('a corrupt replay file is ECORRUPT', inTempDir(async (dir) => {
-  const bad = (name: string, text: string) => {
-    writeFileSync(join(dir, name), text);
-    return runFuzzCommand(undefined, { replay: join(dir, name) }, quiet, false);
-  };
-  await rejectsWith('ECORRUPT', bad('a.json', '{"racetrack":'));
-  await rejectsWith('ECORRUPT', bad('b.json', '[]'));
-  await rejectsWith('ECORRUPT', bad('c.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[{"kind":"?"}],"crash":null}'));
-  await rejectsWith('ECORRUPT', bad('d.json', '{"racetrack":"fuzz-case","version":1,"primitive":"nope","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":null}'));
-  await rejectsWith('ECORRUPT', bad('e.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":{"call":-1,"phase":"before"}}'));
-  assert.deepEqual(readdirSync(dir).sort(), ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']);
-}));
+test(
+  'a corrupt replay file is ECORRUPT',
+  inTempDir(async (dir) => {
+    const bad = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return runFuzzCommand(undefined, { replay: join(dir, name) }, quiet, false);
+    };
+    await rejectsWith('ECORRUPT', bad('a.json', '{"racetrack":'));
+    await rejectsWith('ECORRUPT', bad('b.json', '[]'));
+    await rejectsWith('ECORRUPT', bad('c.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[{"kind":"?"}],"crash":null}'));
+    await rejectsWith('ECORRUPT', bad('d.json', '{"racetrack":"fuzz-case","version":1,"primitive":"nope","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":null}'));
+    await rejectsWith(
+      'ECORRUPT',
+      bad('e.json', '{"racetrack":"fuzz-case","version":1,"primitive":"write","sut":"core","mode":"crash","disk":"real","seed":1,"ops":[],"crash":{"call":-1,"phase":"before"}}'),
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']);
+  }),
+);
 
-test('a passing fuzz exits 0 and writes nothing', inTempDir(async (dir) => {
-  const out = join(dir, 'out');
-  const r = await runFuzzCommand('write', { runs: '5', seed: '1', out, disk: 'sim' }, quiet, false);
-  assert.equal(r.exitCode, 0);
-  const o = r.output as FuzzOutput;
-  assert.deepEqual([o.verdict, o.failures, o.replay, o.runs, o.seed], ['pass', 0, null, 5, 1]);
-  assert.ok(o.crashStates > 0 && o.crashStatesPerSecond > 0);
-  assert.equal(existsSync(out), false);
-}));
+test(
+  'a passing fuzz exits 0 and writes nothing',
+  inTempDir(async (dir) => {
+    const out = join(dir, 'out');
+    const r = await runFuzzCommand('write', { runs: '5', seed: '1', out, disk: 'sim' }, quiet, false);
+    assert.equal(r.exitCode, 0);
+    const o = r.output as FuzzOutput;
+    assert.deepEqual([o.verdict, o.failures, o.replay, o.runs, o.seed], ['pass', 0, null, 5, 1]);
+    assert.ok(o.crashStates > 0 && o.crashStatesPerSecond > 0);
+    assert.equal(existsSync(out), false);
+  }),
+);
 
-test('a failing fuzz exits 1, prints the shrunk case and writes a replay file that re-runs it exactly', inTempDir(async (dir) => {
-  const out = join(dir, 'out');
-  let stderr = '';
-  const r: CommandResult = await runFuzzCommand('write', { sut: 'write-in-place', runs: '20', seed: '5', out }, (s) => (stderr += s), false);
-  assert.equal(r.exitCode, 1);
-  const o = r.output as FuzzOutput;
-  assert.equal(o.verdict, 'fail');
-  assert.equal(o.replay, join(out, 'case.json'));
-  assert.equal(o.replayCommand, `racetrack fuzz --replay ${join(out, 'case.json')}`);
-  assert.equal(o.failure?.violations[0]?.invariant, 'target-old-or-new');
-  assert.match(stderr, /fs calls up to the crash:[\s\S]*CRASH/);
-  assert.match(stderr, /invariant broken: target-old-or-new/);
-  assert.match(stderr, /replay: racetrack fuzz --replay /);
-  const file = JSON.parse(readFileSync(join(out, 'case.json'), 'utf8')) as Record<string, unknown>;
-  assert.deepEqual([file.racetrack, file.primitive, file.sut, file.seed, file.powerLoss], ['fuzz-case', 'write', 'write-in-place', 5, false]);
-  assert.deepEqual(file.ops, o.case?.ops);
+test(
+  'a failing fuzz exits 1, prints the shrunk case and writes a replay file that re-runs it exactly',
+  inTempDir(async (dir) => {
+    const out = join(dir, 'out');
+    let stderr = '';
+    const r: CommandResult = await runFuzzCommand('write', { sut: 'write-in-place', runs: '20', seed: '5', out }, (s) => (stderr += s), false);
+    assert.equal(r.exitCode, 1);
+    const o = r.output as FuzzOutput;
+    assert.equal(o.verdict, 'fail');
+    assert.equal(o.replay, join(out, 'case.json'));
+    assert.equal(o.replayCommand, `racetrack fuzz --replay ${join(out, 'case.json')}`);
+    assert.equal(o.failure?.violations[0]?.invariant, 'target-old-or-new');
+    assert.match(stderr, /fs calls up to the crash:[\s\S]*CRASH/);
+    assert.match(stderr, /invariant broken: target-old-or-new/);
+    assert.match(stderr, /replay: racetrack fuzz --replay /);
+    const file = JSON.parse(readFileSync(join(out, 'case.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([file.racetrack, file.primitive, file.sut, file.seed, file.powerLoss], ['fuzz-case', 'write', 'write-in-place', 5, false]);
+    assert.deepEqual(file.ops, o.case?.ops);
 
-  const again = await runFuzzCommand(undefined, { replay: join(out, 'case.json') }, quiet, false);
-  assert.equal(again.exitCode, 1);
-  assert.deepEqual((again.output as FuzzOutput).failure?.violations, o.failure?.violations);
-  await rejectsWith('EINVALID', runFuzzCommand('reserve', { replay: join(out, 'case.json') }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand(undefined, { replay: join(out, 'case.json'), runs: '3' }, quiet, false));
-  await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'write-in-place', out }, quiet, false));
-}));
+    const again = await runFuzzCommand(undefined, { replay: join(out, 'case.json') }, quiet, false);
+    assert.equal(again.exitCode, 1);
+    assert.deepEqual((again.output as FuzzOutput).failure?.violations, o.failure?.violations);
+    await rejectsWith('EINVALID', runFuzzCommand('reserve', { replay: join(out, 'case.json') }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand(undefined, { replay: join(out, 'case.json'), runs: '3' }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { sut: 'write-in-place', out }, quiet, false));
+  }),
+);
 
-test('a replayed case that passes now exits 0', inTempDir(async (dir) => {
-  const path = join(dir, 'case.json');
-  writeFileSync(path, JSON.stringify({ racetrack: 'fuzz-case', version: 1, primitive: 'write', sut: 'core', mode: 'crash', disk: 'sim', seed: 1, path: null, ops: [{ kind: 'write', size: 3 }], crash: { call: 1, phase: 'mid', bytes: 2 } }));
-  const r = await runFuzzCommand(undefined, { replay: path }, quiet, false);
-  assert.equal(r.exitCode, 0);
-  assert.equal((r.output as FuzzOutput).verdict, 'pass');
-}));
+test(
+  'a replayed case that passes now exits 0',
+  inTempDir(async (dir) => {
+    const path = join(dir, 'case.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        racetrack: 'fuzz-case',
+        version: 1,
+        primitive: 'write',
+        sut: 'core',
+        mode: 'crash',
+        disk: 'sim',
+        seed: 1,
+        path: null,
+        ops: [{ kind: 'write', size: 3 }],
+        crash: { call: 1, phase: 'mid', bytes: 2 },
+      }),
+    );
+    const r = await runFuzzCommand(undefined, { replay: path }, quiet, false);
+    assert.equal(r.exitCode, 0);
+    assert.equal((r.output as FuzzOutput).verdict, 'pass');
+  }),
+);
 
 test('the fuzz verb hands its options over', async () => {
   let stdout = '';

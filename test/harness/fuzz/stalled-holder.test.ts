@@ -13,17 +13,23 @@ import { stalledReserveTarget } from '../../../harness/fuzz/targets/index.ts';
 
 const STALLED = ['stalled-reserve', 'stalled-claim', 'stalled-update-json'];
 
-test('the woken holder finds its lock taken and publishes nothing; the breaker\'s reserves are acknowledged', async () => {
+test("the woken holder finds its lock taken and publishes nothing; the breaker's reserves are acknowledged", async () => {
   const roots = new CaseRoots('sim');
   try {
-    const ops = [{ prefix: 'SEC' as const, count: 1 }, { prefix: 'SEC' as const, count: 2 }];
+    const ops = [
+      { prefix: 'SEC' as const, count: 1 },
+      { prefix: 'SEC' as const, count: 2 },
+    ];
     const o = await runCrashCase(stalledReserveTarget, fuzzSut('core'), ops, null, roots, 1);
     assert.deepEqual(o.violations, []);
     const holderEnd = o.events.find((e) => e.op === 0 && e.type !== 'invoke');
     assert.equal(holderEnd?.type, 'fail');
     assert.equal(holderEnd?.expected, true);
     assert.match(holderEnd?.error ?? '', /^ECOMPROMISED/);
-    assert.deepEqual(o.events.filter((e) => e.op === 1 && e.type === 'ok').map((e) => (e.value as { ids: string[] }).ids), [['SEC-1', 'SEC-2']]);
+    assert.deepEqual(
+      o.events.filter((e) => e.op === 1 && e.type === 'ok').map((e) => (e.value as { ids: string[] }).ids),
+      [['SEC-1', 'SEC-2']],
+    );
   } finally {
     roots.close();
   }
@@ -50,7 +56,10 @@ test('recover-promote-proven is caught by stalled-reserve: the counter set back,
   assert.ok(f.case.ops!.length <= 3, `shrunk to a holder and at most two breaker reserves: ${JSON.stringify(f.case.ops)}`);
   assert.deepEqual(f.violations.map((v) => v.invariant).sort(), ['counter-never-goes-back', 'ids-unique']);
   assert.match(f.ops[0]!, /^0: the holder: .*under way at the crash$/);
-  assert.ok(f.ops.slice(1).every((o) => o.endsWith(': acknowledged')), f.ops.join('\n'));
+  assert.ok(
+    f.ops.slice(1).every((o) => o.endsWith(': acknowledged')),
+    f.ops.join('\n'),
+  );
   assert.match(f.calls.at(-1)!, /CRASH/);
   const again = await runFuzzCase(f.case);
   assert.deepEqual(again?.violations, f.violations);
@@ -58,9 +67,15 @@ test('recover-promote-proven is caught by stalled-reserve: the counter set back,
 
 test('recover-promote-proven is caught by stalled-claim (a claim undone) and stalled-update-json (an acknowledged update lost)', async () => {
   const claim = await runFuzz({ primitive: 'stalled-claim', sut: 'recover-promote-proven', runs: 20, seed: 54, powerLoss: false });
-  assert.deepEqual(claim.failure?.violations.map((v) => v.invariant), ['claims-kept']);
+  assert.deepEqual(
+    claim.failure?.violations.map((v) => v.invariant),
+    ['claims-kept'],
+  );
   const update = await runFuzz({ primitive: 'stalled-update-json', sut: 'recover-promote-proven', runs: 20, seed: 55, powerLoss: false });
-  assert.deepEqual(update.failure?.violations.map((v) => v.invariant), ['acknowledged-updates-kept']);
+  assert.deepEqual(
+    update.failure?.violations.map((v) => v.invariant),
+    ['acknowledged-updates-kept'],
+  );
 });
 
 test('the stalled-holder fuzzers run on the simulated disk only', () => {

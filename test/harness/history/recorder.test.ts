@@ -43,7 +43,7 @@ describe('Recorder', () => {
     lease.lockOptions.observer?.acquired?.({ path: 'x.lock', token: 't', waitedMs: 1, at: 100, stampedAt: 96, sinceMs: 5, attempts: 1 });
     const { leadMs } = lease.withLead({ path: 'x.lock' }) as { leadMs: number };
     assert.ok(leadMs >= 9 && leadMs < 60_000, `the lease began 4 + 5 ms before the call, and the call just now (${leadMs})`);
-    assert.deepEqual(seen, [100], 'the scenario\'s own observer still hears of it');
+    assert.deepEqual(seen, [100], "the scenario's own observer still hears of it");
     assert.equal(lease.lockOptions.staleMs, 1000);
   });
 });

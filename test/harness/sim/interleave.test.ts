@@ -23,7 +23,10 @@ test('the schedule decides whose fs call runs next, one call per step', async ()
   const { steps, outcomes } = await interleave([writer('a', 2), writer('b', 2)], { disk: disk.facade(), schedule: [1, 1, 0], maxSteps: 100, startWallMs: 0 });
   const order = steps.filter((s) => s.call !== null).map((s) => `${s.process}:${s.call!.args[0]}`);
   assert.deepEqual(order, ['1:/b0', '1:/b1', '0:/a0', '0:/a1']);
-  assert.deepEqual(outcomes.map((o) => o.status), ['done', 'done']);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['done', 'done'],
+  );
   assert.deepEqual(disk.facade().readdir('/').sort(), ['a0', 'a1', 'b0', 'b1']);
 });
 
@@ -71,7 +74,10 @@ test('a function schedule is asked before each call, and a process it keeps pick
   const { steps, outcomes } = await interleave([counted(writer('a', 2)), counted(writer('b', 3))], { disk: disk.facade(), schedule: (step) => (step < 2 ? 1 : 0), maxSteps: 100, startWallMs: 0 });
   const order = steps.filter((s) => s.call !== null).map((s) => `${s.process}:${s.call!.args[0]}`);
   assert.deepEqual(order, ['1:/b0', '1:/b1', '0:/a0', '0:/a1', '1:/b2']);
-  assert.deepEqual(outcomes.map((o) => o.status), ['done', 'done']);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['done', 'done'],
+  );
   assert.equal(disk.calls, 5, 'each call reached the disk once');
   assert.deepEqual(Object.fromEntries(executions), { a: 1, b: 2 }, 'one execution per turn, not one per call');
 });

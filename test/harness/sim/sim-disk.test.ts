@@ -8,7 +8,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function contents(image: SimImage): Record<string, string> {
-  return Object.fromEntries(listImage(image).filter((e) => e.kind === 'file').map((e) => [e.path, dec.decode(e.data)]));
+  return Object.fromEntries(
+    listImage(image)
+      .filter((e) => e.kind === 'file')
+      .map((e) => [e.path, dec.decode(e.data)]),
+  );
 }
 
 /** Every crash state a power loss can leave after the calls made so far. */
@@ -100,6 +104,12 @@ test('a checkpoint, the log and the call count describe what happened since', ()
   fs.mkdir('/d/e');
   assert.throws(() => fs.mkdir('/d/e'), { code: 'EEXIST' });
   assert.equal(disk.calls, 2);
-  assert.deepEqual(disk.log.map((e) => [e.op.kind, e.call]), [['create', 0], ['link', 0]]);
+  assert.deepEqual(
+    disk.log.map((e) => [e.op.kind, e.call]),
+    [
+      ['create', 0],
+      ['link', 0],
+    ],
+  );
   assert.match(POWER_LOSS_MODEL, /fsyncDir/);
 });

@@ -34,7 +34,10 @@ test('log buckets hold every recorded value once, in ascending contiguous ranges
   const values = [0.003, 0.05, 0.05, 0.9, 1, 1.1, 7, 40, 400, 2500];
   for (const v of values) recordMs(h, v);
   const buckets = logBuckets(h);
-  assert.equal(buckets.reduce((s, b) => s + b.count, 0), values.length);
+  assert.equal(
+    buckets.reduce((s, b) => s + b.count, 0),
+    values.length,
+  );
   for (let i = 1; i < buckets.length; i++) assert.equal(buckets[i]!.fromMs, buckets[i - 1]!.toMs);
   for (const b of buckets) assert.ok(b.fromMs < b.toMs);
   assert.ok(buckets[0]!.fromMs <= 0.003 && buckets[buckets.length - 1]!.toMs >= 2500);

@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { collisionRateUpper95 } from '../../../harness/stats/upper-bound.ts';
 
-const close = (actual: number, expected: number, relative = 1e-9): void =>
-  assert.ok(Math.abs(actual - expected) <= relative * expected, `${actual} is not within ${relative} of ${expected}`);
+const close = (actual: number, expected: number, relative = 1e-9): void => assert.ok(Math.abs(actual - expected) <= relative * expected, `${actual} is not within ${relative} of ${expected}`);
 
 /** P(X ≤ k) for X ~ Binomial(n, p), summed in log space; small n only. An independent check. */
 function binomialCdf(k: number, n: number, p: number): number {
@@ -54,28 +53,38 @@ test('the bound rises with every extra failure', () => {
 });
 
 test('counts that are not 0 ≤ failures ≤ trials integers are a RangeError', () => {
-  for (const [k, n] of [[-1, 10], [11, 10], [1.5, 10], [0, Number.NaN], [0, -1]] as const) {
+  for (const [k, n] of [
+    [-1, 10],
+    [11, 10],
+    [1.5, 10],
+    [0, Number.NaN],
+    [0, -1],
+  ] as const) {
     assert.throws(() => collisionRateUpper95(k, n), RangeError);
   }
 });
 
 test('property: for any k ≤ n, k/n ≤ bound ≤ 1', () => {
-  fc.assert(fc.property(
-    fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
-    ([k, n]) => {
-      const bound = collisionRateUpper95(k, n);
-      assert.ok(k / n <= bound && bound <= 1, `bound(${k}, ${n}) = ${bound}`);
-      if (k < n) assert.ok(bound > k / n);
-    },
-  ));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+      ([k, n]) => {
+        const bound = collisionRateUpper95(k, n);
+        assert.ok(k / n <= bound && bound <= 1, `bound(${k}, ${n}) = ${bound}`);
+        if (k < n) assert.ok(bound > k / n);
+      },
+    ),
+  );
 });
 
 test('property: at the bound, seeing k or fewer failures has probability 5%', () => {
-  fc.assert(fc.property(
-    fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.constant(n))),
-    ([k, n]) => {
-      const cdf = binomialCdf(k, n, collisionRateUpper95(k, n));
-      assert.ok(Math.abs(cdf - 0.05) < 1e-9, `P(X ≤ ${k}; ${n}) = ${cdf}`);
-    },
-  ));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.constant(n))),
+      ([k, n]) => {
+        const cdf = binomialCdf(k, n, collisionRateUpper95(k, n));
+        assert.ok(Math.abs(cdf - 0.05) < 1e-9, `P(X ≤ ${k}; ${n}) = ${cdf}`);
+      },
+    ),
+  );
 });

@@ -22,10 +22,21 @@ describe('splitLines', () => {
   test('cuts at LF, CRLF and a lone CR, and the lines join back into the text', () => {
     const text = 'a\nb\r\nc\rd';
     const lines = splitLines(text);
-    assert.deepEqual(lines.map((l) => [l.text, l.eol, l.start]), [['a', '\n', 0], ['b', '\r\n', 2], ['c', '\r', 5], ['d', '', 7]]);
+    assert.deepEqual(
+      lines.map((l) => [l.text, l.eol, l.start]),
+      [
+        ['a', '\n', 0],
+        ['b', '\r\n', 2],
+        ['c', '\r', 5],
+        ['d', '', 7],
+      ],
+    );
     assert.equal(lines.map((l) => l.text + l.eol).join(''), text);
     assert.deepEqual(splitLines(''), []);
-    assert.deepEqual(splitLines('x\n').map((l) => l.text), ['x']);
+    assert.deepEqual(
+      splitLines('x\n').map((l) => l.text),
+      ['x'],
+    );
   });
 });
 

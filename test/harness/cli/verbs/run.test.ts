@@ -37,8 +37,15 @@ describe('racetrack run: verdicts a CI job can trust', () => {
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.deepEqual(r.json().notChecked, ['mutual-exclusion', 'lock-timing']);
     const result = resultOf(out);
-    assert.equal(result.checks.some((c) => c.checker === 'mutual-exclusion'), false, 'mutual-exclusion did not run');
-    assert.deepEqual(result.notChecked.map((n) => n.checker), ['mutual-exclusion', 'lock-timing']);
+    assert.equal(
+      result.checks.some((c) => c.checker === 'mutual-exclusion'),
+      false,
+      'mutual-exclusion did not run',
+    );
+    assert.deepEqual(
+      result.notChecked.map((n) => n.checker),
+      ['mutual-exclusion', 'lock-timing'],
+    );
     assert.match(result.notChecked[0]!.reason, /does not report its lock acquisitions and releases/);
     // Every operation failed: the checkers that judge values saw none, and say so.
     for (const name of ['uniqueness', 'gap-bound', 'real-time-order', 'topics-match']) {
@@ -49,7 +56,10 @@ describe('racetrack run: verdicts a CI job can trust', () => {
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     assert.match(summary, /### Not checked, and why\n\n- \*\*mutual-exclusion\*\*: the system under test \(exec\) does not report/);
     const skipped = findAll(parseXml(readFileSync(junit, 'utf8')), 'testcase').filter((c) => findAll(c, 'skipped').length > 0);
-    assert.deepEqual(skipped.map((c) => c.attrs.name), ['mutual-exclusion', 'lock-timing']);
+    assert.deepEqual(
+      skipped.map((c) => c.attrs.name),
+      ['mutual-exclusion', 'lock-timing'],
+    );
   });
 
   test('--pause with --exec is bad input: nobody could be paused', () => {
@@ -78,7 +88,11 @@ describe('racetrack run: one collision count', () => {
     const words = `${result.collisions} values handed out more than once (${result.extraHolders} extra holders)`;
     assert.ok(claimed.message.startsWith(words), claimed.message);
     assert.ok(readFileSync(join(out, 'summary.md'), 'utf8').includes(`- **Collisions:** ${words}\n`));
-    const progress = r.stderr.trim().split('\n').filter((l) => l.startsWith('racetrack: iteration')).at(-1);
+    const progress = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('racetrack: iteration'))
+      .at(-1);
     assert.match(progress ?? '', new RegExp(`^racetrack: iteration 20/20, \\d+ ops, ${words.replace(/[()]/g, '\\$&')}, `));
     const props = Object.fromEntries(findAll(parseXml(readFileSync(junit, 'utf8')), 'property').map((p) => [p.attrs.name, p.attrs.value]));
     assert.deepEqual([props.collisions, props.extraHolders], [String(result.collisions), String(result.extraHolders)]);
@@ -98,7 +112,7 @@ describe('racetrack run: one collision count', () => {
 });
 
 describe('racetrack run: numbers for people on stderr, exact ones in the JSON', () => {
-  test('a faulted run\'s last stderr line gives the collision bound as a percentage and the faults in words, rounded; the JSON keeps them exact', () => {
+  test("a faulted run's last stderr line gives the collision bound as a percentage and the faults in words, rounded; the JSON keeps them exact", () => {
     const out = outDir('faults');
     const r = racetrack(['run', 'reserve', '--isolation', 'process', '--kill-rate', '0.5', '--iterations', '6', '--workers', '3', '--seed', '11', '--out', out]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -106,7 +120,10 @@ describe('racetrack run: numbers for people on stderr, exact ones in the JSON', 
     assert.ok(line.faults.kills > 0, 'some worker was killed');
     assert.equal(line.faults.killsPerSecond, resultOf(out).faults?.killsPerSecond, 'the JSON line gives the exact rate result.json gives');
     const last = r.stderr.trim().split('\n').at(-1)!;
-    assert.match(last, /^racetrack: PASS reserve \(core\): 0\/6 iterations with collisions \(the rate is below 39\.3% at 95% confidence\); faults: \d+ workers? killed \(\d+(\.\d+)?\/s\), 0 lock holders paused, in \d+ iterations?; [\d.]+ m?s; results in /);
+    assert.match(
+      last,
+      /^racetrack: PASS reserve \(core\): 0\/6 iterations with collisions \(the rate is below 39\.3% at 95% confidence\); faults: \d+ workers? killed \(\d+(\.\d+)?\/s\), 0 lock holders paused, in \d+ iterations?; [\d.]+ m?s; results in /,
+    );
     assert.doesNotMatch(last, /\d\.\d{3,}/, 'no number a person reads carries more than two decimals');
   });
 });
@@ -186,10 +203,10 @@ describe('racetrack run --out', () => {
     const forced = racetrack(['run', 'allocate', ...small(2), '--force']);
     assert.equal(forced.code, 0, forced.stdout);
     assert.equal(resultOf(out).seed, 2);
-    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n', 'what is not the run\'s stays');
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n', "what is not the run's stays");
   });
 
-  test('--force refuses, and leaves, a file of a run\'s name that racetrack did not write', () => {
+  test("--force refuses, and leaves, a file of a run's name that racetrack did not write", () => {
     const out = outDir('foreign');
     mkdirSync(out);
     writeFileSync(join(out, 'summary.md'), '# my own summary\n');
@@ -201,7 +218,10 @@ describe('racetrack run --out', () => {
   });
 
   // Threads are interrupted while the roots are still being laid out, processes once they run.
-  for (const [isolation, group, phase, iterations] of [['thread', false, 'setup', 100_000], ['process', true, 'run', 20_000]] as const) {
+  for (const [isolation, group, phase, iterations] of [
+    ['thread', false, 'setup', 100_000],
+    ['process', true, 'run', 20_000],
+  ] as const) {
     test(`Ctrl-C (a real SIGINT${group ? ' to the whole process group, as a terminal sends it' : ''}) during the ${phase} on ${isolation === 'thread' ? 'threads' : 'processes'} removes what the run created, and the same command runs again`, async () => {
       const parent = outDir(`interrupted-${isolation}`);
       mkdirSync(parent);
@@ -211,10 +231,12 @@ describe('racetrack run --out', () => {
       const child = spawn(cmd!, [...base, ...args(iterations)], { detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-      const running = new Promise<void>((go) => child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('racetrack: iteration')) go();
-      }));
+      const running = new Promise<void>((go) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('racetrack: iteration')) go();
+        }),
+      );
       if (phase === 'run') await running;
       else while (!existsSync(join(out, 'roots', 'i0000'))) await new Promise((r) => setTimeout(r, 20));
       assert.ok(existsSync(join(out, 'roots')), 'the run is under way');
@@ -229,4 +251,3 @@ describe('racetrack run --out', () => {
     });
   }
 });
-
