@@ -61,8 +61,8 @@ describe('racetrack --help', () => {
   test('list --suts says what each system under test is, its bug and the command that catches it, and names no spec by its file number', () => {
     const r = racetrack(['list', '--suts']);
     assert.equal(r.code, 0);
-    for (const s of SUTS) assert.match(r.stdout, new RegExp(`^${s.name} +${literal(s.description.slice(0, 20))}`, 'm'), s.name);
-    assert.match(r.stdout, /^ +the bug: the lock is released before mkdir, so two workers take the same number \(the allocation spec's "before" version\)$/m);
+    for (const s of SUTS) assert.match(r.stdout, new RegExp(`^${s.name} +(\\[${s.kind}\\] )?${literal(s.description.slice(0, 20))}`, 'm'), s.name);
+    assert.match(r.stdout, /^ +the bug: releases the lock before mkdir, and mkdir -p hides the clash: two allocators take the same number$/m);
     assert.match(r.stdout, /^ +caught by: racetrack run allocate --sut allocate-narrow-lock$/m);
     assert.match(r.stdout, /^ +caught by: racetrack fuzz write --power-loss --sut rename-no-fsync$/m);
     assert.doesNotMatch(r.stdout, /seed 00\d/i);
