@@ -22,7 +22,7 @@ export interface PointSpec {
 
 /**
  * How long past its deadline a round may run before the bench gives up on it: longer than any
- * row's own lock timeout (the core gets 60 s here, the seed 5 s, proper-lockfile about 20 s).
+ * row's own lock timeout (the core gets 60 s here, the spec's spin lock 5 s, proper-lockfile about 20 s).
  */
 const WATCHDOG_MS = 90_000;
 

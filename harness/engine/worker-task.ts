@@ -21,7 +21,7 @@ export interface WorkerSetup {
   readonly worker: number;
   readonly workers: number;
   readonly seed: number;
-  /** Lock staleness for every lock the SUT takes (default 5000, as in the seed). */
+  /** Lock staleness for every lock the SUT takes (default 5000, the ID-reservation spec's stale age). */
   readonly staleMs?: number;
 }
 

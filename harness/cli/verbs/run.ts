@@ -92,7 +92,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   checkRunNumbers(numbers);
   const killRate = toNumber('--kill-rate', o.killRate);
   const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
-  // A pause must outlast staleMs; the seed's 5 s would make every paused iteration take 5 s.
+  // A pause must outlast staleMs; the spec's 5 s default would make every paused iteration take 5 s.
   const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 ? 1000 : 5000;
   if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
   if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });

@@ -1,4 +1,4 @@
-// Known-broken control: the allocator of seed 003's "before" state. The lock protects only the
+// Known-broken control: the allocator of the allocation spec's "before" state. The lock protects only the
 // scan and the computation of the next number; it is released before the directory is created
 // with `mkdir -p`. Another allocator that scans in that window sees the same maximum and takes
 // the same number, and `mkdir -p` never complains, so both "succeed".

@@ -1,4 +1,4 @@
-// Known-broken control: seed 001's `recover_from_corruption`. It promotes the newest temp if it
+// Known-broken control: the atomic-write spec's `recover_from_corruption`. It promotes the newest temp if it
 // "validates" — parses as JSON for .json files, is merely non-empty otherwise — so a temp torn by a
 // crash mid-write (non-empty, but incomplete) is renamed over a good target.
 import { basename, dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ function validates(path: string, bytes: Uint8Array): boolean {
   return bytes.length > 0; // the bug: non-empty is not complete
 }
 
-/** Returns the temp it promoted, or null. Deletes every temp either way, as the seed does. */
+/** Returns the temp it promoted, or null. Deletes every temp either way, as the spec does. */
 export function recoverPromoteUnverified(file: string, deps: Deps = defaultDeps()): string | null {
   const { fs } = deps;
   const dir = dirname(file);

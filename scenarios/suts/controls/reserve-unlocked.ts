@@ -1,4 +1,4 @@
-// Known-broken control: seed 002's "old workflow" — read the highest ID, add one, write it back,
+// Known-broken control: the ID-reservation spec's "old workflow" — read the highest ID, add one, write it back,
 // with no lock. Two reservers that read before either writes hand out the same IDs.
 import { writeAtomic } from '../../../core/write/atomic-write.ts';
 import { encodeCounters, readCounters } from '../../../core/ids/counters.ts';

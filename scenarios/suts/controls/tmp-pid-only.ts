@@ -1,4 +1,4 @@
-// Known-broken control: seed 001's `write_atomic`, whose temp is `<file>.tmp.$$`. Worker threads of
+// Known-broken control: the atomic-write spec's `write_atomic`, whose temp is `<file>.tmp.$$`. Worker threads of
 // one process share a pid, so they truncate and write the same temp at once, and a rename can
 // publish a mix of two writers' bytes (or find the temp already renamed away).
 import { dirname } from 'node:path';

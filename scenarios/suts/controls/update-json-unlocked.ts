@@ -1,4 +1,4 @@
-// Known-broken control: seed 001's `update_json_atomic` — read, modify, write atomically, but with
+// Known-broken control: the atomic-write spec's `update_json_atomic` — read, modify, write atomically, but with
 // no lock around the three. Each write is whole, yet two updaters that read the same version both
 // write their own next version, and one update is lost.
 import { writeAtomic } from '../../../core/write/atomic-write.ts';

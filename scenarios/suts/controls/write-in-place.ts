@@ -1,4 +1,4 @@
-// Known-broken control: the "dangerous direct write" of seed 001 (`echo "$state" > STATE.md`). The
+// Known-broken control: the "dangerous direct write" of the atomic-write spec (`echo "$state" > STATE.md`). The
 // target is truncated and then written, so a reader — or a crash — in between sees a torn file.
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 
