@@ -1,3 +1,4 @@
+import { faultText } from './fault-text.ts';
 import type { RunResult } from '../harness/engine/run-result.ts';
 import type { LatencySummary } from '../harness/stats/latency.ts';
 import { collisionText } from './collision-text.ts';
@@ -57,7 +58,7 @@ function facts(result: RunResult): string {
     `- **Collision rate:** ${collisionRateLine(result)} (allowed: ${formatPercent(result.maxCollisionRate)})`,
     `- **Collisions:** ${collisionText({ values: result.collisions, extraHolders: result.extraHolders })}`,
   ];
-  if (result.faults !== undefined) lines.push(`- **Faults:** ${codeSpan(compactJson(result.faults, 300))}`);
+  if (result.faults !== undefined) lines.push(`- **Faults:** ${faultText(result.faults)} (exact figures in result.json)`);
   lines.push(`- **Wall time:** ${formatDuration(result.wallMs)} (started ${result.startedAt})`, `- **Files:** ${codeSpan(result.outDir)}`);
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { check, failingResult, sampleResult } from './sample-result.ts';
+import { check, failingResult, sampleFaults, sampleResult } from './sample-result.ts';
 import { renderSummaryMarkdown } from '../../reports/summary-markdown.ts';
 import { codeSpan, tableCell } from '../../reports/markdown-text.ts';
 import { formatPercent } from '../../reports/number-format.ts';
@@ -98,4 +98,10 @@ test('code spans outlast any backtick run inside', () => {
   assert.equal(codeSpan('a'), '`a`');
   assert.equal(codeSpan('a`b'), '``a`b``');
   assert.equal(codeSpan('`a'), '`` `a ``');
+});
+
+test('faults are told in words with numbers rounded for people, not as raw JSON', () => {
+  const md = renderSummaryMarkdown(sampleResult({ isolation: 'process', faults: sampleFaults({ kills: 12, killsPerSecond: 3.4903233648630887, pauses: 1, faultedIterations: 8 }) }));
+  assert.match(md, /^- \*\*Faults:\*\* 12 workers killed \(3\.5\/s\), 1 lock holder paused, in 8 iterations/m);
+  assert.doesNotMatch(md, /3\.49032/);
 });
