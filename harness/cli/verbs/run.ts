@@ -50,7 +50,12 @@ const options = {
   },
   keep: { flags: '--keep <glob>', kind: 'list', description: 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
   keepRoots: { flags: '--keep-roots', kind: 'flag', description: 'keep every iteration root even when the run passes (a failing run always keeps them)' },
-  killRate: { flags: '--kill-rate <r>', description: 'process isolation: SIGKILL each worker with this probability per iteration, at a random moment of its operation', default: '0' },
+  killRate: {
+    flags: '--kill-rate <r>',
+    description:
+      "process isolation: SIGKILL each worker (its process group, so your --exec command too) with this probability per iteration, at a random moment over the operation's measured duration",
+    default: '0',
+  },
   pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
   staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
