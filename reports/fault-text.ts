@@ -5,8 +5,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /**
  * A run's real-process faults in words, numbers rounded for people (result.json keeps them exact):
- * `12 workers killed (3.5/s), 1 lock holder paused, in 8 iterations`.
+ * `12 workers killed (3.5/s), 1 lock holder paused, in 8 iterations`; kills that found the worker's
+ * operation over are `N kills too late` (they interrupted nothing).
  */
 export function faultText(f: FaultTally): string {
-  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)}), ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}`;
+  const late = f.killsAfterOperation > 0 ? `, ${plural(f.killsAfterOperation, 'kill', 'kills')} too late` : '';
+  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)})${late}, ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}`;
 }

@@ -2,7 +2,7 @@ import { pairOperations } from '../history/history.ts';
 import type { Checker, IterationSnapshot } from './checker.ts';
 import { byIteration, groupBy } from './group-by.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';
-import { numberField } from './unknown-value.ts';
+import { numberField, stringField } from './unknown-value.ts';
 
 export interface LostUpdatesOptions {
   /** The read-modify-write operation. Default `update`. */
@@ -16,7 +16,9 @@ export interface LostUpdatesOptions {
  * per iteration, each acknowledged update is an increment (`after === before + 1`), no two saw
  * the same `before` (two increments from one value: one of them was lost), and the final counter
  * (`facts.counter`) is `initial` plus the acknowledged updates, plus at most the `info` ones.
- * An ok op without numeric before/after is skipped; it, or a missing counter where updates were
+ * An ok op that says only which change it `applied` (an implementation in another process that
+ * does not report what it read) counts toward the final counter but has no order to check.
+ * Any other ok op without numeric before/after is skipped; it, or a missing counter where updates were
  * made, makes an otherwise passing verdict unknown; with no acknowledged update at all there is
  * nothing to judge, which is unknown too.
  */
@@ -33,15 +35,17 @@ export function lostUpdates(options: LostUpdatesOptions = {}): Checker {
       const mine = opsOf.get(iteration) ?? [];
       const updates: { worker: number; before: number; after: number }[] = [];
       let info = 0;
+      let applied = 0;
       for (const op of mine) {
         if (op.type === 'info') info++;
         if (op.type !== 'ok') continue;
         const before = numberField(op.value, 'before');
         const after = numberField(op.value, 'after');
-        if (before === undefined || after === undefined) n.malformed++;
-        else updates.push({ worker: op.worker, before, after });
+        if (before !== undefined && after !== undefined) updates.push({ worker: op.worker, before, after });
+        else if (stringField(op.value, 'applied') !== undefined) applied++;
+        else n.malformed++;
       }
-      n.acknowledged += updates.length;
+      n.acknowledged += updates.length + applied;
       n.indeterminate += info;
       for (const u of updates) {
         if (u.after === u.before + 1) continue;
@@ -58,13 +62,13 @@ export function lostUpdates(options: LostUpdatesOptions = {}): Checker {
         if (mine.length > 0 || snapshotOf.has(iteration)) n.unchecked++;
         continue;
       }
-      const low = initial + updates.length;
+      const low = initial + updates.length + applied;
       const high = low + info;
       if (counter >= low && counter <= high) continue;
       n.violations++;
       if (counter < low) n.lost += low - counter;
       const problem = counter < low ? `${low - counter} updates lost` : 'counter above every update made';
-      sample(examples, { iteration, problem, counter, acknowledged: updates.length, indeterminate: info, initial });
+      sample(examples, { iteration, problem, counter, acknowledged: updates.length + applied, indeterminate: info, initial });
     }
     const verdict = settle(n.violations, n.malformed + n.unchecked, n.acknowledged);
     const message =

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { scriptCommand, siblingModule } from '../../core/runtime.ts';
 import type { FromProcess, ToProcess } from './process-entry.ts';
@@ -14,6 +15,11 @@ import { failureError, type TaskRef, type TaskResult } from './task.ts';
 export interface ProcessLaunch {
   readonly argv: readonly string[];
   readonly task: TaskRef;
+  /**
+   * Start the worker as the leader of its own process group, and send a SIGKILL to the whole
+   * group: what the worker starts (a user's command) dies with it.
+   */
+  readonly group?: boolean;
 }
 
 /** The launch of a worker of the current runtime running `task`. */
@@ -45,11 +51,13 @@ export class ProcessParty {
   /** Set when we sent the kill: the exit is then an outcome, not a failure. */
   private killedByUs = false;
   private stderr = '';
+  private readonly group: boolean;
 
   private constructor(launch: ProcessLaunch, party: number) {
     this.party = party;
+    this.group = launch.group === true;
     const [cmd, ...args] = launch.argv;
-    this.child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: this.group });
     this.child.stdin!.on('error', () => {}); // a killed worker's stdin may be gone mid-write
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
@@ -115,10 +123,21 @@ export class ProcessParty {
     this.send({ t: 'go', at });
   }
 
-  /** Signals the worker; a SIGKILL makes its runs end as killed rather than failed. */
+  /**
+   * Signals the worker; a SIGKILL makes its runs end as killed rather than failed, and goes to the
+   * worker's whole process group when it leads one (so its commands die with it).
+   */
   kill(signal: NodeJS.Signals): void {
     if (!this.alive) return;
     if (signal === 'SIGKILL') this.killedByUs = true;
+    if (signal === 'SIGKILL' && this.group && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, signal);
+        return;
+      } catch {
+        // the group is gone already, or the runtime cannot signal one: the worker itself, then
+      }
+    }
     this.child.kill(signal);
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { planFaults, type ProcessFaults } from './nemesis-plan.ts';
+import { killWindowMs, planFaults, type ProcessFaults } from './nemesis-plan.ts';
+import { killLanding, type KillFact } from './kill-landing.ts';
 import { monotonicNs, type RawEvent } from '../history/history.ts';
 import { releaseTogether, startParties, settledValue } from './process-group.ts';
 import { launchOf, ProcessParty } from './process-party.ts';
@@ -31,6 +32,8 @@ export interface ProcessRunOptions extends PoolRunOptions {
   readonly faults?: ProcessFaults;
   /** Records what the nemesis did (kills, pauses), as events of worker -1. */
   readonly onNemesis?: (e: RawEvent) => void;
+  /** Tells where each planned kill landed (also in the history: `kill` events, `kill-late` for one that found the worker done). */
+  readonly onKill?: (fact: KillFact) => void;
 }
 
 /**
@@ -38,14 +41,19 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * processes, one run of worker-task's runIteration each per iteration). Per iteration: every
  * worker loads its iteration and waits at the start barrier, all start at one instant, run their
  * operation, stream their events, and report done.
- * With faults, the nemesis SIGKILLs workers at random moments after the start (a killed worker is
- * replaced by a fresh process before the next iteration) and pauses the iteration's first lock
+ * With faults, the nemesis SIGKILLs workers at random moments after the start, spread over how
+ * long the workers' parts have been taking (killWindowMs). Each worker leads its own process group,
+ * and the kill goes to the group, so that a command the worker runs (`--exec`) dies with it rather
+ * than running on as an orphan. A killed worker is replaced by a fresh process before the next
+ * iteration. Where each kill landed is judged afterwards from the worker's own events. and pauses the iteration's first lock
  * holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
  * after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, onKill, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
-  const launch = launchOf(taskRef(import.meta.url, './worker-task', 'runIteration'));
+  const launch = { ...launchOf(taskRef(import.meta.url, './worker-task', 'runIteration')), group: true };
+  // How long each worker that was not killed took from the start to the end of its part (ms).
+  const timedMs: number[] = [];
   const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, () => launch));
   const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
   // Ctrl-C: every worker is killed where it is (a stopped one too), and the loop ends below.
@@ -63,23 +71,35 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         }),
       );
       signal?.throwIfAborted();
-      const plan = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
+      const planned = faults === undefined ? undefined : planFaults(faults, seed ?? base.seed, task.iteration, procs.length);
+      // Until one worker's part has been timed, nobody knows how long an operation takes (a
+      // command's start-up alone may take 300 ms): the iteration runs without kills, and times them.
+      const plan = planned !== undefined && timedMs.length === 0 ? { ...planned, kills: new Map<number, number>() } : planned;
       const events: RawEvent[][] = procs.map(() => []);
       const timers: ReturnType<typeof setTimeout>[] = [];
       let watch: ReturnType<typeof setInterval> | undefined;
       const pauseClaim = `${task.root}.pause`;
       const faulted = plan !== undefined && (plan.kills.size > 0 || plan.pause);
+      const windowMs = killWindowMs(timedMs);
+      let startNs = 0;
+      const returnedAt: (number | undefined)[] = procs.map(() => undefined);
+      const shots: { worker: number; time: number; delayMs: number; signalled: boolean }[] = [];
+      const killedWorkers = new Set<number>();
       releaseTogether(procs, {
         marginMs: START_MARGIN_MS,
         onMessage: (w, e) => events[w]!.push(e as RawEvent),
         onRelease: (at) => {
+          startNs = at.ns;
           const untilStartMs = (at.ns - monotonicNs()) / 1e6;
-          for (const [w, atMs] of plan?.kills ?? []) {
+          for (const [w, share] of plan?.kills ?? []) {
+            const delayMs = Math.round(share * windowMs * 1000) / 1000;
             timers.push(
               setTimeout(() => {
-                nemesis(task.iteration, 'kill', { worker: w, afterStartMs: Math.round(atMs * 1000) / 1000 });
-                procs[w]!.kill('SIGKILL');
-              }, untilStartMs + atMs),
+                // A worker whose part is over is not killed: there is nothing left to interrupt.
+                const signalled = returnedAt[w] === undefined;
+                shots.push({ worker: w, time: monotonicNs(), delayMs, signalled });
+                if (signalled) procs[w]!.kill('SIGKILL');
+              }, untilStartMs + delayMs),
             );
           }
         },
@@ -107,7 +127,14 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
             const mayPause = plan?.pause === true && !plan.kills.has(w);
             const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}) };
             const settled = await p.run(input);
-            if (!('killed' in settled)) settledValue(settled, w);
+            returnedAt[w] = monotonicNs();
+            if ('killed' in settled) {
+              killedWorkers.add(w);
+              return;
+            }
+            settledValue(settled, w);
+            // A paused iteration's parts last past staleMs: they would stretch the window.
+            if (!plan?.kills.has(w) && plan?.pause !== true) timedMs.push((returnedAt[w] - startNs) / 1e6);
           }),
         );
         signal?.throwIfAborted();
@@ -126,6 +153,29 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
         for (const t of timers) clearTimeout(t);
         clearInterval(watch);
         rmSync(pauseClaim, { force: true });
+      }
+      for (const shot of shots) {
+        // Settled: the worker returned its result, even if the parent read it only after the kill.
+        const settled = !shot.signalled || !killedWorkers.has(shot.worker);
+        const { landed, operation } = killLanding(events[shot.worker]!, shot.time, settled);
+        const fact: KillFact = {
+          iteration: task.iteration,
+          worker: shot.worker,
+          delayMs: shot.delayMs,
+          windowMs,
+          landed,
+          ...(operation === undefined ? {} : { operation }),
+          signalled: shot.signalled,
+        };
+        onNemesis?.({
+          time: shot.time,
+          worker: -1,
+          iteration: task.iteration,
+          type: 'info',
+          f: shot.signalled ? 'kill' : 'kill-late',
+          value: { worker: fact.worker, afterStartMs: fact.delayMs, windowMs, landed, ...(operation === undefined ? {} : { operation }) },
+        });
+        onKill?.(fact);
       }
       for (const [w, e] of events.entries()) onIteration(task.iteration, w, e);
       await afterIteration?.(task.iteration, faulted);

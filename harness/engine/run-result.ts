@@ -1,5 +1,6 @@
 import type { CheckResult, Validity } from '../checkers/checker.ts';
 import type { LatencySummary } from '../stats/latency.ts';
+import type { KillFact } from './kill-landing.ts';
 
 /** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
 export interface NotChecked {
@@ -56,11 +57,17 @@ export interface FaultTally {
   readonly pauseRate: number;
   /** The lock staleness the run used (`--stale-ms`). */
   readonly staleMs: number;
-  /** Workers SIGKILLed. */
+  /** Kills that interrupted a worker's part of an iteration (with its process group: its commands too). */
   readonly kills: number;
+  /** Kills that came after the worker's part was over (the operation had completed): no kill at all. */
+  readonly killsAfterOperation: number;
+  /** Every planned kill: worker, iteration, delay after the start, the window it was drawn over, and where it landed. */
+  readonly killList: readonly KillFact[];
   /** Lock holders SIGSTOPped. */
   readonly pauses: number;
   /** Iterations with a kill or a pause, after which the system recovered. */
   readonly faultedIterations: number;
   readonly killsPerSecond: number;
+  /** With `--exec`: how often the user's `--recover` ran after a faulted iteration, and how often it exited non-zero. */
+  readonly recoveries?: { readonly ran: number; readonly failed: number };
 }

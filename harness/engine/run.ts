@@ -10,7 +10,9 @@ import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
 import { failsOnCollisionsAlone, runCollisions } from '../checkers/collisions.ts';
 import type { CheckerSpec } from '../checkers/spec.ts';
-import { mergeEvents, pairOperations, type RawEvent } from '../history/history.ts';
+import { mergeEvents, monotonicNs, pairOperations, type RawEvent } from '../history/history.ts';
+import { stateCommands } from './state-commands.ts';
+import { interrupted, type KillFact } from './kill-landing.ts';
 import { lockTimings } from '../history/lock-timings.ts';
 import { makeDirs } from './make-dirs.ts';
 import { ROOTS_DIR } from './out-dir.ts';
@@ -39,6 +41,9 @@ export interface RunOptions {
   readonly maxCollisionRate: number;
   readonly sut: string;
   readonly exec?: string;
+  /** With `exec`: the user's commands that lay out each root and recover it after a fault (see state-commands.ts). */
+  readonly setup?: string;
+  readonly recover?: string;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -70,6 +75,8 @@ export interface RunOutcome {
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
   const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const staleMs = options.staleMs ?? 5000;
+  const state = stateCommands(scenario, options, options.exec, staleMs);
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
@@ -83,6 +90,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
     mkdirSync(root);
     scenario.setup(root, options.workers);
+    await state.setup(root, iteration);
     tasks.push({ iteration, root });
   }
 
@@ -115,19 +123,29 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
   };
 
-  const staleMs = options.staleMs ?? 5000;
   const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, staleMs, ...(options.exec === undefined ? {} : { exec: options.exec }) };
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
   const nemesisEvents: RawEvent[] = [];
+  const killList: KillFact[] = [];
   let faultedIterations = 0;
+  const recoveries = { ran: 0, failed: 0 };
   // After an iteration whose workers were killed or paused, the restarted system recovers before
   // the next iteration and before the checkers look: orphans then count only if recovery leaves them.
+  // A user's command recovers by its own --recover, or not at all: racetrack never applies its own
+  // recovery or locks to files another implementation made (what a killed operation left behind is
+  // then judged as it stands, as the implementation's next caller would find it).
   const afterIteration = async (iteration: number, faulted: boolean) => {
     if (!faulted) return;
     faultedIterations++;
-    await scenario.recover?.(tasks[iteration]!.root, staleMs);
+    const root = tasks[iteration]!.root;
+    if (options.exec === undefined) return scenario.recover?.(root, staleMs);
+    const outcome = await state.recover(root);
+    if (outcome === null) return;
+    recoveries.ran++;
+    if (outcome.exitCode !== 0) recoveries.failed++;
+    nemesisEvents.push({ time: monotonicNs(), worker: -1, iteration, type: 'info', f: 'recover', value: outcome });
   };
   if (options.isolation === 'process') {
     await runOnProcesses({
@@ -136,7 +154,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       onIteration,
       afterIteration,
       signal: options.signal,
-      ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
+      ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e), onKill: (k: KillFact) => killList.push(k) } : {}),
     });
   } else {
     if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
@@ -152,9 +170,23 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const specs: CheckerSpec[] = [...scenario.checks, ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : [])];
   const plan = planChecks(specs, sut, { staleMs });
   const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
-  const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
+  // A kill counts only where it interrupted a worker's part; one that found it done is counted apart.
+  const kills = killList.filter((k) => interrupted(k.landed)).length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const faults: FaultTally | undefined = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const faults: FaultTally | undefined = faulty
+    ? {
+        killRate,
+        pauseRate,
+        staleMs,
+        kills,
+        killsAfterOperation: killList.length - kills,
+        killList,
+        pauses,
+        faultedIterations,
+        killsPerSecond: kills / (wallMs / 1000),
+        ...(options.exec === undefined ? {} : { recoveries }),
+      }
+    : undefined;
   const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };

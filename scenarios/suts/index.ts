@@ -41,8 +41,12 @@ export function sutByName(name: string): Sut {
  */
 export function resolveSut(scenario: Scenario, name: string, exec: string | undefined): Sut {
   const sut = exec !== undefined ? createExecSut(exec) : sutByName(name);
+  if (exec !== undefined && scenario.noExec !== undefined) {
+    throw new RacetrackError('EINVALID', `--exec cannot drive the ${scenario.name} scenario: ${scenario.noExec}`, { scenario: scenario.name });
+  }
+  // A lock taken in another process is driven by guard (it runs the critical section itself).
   const operation = PRIMITIVE_OPERATION[scenario.primitive];
-  if (typeof sut[operation] !== 'function') {
+  if (typeof sut[operation] !== 'function' && !(scenario.primitive === 'lock' && typeof sut.guard === 'function')) {
     const which = exec !== undefined ? '--exec' : `"${name}"`;
     throw new RacetrackError('EINVALID', `${which} cannot drive the ${scenario.name} scenario (it has no ${operation} operation)`, { sut: name, scenario: scenario.name });
   }

@@ -42,7 +42,7 @@ export type SutReport = 'lock-events';
 export type SutKind = 'core' | 'control' | 'peer' | 'command';
 
 /** The operations a system under test may implement, one per primitive (and recovery). */
-export const SUT_OPERATIONS = ['allocate', 'reserve', 'claim', 'write', 'update', 'recover', 'acquire'] as const;
+export const SUT_OPERATIONS = ['allocate', 'reserve', 'claim', 'write', 'update', 'recover', 'acquire', 'guard'] as const;
 
 export type SutOperation = (typeof SUT_OPERATIONS)[number];
 
@@ -98,7 +98,12 @@ export interface Sut {
   /** Claims the next batch of `phase` for `owner`; resolves null when there is no work. */
   claim?(registry: string, owner: string, phase: Phase, ctx: SutContext): Promise<ClaimOutcome | null>;
   write?(file: string, data: Uint8Array, ctx: SutContext): Promise<void>;
-  update?(file: string, fn: (current: unknown) => unknown, ctx: SutContext): Promise<unknown>;
+  /**
+   * Read-modify-writes the JSON in `file` by `fn`. `filter`, when the caller has one, is the same
+   * change as a jq program, for an implementation that runs in another process (`--exec`), which
+   * applies it and resolves nothing.
+   */
+  update?(file: string, fn: (current: unknown) => unknown, ctx: SutContext, filter?: string): Promise<unknown>;
   /**
    * Recovers `file` after a crash (orphan temps). `writersDead`: every earlier writer is known to
    * be dead (a fresh process after a simulated crash, whose writers shared this process's pid), so
@@ -110,6 +115,13 @@ export interface Sut {
    * lock scenario calls it right before its write, as a holder must before it publishes.
    */
   acquire?(lockPath: string, ctx: SutContext): Promise<SutLock>;
+  /**
+   * Runs the command `critical` (an argv) while holding the lock at `lockPath`, as a lock command
+   * wraps one (`flock FILE CMD…`): for a lock taken in another process, whose acquire and release
+   * racetrack cannot call apart. The lock scenario drives a system under test by `acquire` when it
+   * has one, else by `guard`.
+   */
+  guard?(lockPath: string, critical: readonly string[], ctx: SutContext): Promise<void>;
   /** A peer that runs only as a shell script (see ScriptLoop). */
   readonly script?: ScriptLoop;
 }

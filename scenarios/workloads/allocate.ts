@@ -16,6 +16,7 @@ export const allocateScenario: Scenario = {
   description: 'each worker takes the next numbered topic directory NNN_name in a fresh root, all at once',
   primitive: 'allocate',
   setup() {},
+  places: () => ({}),
   async operate(ctx) {
     const { root, worker, sut, rec } = ctx;
     const name = `w${worker}`;

@@ -23,6 +23,7 @@ export const atomicWriteScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, TARGET), makePayload('initial'));
   },
+  places: (root) => ({ file: join(root, TARGET) }),
   async operate(ctx) {
     const { root, worker, iteration, sut, rec } = ctx;
     const payload = `w${worker}-i${iteration}`;

@@ -29,6 +29,7 @@ export const claimScenario: Scenario = {
   setup(root, workers) {
     writeFileSync(join(root, REGISTRY), registryText(workers + 2));
   },
+  places: (root) => ({ registry: join(root, REGISTRY) }),
   async operate(ctx) {
     const { root, worker, sut, rec } = ctx;
     const owner = `w${worker}`;

@@ -21,6 +21,7 @@ export const reserveScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, COUNTERS), `${JSON.stringify({ counters: { [PREFIX]: 0 } }, null, 2)}\n`);
   },
+  places: (root) => ({ counters: join(root, COUNTERS), prefix: PREFIX }),
   async operate(ctx) {
     const { root, random, sut, rec } = ctx;
     const count = 1 + Math.floor(random() * 3);

@@ -29,6 +29,13 @@ export interface Scenario {
   readonly name: string;
   readonly description: string;
   readonly primitive: Primitive;
+  /**
+   * The files an iteration works on, by the placeholder an `--exec`, `--setup` or `--recover`
+   * template names them with (`{counters}`, `{prefix}`, `{file}`, …), besides `{root}`.
+   */
+  places(root: string): Readonly<Record<string, string>>;
+  /** Set when no `--exec` command can drive the scenario: why not. */
+  readonly noExec?: string;
   /** Creates the iteration's files under `root` (an empty directory that already exists). */
   setup(root: string, workers: number): void;
   /** One worker's part of one iteration: usually one operation, recorded through `ctx.rec`. */

@@ -20,6 +20,11 @@ export const staleLockScenario: Scenario = {
     setupCounter(root);
     writeFileSync(join(root, LOCK), deadHolderRecord('dead-at-start'));
   },
+  places: (root) => ({ lock: join(root, LOCK) }),
+  // Every holder "dies" by leaving a lock record in the core's format, which a lock of another
+  // format would not take for a lock at all: the scenario tests breakers of racetrack's own lock
+  // files. A command's stale locks are tested by killing it (run lock --exec … --kill-rate).
+  noExec: "its dead holders leave lock records in racetrack's own format, which another lock does not read; kill your command with run lock --kill-rate instead",
   async operate(ctx) {
     const { root, worker, iteration, sut, rec } = ctx;
     const path = join(root, LOCK);

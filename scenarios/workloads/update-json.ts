@@ -15,13 +15,16 @@ export const updateJsonScenario: Scenario = {
   setup(root) {
     writeFileSync(join(root, FILE), `${JSON.stringify({ count: 0, entries: [] })}\n`);
   },
+  places: (root) => ({ file: join(root, FILE) }),
   async operate(ctx) {
     const { root, worker, sut, rec } = ctx;
     const lockOptions = { ...ctx.lockOptions, observer: rec.lockObserver() };
     let before = Number.NaN;
+    // The same change as a jq program, for an implementation in another process (--exec {filter}).
+    const filter = `.count += 1 | .entries += ["w${worker}"]`;
     await rec.op(
       'update',
-      {},
+      { filter },
       () =>
         sut.update!(
           join(root, FILE),
@@ -31,8 +34,11 @@ export const updateJsonScenario: Scenario = {
             return { count: before + 1, entries: [...(Array.isArray(entries) ? entries : []), `w${worker}`] };
           },
           { lockOptions },
+          filter,
         ),
-      () => ({ before, after: before + 1 }),
+      // An implementation that applied the filter itself does not say what it read: the update is
+      // counted against the final counter, not placed in an order.
+      () => (Number.isNaN(before) ? { applied: filter } : { before, after: before + 1 }),
     );
   },
   inspect(root, iteration) {

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
-import { RacetrackError } from '../../../core/errors.ts';
+import { isRacetrackError, RacetrackError } from '../../../core/errors.ts';
+import { EXEC_PLACEHOLDERS } from '../../../scenarios/suts/exec/exec-sut.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../../scenarios/suts/index.ts';
@@ -15,10 +16,11 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 import { checkOutDir, removeRun } from '../../engine/out-dir.ts';
 import { createProgress } from '../progress.ts';
 import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
-import type { RunResult } from '../../engine/run-result.ts';
+import type { FaultTally, RunResult } from '../../engine/run-result.ts';
 import { faultText } from '../../../reports/fault-text.ts';
 import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
+import { stateCommands } from '../../engine/state-commands.ts';
 
 const options = {
   iterations: { flags: '--iterations <n>', description: 'iterations, each on a fresh root', default: '100' },
@@ -36,15 +38,43 @@ const options = {
   sut: { flags: '--sut <name>', description: 'the system under test: core or a known-broken control (racetrack list --suts)', default: 'core' },
   exec: {
     flags: '--exec <template>',
-    description: 'run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders {root} {name} {counters} {prefix} {count} {registry} {owner}',
+    description: `run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders by scenario: ${execPlaceholderText()}; {staleMs} everywhere`,
+  },
+  setup: {
+    flags: '--setup <template>',
+    description: "with --exec: your command that lays out your own initial state in each iteration root, after racetrack's; placeholders {root} {staleMs} and the scenario's files",
+  },
+  recover: {
+    flags: '--recover <template>',
+    description: 'with --exec: your recovery, run in each faulted iteration root before the checkers (without it, what a killed operation left is judged as it stands)',
   },
   keep: { flags: '--keep <glob>', kind: 'list', description: 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
   keepRoots: { flags: '--keep-roots', kind: 'flag', description: 'keep every iteration root even when the run passes (a failing run always keeps them)' },
-  killRate: { flags: '--kill-rate <r>', description: 'process isolation: SIGKILL each worker with this probability per iteration, at a random moment of its operation', default: '0' },
+  killRate: {
+    flags: '--kill-rate <r>',
+    description:
+      "process isolation: SIGKILL each worker (its process group, so your --exec command too) with this probability per iteration, at a random moment over the operation's measured duration",
+    default: '0',
+  },
   pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
   staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
 } as const;
+
+const withoutKillList = ({ killList: _, ...counts }: FaultTally) => counts;
+
+/** Each scenario's --exec placeholders, for the option's help: `allocate {root} {name}; …`. */
+function execPlaceholderText(): string {
+  return SCENARIOS.filter((s) => s.noExec === undefined)
+    .map(
+      (s) =>
+        `${s.name} ${EXEC_PLACEHOLDERS[s.primitive]
+          .filter((p) => p !== 'staleMs')
+          .map((p) => `{${p}}`)
+          .join(' ')}`,
+    )
+    .join('; ');
+}
 
 const args = [{ name: 'scenario', description: `the scenario: ${SCENARIOS.map((s) => s.name).join(', ')}`, required: true }] as const;
 
@@ -108,6 +138,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
   const sutName = o.exec === undefined ? o.sut : 'core';
   const sut = resolveSut(scenario, sutName, o.exec);
+  stateCommands(scenario, { setup: o.setup, recover: o.recover }, o.exec, staleMs); // checks --setup and --recover before anything is created
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
@@ -131,6 +162,8 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       outDir,
       sut: sutName,
       ...(o.exec === undefined ? {} : { exec: o.exec }),
+      ...(o.setup === undefined ? {} : { setup: o.setup }),
+      ...(o.recover === undefined ? {} : { recover: o.recover }),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -144,7 +177,11 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
     });
   } catch (err) {
     const signal = interrupts.received();
-    if (signal === null) throw err;
+    if (signal === null) {
+      // Your --setup failed before anything ran: the run is bad input, and what it created goes.
+      if (isRacetrackError(err) && err.details.stage === 'setup') removeRun(outDir, created);
+      throw err;
+    }
     // Ctrl-C: the workers are stopped; what this run created goes, so the same command can run again.
     stderr(`\nracetrack: interrupted by ${signal}; ${removeRun(outDir, created)}\n`);
     interrupts.die();
@@ -172,7 +209,8 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
     collisionRateUpper95: result.collisionRateUpper95,
     violations: result.violations.length,
     ...(result.notChecked.length === 0 ? {} : { notChecked: result.notChecked.map((n) => n.checker) }),
-    ...(result.faults === undefined ? {} : { faults: result.faults }),
+    // Each kill's facts are in result.json; the line gives the counts.
+    ...(result.faults === undefined ? {} : { faults: withoutKillList(result.faults) }),
     wallMs: result.wallMs,
     outDir,
   };
@@ -198,6 +236,9 @@ export const runVerb = defineVerb({
     { command: 'racetrack run reserve --isolation process --junit junit.xml' },
     { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"' },
     { command: 'racetrack run reserve --isolation process --kill-rate 0.1 --pause' },
+    { command: 'racetrack run lock --exec "flock {lock} {critical}" --keep section.lock' },
+    { command: 'racetrack run update-json --exec "bash my-update.sh {file} {filter}"' },
+    { command: 'racetrack run atomic-write --exec "bash my-write.sh {file} {payload}" --isolation process --kill-rate 0.3 --recover "bash my-recover.sh {file}"' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },

@@ -1,14 +1,14 @@
 import { RacetrackError } from '../../../core/errors.ts';
 
-/** The placeholders an `--exec` template may use. */
-export const PLACEHOLDERS = ['root', 'name', 'counters', 'prefix', 'count', 'registry', 'owner'] as const;
+/** The placeholders an `--exec` (or `--setup`, `--recover`) template may use. */
+export const PLACEHOLDERS = ['root', 'name', 'counters', 'prefix', 'count', 'registry', 'owner', 'file', 'payload', 'filter', 'lock', 'critical', 'staleMs'] as const;
 
 /**
  * Splits a command template into argv the way a shell splits words (single quotes, double quotes,
  * backslash escapes), but expands nothing: no variables, globs or pipes. A template that wants a
  * shell says so itself: `sh -c '…'`. Placeholders are checked here and filled per operation.
  */
-export function parseArgvTemplate(template: string): string[] {
+export function parseArgvTemplate(template: string, flag = '--exec'): string[] {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -37,26 +37,54 @@ export function parseArgvTemplate(template: string): string[] {
       inWord = true;
     }
   }
-  if (quote !== null) throw new RacetrackError('EINVALID', `unterminated ${quote} quote in --exec template`, { template });
+  if (quote !== null) throw new RacetrackError('EINVALID', `unterminated ${quote} quote in ${flag} template`, { template });
   if (inWord) words.push(word);
-  if (words.length === 0) throw new RacetrackError('EINVALID', '--exec template is empty', { template });
+  if (words.length === 0) throw new RacetrackError('EINVALID', `${flag} template is empty`, { template });
   for (const w of words) {
-    for (const m of w.matchAll(/\{([a-z]+)\}/g)) {
+    for (const m of w.matchAll(PLACEHOLDER)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
-        throw new RacetrackError('EINVALID', `unknown placeholder {${m[1]}} in --exec template; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`, { template });
+        throw new RacetrackError('EINVALID', `unknown placeholder {${m[1]}} in ${flag} template; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`, { template });
       }
     }
   }
   return words;
 }
 
-/** Fills the placeholders of each word; a placeholder without a value is an error. */
-export function fillArgv(words: readonly string[], values: Readonly<Record<string, string>>): string[] {
-  return words.map((w) =>
-    w.replace(/\{([a-z]+)\}/g, (_, key: string) => {
-      const v = values[key];
-      if (v === undefined) throw new RacetrackError('EINVALID', `placeholder {${key}} has no value for this scenario`, { placeholder: key });
-      return v;
-    }),
-  );
+/** A placeholder in a template word: `{name}`. */
+export const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
+
+/** The placeholders a template word uses, by name. */
+export function placeholdersIn(word: string): string[] {
+  return [...word.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+/** Quotes `word` for a POSIX shell: the form `{critical}` takes inside a larger word (`sh -c '… {critical}'`). */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Fills the placeholders of each word; a placeholder without a value is an error. A value given as
+ * a list (an argv, as `{critical}` is) becomes that many words when it is a whole word, and its
+ * shell-quoted words joined by spaces when it is part of one.
+ */
+export function fillArgv(words: readonly string[], values: Readonly<Record<string, string | readonly string[]>>): string[] {
+  const lookUp = (key: string) => {
+    const v = values[key];
+    if (v === undefined) throw new RacetrackError('EINVALID', `placeholder {${key}} has no value for this scenario`, { placeholder: key });
+    return v;
+  };
+  return words.flatMap((w) => {
+    const whole = /^\{([a-zA-Z]+)\}$/.exec(w);
+    if (whole !== null) {
+      const v = lookUp(whole[1]!);
+      return typeof v === 'string' ? [v] : [...v];
+    }
+    return [
+      w.replace(PLACEHOLDER, (_, key: string) => {
+        const v = lookUp(key);
+        return typeof v === 'string' ? v : v.map(shellQuote).join(' ');
+      }),
+    ];
+  });
 }

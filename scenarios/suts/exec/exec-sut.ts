@@ -1,19 +1,37 @@
-import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
-import { fillArgv, parseArgvTemplate, type PLACEHOLDERS } from './argv-template.ts';
+import { fillArgv, parseArgvTemplate, placeholdersIn, type PLACEHOLDERS } from './argv-template.ts';
+import { runCommand, type CommandOutput } from './run-command.ts';
 import type { Primitive } from '../../workloads/scenario.ts';
 import type { ClaimOutcome, Sut } from '../sut.ts';
 
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** The placeholders an `--exec` command is given, by the primitive its scenario drives. */
-export const EXEC_PLACEHOLDERS: Readonly<Partial<Record<Primitive, readonly Placeholder[]>>> = {
-  allocate: ['root', 'name'],
-  reserve: ['counters', 'prefix', 'count'],
-  claim: ['registry', 'owner'],
+export const EXEC_PLACEHOLDERS: Readonly<Record<Primitive, readonly Placeholder[]>> = {
+  allocate: ['root', 'name', 'staleMs'],
+  reserve: ['counters', 'prefix', 'count', 'staleMs'],
+  claim: ['registry', 'owner', 'staleMs'],
+  write: ['file', 'payload', 'staleMs'],
+  update: ['file', 'filter', 'staleMs'],
+  lock: ['lock', 'critical', 'staleMs'],
+};
+
+/**
+ * The placeholders an `--exec` template must use: without them the command cannot know which
+ * files to work on (or, for a lock, has no critical section to guard), and every operation would
+ * judge nothing.
+ */
+export const REQUIRED_PLACEHOLDERS: Readonly<Record<Primitive, readonly Placeholder[]>> = {
+  allocate: ['root'],
+  reserve: ['counters'],
+  claim: ['registry'],
+  write: ['file'],
+  update: ['file'],
+  lock: ['lock', 'critical'],
 };
 
 const asPlaceholders = (list: readonly string[]) => list.map((p) => `{${p}}`).join(' ');
@@ -29,72 +47,64 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/** Which template is checked, and what it is given. */
+export interface TemplateRules {
+  /** The option that gave it: `--exec`, `--setup`, `--recover`. */
+  readonly flag: string;
+  /** What fills its placeholders, for the message: `the reserve scenarios`. */
+  readonly filler: string;
+  readonly fills: readonly string[];
+  readonly required: readonly string[];
+}
+
 /**
- * Checks an `--exec` template once, before a run creates anything: every placeholder is one the
- * scenario's primitive fills (else every operation would fail on it), and the command exists and
- * may be executed, as a path when it holds a `/` and on PATH otherwise (else every operation would
- * fail to start). A command word built from a placeholder is known only per operation, and is not
- * checked. Bad setup is bad input: EINVALID, or ENOTFOUND for a command that is not there.
+ * Checks a command template once, before a run creates anything: every placeholder is one that is
+ * filled (else every operation would fail on it), every required one is there, and the command
+ * exists and may be executed, as a path when it holds a `/` and on PATH otherwise (else every
+ * operation would fail to start). A command word built from a placeholder is known only per
+ * operation, and is not checked. Bad setup is bad input: EINVALID, or ENOTFOUND for a command that
+ * is not there.
  */
-export function checkExecSetup(template: string, primitive: Primitive, env: NodeJS.ProcessEnv = process.env): void {
-  const words = parseArgvTemplate(template);
-  const filled = EXEC_PLACEHOLDERS[primitive] ?? [];
-  for (const w of words) {
-    for (const m of w.matchAll(/\{([a-z]+)\}/g)) {
-      if ((filled as readonly string[]).includes(m[1]!)) continue;
-      throw new RacetrackError('EINVALID', `--exec template uses {${m[1]}}, which the ${primitive} scenarios do not fill; they fill ${asPlaceholders(filled)}`, {
-        exec: template,
-        placeholder: m[1],
-        fills: filled,
-      });
-    }
+export function checkCommandTemplate(template: string, rules: TemplateRules, env: NodeJS.ProcessEnv = process.env): void {
+  const { flag, filler, fills, required } = rules;
+  const words = parseArgvTemplate(template, flag);
+  const used = new Set(words.flatMap(placeholdersIn));
+  for (const p of used) {
+    if (fills.includes(p)) continue;
+    throw new RacetrackError('EINVALID', `${flag} template uses {${p}}, which ${filler} do not fill; they fill ${asPlaceholders(fills)}`, { [flag.slice(2)]: template, placeholder: p, fills });
+  }
+  const missing = required.filter((p) => !used.has(p));
+  if (missing.length > 0) {
+    throw new RacetrackError('EINVALID', `${flag} template must use ${asPlaceholders(missing)}: without it the command cannot know what to work on`, { [flag.slice(2)]: template, missing });
   }
   const command = words[0]!;
-  if (/\{[a-z]+\}/.test(command)) return;
+  if (placeholdersIn(command).length > 0) return;
+  const facts = { [flag.slice(2)]: template, command };
   if (command.includes('/')) {
     const path = resolve(command);
     let isFile: boolean;
     try {
       isFile = statSync(path).isFile();
     } catch {
-      throw new RacetrackError('ENOTFOUND', `--exec command ${command} does not exist`, { exec: template, command, path });
+      throw new RacetrackError('ENOTFOUND', `${flag} command ${command} does not exist`, { ...facts, path });
     }
     if (!isFile || !isExecutableFile(path)) {
-      throw new RacetrackError('EINVALID', `--exec command ${command} is not an executable file (make it executable, or name its interpreter: "bash ${command} …")`, { exec: template, command, path });
+      throw new RacetrackError('EINVALID', `${flag} command ${command} is not an executable file (make it executable, or name its interpreter: "bash ${command} …")`, { ...facts, path });
     }
     return;
   }
   const dirs = (env.PATH ?? '').split(delimiter).map((d) => (d === '' ? '.' : d));
   if (!dirs.some((d) => isExecutableFile(join(d, command)))) {
-    throw new RacetrackError('ENOTFOUND', `--exec command ${command} is not found on PATH`, { exec: template, command });
+    throw new RacetrackError('ENOTFOUND', `${flag} command ${command} is not found on PATH`, facts);
   }
 }
 
-/** An outcome nobody knows (the command timed out or died by a signal): recorded as `info`. */
-export class IndeterminateError extends Error {
-  readonly code = 'EINDETERMINATE';
-  readonly indeterminate = true;
+/** Checks an `--exec` template for the scenarios of `primitive` (see checkCommandTemplate). */
+export function checkExecSetup(template: string, primitive: Primitive, env: NodeJS.ProcessEnv = process.env): void {
+  checkCommandTemplate(template, { flag: '--exec', filler: `the ${primitive} scenarios`, fills: EXEC_PLACEHOLDERS[primitive], required: REQUIRED_PLACEHOLDERS[primitive] }, env);
 }
 
-interface ExecOutput {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(argv: readonly string[], timeoutMs: number): Promise<ExecOutput> {
-  return new Promise((done, reject) => {
-    execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err === null) return done({ code: 0, stdout, stderr });
-      const e = err as { code?: unknown; signal?: unknown; killed?: boolean };
-      if (typeof e.code === 'number') return done({ code: e.code, stdout, stderr });
-      if (e.killed || typeof e.signal === 'string') return reject(new IndeterminateError(`${argv[0]} was killed (${String(e.signal)})`));
-      reject(new RacetrackError('EIO', `cannot run ${argv[0]}: ${err.message}`, { argv }));
-    });
-  });
-}
-
-function failed(out: ExecOutput, argv: readonly string[]): RacetrackError {
+function failed(out: CommandOutput, argv: readonly string[]): RacetrackError {
   return new RacetrackError('EEXEC', `command exited ${out.code}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`, { argv, exitCode: out.code });
 }
 
@@ -136,16 +146,28 @@ export function parseClaimOutput(stdout: string): ClaimOutcome {
   throw new RacetrackError('ECORRUPT', `claimer output has no batch: ${stdout.slice(0, 200)}`);
 }
 
+let payloads: string | undefined;
+
+/** A file holding `data`, for a command's `{payload}`, outside every root the run judges; removed after the operation. */
+function payloadFile(data: Uint8Array, n: number): string {
+  payloads ??= mkdtempSync(join(tmpdir(), 'racetrack-payload-'));
+  const path = join(payloads, `${process.pid}-${n}`);
+  writeFileSync(path, data);
+  return path;
+}
+
 /**
  * A user's own script as the system under test: one process per operation, run as an argv array
  * (never through a shell unless the template says `sh -c`), its output read the way racetrack's
- * own verbs print theirs. Exit 1 from a claimer means "no work".
+ * own verbs print theirs. Exit 1 from a claimer means "no work". `{staleMs}` is the run's lock
+ * staleness.
  */
 export function createExecSut(template: string, timeoutMs = 60_000): Sut {
   const words = parseArgvTemplate(template);
-  const call = async (values: Record<string, string>) => {
-    const argv = fillArgv(words, values);
-    return { argv, out: await run(argv, timeoutMs) };
+  let calls = 0;
+  const call = async (values: Record<string, string | readonly string[]>, staleMs: number, stdin?: Uint8Array) => {
+    const argv = fillArgv(words, { ...values, staleMs: String(staleMs) });
+    return { argv, out: await runCommand(argv, { timeoutMs, ...(stdin === undefined ? {} : { stdin }) }) };
   };
   return {
     name: 'exec',
@@ -156,24 +178,43 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
     reports: [],
     honoursDeps: false,
     honoursIdentity: false,
-    async allocate(root, name) {
-      const { argv, out } = await call({ root, name });
+    async allocate(root, name, ctx) {
+      const { argv, out } = await call({ root, name }, ctx.lockOptions.staleMs ?? 5000);
       if (out.code !== 0) throw failed(out, argv);
       const got = parseAllocateOutput(out.stdout);
       return { number: got.number, path: resolve(root, got.path) };
     },
-    async reserve(counters, prefix, count) {
-      const { argv, out } = await call({ counters, prefix, count: String(count) });
+    async reserve(counters, prefix, count, ctx) {
+      const { argv, out } = await call({ counters, prefix, count: String(count) }, ctx.lockOptions.staleMs ?? 5000);
       if (out.code !== 0) throw failed(out, argv);
       return parseReserveOutput(out.stdout);
     },
-    async claim(registry, owner, phase) {
+    async claim(registry, owner, phase, ctx) {
       // The command is told no phase: it is run as the claim scenario runs it, for implementation.
       if (phase !== 'implement') throw new RacetrackError('EINVALID', `--exec claims for implementation only (asked for ${phase})`, { phase });
-      const { argv, out } = await call({ registry, owner });
+      const { argv, out } = await call({ registry, owner }, ctx.lockOptions.staleMs ?? 5000);
       if (out.code === 1) return null;
       if (out.code !== 0) throw failed(out, argv);
       return parseClaimOutput(out.stdout);
+    },
+    async write(file, data, ctx) {
+      const payload = payloadFile(data, calls++);
+      try {
+        const { argv, out } = await call({ file, payload }, ctx.lockOptions.staleMs ?? 5000, data);
+        if (out.code !== 0) throw failed(out, argv);
+      } finally {
+        rmSync(payload, { force: true });
+      }
+    },
+    async update(file, _fn, ctx, filter) {
+      if (filter === undefined) throw new RacetrackError('EINVALID', '--exec updates a JSON file by a jq filter, and this update has none', { file });
+      const { argv, out } = await call({ file, filter }, ctx.lockOptions.staleMs ?? 5000);
+      if (out.code !== 0) throw failed(out, argv);
+      return undefined;
+    },
+    async guard(lock, critical, ctx) {
+      const { argv, out } = await call({ lock, critical }, ctx.lockOptions.staleMs ?? 5000);
+      if (out.code !== 0) throw failed(out, argv);
     },
   };
 }
