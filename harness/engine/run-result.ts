@@ -14,6 +14,8 @@ export interface RunResult {
   /** The system under test: `core`, a control's name, or `exec`. */
   readonly sut: string;
   readonly exec?: string;
+  /** The `--exec` command ran under strace (`--trace`): its locks were read from its syscalls. */
+  readonly trace?: boolean;
   /** Files the system under test keeps on purpose (`--keep`), not counted as orphans. */
   readonly keep: readonly string[];
   readonly iterations: number;

@@ -5,6 +5,7 @@ import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
+import { execRunnerFor } from '../strace/traced-exec.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
 import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly maxCollisionRate: number;
   readonly sut: string;
   readonly exec?: string;
+  /** Run each `--exec` operation under strace and read its locks from its syscalls (harness/strace/). */
+  readonly trace?: boolean;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -69,7 +72,7 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
-  const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor(options.trace)); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
@@ -116,7 +119,15 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   };
 
   const staleMs = options.staleMs ?? 5000;
-  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, staleMs, ...(options.exec === undefined ? {} : { exec: options.exec }) };
+  const base = {
+    scenario: scenario.name,
+    sut: options.sut,
+    workers: options.workers,
+    seed: options.seed,
+    staleMs,
+    ...(options.exec === undefined ? {} : { exec: options.exec }),
+    ...(options.trace === true ? { trace: true } : {}),
+  };
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
@@ -192,6 +203,7 @@ function summarize(
     scenario,
     sut: options.exec === undefined ? options.sut : 'exec',
     ...(options.exec === undefined ? {} : { exec: options.exec }),
+    ...(options.trace === true ? { trace: true } : {}),
     keep: [...options.keep],
     iterations: options.iterations,
     workers: options.workers,

@@ -11,6 +11,7 @@ import { Recorder } from '../history/recorder.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
 import type { Sut } from '../../scenarios/suts/sut.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
+import { execRunnerFor } from '../strace/traced-exec.ts';
 import type { TaskContext } from './task.ts';
 
 /** What a worker (thread or process) is told once: the scenario, the SUT and its place. */
@@ -18,6 +19,8 @@ export interface WorkerSetup {
   readonly scenario: string;
   readonly sut: string;
   readonly exec?: string;
+  /** Run the `--exec` command under strace (`--trace`). */
+  readonly trace?: boolean;
   readonly worker: number;
   readonly workers: number;
   readonly seed: number;
@@ -50,10 +53,10 @@ export async function performIteration(setup: WorkerSetup, task: IterationTask, 
 const suts = new Map<string, Sut>();
 
 function sutFor(setup: WorkerSetup): Sut {
-  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}`;
+  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}\0${setup.trace === true}`;
   let sut = suts.get(key);
   if (sut === undefined) {
-    sut = resolveSut(scenarioByName(setup.scenario), setup.sut, setup.exec);
+    sut = resolveSut(scenarioByName(setup.scenario), setup.sut, setup.exec, execRunnerFor(setup.trace));
     suts.set(key, sut);
   }
   return sut;

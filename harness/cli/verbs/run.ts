@@ -19,6 +19,7 @@ import type { RunResult } from '../../engine/run-result.ts';
 import { faultText } from '../../../reports/fault-text.ts';
 import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
+import { execRunnerFor } from '../../strace/traced-exec.ts';
 
 const options = {
   iterations: { flags: '--iterations <n>', description: 'iterations, each on a fresh root', default: '100' },
@@ -37,6 +38,12 @@ const options = {
   exec: {
     flags: '--exec <template>',
     description: 'run your own command per operation, e.g. "./alloc.sh {root} {name}"; placeholders {root} {name} {counters} {prefix} {count} {registry} {owner}',
+  },
+  trace: {
+    flags: '--trace',
+    kind: 'flag',
+    description:
+      'with --exec: run each operation under strace (Linux) and read its locks (flock, fcntl, O_EXCL, mkdir, link) from its syscalls, so mutual exclusion and lock hold/wait times are judged',
   },
   keep: { flags: '--keep <glob>', kind: 'list', description: 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
   keepRoots: { flags: '--keep-roots', kind: 'flag', description: 'keep every iteration root even when the run passes (a failing run always keeps them)' },
@@ -106,8 +113,9 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   }
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
+  if (o.trace === true && o.exec === undefined) throw new RacetrackError('EINVALID', '--trace needs --exec TEMPLATE (it traces your command)');
   const sutName = o.exec === undefined ? o.sut : 'core';
-  const sut = resolveSut(scenario, sutName, o.exec);
+  const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor(o.trace));
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
@@ -131,6 +139,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       outDir,
       sut: sutName,
       ...(o.exec === undefined ? {} : { exec: o.exec }),
+      ...(o.trace === true ? { trace: true } : {}),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -198,6 +207,7 @@ export const runVerb = defineVerb({
     { command: 'racetrack run reserve --isolation process --junit junit.xml' },
     { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"' },
     { command: 'racetrack run reserve --isolation process --kill-rate 0.1 --pause' },
+    { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --trace --keep ".topic.lock"' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },

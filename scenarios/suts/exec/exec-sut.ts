@@ -5,7 +5,8 @@ import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import { fillArgv, parseArgvTemplate, type PLACEHOLDERS } from './argv-template.ts';
 import type { Primitive } from '../../workloads/scenario.ts';
-import type { ClaimOutcome, Sut } from '../sut.ts';
+import type { ClaimOutcome, Sut, SutContext } from '../sut.ts';
+import { reportLocks, type ExecOutput, type ExecRunner } from './exec-runner.ts';
 
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -76,12 +77,6 @@ export class IndeterminateError extends Error {
   readonly indeterminate = true;
 }
 
-interface ExecOutput {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function run(argv: readonly string[], timeoutMs: number): Promise<ExecOutput> {
   return new Promise((done, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
@@ -93,6 +88,9 @@ function run(argv: readonly string[], timeoutMs: number): Promise<ExecOutput> {
     });
   });
 }
+
+/** The plain runner: the command spawned as it is. */
+export const plainRunner: ExecRunner = { tracesLocks: false, run };
 
 function failed(out: ExecOutput, argv: readonly string[]): RacetrackError {
   return new RacetrackError('EEXEC', `command exited ${out.code}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`, { argv, exitCode: out.code });
@@ -141,36 +139,39 @@ export function parseClaimOutput(stdout: string): ClaimOutcome {
  * (never through a shell unless the template says `sh -c`), its output read the way racetrack's
  * own verbs print theirs. Exit 1 from a claimer means "no work".
  */
-export function createExecSut(template: string, timeoutMs = 60_000): Sut {
+export function createExecSut(template: string, timeoutMs = 60_000, runner: ExecRunner = plainRunner): Sut {
   const words = parseArgvTemplate(template);
-  const call = async (values: Record<string, string>) => {
+  const call = async (values: Record<string, string>, ctx: SutContext) => {
     const argv = fillArgv(words, values);
-    return { argv, out: await run(argv, timeoutMs) };
+    const out = await runner.run(argv, timeoutMs);
+    // A traced command's locks, seen in its syscalls, go into the history as if it reported them.
+    if (out.locks !== undefined) reportLocks(ctx.lockOptions.observer, out.locks);
+    return { argv, out };
   };
   return {
     name: 'exec',
     kind: 'command',
     description: `your own command, one process per operation: ${template}`,
-    // Its locks are taken in another process, out of racetrack's sight, so nothing about them is
-    // reported (until racetrack can trace a command's lock calls).
-    reports: [],
+    // Its locks are taken in another process, out of racetrack's sight unless it runs under
+    // strace (`--trace`), which sees the lock idioms' syscalls.
+    reports: runner.tracesLocks ? ['lock-events'] : [],
     honoursDeps: false,
     honoursIdentity: false,
-    async allocate(root, name) {
-      const { argv, out } = await call({ root, name });
+    async allocate(root, name, ctx) {
+      const { argv, out } = await call({ root, name }, ctx);
       if (out.code !== 0) throw failed(out, argv);
       const got = parseAllocateOutput(out.stdout);
       return { number: got.number, path: resolve(root, got.path) };
     },
-    async reserve(counters, prefix, count) {
-      const { argv, out } = await call({ counters, prefix, count: String(count) });
+    async reserve(counters, prefix, count, ctx) {
+      const { argv, out } = await call({ counters, prefix, count: String(count) }, ctx);
       if (out.code !== 0) throw failed(out, argv);
       return parseReserveOutput(out.stdout);
     },
-    async claim(registry, owner, phase) {
+    async claim(registry, owner, phase, ctx) {
       // The command is told no phase: it is run as the claim scenario runs it, for implementation.
       if (phase !== 'implement') throw new RacetrackError('EINVALID', `--exec claims for implementation only (asked for ${phase})`, { phase });
-      const { argv, out } = await call({ registry, owner });
+      const { argv, out } = await call({ registry, owner }, ctx);
       if (out.code === 1) return null;
       if (out.code !== 0) throw failed(out, argv);
       return parseClaimOutput(out.stdout);
