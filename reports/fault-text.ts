@@ -8,5 +8,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * `12 workers killed (3.5/s), 1 lock holder paused, in 8 iterations`.
  */
 export function faultText(f: FaultTally): string {
-  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)}), ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}`;
+  const s = f.syscall;
+  const syscall =
+    s === undefined
+      ? ''
+      : `; syscall faults: ${s.error.landed} of ${s.error.planned} injected errors landed (${s.error.notLanded} did not: the call never came), ${s.jitter.calls} calls delayed by up to ${s.jitterUs} µs`;
+  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)}), ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}${syscall}`;
 }

@@ -1,3 +1,4 @@
+import type { SyscallFaultTally } from '../strace/fault-tally.ts';
 import type { CheckResult, Validity } from '../checkers/checker.ts';
 import type { LatencySummary } from '../stats/latency.ts';
 
@@ -65,4 +66,6 @@ export interface FaultTally {
   /** Iterations with a kill or a pause, after which the system recovered. */
   readonly faultedIterations: number;
   readonly killsPerSecond: number;
+  /** Faults strace injected into `--exec` operations' syscalls (--jitter, --errors), each counted with where it landed. */
+  readonly syscall?: SyscallFaultTally;
 }

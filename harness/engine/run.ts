@@ -5,7 +5,9 @@ import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
-import { execRunnerFor } from '../strace/traced-exec.ts';
+import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
+import { syscallFaultTally } from '../strace/fault-tally.ts';
+import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
 import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
@@ -42,6 +44,8 @@ export interface RunOptions {
   readonly exec?: string;
   /** Run each `--exec` operation under strace and read its locks from its syscalls (harness/strace/). */
   readonly trace?: boolean;
+  /** Faults strace injects into each `--exec` operation's syscalls: jitter, errors (harness/strace/faults.ts). */
+  readonly syscallFaults?: SyscallFaultOptions;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -72,7 +76,7 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
-  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor(options.trace)); // fail fast on a SUT that cannot drive the scenario
+  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults })); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
@@ -127,6 +131,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     staleMs,
     ...(options.exec === undefined ? {} : { exec: options.exec }),
     ...(options.trace === true ? { trace: true } : {}),
+    ...(hasSyscallFaults(options.syscallFaults) ? { syscallFaults: options.syscallFaults } : {}),
   };
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
@@ -165,7 +170,11 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
   const kills = nemesisEvents.filter((e) => e.f === 'kill').length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const faults: FaultTally | undefined = faulty ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000) } : undefined;
+  const syscall = syscallFaultTally(history, options.syscallFaults, hasSyscallFaults(options.syscallFaults));
+  const faults: FaultTally | undefined =
+    faulty || syscall !== undefined
+      ? { killRate, pauseRate, staleMs, kills, pauses, faultedIterations, killsPerSecond: kills / (wallMs / 1000), ...(syscall === undefined ? {} : { syscall }) }
+      : undefined;
   const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };

@@ -15,9 +15,10 @@ import { fdArg, unquote, type ParsedTrace, type SyscallRecord } from './parse.ts
  * `excl`, `mkdir` and `link` also make ordinary files and directories, so they count as locks only
  * for a path whose name contains "lock" (`.topic.lock`, `x.lock/`, `lockfile`).
  *
- * A hold begins when its acquiring call returned and ends when its releasing call (close, unlink,
- * exit_group…) was entered: the kernel's own moments lie inside, so a correct lock's holds never
- * seem to overlap, and two holds that do overlap overlapped.
+ * A hold begins when its acquiring call had surely returned (its process's next traced event) and
+ * ends when its releasing call (close, unlink, exit_group…) was entered: the kernel's own moments
+ * lie inside, so a correct lock's holds never seem to overlap, and two holds that do overlap
+ * overlapped.
  */
 export type LockIdiom = 'flock' | 'fcntl' | 'excl' | 'mkdir' | 'link';
 
@@ -37,7 +38,6 @@ export interface TracedHold {
 }
 
 const isLockName = (path: string) => /lock/i.test(basename(path));
-const returned = (s: SyscallRecord) => s.time + s.duration;
 
 interface Open {
   idiom: LockIdiom;
@@ -50,6 +50,21 @@ interface Open {
 
 /** The lock holds of one traced process tree, in the order they were acquired. */
 export function lockHolds(trace: ParsedTrace): TracedHold[] {
+  // When a call had surely returned: its process's next traced event (strace stamps an entry
+  // when it stops the process there, so the process had left the call before). Entry + duration
+  // (-T) alone was measured up to 35 µs early, enough to make a correct flock's holds overlap.
+  const next = new Map<number, number>();
+  const lastOf = new Map<number, SyscallRecord>();
+  for (const s of trace.syscalls) {
+    const before = lastOf.get(s.pid);
+    if (before !== undefined) next.set(before.seq, s.time);
+    lastOf.set(s.pid, s);
+  }
+  for (const e of trace.ends) {
+    const before = lastOf.get(e.pid);
+    if (before !== undefined && !next.has(before.seq)) next.set(before.seq, e.time);
+  }
+  const returned = (s: SyscallRecord) => Math.max(s.time + s.duration, next.get(s.seq) ?? 0);
   const fds = new Map<number, Map<number, string>>();
   const cwd = new Map<number, string>();
   const held: Open[] = [];

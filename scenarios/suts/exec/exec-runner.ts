@@ -21,6 +21,16 @@ export interface ExecOutput {
   readonly stdout: string;
   readonly stderr: string;
   readonly locks?: readonly ExecLockHold[];
+  /** The errno a fault injected into one of its syscalls (`--errors`), when one landed. */
+  readonly injectedError?: string;
+}
+
+/**
+ * A command that failed after racetrack injected an error into one of its syscalls: the failure
+ * the fault asked for, expected (`EINJECTED`), as long as it left valid state behind.
+ */
+export class InjectedFaultError extends Error {
+  readonly code = 'EINJECTED';
 }
 
 /**

@@ -6,7 +6,7 @@ import { RacetrackError } from '../../../core/errors.ts';
 import { fillArgv, parseArgvTemplate, type PLACEHOLDERS } from './argv-template.ts';
 import type { Primitive } from '../../workloads/scenario.ts';
 import type { ClaimOutcome, Sut, SutContext } from '../sut.ts';
-import { reportLocks, type ExecOutput, type ExecRunner } from './exec-runner.ts';
+import { InjectedFaultError, reportLocks, type ExecOutput, type ExecRunner } from './exec-runner.ts';
 
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -92,7 +92,8 @@ function run(argv: readonly string[], timeoutMs: number): Promise<ExecOutput> {
 /** The plain runner: the command spawned as it is. */
 export const plainRunner: ExecRunner = { tracesLocks: false, run };
 
-function failed(out: ExecOutput, argv: readonly string[]): RacetrackError {
+function failed(out: ExecOutput, argv: readonly string[]): Error {
+  if (out.injectedError !== undefined) return new InjectedFaultError(`command exited ${out.code} after an injected ${out.injectedError}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`);
   return new RacetrackError('EEXEC', `command exited ${out.code}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`, { argv, exitCode: out.code });
 }
 
