@@ -40,6 +40,19 @@ describe('run --exec --trace', () => {
     });
   }
 
+  for (const [script, idiom] of [
+    ['alloc-mkdir.sh', 'mkdir'],
+    ['alloc-noclobber.sh', 'O_EXCL'],
+  ] as const) {
+    test(`${script}: a correct ${idiom} lock file passes mutual exclusion, one hold per operation`, async (t) => {
+      if (needStrace(t) === null) return;
+      const result = await run(`bash '${join(FIXTURES, script)}' {root} {name}`, 4, 3, 'thread', []);
+      assert.equal(check(result, 'mutual-exclusion')?.verdict, 'pass', check(result, 'mutual-exclusion')?.message);
+      assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
+      assert.equal(result.lockHold?.count, 4 * 3);
+    });
+  }
+
   test('a mkdir lock its waiters steal fails mutual exclusion', async (t) => {
     if (needStrace(t) === null) return;
     const result = await run(`bash '${join(FIXTURES, 'alloc-mkdir-steal.sh')}' {root} {name}`, 10, 4, 'thread', []);
