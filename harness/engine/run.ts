@@ -76,6 +76,9 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
+  if ((options.trace === true || hasSyscallFaults(options.syscallFaults)) && options.exec === undefined) {
+    throw new RacetrackError('EINVALID', 'tracing and syscall faults need an --exec command: strace runs the command, not racetrack itself');
+  }
   const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults })); // fail fast on a SUT that cannot drive the scenario
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, ROOTS_DIR);

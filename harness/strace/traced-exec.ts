@@ -61,8 +61,7 @@ export function hasSyscallFaults(f: SyscallFaultOptions | undefined): boolean {
  * (EINVALID without strace, naming the option), else the plain spawn. `seeds`: the run's seed and
  * the worker, for the faults' random choices.
  */
-export function execRunnerFor(setup: TraceSetup | boolean | undefined, ...seeds: number[]): TracedExecRunner | undefined {
-  const s: TraceSetup = typeof setup === 'boolean' ? { trace: setup } : (setup ?? {});
+export function execRunnerFor(s: TraceSetup, ...seeds: number[]): TracedExecRunner | undefined {
   const faulty = hasSyscallFaults(s.faults);
   if (s.trace !== true && !faulty) return undefined;
   const option = s.trace === true ? '--trace' : (s.faults?.jitterUs ?? 0) > 0 ? '--jitter' : '--errors';

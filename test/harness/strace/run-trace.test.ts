@@ -61,6 +61,14 @@ describe('run --exec --trace', () => {
     assert.equal(result.verdict, 'fail');
   });
 
+  test('the engine refuses tracing without a command rather than trace nothing', async () => {
+    await assert.rejects(
+      runScenario({ scenario: 'allocate', iterations: 1, workers: 1, isolation: 'thread', seed: 1, outDir: join(dir.path, 'no-exec'), maxCollisionRate: 0, sut: 'core', trace: true, keep: [] }),
+      (e: unknown) => (e as { code?: string }).code === 'EINVALID',
+    );
+    assert.equal(existsSync(join(dir.path, 'no-exec')), false);
+  });
+
   test('--trace without --exec is bad input: exit 2, JSON error, nothing created', () => {
     const out = join(dir.path, 'refused');
     const r = racetrack(['run', 'allocate', '--trace', '--out', out, '--iterations', '1']);
