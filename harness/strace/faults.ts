@@ -66,9 +66,11 @@ const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor
  * The faults for one operation. Jitter: each fs call group gets its own random delay (up to
  * jitterUs) from a random invocation on, every one to three calls after. An error (with
  * probability errorRate): one errno, one write/sync/rename syscall, at its 1st to 3rd call.
- * strace counts `when` per process and syscall.
+ * strace counts `when` per process and syscall. `seen`: for each of those syscalls, the most
+ * calls one process of an earlier operation made; when given, the error goes to one of them, at
+ * a call that process reached, so that it lands rather than wait for a call that never comes.
  */
-export function planFaults(o: SyscallFaultOptions, random: () => number): PlannedFault[] {
+export function planFaults(o: SyscallFaultOptions, random: () => number, seen: ReadonlyMap<string, number> = new Map()): PlannedFault[] {
   const plan: PlannedFault[] = [];
   const jitter = o.jitterUs ?? 0;
   if (jitter > 0) {
@@ -77,13 +79,29 @@ export function planFaults(o: SyscallFaultOptions, random: () => number): Planne
     }
   }
   if ((o.errors ?? []).length > 0 && random() < (o.errorRate ?? 0)) {
-    plan.push({ kind: 'error', rule: { syscalls: [pick(ERROR_SYSCALLS, random)], error: pick(o.errors!, random), when: String(1 + Math.floor(random() * 3)) } });
+    const known = [...seen].filter(([, n]) => n > 0);
+    const [syscall, most] = known.length > 0 ? pick(known, random) : [pick(ERROR_SYSCALLS, random), 3];
+    plan.push({ kind: 'error', rule: { syscalls: [syscall], error: pick(o.errors!, random), when: String(1 + Math.floor(random() * Math.min(3, most))) } });
   }
   return plan;
 }
 
 const describeRule = (r: InjectRule) =>
   `${r.syscalls.join(',')}${r.error === undefined ? '' : ` error=${r.error}`}${r.delayEnterUs === undefined ? '' : ` delay=${r.delayEnterUs}us`}${r.when === undefined ? '' : ` when=${r.when}`}`;
+
+/** For each write, sync and rename syscall of a trace, the most calls of it one process made. */
+export function errorTargets(trace: ParsedTrace): Map<string, number> {
+  const per = new Map<string, number>();
+  for (const s of trace.syscalls) {
+    if ((ERROR_SYSCALLS as readonly string[]).includes(s.name)) per.set(`${s.pid}\0${s.name}`, (per.get(`${s.pid}\0${s.name}`) ?? 0) + 1);
+  }
+  const most = new Map<string, number>();
+  for (const [key, n] of per) {
+    const name = key.split('\0')[1]!;
+    most.set(name, Math.max(most.get(name) ?? 0, n));
+  }
+  return most;
+}
 
 /** For each planned fault, where it landed in the trace (strace marks the calls it tampered with). */
 export function landedFaults(plan: readonly PlannedFault[], trace: ParsedTrace): LandedFault[] {

@@ -2,7 +2,7 @@ import { IndeterminateError } from '../../scenarios/suts/exec/exec-sut.ts';
 import type { ExecRunner } from '../../scenarios/suts/exec/exec-runner.ts';
 import { seededRandom } from '../stats/prng.ts';
 import { requireStrace, type StraceInfo } from './detect.ts';
-import { landedFaults, planFaults, type LandedFault, type SyscallFaultOptions } from './faults.ts';
+import { errorTargets, landedFaults, planFaults, type LandedFault, type SyscallFaultOptions } from './faults.ts';
 import { lockHolds } from './lock-idioms.ts';
 import { runTraced } from './run-traced.ts';
 
@@ -18,12 +18,16 @@ export interface TracedExecRunner extends ExecRunner {
  * `random`), and each one planned is told to `onFault` with where it landed, or that it did not.
  */
 export function tracedExecRunner(info: StraceInfo, faults: SyscallFaultOptions = {}, random: () => number = Math.random): TracedExecRunner {
+  // The write, sync and rename calls the command made last time (errorTargets), for --errors to aim at.
+  let seen = new Map<string, number>();
   const runner: TracedExecRunner = {
     tracesLocks: true,
     onFault: undefined,
     async run(argv, timeoutMs) {
-      const plan = planFaults(faults, random);
+      const plan = planFaults(faults, random, seen);
       const r = await runTraced(info, argv, { timeoutMs, inject: plan.map((p) => p.rule) });
+      // Learnt only from an operation that ran whole (no injected error cut it short).
+      if (r.code === 0 && !r.trace.syscalls.some((s) => s.injected)) seen = errorTargets(r.trace);
       const landed = landedFaults(plan, r.trace);
       for (const f of landed) runner.onFault?.(f);
       // An error injected into the command's output to racetrack (stdout is a pipe) garbles its report, not its files.

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runScenario } from '../../../harness/engine/run.ts';
-import { checkFaultOptions, planFaults } from '../../../harness/strace/faults.ts';
+import { checkFaultOptions, errorTargets, planFaults } from '../../../harness/strace/faults.ts';
+import { parseTrace } from '../../../harness/strace/parse.ts';
 import { seededRandom } from '../../../harness/stats/prng.ts';
 import { isRacetrackError } from '../../../core/errors.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -29,6 +30,30 @@ describe('syscall fault plans', () => {
     }
     const jitter = planFaults({ jitterUs: 500 }, random);
     assert.ok(jitter.length > 0 && jitter.every((p) => p.kind === 'jitter' && p.rule.delayEnterUs! >= 1 && p.rule.delayEnterUs! <= 500));
+  });
+
+  test('errors aim at the write, sync and rename calls an earlier operation made, at a call it reached', () => {
+    const trace = parseTrace(
+      [
+        '7 1.000000 write(3</r/a.tmp>, "x", 1) = 1 <0.000001>',
+        '7 1.000100 write(3</r/a.tmp>, "y", 1) = 1 <0.000001>',
+        '8 1.000200 write(1<pipe:[1]>, "z", 1) = 1 <0.000001>',
+        '7 1.000300 rename("/r/a.tmp", "/r/a") = 0 <0.000001>',
+        '7 1.000400 openat(AT_FDCWD</r>, "b", O_RDONLY) = 3</r/b> <0.000001>',
+      ].join('\n'),
+    );
+    const seen = errorTargets(trace);
+    assert.deepEqual([...seen].sort(), [
+      ['rename', 1],
+      ['write', 2],
+    ]);
+    const random = seededRandom(3);
+    for (let i = 0; i < 30; i++) {
+      const [p] = planFaults({ errors: ['EIO'], errorRate: 1 }, random, seen);
+      const syscall = p!.rule.syscalls[0]!;
+      assert.ok(seen.has(syscall), syscall);
+      assert.ok(Number(p!.rule.when) >= 1 && Number(p!.rule.when) <= seen.get(syscall)!, p!.rule.when);
+    }
   });
 
   test('bad fault options are EINVALID', () => {
