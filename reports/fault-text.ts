@@ -10,5 +10,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  */
 export function faultText(f: FaultTally): string {
   const late = f.killsAfterOperation > 0 ? `, ${plural(f.killsAfterOperation, 'kill', 'kills')} too late` : '';
-  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)})${late}, ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}`;
+  const s = f.syscall;
+  const syscall =
+    s === undefined
+      ? ''
+      : `; syscall faults: ${s.error.landed} of ${s.error.planned} injected errors landed (${s.error.notLanded} did not: the call never came), ${s.jitter.calls} calls delayed by up to ${s.jitterUs} µs`;
+  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)})${late}, ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}${syscall}`;
 }

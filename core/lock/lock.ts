@@ -12,6 +12,14 @@ import { checkNameFits } from '../name-limits.ts';
 import { currentIdentity, pidSpaceTag, type Identity } from '../runtime.ts';
 import type { Turn } from '../thread-turns.ts';
 
+/**
+ * For a lock reported after the fact (one seen in another process's trace): when the event
+ * happened, on monotonicNs()'s clock (core/runtime.ts). Absent: as the call comes.
+ */
+export interface ObservedAt {
+  readonly observedNs?: number;
+}
+
 /** What the lock reports as it works, for histories and benchmarks. All times are monotonic ms. */
 export interface LockObserver {
   /**
@@ -20,10 +28,10 @@ export interface LockObserver {
    * create: breakers time the lock's age from there). `sinceMs`: how long after `at` this call
    * came (the dequeue and the sweep come between), for an observer on another clock.
    */
-  acquired?(event: { path: string; token: string; waitedMs: number; at: number; stampedAt: number; sinceMs: number; attempts: number }): void;
+  acquired?(event: { path: string; token: string; waitedMs: number; at: number; stampedAt: number; sinceMs: number; attempts: number } & ObservedAt): void;
   /** Right before the lock file is removed: the end of the hold interval. */
-  releasing?(event: { path: string; token: string; at: number }): void;
-  released?(event: { path: string; token: string; heldMs: number; at: number }): void;
+  releasing?(event: { path: string; token: string; at: number } & ObservedAt): void;
+  released?(event: { path: string; token: string; heldMs: number; at: number } & ObservedAt): void;
   broke?(event: { path: string; reason: StaleReason; holder: LockRecord | null; at: number }): void;
   /** Something beside the lock that racetrack did not make (in its waiter queue): left alone. */
   foreign?(event: { path: string }): void;

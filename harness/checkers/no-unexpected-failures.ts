@@ -19,7 +19,8 @@ export interface NoUnexpectedFailuresOptions {
  * With no operation of `f` at all there is nothing to judge: unknown.
  */
 export function noUnexpectedFailures(options: NoUnexpectedFailuresOptions): Checker {
-  const expected = new Set(options.expected ?? []);
+  // EINJECTED: a command failed after the nemesis injected an error into its syscalls (--errors), as it should.
+  const expected = new Set([...(options.expected ?? []), 'EINJECTED']);
   return guarded('no-unexpected-failures', ({ history }) => {
     const all = pairOperations(history).filter((op) => op.f === options.f);
     const ops = all.filter((op) => op.type === 'fail');

@@ -1,3 +1,4 @@
+import type { SyscallFaultTally } from '../strace/fault-tally.ts';
 import type { CheckResult, Validity } from '../checkers/checker.ts';
 import type { LatencySummary } from '../stats/latency.ts';
 import type { KillFact } from './kill-landing.ts';
@@ -15,6 +16,8 @@ export interface RunResult {
   /** The system under test: `core`, a control's name, or `exec`. */
   readonly sut: string;
   readonly exec?: string;
+  /** The `--exec` command ran under strace (`--trace`): its locks were read from its syscalls. */
+  readonly trace?: boolean;
   /** Files the system under test keeps on purpose (`--keep`), not counted as orphans. */
   readonly keep: readonly string[];
   readonly iterations: number;
@@ -70,4 +73,6 @@ export interface FaultTally {
   readonly killsPerSecond: number;
   /** With `--exec`: how often the user's `--recover` ran after a faulted iteration, and how often it exited non-zero. */
   readonly recoveries?: { readonly ran: number; readonly failed: number };
+  /** Faults strace injected into `--exec` operations' syscalls (--jitter, --errors), each counted with where it landed. */
+  readonly syscall?: SyscallFaultTally;
 }

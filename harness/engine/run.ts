@@ -5,6 +5,9 @@ import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
+import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
+import { syscallFaultTally } from '../strace/fault-tally.ts';
+import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
 import { planChecks } from './check-plan.ts';
 import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
@@ -44,6 +47,10 @@ export interface RunOptions {
   /** With `exec`: the user's commands that lay out each root and recover it after a fault (see state-commands.ts). */
   readonly setup?: string;
   readonly recover?: string;
+  /** Run each `--exec` operation under strace and read its locks from its syscalls (harness/strace/). */
+  readonly trace?: boolean;
+  /** Faults strace injects into each `--exec` operation's syscalls: jitter, errors (harness/strace/faults.ts). */
+  readonly syscallFaults?: SyscallFaultOptions;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -74,7 +81,10 @@ export interface RunOutcome {
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
-  const sut = resolveSut(scenario, options.sut, options.exec); // fail fast on a SUT that cannot drive the scenario
+  if ((options.trace === true || hasSyscallFaults(options.syscallFaults)) && options.exec === undefined) {
+    throw new RacetrackError('EINVALID', 'tracing and syscall faults need an --exec command: strace runs the command, not racetrack itself');
+  }
+  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults })); // fail fast on a SUT that cannot drive the scenario
   const staleMs = options.staleMs ?? 5000;
   const state = stateCommands(scenario, options, options.exec, staleMs);
   const outDir = resolve(options.outDir);
@@ -123,7 +133,16 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
   };
 
-  const base = { scenario: scenario.name, sut: options.sut, workers: options.workers, seed: options.seed, staleMs, ...(options.exec === undefined ? {} : { exec: options.exec }) };
+  const base = {
+    scenario: scenario.name,
+    sut: options.sut,
+    workers: options.workers,
+    seed: options.seed,
+    staleMs,
+    ...(options.exec === undefined ? {} : { exec: options.exec }),
+    ...(options.trace === true ? { trace: true } : {}),
+    ...(hasSyscallFaults(options.syscallFaults) ? { syscallFaults: options.syscallFaults } : {}),
+  };
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
@@ -173,20 +192,23 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   // A kill counts only where it interrupted a worker's part; one that found it done is counted apart.
   const kills = killList.filter((k) => interrupted(k.landed)).length;
   const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const faults: FaultTally | undefined = faulty
-    ? {
-        killRate,
-        pauseRate,
-        staleMs,
-        kills,
-        killsAfterOperation: killList.length - kills,
-        killList,
-        pauses,
-        faultedIterations,
-        killsPerSecond: kills / (wallMs / 1000),
-        ...(options.exec === undefined ? {} : { recoveries }),
-      }
-    : undefined;
+  const syscall = syscallFaultTally(history, options.syscallFaults, hasSyscallFaults(options.syscallFaults));
+  const faults: FaultTally | undefined =
+    faulty || syscall !== undefined
+      ? {
+          killRate,
+          pauseRate,
+          staleMs,
+          kills,
+          killsAfterOperation: killList.length - kills,
+          killList,
+          pauses,
+          faultedIterations,
+          killsPerSecond: kills / (wallMs / 1000),
+          ...(options.exec === undefined ? {} : { recoveries }),
+          ...(syscall === undefined ? {} : { syscall }),
+        }
+      : undefined;
   const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
   return { result, history, snapshots };
@@ -224,6 +246,7 @@ function summarize(
     scenario,
     sut: options.exec === undefined ? options.sut : 'exec',
     ...(options.exec === undefined ? {} : { exec: options.exec }),
+    ...(options.trace === true ? { trace: true } : {}),
     keep: [...options.keep],
     iterations: options.iterations,
     workers: options.workers,

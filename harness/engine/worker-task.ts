@@ -11,6 +11,9 @@ import { Recorder } from '../history/recorder.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
 import type { Sut } from '../../scenarios/suts/sut.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
+import { execRunnerFor, type TracedExecRunner } from '../strace/traced-exec.ts';
+import { SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
+import type { SyscallFaultOptions } from '../strace/faults.ts';
 import type { TaskContext } from './task.ts';
 
 /** What a worker (thread or process) is told once: the scenario, the SUT and its place. */
@@ -18,6 +21,10 @@ export interface WorkerSetup {
   readonly scenario: string;
   readonly sut: string;
   readonly exec?: string;
+  /** Run the `--exec` command under strace (`--trace`). */
+  readonly trace?: boolean;
+  /** Faults strace injects into the `--exec` command's syscalls. */
+  readonly syscallFaults?: SyscallFaultOptions;
   readonly worker: number;
   readonly workers: number;
   readonly seed: number;
@@ -38,8 +45,10 @@ export interface IterationTask {
  */
 export async function performIteration(setup: WorkerSetup, task: IterationTask, waitStart: () => void | Promise<void>, sink?: (event: RawEvent) => void): Promise<RawEvent[]> {
   const scenario = scenarioByName(setup.scenario);
-  const sut = sutFor(setup);
+  const { sut, runner } = sutFor(setup);
   const rec = new Recorder(setup.worker, task.iteration, sink);
+  // Each syscall fault planned for this iteration's operation goes into its history, landed or not.
+  if (runner !== undefined) runner.onFault = (f) => rec.record('info', SYSCALL_FAULT_EVENT, f);
   const random = seededRandom(setup.seed, setup.worker, task.iteration);
   await waitStart();
   const lockOptions = { timeoutMs: 60_000, staleMs: setup.staleMs ?? 5000 };
@@ -47,16 +56,17 @@ export async function performIteration(setup: WorkerSetup, task: IterationTask, 
   return rec.events;
 }
 
-const suts = new Map<string, Sut>();
+const suts = new Map<string, { sut: Sut; runner: TracedExecRunner | undefined }>();
 
-function sutFor(setup: WorkerSetup): Sut {
-  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}`;
-  let sut = suts.get(key);
-  if (sut === undefined) {
-    sut = resolveSut(scenarioByName(setup.scenario), setup.sut, setup.exec);
-    suts.set(key, sut);
+function sutFor(setup: WorkerSetup): { sut: Sut; runner: TracedExecRunner | undefined } {
+  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}\0${setup.trace === true}\0${JSON.stringify(setup.syscallFaults ?? null)}`;
+  let made = suts.get(key);
+  if (made === undefined) {
+    const runner = setup.exec === undefined ? undefined : execRunnerFor({ trace: setup.trace, faults: setup.syscallFaults }, setup.seed, setup.worker);
+    made = { sut: resolveSut(scenarioByName(setup.scenario), setup.sut, setup.exec, runner), runner };
+    suts.set(key, made);
   }
-  return sut;
+  return made;
 }
 
 /** What a worker thread sends after each iteration. */

@@ -9,9 +9,12 @@ type AcquiredEvent = Parameters<NonNullable<LockObserver['acquired']>>[0];
  * breakers time) before that, when the lock's record was stamped.
  */
 function acquireStarts(e: AcquiredEvent): { hold: number; lease: number } {
-  const hold = monotonicNs() - Math.round(e.sinceMs * 1e6);
+  const hold = e.observedNs ?? monotonicNs() - Math.round(e.sinceMs * 1e6);
   return { hold, lease: hold - Math.round((e.at - e.stampedAt) * 1e6) };
 }
+
+/** When a lock event happened on the history's clock: as reported after the fact, else now. */
+const observed = (e: { observedNs?: number }) => e.observedNs ?? monotonicNs();
 
 /**
  * Collects one worker's events for one iteration. `op` wraps an operation in its invoke and its
@@ -94,8 +97,8 @@ export class Recorder {
         this.record('invoke', 'acquire', { path: e.path }, hold - Math.round(e.waitedMs * 1e6));
         this.record('ok', 'acquire', { path: e.path, waitedMs: e.waitedMs, leadMs: (hold - lease) / 1e6 }, hold);
       },
-      releasing: (e) => this.record('invoke', 'release', { path: e.path }),
-      released: (e) => this.record('ok', 'release', { path: e.path, heldMs: e.heldMs }),
+      releasing: (e) => this.record('invoke', 'release', { path: e.path }, observed(e)),
+      released: (e) => this.record('ok', 'release', { path: e.path, heldMs: e.heldMs }, observed(e)),
     };
   }
 }

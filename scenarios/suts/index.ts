@@ -5,6 +5,7 @@ import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
 import { PEERS } from './peers/index.ts';
 import type { Primitive, Scenario } from '../workloads/scenario.ts';
 import type { Sut, SutOperation } from './sut.ts';
+import type { ExecRunner } from './exec/exec-runner.ts';
 
 /**
  * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`,
@@ -37,10 +38,11 @@ export function sutByName(name: string): Sut {
 /**
  * The system under test for a run: `--exec TEMPLATE` (a user's command), else the SUT named by
  * `--sut` (default core). Checks that it can drive the scenario's primitive, and for a command,
- * that its template and the command itself are usable (checkExecSetup).
+ * that its template and the command itself are usable (checkExecSetup). `runner`: how a command
+ * is run (under strace with `--trace`); the plain spawn otherwise.
  */
-export function resolveSut(scenario: Scenario, name: string, exec: string | undefined): Sut {
-  const sut = exec !== undefined ? createExecSut(exec) : sutByName(name);
+export function resolveSut(scenario: Scenario, name: string, exec: string | undefined, runner?: ExecRunner): Sut {
+  const sut = exec !== undefined ? createExecSut(exec, undefined, runner) : sutByName(name);
   if (exec !== undefined && scenario.noExec !== undefined) {
     throw new RacetrackError('EINVALID', `--exec cannot drive the ${scenario.name} scenario: ${scenario.noExec}`, { scenario: scenario.name });
   }

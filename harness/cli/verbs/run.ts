@@ -21,6 +21,8 @@ import { faultText } from '../../../reports/fault-text.ts';
 import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
 import { stateCommands } from '../../engine/state-commands.ts';
+import { execRunnerFor, hasSyscallFaults } from '../../strace/traced-exec.ts';
+import { checkFaultOptions, type SyscallFaultOptions } from '../../strace/faults.ts';
 
 const options = {
   iterations: { flags: '--iterations <n>', description: 'iterations, each on a fresh root', default: '100' },
@@ -48,6 +50,18 @@ const options = {
     flags: '--recover <template>',
     description: 'with --exec: your recovery, run in each faulted iteration root before the checkers (without it, what a killed operation left is judged as it stands)',
   },
+  trace: {
+    flags: '--trace',
+    kind: 'flag',
+    description:
+      'with --exec: run each operation under strace (Linux) and read its locks (flock, fcntl, O_EXCL, mkdir, link) from its syscalls, so mutual exclusion and lock hold/wait times are judged',
+  },
+  jitter: {
+    flags: '--jitter <us>',
+    description: 'with --exec (Linux, strace): delay the fs syscalls (open, flock, fcntl, mkdir, link, rename, unlink, close) by random amounts up to this many µs, to widen race windows',
+  },
+  errors: { flags: '--errors <errnos>', description: 'with --exec and --error-rate (Linux, strace): errnos to inject into writes, fsyncs and renames, e.g. ENOSPC,EIO' },
+  errorRate: { flags: '--error-rate <r>', description: 'the share of --exec operations given one injected error from --errors', defaultText: '0' },
   keep: { flags: '--keep <glob>', kind: 'list', description: 'a file your script keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
   keepRoots: { flags: '--keep-roots', kind: 'flag', description: 'keep every iteration root even when the run passes (a failing run always keeps them)' },
   killRate: {
@@ -85,6 +99,25 @@ function toNumber(flag: string, raw: string): number {
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n)) throw new RacetrackError('EINVALID', `${flag} must be a number, not "${raw}"`, { [flag]: raw });
   return n;
+}
+
+/** --jitter, --errors and --error-rate, checked (EINVALID naming the flag). */
+function syscallFaultOptions(o: RunInput): SyscallFaultOptions {
+  const f: SyscallFaultOptions = {
+    ...(o.jitter === undefined ? {} : { jitterUs: toNumber('--jitter', o.jitter) }),
+    ...(o.errors === undefined
+      ? {}
+      : {
+          errors: o.errors
+            .split(',')
+            .map((e) => e.trim().toUpperCase())
+            .filter((e) => e !== ''),
+        }),
+    ...(o.errorRate === undefined ? {} : { errorRate: toNumber('--error-rate', o.errorRate) }),
+  };
+  checkFaultOptions(f);
+  if (f.errors !== undefined && f.errors.length > 0 && (f.errorRate ?? 0) === 0) throw new RacetrackError('EINVALID', '--errors needs --error-rate R (the share of operations to fault)');
+  return f;
 }
 
 /** The directory a run writes to when --out is not given: racetrack-runs/<scenario>-<time>. */
@@ -136,8 +169,11 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   }
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
+  if (o.trace === true && o.exec === undefined) throw new RacetrackError('EINVALID', '--trace needs --exec TEMPLATE (it traces your command)');
+  const syscallFaults = syscallFaultOptions(o);
+  if (hasSyscallFaults(syscallFaults) && o.exec === undefined) throw new RacetrackError('EINVALID', '--jitter and --errors need --exec TEMPLATE (strace injects them into your command)');
   const sutName = o.exec === undefined ? o.sut : 'core';
-  const sut = resolveSut(scenario, sutName, o.exec);
+  const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor({ trace: o.trace, faults: syscallFaults }));
   stateCommands(scenario, { setup: o.setup, recover: o.recover }, o.exec, staleMs); // checks --setup and --recover before anything is created
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
@@ -164,6 +200,8 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       ...(o.exec === undefined ? {} : { exec: o.exec }),
       ...(o.setup === undefined ? {} : { setup: o.setup }),
       ...(o.recover === undefined ? {} : { recover: o.recover }),
+      ...(o.trace === true ? { trace: true } : {}),
+      ...(hasSyscallFaults(syscallFaults) ? { syscallFaults } : {}),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -239,6 +277,8 @@ export const runVerb = defineVerb({
     { command: 'racetrack run lock --exec "flock {lock} {critical}" --keep section.lock' },
     { command: 'racetrack run update-json --exec "bash my-update.sh {file} {filter}"' },
     { command: 'racetrack run atomic-write --exec "bash my-write.sh {file} {payload}" --isolation process --kill-rate 0.3 --recover "bash my-recover.sh {file}"' },
+    { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --trace --keep ".topic.lock"' },
+    { command: 'racetrack run reserve --exec "python3 reserve.py {counters} {prefix} {count}" --errors ENOSPC,EIO --error-rate 0.3 --keep "*.lock"' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },

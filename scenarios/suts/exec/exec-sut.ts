@@ -4,9 +4,10 @@ import { delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import { fillArgv, parseArgvTemplate, placeholdersIn, type PLACEHOLDERS } from './argv-template.ts';
-import { runCommand, type CommandOutput } from './run-command.ts';
+import { runCommand } from './run-command.ts';
 import type { Primitive } from '../../workloads/scenario.ts';
-import type { ClaimOutcome, Sut } from '../sut.ts';
+import type { ClaimOutcome, Sut, SutContext } from '../sut.ts';
+import { InjectedFaultError, reportLocks, type ExecOutput, type ExecRunner } from './exec-runner.ts';
 
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -104,7 +105,11 @@ export function checkExecSetup(template: string, primitive: Primitive, env: Node
   checkCommandTemplate(template, { flag: '--exec', filler: `the ${primitive} scenarios`, fills: EXEC_PLACEHOLDERS[primitive], required: REQUIRED_PLACEHOLDERS[primitive] }, env);
 }
 
-function failed(out: CommandOutput, argv: readonly string[]): RacetrackError {
+/** The plain runner: the command spawned as it is. */
+export const plainRunner: ExecRunner = { tracesLocks: false, run: runCommand };
+
+function failed(out: ExecOutput, argv: readonly string[]): Error {
+  if (out.injectedError !== undefined) return new InjectedFaultError(`command exited ${out.code} after an injected ${out.injectedError}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`);
   return new RacetrackError('EEXEC', `command exited ${out.code}: ${(out.stdout + out.stderr).trim().slice(0, 300)}`, { argv, exitCode: out.code });
 }
 
@@ -162,37 +167,40 @@ function payloadFile(data: Uint8Array, n: number): string {
  * own verbs print theirs. Exit 1 from a claimer means "no work". `{staleMs}` is the run's lock
  * staleness.
  */
-export function createExecSut(template: string, timeoutMs = 60_000): Sut {
+export function createExecSut(template: string, timeoutMs = 60_000, runner: ExecRunner = plainRunner): Sut {
   const words = parseArgvTemplate(template);
   let calls = 0;
-  const call = async (values: Record<string, string | readonly string[]>, staleMs: number, stdin?: Uint8Array) => {
-    const argv = fillArgv(words, { ...values, staleMs: String(staleMs) });
-    return { argv, out: await runCommand(argv, { timeoutMs, ...(stdin === undefined ? {} : { stdin }) }) };
+  const call = async (values: Record<string, string | readonly string[]>, ctx: SutContext, stdin?: Uint8Array) => {
+    const argv = fillArgv(words, { ...values, staleMs: String(ctx.lockOptions.staleMs ?? 5000) });
+    const out = await runner.run(argv, { timeoutMs, ...(stdin === undefined ? {} : { stdin }) });
+    // A traced command's locks, seen in its syscalls, go into the history as if it reported them.
+    if (out.locks !== undefined) reportLocks(ctx.lockOptions.observer, out.locks);
+    return { argv, out };
   };
   return {
     name: 'exec',
     kind: 'command',
     description: `your own command, one process per operation: ${template}`,
-    // Its locks are taken in another process, out of racetrack's sight, so nothing about them is
-    // reported (until racetrack can trace a command's lock calls).
-    reports: [],
+    // Its locks are taken in another process, out of racetrack's sight unless it runs under
+    // strace (`--trace`), which sees the lock idioms' syscalls.
+    reports: runner.tracesLocks ? ['lock-events'] : [],
     honoursDeps: false,
     honoursIdentity: false,
     async allocate(root, name, ctx) {
-      const { argv, out } = await call({ root, name }, ctx.lockOptions.staleMs ?? 5000);
+      const { argv, out } = await call({ root, name }, ctx);
       if (out.code !== 0) throw failed(out, argv);
       const got = parseAllocateOutput(out.stdout);
       return { number: got.number, path: resolve(root, got.path) };
     },
     async reserve(counters, prefix, count, ctx) {
-      const { argv, out } = await call({ counters, prefix, count: String(count) }, ctx.lockOptions.staleMs ?? 5000);
+      const { argv, out } = await call({ counters, prefix, count: String(count) }, ctx);
       if (out.code !== 0) throw failed(out, argv);
       return parseReserveOutput(out.stdout);
     },
     async claim(registry, owner, phase, ctx) {
       // The command is told no phase: it is run as the claim scenario runs it, for implementation.
       if (phase !== 'implement') throw new RacetrackError('EINVALID', `--exec claims for implementation only (asked for ${phase})`, { phase });
-      const { argv, out } = await call({ registry, owner }, ctx.lockOptions.staleMs ?? 5000);
+      const { argv, out } = await call({ registry, owner }, ctx);
       if (out.code === 1) return null;
       if (out.code !== 0) throw failed(out, argv);
       return parseClaimOutput(out.stdout);
@@ -200,7 +208,7 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
     async write(file, data, ctx) {
       const payload = payloadFile(data, calls++);
       try {
-        const { argv, out } = await call({ file, payload }, ctx.lockOptions.staleMs ?? 5000, data);
+        const { argv, out } = await call({ file, payload }, ctx, data);
         if (out.code !== 0) throw failed(out, argv);
       } finally {
         rmSync(payload, { force: true });
@@ -208,12 +216,12 @@ export function createExecSut(template: string, timeoutMs = 60_000): Sut {
     },
     async update(file, _fn, ctx, filter) {
       if (filter === undefined) throw new RacetrackError('EINVALID', '--exec updates a JSON file by a jq filter, and this update has none', { file });
-      const { argv, out } = await call({ file, filter }, ctx.lockOptions.staleMs ?? 5000);
+      const { argv, out } = await call({ file, filter }, ctx);
       if (out.code !== 0) throw failed(out, argv);
       return undefined;
     },
     async guard(lock, critical, ctx) {
-      const { argv, out } = await call({ lock, critical }, ctx.lockOptions.staleMs ?? 5000);
+      const { argv, out } = await call({ lock, critical }, ctx);
       if (out.code !== 0) throw failed(out, argv);
     },
   };
