@@ -88,7 +88,12 @@ export function fromStoreError(err: unknown, url: string, schema: string): Racet
   const message = err instanceof Error ? err.message : String(err);
   const store = redactUrl(url);
   if (state === '42P01' || state === '3F000') {
-    return new RacetrackError('ENOTFOUND', `the store has no racetrack tables in schema ${schema}: run racetrack init-counters --store first (${message})`, { store, schema, sqlState: state }, err);
+    return new RacetrackError(
+      'ENOTFOUND',
+      `the store has no racetrack tables in schema ${schema}: run racetrack init-counters --store (or store-registry import) first (${message})`,
+      { store, schema, sqlState: state },
+      err,
+    );
   }
   if (state === undefined || state.startsWith('08') || state.startsWith('28') || state === '3D000' || state === '57P03') {
     return new RacetrackError('EINVALID', `cannot reach the PostgreSQL store ${store}: ${message}`, { store, ...(state === undefined ? {} : { sqlState: state }) }, err);
