@@ -23,7 +23,7 @@ export interface PgPool {
 }
 
 interface PgModule {
-  Pool: new (config: { connectionString: string; max?: number; application_name?: string }) => PgPool;
+  Pool: new (config: { connectionString: string; max?: number; application_name?: string; allowExitOnIdle?: boolean; idleTimeoutMillis?: number }) => PgPool;
 }
 
 /** What to run when `pg` is missing. */

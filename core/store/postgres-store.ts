@@ -125,7 +125,7 @@ async function inTransaction<T>(pool: PgPool, fn: (c: PgClient) => Promise<T>): 
 }
 
 /** The registry rows of the store, in table order, read in one statement. */
-async function readSites(c: PgClient, schema: string, batch?: string): Promise<RegistryEntry[]> {
+export async function readSites(c: PgClient, schema: string, batch?: string): Promise<RegistryEntry[]> {
   const where = batch === undefined ? '' : 'WHERE batch = $1';
   const res = await c.query(
     `SELECT row, domain, batch, status, owner, (extract(epoch FROM claimed_at) * 1000)::float8 AS claimed FROM ${schema}.sites ${where} ORDER BY row`,
@@ -150,7 +150,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   checkStoreUrl(url);
   const schema = checkSchemaName(options.schema ?? DEFAULT_STORE_SCHEMA);
   const pg = await loadPg();
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, application_name: 'racetrack' });
+  // allowExitOnIdle: idle connections do not keep a process alive that has nothing else to do.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, application_name: 'racetrack', allowExitOnIdle: true, idleTimeoutMillis: 5000 });
   // An idle connection the server drops must not take the process down.
   pool.on('error', () => undefined);
   const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {

@@ -17,6 +17,7 @@ import { ROOTS_DIR } from './out-dir.ts';
 import { runOnProcesses } from './process-runner.ts';
 import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
+import { provideRunStore } from '../store/run-store.ts';
 import type { IterationTask } from './worker-task.ts';
 
 /** How far a run has got, for a progress line. */
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly maxCollisionRate: number;
   readonly sut: string;
   readonly exec?: string;
+  /** For a store system under test: `postgres` (a throwaway cluster, the default) or a postgres:// URL. */
+  readonly store?: string;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -74,6 +77,22 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
   const tasks: IterationTask[] = [];
+  const runStore = await provideRunStore(sut, options.store);
+  try {
+    return await runIterations(options, scenario, sut, outDir, rootsDir, tasks);
+  } finally {
+    await runStore?.finish(tasks.map((t) => t.root));
+  }
+}
+
+async function runIterations(
+  options: RunOptions,
+  scenario: ReturnType<typeof scenarioByName>,
+  sut: ReturnType<typeof resolveSut>,
+  outDir: string,
+  rootsDir: string,
+  tasks: IterationTask[],
+): Promise<RunOutcome> {
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
     if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {

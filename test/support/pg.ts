@@ -1,6 +1,8 @@
 // One throwaway PostgreSQL cluster per test file, shared by its tests: started before the first,
 // stopped after the last. Where PostgreSQL is not installed the file's tests are skipped, saying so.
+import process from 'node:process';
 import { after, before } from 'node:test';
+import { RUN_STORE_ENV } from '../../scenarios/suts/store/store-sut.ts';
 import { findPostgresBin, startPgCluster, type PgCluster } from '../../harness/store/pg-cluster.ts';
 
 /** Why the store's tests cannot run here, or undefined when they can. */
@@ -21,4 +23,21 @@ export function useCluster(): { readonly url: string } {
       return cluster.url;
     },
   };
+}
+
+/**
+ * A cluster for this test file's store systems under test, as `racetrack run --store postgres`
+ * gives one: its URL in RACETRACK_RUN_STORE, which contending threads and processes inherit.
+ */
+export function useStoreServer(): void {
+  let cluster: PgCluster | undefined;
+  if (NO_POSTGRES !== undefined) return;
+  before(() => {
+    cluster = startPgCluster();
+    process.env[RUN_STORE_ENV] = cluster.url;
+  });
+  after(() => {
+    delete process.env[RUN_STORE_ENV];
+    cluster?.stop();
+  });
 }

@@ -6,6 +6,7 @@ import { RacetrackError } from '../../../core/errors.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../../scenarios/suts/index.ts';
+import { checkRunStore } from '../../store/run-store.ts';
 import type { CommandResult } from '../command-result.ts';
 import { ISOLATION } from '../options.ts';
 import { defineVerb, type VerbContext, type VerbInput } from '../verb.ts';
@@ -43,6 +44,10 @@ const options = {
   killRate: { flags: '--kill-rate <r>', description: 'process isolation: SIGKILL each worker with this probability per iteration, at a random moment of its operation', default: '0' },
   pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
+  store: {
+    flags: '--store <store>',
+    description: "run the PostgreSQL store: postgres (a throwaway cluster) or a postgres:// URL; --sut defaults to postgres, or name one of the store's controls",
+  },
   staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
 } as const;
 
@@ -106,8 +111,9 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   }
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
-  const sutName = o.exec === undefined ? o.sut : 'core';
+  const sutName = o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core';
   const sut = resolveSut(scenario, sutName, o.exec);
+  checkRunStore(sut, o.store);
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
@@ -131,6 +137,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       outDir,
       sut: sutName,
       ...(o.exec === undefined ? {} : { exec: o.exec }),
+      ...(o.store === undefined ? {} : { store: o.store }),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -198,6 +205,7 @@ export const runVerb = defineVerb({
     { command: 'racetrack run reserve --isolation process --junit junit.xml' },
     { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"' },
     { command: 'racetrack run reserve --isolation process --kill-rate 0.1 --pause' },
+    { command: 'racetrack run claim --store postgres' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },
