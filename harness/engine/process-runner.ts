@@ -3,6 +3,7 @@ import { planFaults, type ProcessFaults } from './nemesis-plan.ts';
 import { monotonicNs, type RawEvent } from '../history/history.ts';
 import { releaseTogether, startParties, settledValue } from './process-group.ts';
 import { launchOf, ProcessParty } from './process-party.ts';
+import { onHost } from './hosts.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
 import type { IterationInput } from './worker-task.ts';
@@ -31,6 +32,8 @@ export interface ProcessRunOptions extends PoolRunOptions {
   readonly faults?: ProcessFaults;
   /** Records what the nemesis did (kills, pauses), as events of worker -1. */
   readonly onNemesis?: (e: RawEvent) => void;
+  /** Spread the workers over this many simulated hosts (hosts.ts), worker w on host w mod hosts. */
+  readonly hosts?: number;
 }
 
 /**
@@ -43,10 +46,11 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
  * after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed, signal, hosts }: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
-  const launch = launchOf(taskRef(import.meta.url, './worker-task', 'runIteration'));
-  const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, () => launch));
+  const local = launchOf(taskRef(import.meta.url, './worker-task', 'runIteration'));
+  const launch = (w: number) => (hosts === undefined ? local : onHost(local, w % hosts));
+  const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, (_, w) => launch(w)));
   const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
   // Ctrl-C: every worker is killed where it is (a stopped one too), and the loop ends below.
   const onAbort = () => {
@@ -59,7 +63,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(
         procs.map(async (p, w) => {
-          if (!p.alive) procs[w] = await ProcessParty.start(launch, w, base.workers);
+          if (!p.alive) procs[w] = await ProcessParty.start(launch(w), w, base.workers);
         }),
       );
       signal?.throwIfAborted();

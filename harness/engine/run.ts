@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly exec?: string;
   /** For a store system under test: `postgres` (a throwaway cluster, the default) or a postgres:// URL. */
   readonly store?: string;
+  /** Process isolation: spread the workers over this many simulated hosts (hosts.ts). */
+  readonly hosts?: number;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -155,10 +157,12 @@ async function runIterations(
       onIteration,
       afterIteration,
       signal: options.signal,
+      ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
       ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e) } : {}),
     });
   } else {
     if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
+    if (options.hosts !== undefined) throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
     await runOnThreads({ base, tasks, onIteration, signal: options.signal });
   }
   options.signal?.throwIfAborted();
@@ -215,6 +219,7 @@ function summarize(
     iterations: options.iterations,
     workers: options.workers,
     isolation: options.isolation,
+    ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
     seed: options.seed,
     runtime: detectRuntime(),
     operations: ops,

@@ -7,6 +7,7 @@ import { detectRuntime } from '../../../core/runtime.ts';
 import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../../scenarios/suts/index.ts';
 import { checkRunStore } from '../../store/run-store.ts';
+import { checkHosts } from '../../engine/hosts.ts';
 import type { CommandResult } from '../command-result.ts';
 import { ISOLATION } from '../options.ts';
 import { defineVerb, type VerbContext, type VerbInput } from '../verb.ts';
@@ -44,6 +45,10 @@ const options = {
   killRate: { flags: '--kill-rate <r>', description: 'process isolation: SIGKILL each worker with this probability per iteration, at a random moment of its operation', default: '0' },
   pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
+  hosts: {
+    flags: '--hosts <n>',
+    description: 'process isolation: spread the workers over N simulated hosts, each with its own host name and PID space (unshare), over the same directory',
+  },
   store: {
     flags: '--store <store>',
     description: "run the PostgreSQL store: postgres (a throwaway cluster) or a postgres:// URL; --sut defaults to postgres, or name one of the store's controls",
@@ -114,6 +119,8 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   const sutName = o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core';
   const sut = resolveSut(scenario, sutName, o.exec);
   checkRunStore(sut, o.store);
+  const hosts = o.hosts === undefined ? undefined : toNumber('--hosts', o.hosts);
+  if (hosts !== undefined) checkHosts(hosts, numbers.workers, o.isolation, pauseRate > 0);
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
@@ -138,6 +145,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       sut: sutName,
       ...(o.exec === undefined ? {} : { exec: o.exec }),
       ...(o.store === undefined ? {} : { store: o.store }),
+      ...(hosts === undefined ? {} : { hosts }),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -206,6 +214,7 @@ export const runVerb = defineVerb({
     { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --keep ".topic.lock"' },
     { command: 'racetrack run reserve --isolation process --kill-rate 0.1 --pause' },
     { command: 'racetrack run claim --store postgres' },
+    { command: 'racetrack run lock --isolation process --workers 6 --hosts 3' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },
