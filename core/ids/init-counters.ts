@@ -43,12 +43,48 @@ export interface InitCountersReport {
 
 const decoder = new TextDecoder();
 
-function readTasks(deps: Deps, tasksFile: string): string {
+/** The text of TASKS.md; ENOTFOUND when it is missing. */
+export function readTasks(deps: Deps, tasksFile: string): string {
   try {
     return decoder.decode(deps.fs.readFile(tasksFile));
   } catch (err) {
     throw fromFsError(err, tasksFile, 'read tasks file');
   }
+}
+
+/** The counters after a merge, and each counter's fate (see `initCounters`). */
+export interface CounterMerge {
+  readonly counters: Record<string, number>;
+  readonly raised: CounterChange[];
+  readonly kept: CounterChange[];
+  readonly lowered: CounterChange[];
+}
+
+/**
+ * Merges the highest IDs found (`highest`, per prefix) into the counters `before`: a known prefix
+ * is raised to what was found, lowered only with `force`; counters of unknown prefixes are kept.
+ * Shared by the counters file and the PostgreSQL store.
+ */
+export function mergeCounters(before: Readonly<Record<string, number>>, highest: Readonly<Record<string, number>>, prefixes: readonly string[], force: boolean): CounterMerge {
+  const counters: Record<string, number> = {};
+  const raised: CounterChange[] = [];
+  const kept: CounterChange[] = [];
+  const lowered: CounterChange[] = [];
+  for (const [prefix, from] of Object.entries(before)) {
+    const known = prefixes.includes(prefix);
+    const found = known ? (highest[prefix] ?? null) : null;
+    const target = found ?? 0;
+    if (known && target > from) raised.push({ prefix, from, to: target, found });
+    else if (known && target < from && force) lowered.push({ prefix, from, to: target, found });
+    else kept.push({ prefix, from, to: from, found });
+  }
+  for (const prefix of prefixes) {
+    const found = highest[prefix];
+    if (found !== undefined && !Object.hasOwn(before, prefix)) raised.push({ prefix, from: null, to: found, found });
+  }
+  for (const prefix of Object.keys(before)) counters[prefix] = before[prefix]!;
+  for (const change of [...raised, ...lowered]) counters[change.prefix] = change.to;
+  return { counters, raised, kept, lowered };
 }
 
 /**
@@ -79,27 +115,7 @@ export async function initCounters(tasksFile: string, countersFile: string, opti
     lockFileFor(countersFile),
     (lock) => {
       const existing = readCountersIfExists(countersFile, deps);
-      const before = existing?.counters ?? {};
-      const counters: Record<string, number> = {};
-      const raised: CounterChange[] = [];
-      const kept: CounterChange[] = [];
-      const lowered: CounterChange[] = [];
-
-      for (const [prefix, from] of Object.entries(before)) {
-        const known = prefixes.includes(prefix);
-        const found = known ? (scan.highest[prefix] ?? null) : null;
-        const target = found ?? 0;
-        if (known && target > from) raised.push({ prefix, from, to: target, found });
-        else if (known && target < from && options.force === true) lowered.push({ prefix, from, to: target, found });
-        else kept.push({ prefix, from, to: from, found });
-      }
-      for (const prefix of prefixes) {
-        const found = scan.highest[prefix];
-        if (found !== undefined && !Object.hasOwn(before, prefix)) raised.push({ prefix, from: null, to: found, found });
-      }
-      for (const prefix of Object.keys(before)) counters[prefix] = before[prefix]!;
-      for (const change of [...raised, ...lowered]) counters[change.prefix] = change.to;
-
+      const { counters, raised, kept, lowered } = mergeCounters(existing?.counters ?? {}, scan.highest, prefixes, options.force === true);
       const written = existing === null || raised.length > 0 || lowered.length > 0;
       if (written) {
         const updatedAt = new Date(deps.clock.now()).toISOString();

@@ -4,6 +4,7 @@ import { killLanding, type KillFact } from './kill-landing.ts';
 import { monotonicNs, type RawEvent } from '../history/history.ts';
 import { releaseTogether, startParties, settledValue } from './process-group.ts';
 import { launchOf, ProcessParty } from './process-party.ts';
+import { onHost } from './hosts.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
 import type { IterationInput } from './worker-task.ts';
@@ -34,6 +35,8 @@ export interface ProcessRunOptions extends PoolRunOptions {
   readonly onNemesis?: (e: RawEvent) => void;
   /** Tells where each planned kill landed (also in the history: `kill` events, `kill-late` for one that found the worker done). */
   readonly onKill?: (fact: KillFact) => void;
+  /** Spread the workers over this many simulated hosts (hosts.ts), worker w on host w mod hosts. */
+  readonly hosts?: number;
 }
 
 /**
@@ -49,12 +52,13 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
  * after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, onKill, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, onKill, seed, signal, hosts }: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
-  const launch = { ...launchOf(taskRef(import.meta.url, './worker-task', 'runIteration')), group: true };
+  const local = { ...launchOf(taskRef(import.meta.url, './worker-task', 'runIteration')), group: true };
+  const launch = (w: number) => (hosts === undefined ? local : onHost(local, w % hosts));
   // How long each worker that was not killed took from the start to the end of its part (ms).
   const timedMs: number[] = [];
-  const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, () => launch));
+  const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, (_, w) => launch(w)));
   const nemesis = (iteration: number, f: string, value: unknown) => onNemesis?.({ time: monotonicNs(), worker: -1, iteration, type: 'info', f, value });
   // Ctrl-C: every worker is killed where it is (a stopped one too), and the loop ends below.
   const onAbort = () => {
@@ -67,7 +71,7 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(
         procs.map(async (p, w) => {
-          if (!p.alive) procs[w] = await ProcessParty.start(launch, w, base.workers);
+          if (!p.alive) procs[w] = await ProcessParty.start(launch(w), w, base.workers);
         }),
       );
       signal?.throwIfAborted();

@@ -23,6 +23,8 @@ export interface RunResult {
   readonly iterations: number;
   readonly workers: number;
   readonly isolation: 'thread' | 'process';
+  /** The simulated hosts the worker processes were spread over (`--hosts`), when more than this one. */
+  readonly hosts?: number;
   readonly seed: number;
   readonly runtime: { readonly name: string; readonly version: string };
   readonly operations: { readonly attempted: number; readonly ok: number; readonly fail: number; readonly info: number };

@@ -22,6 +22,7 @@ import { ROOTS_DIR } from './out-dir.ts';
 import { runOnProcesses } from './process-runner.ts';
 import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
+import { provideRunStore } from '../store/run-store.ts';
 import type { IterationTask } from './worker-task.ts';
 
 /** How far a run has got, for a progress line. */
@@ -51,6 +52,10 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Faults strace injects into each `--exec` operation's syscalls: jitter, errors (harness/strace/faults.ts). */
   readonly syscallFaults?: SyscallFaultOptions;
+  /** For a store system under test: `postgres` (a throwaway cluster, the default) or a postgres:// URL. */
+  readonly store?: string;
+  /** Process isolation: spread the workers over this many simulated hosts (hosts.ts). */
+  readonly hosts?: number;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -91,6 +96,24 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
   const tasks: IterationTask[] = [];
+  const runStore = await provideRunStore(sut, options.store);
+  try {
+    return await runIterations(options, scenario, sut, state, outDir, rootsDir, tasks);
+  } finally {
+    await runStore?.finish(tasks.map((t) => t.root));
+  }
+}
+
+async function runIterations(
+  options: RunOptions,
+  scenario: ReturnType<typeof scenarioByName>,
+  sut: ReturnType<typeof resolveSut>,
+  state: ReturnType<typeof stateCommands>,
+  outDir: string,
+  rootsDir: string,
+  tasks: IterationTask[],
+): Promise<RunOutcome> {
+  const staleMs = options.staleMs ?? 5000;
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
     if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {
@@ -173,10 +196,12 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       onIteration,
       afterIteration,
       signal: options.signal,
+      ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
       ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e), onKill: (k: KillFact) => killList.push(k) } : {}),
     });
   } else {
     if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
+    if (options.hosts !== undefined) throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
     await runOnThreads({ base, tasks, onIteration, signal: options.signal });
   }
   options.signal?.throwIfAborted();
@@ -251,6 +276,7 @@ function summarize(
     iterations: options.iterations,
     workers: options.workers,
     isolation: options.isolation,
+    ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
     seed: options.seed,
     runtime: detectRuntime(),
     operations: ops,

@@ -4,6 +4,7 @@ import { SUTS } from '../../scenarios/suts/index.ts';
 import { parseFuzzScenario, runFuzzScenario } from '../fuzz/fuzz-scenario.ts';
 import { firstDetectionMs } from './first-detection.ts';
 import { runScenario } from '../engine/run.ts';
+import { findPostgresBin, POSTGRES_INSTALL_HINT } from '../store/pg-cluster.ts';
 
 /** One line of the selftest table: a system under test, through one scenario, N times. */
 export interface SelftestRow {
@@ -18,8 +19,10 @@ export interface SelftestRow {
   readonly unknown: number;
   /** Median, over the detecting runs, of the time to the first failing iteration. */
   readonly medianDetectionMs: number | null;
-  /** ok: a control caught every run, or the core passed every run. pending: not runnable yet. */
+  /** ok: a control caught every run, or the core passed every run. pending: not runnable yet, or not here (see `reason`). */
   readonly status: 'ok' | 'missed' | 'false-alarm' | 'pending';
+  /** Why a pending row did not run (a store control where PostgreSQL is not installed). */
+  readonly reason?: string;
 }
 
 export interface SelftestOptions {
@@ -51,10 +54,28 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
   const coreScenarios = [...new Set([...controls.map((c) => c.control!.caughtBy), 'lock'])];
 
   const plan = [
-    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.control!.caughtBy, bug: c.control!.bug })),
+    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.control!.caughtBy, bug: c.control!.bug, store: c.store })),
     ...coreScenarios.map((scenario) => ({ system: 'core', kind: 'core' as const, scenario, bug: '(none: must pass)' })),
   ];
+  const noPostgres = findPostgresBin() === null ? `PostgreSQL is not installed: ${POSTGRES_INSTALL_HINT}` : undefined;
   for (const item of plan) {
+    if ('store' in item && item.store !== undefined && noPostgres !== undefined) {
+      const row: SelftestRow = {
+        system: item.system,
+        kind: item.kind,
+        scenario: item.scenario,
+        bug: item.bug,
+        runs: 0,
+        detected: 0,
+        unknown: 0,
+        medianDetectionMs: null,
+        status: 'pending',
+        reason: noPostgres,
+      };
+      rows.push(row);
+      o.onRow?.(row);
+      continue;
+    }
     let detected = 0;
     let unknown = 0;
     const times: number[] = [];

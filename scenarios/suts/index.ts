@@ -3,6 +3,7 @@ import { coreSut } from './core.ts';
 import { CONTROLS } from './controls/index.ts';
 import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
 import { PEERS } from './peers/index.ts';
+import { pgClaimNaive, pgReserveUnlocked, postgresSut } from './store/postgres.ts';
 import type { Primitive, Scenario } from '../workloads/scenario.ts';
 import type { Sut, SutOperation } from './sut.ts';
 import type { ExecRunner } from './exec/exec-runner.ts';
@@ -10,10 +11,10 @@ import type { ExecRunner } from './exec/exec-runner.ts';
 /**
  * Every named system under test, the one list that `racetrack run --sut`, `racetrack fuzz --sut`,
  * the bench rows, `racetrack list --suts` and the contract tests take implementations from: the
- * core, the known-broken controls, then the peers. A user's command (`--exec`) is made per run
+ * core, the known-broken controls, the peers, then the PostgreSQL store and its controls. A user's command (`--exec`) is made per run
  * from its template (exec/exec-sut.ts).
  */
-export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS];
+export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS, postgresSut, pgReserveUnlocked, pgClaimNaive];
 
 /** The operation a scenario of each primitive calls. */
 const PRIMITIVE_OPERATION: Readonly<Record<Primitive, SutOperation>> = {

@@ -37,9 +37,10 @@ export type SutReport = 'lock-events';
 
 /**
  * What a system under test is: racetrack's own primitives, a known-broken control, a peer (a lock
- * other tools ship, measured beside the core), or a user's command (`--exec`).
+ * other tools ship, measured beside the core), a user's command (`--exec`), or racetrack's
+ * PostgreSQL store (core/store/).
  */
-export type SutKind = 'core' | 'control' | 'peer' | 'command';
+export type SutKind = 'core' | 'control' | 'peer' | 'command' | 'store';
 
 /** The operations a system under test may implement, one per primitive (and recovery). */
 export const SUT_OPERATIONS = ['allocate', 'reserve', 'claim', 'write', 'update', 'recover', 'acquire', 'guard'] as const;
@@ -91,6 +92,11 @@ export interface Sut {
    * pid instead can never be shown to have a dead holder.
    */
   readonly honoursIdentity: boolean;
+  /**
+   * Present when its state lives in a PostgreSQL store rather than the files it is handed: the
+   * harness must give it a server (RACETRACK_RUN_STORE; scenarios/suts/store/store-sut.ts).
+   */
+  readonly store?: 'postgres';
   /** Loads what its operations need, before any clock starts (a peer's package). */
   prepare?(): Promise<void>;
   allocate?(root: string, name: string, ctx: SutContext): Promise<{ number: string; path: string }>;

@@ -4,21 +4,26 @@ import { SUTS } from '../../scenarios/suts/index.ts';
 import type { Sut } from '../../scenarios/suts/sut.ts';
 import type { ContractCase } from '../support/contract.ts';
 import { CONTRACT_OPERATIONS, EXPECTED, type ContractName } from './expected-failures.ts';
+import { NO_POSTGRES, useStoreServer } from '../support/pg.ts';
 
 /**
  * Registers `contract` as node:test tests for every registered system under test that implements
  * its operation. Each case must pass, except those test/contracts/expected-failures.ts says the
  * SUT fails, which must fail, and those it skips, which are reported as skipped with the reason.
- * A case id there that the contract does not have is a typo: registering throws.
+ * A case id there that the contract does not have is a typo: registering throws. A store system
+ * under test runs on a throwaway PostgreSQL cluster the file starts, and is skipped where there is none.
  */
 export function registerForEverySut(name: ContractName, contract: (sut: Sut) => ContractCase[]): void {
-  for (const sut of SUTS.filter((s) => typeof s[CONTRACT_OPERATIONS[name]] === 'function')) {
+  const suts = SUTS.filter((s) => typeof s[CONTRACT_OPERATIONS[name]] === 'function');
+  // The PostgreSQL store's systems under test get one throwaway cluster for the file (skipped without PostgreSQL).
+  if (suts.some((s) => s.store !== undefined)) useStoreServer();
+  for (const sut of suts) {
     const cases = contract(sut);
     const expected = EXPECTED[sut.name]?.[name] ?? {};
     const named = [...(expected.fails ?? []), ...Object.keys(expected.skips ?? {})];
     const unknown = named.filter((id) => !cases.some((c) => c.id === id));
     if (unknown.length > 0) throw new Error(`test/contracts/expected-failures.ts names ${unknown.join(', ')} for ${sut.name}, which the ${name} contract does not have`);
-    describe(`${name} contract: ${sut.name}`, () => {
+    describe(`${name} contract: ${sut.name}`, { skip: sut.store === undefined ? undefined : NO_POSTGRES }, () => {
       for (const c of cases) {
         const skip = expected.skips?.[c.id];
         if (skip !== undefined) test(c.title, { skip }, () => undefined);

@@ -49,6 +49,20 @@ export const EXPECTED: Readonly<Record<string, Partial<Record<ContractName, Expe
       skips: { 'stale-break-race': "it breaks a lock only once it is 5 s old, so the case's 96 breaks would take 8 minutes" },
     },
   },
+  'pg-reserve-unlocked': { reserver: { fails: ['threads-unique'], skips: { 'processes-unique': PROCESSES_MAY_NOT_OVERLAP } } },
+  'pg-claim-naive': { claimer: { fails: ['threads-once', 'threads-implement-once'], skips: { 'processes-once': PROCESSES_MAY_NOT_OVERLAP } } },
+  // The store's lock is a lease row named by the path: it never reads, breaks or writes a file there.
+  postgres: {
+    lock: {
+      skips: {
+        'stale-break-race':
+          "its holders die leaving lock files; a store lock's dead holder is outlived by its lease (5 s), so 96 takeovers would take 8 minutes (run lock --store postgres --kill-rate covers takeover)",
+        'dead-holder-broken': "it plants a dead holder's lock file and expects it replaced; the store lock never writes a file at the path, and cannot prove a holder dead: its lease must run out",
+        'foreign-file-refused': 'it expects a foreign file at the lock path to block the lock; to the store lock the path is a row name, and the file is left untouched',
+        'other-pid-space-not-dead': 'it plants a lock file with a pid from another PID namespace; the store lock judges no pid, only its lease',
+      },
+    },
+  },
   'proper-lockfile': {
     lock: {
       skips: {

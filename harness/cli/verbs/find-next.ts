@@ -2,13 +2,15 @@ import { PHASES } from '../../../core/registry/claim-rules.ts';
 import { DEFAULT_LEASE_MS, FIND_MODES, findNext, type FindNextResult } from '../../../core/registry/claimer.ts';
 import { defaultDeps, type Deps } from '../../../core/deps.ts';
 import { RacetrackError } from '../../../core/errors.ts';
+import type { Status } from '../../../core/registry/entries.ts';
 import { noWork, success, type CommandResult } from '../command-result.ts';
 import { FORMAT } from '../options.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
 import { parsePositiveInteger, requireOption } from './raw-options.ts';
+import { notWithStore, STORE, STORE_HELP, withStore } from '../store-option.ts';
 
 const options = {
-  registry: { flags: '--registry <file>', description: 'the registry Markdown file', required: true },
+  registry: { flags: '--registry <file>', description: 'the registry Markdown file; required unless --store' },
   mode: { flags: '--mode <mode>', description: 'what to find: the next batch, its sites one per line, the status counts, or the batches in progress', choices: FIND_MODES, required: true },
   phase: { flags: '--phase <phase>', description: 'the phase to find work for: required with batch and sites; filters active', choices: PHASES },
   claim: { flags: '--claim', kind: 'flag', description: 'claim what was found, under the lock (needs --owner)' },
@@ -21,6 +23,7 @@ const options = {
   },
   lockFile: { flags: '--lock-file <file>', description: 'the lock file', defaultText: 'REGISTRY.lock beside REGISTRY.md' },
   format: FORMAT,
+  store: STORE,
 } as const;
 
 /** What `racetrack find-next` takes. */
@@ -62,14 +65,32 @@ function simpleOutput(result: Exclude<FindNextResult, { found: false }>): string
  * (EINVALID, ENOTFOUND, ECORRUPT, …) and change nothing.
  */
 export async function runFindNext(input: FindNextInput, deps: Deps = defaultDeps()): Promise<CommandResult> {
-  const registry = requireOption('--registry', input.registry);
   const owner = input.owner === undefined ? undefined : requireOption('--owner', input.owner);
   if (input.claim && owner === undefined) throw new RacetrackError('EINVALID', '--claim needs --owner ID', { option: '--owner' });
   const leaseMs = parsePositiveInteger('--lease-ms', input.leaseMs, DEFAULT_LEASE_MS);
+  if (input.store !== undefined) return findNextInStore(input, input.store, owner, leaseMs);
+  const registry = requireOption('--registry', input.registry);
   const lockFile = input.lockFile === undefined ? undefined : requireOption('--lock-file', input.lockFile);
 
   const result = await findNext(registry, { mode: input.mode, phase: input.phase, claim: input.claim, owner, leaseMs, lockFile }, deps);
   if (!result.found) return noWork(findNextOutput(result));
+  return success(input.format === 'simple' ? simpleOutput(result) : findNextOutput(result));
+}
+
+/** find-next on a store: only claims (`--mode batch|sites --claim`), which is what a store is for. */
+async function findNextInStore(input: FindNextInput, url: string, owner: string | undefined, leaseMs: number): Promise<CommandResult> {
+  for (const option of ['registry', 'lockFile'] as const) if (input[option] !== undefined) throw notWithStore(option === 'registry' ? '--registry' : '--lock-file');
+  if ((input.mode !== 'batch' && input.mode !== 'sites') || !input.claim || input.phase === undefined) {
+    throw new RacetrackError('EINVALID', 'with --store, find-next claims: --mode batch or sites, --phase, --claim and --owner (export the registry to look at it)', {
+      option: '--store',
+      mode: input.mode,
+    });
+  }
+  const mode = input.mode;
+  const phase = input.phase;
+  const claim = await withStore(url, (store) => store.claim({ owner: owner!, phase, leaseMs }));
+  if (!claim.found) return noWork({ reason: claim.reason });
+  const result: FindNextResult = { ...claim, mode, claimed: true, from: claim.from as Status, to: claim.to as Status };
   return success(input.format === 'simple' ? simpleOutput(result) : findNextOutput(result));
 }
 
@@ -87,6 +108,10 @@ export const findNextVerb = defineVerb({
     'and Claimed columns if absent), and keeps every other byte of the file. Read-only finds take no lock.',
     'An in-progress batch goes back only to its owner, or to anyone once its lease has expired.',
     'With --format simple it prints the batch ID; sites one per line; status "S N" per line.',
+    '',
+    STORE_HELP,
+    'With --store it claims only (--mode batch|sites --claim): the batch row is locked FOR UPDATE SKIP LOCKED.',
+    'Move a registry into a store and back with racetrack store-registry import|export.',
   ].join('\n'),
   examples: [
     {

@@ -10,6 +10,7 @@ import { recoverVerb } from './recover.ts';
 import { reserveVerb } from './reserve.ts';
 import { runVerb } from './run.ts';
 import { selftestVerb } from './selftest.ts';
+import { storeRegistryVerb } from './store-registry.ts';
 import { validateInboxVerb } from './validate-inbox.ts';
 import { writeAtomicVerb } from './write-atomic.ts';
 
@@ -23,6 +24,7 @@ export const VERBS: readonly Verb[] = [
   reserveVerb,
   validateInboxVerb,
   findNextVerb,
+  storeRegistryVerb,
   writeAtomicVerb,
   recoverVerb,
   lockVerb,

@@ -7,6 +7,9 @@ import { acquireLock } from '../../../core/lock/lock.ts';
 import type { CommandResult } from '../command-result.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
 import { parsePositiveInteger, requireOption } from './raw-options.ts';
+import { openPostgresStore } from '../../../core/store/postgres-store.ts';
+import { checkStoreUrl } from '../../../core/store/store-url.ts';
+import { STORE, STORE_HELP } from '../store-option.ts';
 
 /** The core lock's own defaults, which `racetrack lock` shows and passes on. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -16,6 +19,7 @@ const options = {
   timeout: { flags: '--timeout <ms>', description: "how long to wait for the lock before ETIMEOUT, counted from racetrack's start", default: String(DEFAULT_TIMEOUT_MS) },
   staleMs: { flags: '--stale-ms <ms>', description: "age past which a holder's lock may be broken although it lives: set it above COMMAND's longest run", default: String(DEFAULT_STALE_MS) },
   wait: { flags: '--no-wait', kind: 'flag', description: 'fail at once with ELOCKED if the lock is held' },
+  store: { ...STORE, description: 'take the lock in a PostgreSQL store (postgres://…): FILE names a lease row there, --stale-ms is its lease' },
 } as const;
 
 const args = [
@@ -98,9 +102,21 @@ export function dieBy(signal: NodeJS.Signals): void {
  * runtime got round to asking: on a loaded machine starting a runtime takes seconds, and a caller
  * that said 5000 ms means 5000 ms of its own wait. The ETIMEOUT names the timeout as given.
  */
-async function acquireWithin(file: string, timeoutMs: number, staleMs: number, wait: boolean, deps: Deps) {
+async function acquireWithin(file: string, timeoutMs: number, staleMs: number, wait: boolean, deps: Deps, store: string | undefined): Promise<{ release(): void | Promise<void> }> {
+  const remaining = Math.max(0, timeoutMs - performance.now());
   try {
-    return await acquireLock(file, { timeoutMs: Math.max(0, timeoutMs - performance.now()), staleMs, wait }, deps);
+    if (store === undefined) return await acquireLock(file, { timeoutMs: remaining, staleMs, wait }, deps);
+    const opened = await openPostgresStore(checkStoreUrl(store));
+    try {
+      await opened.ensureSchema();
+      const lock = await opened.acquire(file, { timeoutMs: Math.max(1, remaining), leaseMs: staleMs, wait });
+      return {
+        release: () => lock.release().finally(() => opened.close()),
+      };
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
   } catch (err) {
     if (!isRacetrackError(err, 'ETIMEOUT')) throw err;
     throw new RacetrackError('ETIMEOUT', `timed out after ${timeoutMs} ms (counted from racetrack's start) waiting for lock ${file}`, { ...err.details, timeoutMs });
@@ -138,7 +154,7 @@ export async function runLock(input: LockInput, deps: Deps = defaultDeps(), run:
   };
   for (const signal of TRAPPED) process.on(signal, onSignal);
   try {
-    const lock = await acquireWithin(file, timeoutMs, staleMs, input.wait, deps);
+    const lock = await acquireWithin(file, timeoutMs, staleMs, input.wait, deps, input.store);
     holding = true;
     let exit: CommandExit;
     try {
@@ -147,7 +163,7 @@ export async function runLock(input: LockInput, deps: Deps = defaultDeps(), run:
       exit = running === null ? { code: null, signal: pending } : await running.exited;
     } catch (err) {
       try {
-        lock.release();
+        await lock.release();
       } catch {
         // The command never ran: that is the error to report.
       }
@@ -155,7 +171,7 @@ export async function runLock(input: LockInput, deps: Deps = defaultDeps(), run:
     }
     const status = exitStatus(exit);
     try {
-      lock.release();
+      await lock.release();
     } catch (err) {
       const code = isRacetrackError(err) ? err.code : 'EIO';
       const details = isRacetrackError(err) ? err.details : {};
@@ -188,6 +204,10 @@ export const lockVerb = defineVerb({
     'a COMMAND that cannot start, or a lock found compromised at release (COMMAND ran past --stale-ms).',
     'SIGINT, SIGTERM or SIGHUP while waiting end racetrack; once COMMAND runs, SIGTERM is passed on to it',
     '(a terminal sends SIGINT and SIGHUP to COMMAND itself), and the lock is released when it ends.',
+    '',
+    STORE_HELP,
+    'With --store the lock is a lease row (expiry and generation): it ends --stale-ms after it was taken',
+    'whether or not its holder lives, so a holder cut off from the server cannot keep it.',
   ].join('\n'),
   examples: [{ command: "racetrack lock --stale-ms 60000 state.lock -- sh -c 'n=$(cat count); echo $((n + 1)) > count'" }],
   exitCodes: [

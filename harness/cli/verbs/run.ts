@@ -7,6 +7,8 @@ import { EXEC_PLACEHOLDERS } from '../../../scenarios/suts/exec/exec-sut.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../../scenarios/suts/index.ts';
+import { checkRunStore } from '../../store/run-store.ts';
+import { checkHosts } from '../../engine/hosts.ts';
 import type { CommandResult } from '../command-result.ts';
 import { ISOLATION } from '../options.ts';
 import { defineVerb, type VerbContext, type VerbInput } from '../verb.ts';
@@ -72,6 +74,14 @@ const options = {
   },
   pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
+  hosts: {
+    flags: '--hosts <n>',
+    description: 'process isolation: spread the workers over N simulated hosts, each with its own host name and PID space (unshare), over the same directory',
+  },
+  store: {
+    flags: '--store <store>',
+    description: "run the PostgreSQL store: postgres (a throwaway cluster) or a postgres:// URL; --sut defaults to postgres, or name one of the store's controls",
+  },
   staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
 } as const;
 
@@ -172,9 +182,12 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   if (o.trace === true && o.exec === undefined) throw new RacetrackError('EINVALID', '--trace needs --exec TEMPLATE (it traces your command)');
   const syscallFaults = syscallFaultOptions(o);
   if (hasSyscallFaults(syscallFaults) && o.exec === undefined) throw new RacetrackError('EINVALID', '--jitter and --errors need --exec TEMPLATE (strace injects them into your command)');
-  const sutName = o.exec === undefined ? o.sut : 'core';
+  const sutName = o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core';
   const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor({ trace: o.trace, faults: syscallFaults }));
   stateCommands(scenario, { setup: o.setup, recover: o.recover }, o.exec, staleMs); // checks --setup and --recover before anything is created
+  checkRunStore(sut, o.store);
+  const hosts = o.hosts === undefined ? undefined : toNumber('--hosts', o.hosts);
+  if (hosts !== undefined) checkHosts(hosts, numbers.workers, o.isolation, pauseRate > 0);
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
@@ -202,6 +215,8 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       ...(o.recover === undefined ? {} : { recover: o.recover }),
       ...(o.trace === true ? { trace: true } : {}),
       ...(hasSyscallFaults(syscallFaults) ? { syscallFaults } : {}),
+      ...(o.store === undefined ? {} : { store: o.store }),
+      ...(hosts === undefined ? {} : { hosts }),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,
@@ -279,6 +294,8 @@ export const runVerb = defineVerb({
     { command: 'racetrack run atomic-write --exec "bash my-write.sh {file} {payload}" --isolation process --kill-rate 0.3 --recover "bash my-recover.sh {file}"' },
     { command: 'racetrack run allocate --exec "bash scripts/alloc.sh {root} {name}" --trace --keep ".topic.lock"' },
     { command: 'racetrack run reserve --exec "python3 reserve.py {counters} {prefix} {count}" --errors ENOSPC,EIO --error-rate 0.3 --keep "*.lock"' },
+    { command: 'racetrack run claim --store postgres' },
+    { command: 'racetrack run lock --isolation process --workers 6 --hosts 3' },
   ],
   exitCodes: [
     { code: '0', meaning: 'pass: every checker passed' },

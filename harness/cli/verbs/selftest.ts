@@ -55,7 +55,10 @@ export async function runSelftestCommand(o: SelftestInput, stderr: (s: string) =
     workers,
     isolation: o.isolation,
     seed,
-    onRow: (r) => stderr(`racetrack selftest: ${r.system} / ${r.scenario}: ${r.status === 'pending' ? 'pending' : `detected ${r.detected} of ${r.runs}`} -> ${r.status}\n`),
+    onRow: (r) =>
+      stderr(
+        `racetrack selftest: ${r.system} / ${r.scenario}: ${r.status === 'pending' ? `pending${r.reason === undefined ? '' : ` (${r.reason})`}` : `detected ${r.detected} of ${r.runs}`} -> ${r.status}\n`,
+      ),
   });
   const settings = `${runs} run(s) of ${iterations} iterations x ${workers} ${o.isolation}s, seeds ${seed}..${seed + runs - 1}`;
   const markdown = renderSelftestMarkdown(rows, ok, settings);

@@ -37,7 +37,7 @@ test('the reference gives every verb its synopsis, options with defaults and req
     assert.match(section, /\| exit code \| meaning \|\n\|---\|---\|\n\| \S+ \| \S/, verb.name);
     assert.match(section, /Examples?:\n\n```sh\n\$ /, verb.name);
   }
-  assert.match(doc, /\| `--counters <file>` \| the counters JSON file \(create it with init-counters\) \| \*\*required\*\* \|/);
+  assert.match(doc, /\| `--tasks <file>` \| the TASKS\.md to scan for IDs like SEC-19 \| \*\*required\*\* \|/);
   assert.match(doc, /\| `--iterations <n>` \| iterations, each on a fresh root \| `100` \|/);
   assert.match(doc, /\| `--seed <n>` \| seed for every random choice \(printed, so a run can be replayed\) \| random \|/);
   assert.match(doc, /environment: `RACETRACK_PREFIXES`/);
