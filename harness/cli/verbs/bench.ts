@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import { renderBenchHtml } from '../../../reports/bench-html.ts';
-import { formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
+import { ceilingLine, formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
 import { implNames } from '../../bench/bench-impls.ts';
 import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../../bench/bench-types.ts';
 import { runBenchPlan, type BenchPlan } from '../../bench/run-bench.ts';
@@ -147,6 +147,8 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
     const rounds = roundsCell(r);
     stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
+  const ceiling = ceilingLine(report);
+  if (ceiling !== null) stderr(`  ${ceiling}\n`);
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
   const w = report.config.referenceWorkers;
   const throughputAtReference = Object.fromEntries(
