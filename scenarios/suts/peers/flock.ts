@@ -33,7 +33,7 @@ const FLOCK_RESERVE_SCRIPT = [
   '  t1=${EPOCHREALTIME/./}',
   '  if [[ $mode == lock ]]; then',
   '    IFS= read -r count < "$counters"',
-  '    printf \'%d\\n\' "$(( count + 1 ))" > "$counters"',
+  '    printf \'%d\\n\' "$(( count + 1 ))" 1<> "$counters"',
   '    t2=${EPOCHREALTIME/./}',
   '    exec 9>&-',
   '    t3=${EPOCHREALTIME/./}',

@@ -1,9 +1,8 @@
 // The kernel's own lock, flock(2), as the reference the core lock is measured against when the lock
 // alone is the bottleneck (`racetrack bench --op lock`). One long-lived Python process per worker
 // opens the lock file once and loops "flock(LOCK_EX), read the counter file, rewrite it with the
-// next number, flock(LOCK_UN)" until the deadline: no fork per op (as flock(1) from bash pays), and
-// the same two opens of the counter file as the other rows' critical section (read it; truncate and
-// write it). A process per worker in both isolations: the kernel's lock has no threads to take
+// next number over it, flock(LOCK_UN)" until the deadline: no fork per op (as flock(1) from bash
+// pays), and the same critical section as the other rows (one read-write open, no truncate). A process per worker in both isolations: the kernel's lock has no threads to take
 // turns, so the threaded core is compared with the same processes.
 import type { Sut } from '../sut.ts';
 
@@ -36,15 +35,10 @@ while True:
     fcntl.flock(fd, fcntl.LOCK_EX)
     t1 = now()
     try:
-        c = os.open(counter, os.O_RDONLY | os.O_NOFOLLOW)
+        c = os.open(counter, os.O_RDWR | os.O_NOFOLLOW)
         try:
-            text = os.read(c, 64)
-        finally:
-            os.close(c)
-        n = int(text)
-        c = os.open(counter, os.O_WRONLY | os.O_TRUNC)
-        try:
-            os.write(c, b'%d\\n' % (n + 1))
+            n = int(os.pread(c, 32, 0))
+            os.pwrite(c, b'%d\\n' % (n + 1), 0)
         finally:
             os.close(c)
     except Exception as e:
