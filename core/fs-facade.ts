@@ -82,17 +82,6 @@ function toStat(s: nodeFs.Stats): FileStat {
 }
 
 /** The real file system, through `node:fs` (which Deno provides too). */
-/** The ENOENT error Node would throw for `syscall` on `path`, without capturing a stack trace. */
-function noEntry(syscall: string, path: string): Error {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return Object.assign(new Error(`ENOENT: no such file or directory, ${syscall} '${path}'`), { code: 'ENOENT', errno: -2, syscall, path });
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
 export function createRealFs(): FsFacade {
   return {
     openExclusive: (path) => nodeFs.openSync(path, EXCLUSIVE, 0o644),
@@ -119,13 +108,7 @@ export function createRealFs(): FsFacade {
     mkdir: (path) => nodeFs.mkdirSync(path),
     rmdir: (path) => nodeFs.rmdirSync(path),
     readdir: (path) => nodeFs.readdirSync(path),
-    lstat(path) {
-      // A missing path is the common answer on a lock's hot path (is anyone queued? is the lock
-      // free?): it is told without Node building an error with a stack trace for it.
-      const stat = nodeFs.lstatSync(path, { throwIfNoEntry: false });
-      if (stat === undefined) throw noEntry('lstat', path);
-      return toStat(stat);
-    },
+    lstat: (path) => toStat(nodeFs.lstatSync(path)),
     fsyncDir(path) {
       const fd = nodeFs.openSync(path, constants.O_RDONLY);
       try {

@@ -4,7 +4,7 @@ import { errnoCode, fromFsError, RacetrackError } from '../errors.ts';
 import { breakStaleLock, removeIfSame } from './break.ts';
 import { createLockFile, dropRecordName, type CreatedLock, type CreateOutcome } from './create.ts';
 import { OWNED_SUFFIX_BYTES, ownedName } from './names.ts';
-import { dequeue, enqueue, entryToken, evictStalled, hasWaiters, queueDir, queuePosition } from './queue.ts';
+import { dequeue, enqueue, evictStalled, hasWaiters, queueDir, queuePosition } from './queue.ts';
 import { describeHolder, judgeStale, sightLock, type LockLook, type LockRecord, type LockSighting, type StaleReason } from './record.ts';
 import { sweepLockLeftovers } from './sweep.ts';
 import { waitForChange } from './waker.ts';
@@ -135,8 +135,6 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
   let acquired = false;
   /** Whether we broke a stale lock on the way: its holder's leftovers are swept once we hold it. */
   let broke = false;
-  /** The tokens of holders whose locks we broke: their queue entries no longer stand for anyone waiting. */
-  const brokenTokens = new Set<string>();
 
   const look = (): LockSighting | null => {
     try {
@@ -171,12 +169,6 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           continue;
         }
         ahead = position.ahead;
-        if (ahead !== null && brokenTokens.has(entryToken(ahead))) {
-          // The entry of a holder whose lock we broke: it stays until that holder gives up, and
-          // nobody is waiting for it.
-          skip.add(ahead);
-          continue;
-        }
         myTurn = ahead === null;
         if (ahead !== null && lockIsFree(fs, lockPath)) {
           // The lock is free but a waiter ahead of us has yet to take it. A live one does within
@@ -192,9 +184,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           }
         }
       }
-      // Our turn: try to create the lock at once (a look first would cost a syscall on every
-      // free lock); a taken lock is looked at after the attempt. Otherwise look, to judge it.
-      let sighting = myTurn ? null : look();
+      let sighting = look();
       if (sighting === null && myTurn) {
         // The lease starts when the record is stamped: breakers count the lock's age from its
         // file's mtime, written just after, so the handle's stale margin counts from the stamp.
@@ -209,13 +199,17 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
         }
         if (outcome.created) {
           const at = clock.monotonic();
-          // Our queue entry, if we waited, stays until we release: the waiter behind us watches
-          // it, so its removal is the one wake-up of each hand-over (see the release).
-          const queued = entry;
-          entry = null;
+          try {
+            if (entry !== null) dequeue(fs, lockPath, entry);
+            entry = null;
+          } catch (err) {
+            // Give the lock back as a release would: it is young and ours.
+            giveBack(fs, outcome.lock);
+            throw fromFsError(err, lockPath, 'take lock');
+          }
           options.observer?.acquired?.({ path: lockPath, token, waitedMs: at - started, at, stampedAt, sinceMs: clock.monotonic() - at, attempts });
           acquired = true;
-          const handle = createHandle(deps, outcome.lock, token, { stampedAt, at, lease }, at - started, staleMs, options.observer, turn, queued);
+          const handle = createHandle(deps, outcome.lock, token, { stampedAt, at, lease }, at - started, staleMs, options.observer, turn);
           // Whoever died holding the lock we broke may have left more beside it: swept now that
           // the lock is ours, so that nobody else can be mid-step on it.
           if (broke) sweepQuietly(deps, handle, me);
@@ -242,7 +236,6 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
           if (result.broke) {
             options.observer?.broke?.({ path: lockPath, reason, holder: sighting.record, at: clock.monotonic() });
             broke = true;
-            brokenTokens.add(sighting.record.token);
             continue;
           }
           if (result.youngForMs !== undefined) seen.youngUntil = clock.monotonic() + result.youngForMs;
@@ -260,11 +253,10 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}, d
       if (fair && !predecessor) entry ??= enqueue(fs, lockPath, record(), clock.now());
       const now = clock.monotonic();
       if (now >= deadline) throw timedOut(lockPath, timeoutMs, clock.now(), sighting);
-      // Decorrelated jitter for the fallback timer; the usual wake-up is a file-system event.
-      // Every waiter watches only the entry right ahead of it in the queue, which goes when that
-      // one releases the lock (a holder keeps its entry until then), so each hand-over wakes one
-      // waiter, the next holder, not all of them. A head with no entry ahead (the holder came
-      // when nobody queued) watches the lock file itself.
+      // Decorrelated jitter for the fallback timer; the usual wake-up is a file-system event. The
+      // head watches the lock file (its holder letting go); every other waiter watches only the
+      // entry of the waiter right ahead of it (which goes when that one takes the lock), so each
+      // hand-over wakes one waiter, not all of them.
       step = Math.min(maxStep, minStep + random.next() * step * 2);
       const target = ahead !== null ? join(queueDir(lockPath), ahead) : sighting !== null ? lockPath : queueDir(lockPath);
       // Holding a turn, wake at least twice per staleMs to heartbeat, or the threads behind us
@@ -335,6 +327,16 @@ function stillOurs(fs: Deps['fs'], lock: CreatedLock): boolean {
   }
 }
 
+/** Gives back a lock we just created: it is young and ours, so removing it by path is safe. */
+function giveBack(fs: Deps['fs'], lock: CreatedLock): void {
+  try {
+    if (stillOurs(fs, lock)) fs.unlink(lock.path);
+  } catch {
+    // Gone already, or out of reach: the caller's own error says more.
+  }
+  dropRecordName(fs, lock);
+}
+
 function lockIsFree(fs: Deps['fs'], lockPath: string): boolean {
   try {
     fs.lstat(lockPath);
@@ -355,8 +357,6 @@ function createHandle(
   staleMs: number,
   observer: LockObserver | undefined,
   turn: Turn | null,
-  /** Our entry in the lock's waiter queue, when we waited for the lock: removed right after the lock file. */
-  queued: string | null,
 ): LockHandle {
   const { fs, clock } = deps;
   const { path } = lock;
@@ -409,11 +409,9 @@ function createHandle(
       } catch (err) {
         throw err instanceof RacetrackError ? err : fromFsError(err, path, 'release lock');
       } finally {
-        // The file is gone (or was never ours): the next thread of this process may try, and the
-        // waiter behind our queue entry is woken by its removal. Our record name goes last, so
-        // that the lock never exists without it.
+        // The file is gone (or was never ours): the next thread of this process may try. Our
+        // record name goes last, so that the lock never exists without it.
         turn?.leave();
-        if (queued !== null) dequeueQuietly(fs, path, queued);
         dropRecordName(fs, lock);
       }
       observer?.released?.({ path, token, heldMs: at - began.at, at });

@@ -11,9 +11,6 @@ import { isProvablyDead, type Identity } from '../runtime.ts';
 // still taken by creating the lock file, so a queue gone wrong can cost fairness or time, never
 // exclusion. The directory exists only while someone waits.
 //
-// A waiter keeps its entry while it holds the lock, and removes it right after the lock file when
-// it releases: the waiter behind watches that entry, so one removal wakes exactly the next holder.
-//
 // An entry is an empty file whose name says everything about its waiter:
 //   <arrival µs, 17 digits>-<token>-<pid>-<process start time or x>-<PID-space tag or x>
 // so it is complete the moment it exists (a waiter killed half-way through joining leaves either
@@ -108,11 +105,6 @@ export function hasWaiters(fs: FsFacade, lockPath: string, onForeign?: ForeignRe
 export function entryName(record: LockRecord, arrival: number): string {
   const at = String(Math.floor(arrival * 1000)).padStart(17, '0');
   return `${at}-${record.token}-${record.pid}-${record.startTime ?? 'x'}-${record.space ?? 'x'}`;
-}
-
-/** The token of the waiter an entry names (the token of its lock record, once it holds the lock). */
-export function entryToken(name: string): string {
-  return name.split('-')[1] ?? '';
 }
 
 /** Whether the waiter an entry names is certainly dead: same PID space, and its process gone or recycled. */
