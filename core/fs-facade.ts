@@ -29,7 +29,7 @@ export interface FileStat {
 export interface FsFacade {
   /** Creates `path` with O_CREAT|O_EXCL|O_WRONLY (mode 0o644): EEXIST if anything is there. */
   openExclusive(path: string): number;
-  /** Opens an existing file for writing, truncating it (known-broken controls; the bench's lock-alone op, under its lock). */
+  /** Opens an existing file for writing, truncating it (used only by known-broken controls). */
   openTruncate(path: string): number;
   /** Writes all of `data` at the fd's current position. */
   write(fd: number, data: Uint8Array): void;
