@@ -1,7 +1,7 @@
 // bench.html: one self-contained page (inline CSS and SVG; no script, font or URL outside it), so
 // it opens offline and can be attached to a CI run as is. Pure: report in, HTML out.
 import type { BenchReport, ContentionRow, HistogramBucket, LatencyStats } from '../harness/bench/bench-types.ts';
-import { busy, formatRatio, handoff, perWorkerRange, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
+import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 import { barChart, colorOf, lineChart } from './svg-chart.ts';
 import { histogramChart } from './svg-histogram.ts';
@@ -48,7 +48,15 @@ function ratiosTable(report: BenchReport): string {
     RATIO_ORDER.map((name) => {
       const r = report.ratios[name];
       const cls = r.met === null ? 'na' : r.met ? 'met' : 'notmet';
-      return [{ html: `<code>${esc(name)}</code>` }, formatRatio(r.value), r.target, { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` }, roundsCell(r), RATIO_MEANING[name], r.basis];
+      return [
+        { html: `<code>${esc(name)}</code>` },
+        formatRatio(r.value),
+        r.target,
+        { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` },
+        roundsCell(r),
+        RATIO_MEANING[name],
+        r.note === undefined ? r.basis : `${r.basis}; ${r.note}`,
+      ];
     }),
   );
 }
@@ -266,6 +274,11 @@ function overheadNote(report: BenchReport): string {
   return `<p>Harness overhead: <code>racetrack run allocate</code> (${o.iterations} iterations × ${o.workers} threads) took ${esc(formatDuration(o.harnessMs))}; a bare loop of ${o.workers} threads doing the same allocations took ${esc(formatDuration(o.bareMs))}. Both are timed from starting their threads to their end.</p>`;
 }
 
+function ceilingNote(report: BenchReport): string {
+  const line = ceilingLine(report);
+  return line === null ? '' : `<p>${esc(line)}</p>`;
+}
+
 /** The whole bench.html. */
 export function renderBenchHtml(report: BenchReport): string {
   const c = report.config;
@@ -282,7 +295,7 @@ export function renderBenchHtml(report: BenchReport): string {
 <body>
 <h1>${esc(title)}</h1>
 <p class="sub">Measured ${esc(report.measuredAt)} in ${esc(formatDuration(report.wallMs))} on ${report.machine.nproc} CPUs (${esc(report.machine.cpuModel)}), ${esc(report.machine.runtime)}; ${c.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${c.rounds} round(s) of ${c.durationMs} ms per point, each point's median round reported. Ratios are reported, never asserted.</p>
-${section('targets', 'Targets', ratiosTable(report))}
+${section('targets', 'Targets', `${ratiosTable(report)}${ceilingNote(report)}`)}
 ${section('sweep', 'Contention sweep', sweepCharts(report))}
 ${section('peers', `The peers side by side at ${c.referenceWorkers} workers`, `${peersCharts(report)}${peersTable(report)}<p>Lock busy: the share of the window a holder was inside (ops × mean hold / elapsed). Hand-off: the mean idle time per operation between one release and the next acquire.</p>`)}
 ${section('histograms', `Latency histograms at ${c.referenceWorkers} workers`, histogramCharts(report))}

@@ -8,8 +8,11 @@ import { formatDuration, formatMs } from './number-format.ts';
 export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
   contendedVsSerial: 'contended throughput over the serial (1-worker) rate of the same op',
   p99WaitOverFairShare: 'p99 lock wait over workers × median hold',
-  vsProperLockfile: 'our throughput over proper-lockfile’s, same op, same contention',
-  vsSeedSpin: 'our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s',
+  lockVsKernelFlock: 'the lock alone (--op lock): our throughput over the kernel’s flock(2) from one Python process per worker',
+  lockVsProperLockfile: 'the lock alone (--op lock): our throughput over proper-lockfile’s',
+  reserveVsSpin: 'durable reserve: our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s (a barging lock)',
+  vsProperLockfile: 'our throughput over proper-lockfile’s, same op, same contention (context, no longer a target)',
+  vsSeedSpin: 'our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s (context, no longer a target; see reserveVsSpin)',
   harnessOverhead: 'harness wall time over a bare loop doing the same allocations',
 };
 
@@ -36,9 +39,19 @@ export function roundsCell(r: RatioReport): string {
   return `${rounds.map((v) => formatRatio(v)).join(', ')} (met in ${met} of ${of})`;
 }
 
-/** `met`, `NOT met`, or `not measured`. */
+/** `met`, `NOT met`, `not measured`, or `context` for a ratio that is no longer a target. */
 export function verdictOf(r: RatioReport): string {
+  if (r.note !== undefined) return 'context';
   return r.met === null ? 'not measured' : r.met ? 'met' : 'NOT met';
+}
+
+/** The ceiling line of a report: the most any lock could give the core's op, beside what it got. */
+export function ceilingLine(report: BenchReport): string | null {
+  const c = report.ceiling;
+  if (c === undefined || c.opsPerSecond === null) return null;
+  const share =
+    c.shareOfCeiling === null ? '' : `; the core reached ${Math.round(c.coreOpsPerSecond ?? 0)} ops/s at ${report.config.referenceWorkers} workers, ${Math.round(c.shareOfCeiling * 100)}% of it`;
+  return `Ceiling: ${Math.round(c.opsPerSecond)} ops/s (1 / the core's median hold of ${c.holdP50Ms} ms with one worker alone)${share}.`;
 }
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatMs(v));
@@ -74,13 +87,15 @@ function ratiosSection(report: BenchReport): string[] {
   const lines = ['## Targets', '', tableRow(['ratio', 'value', 'target', 'verdict', 'each round', 'meaning', 'basis']), tableRow(['---', '---:', '---', '---', '---', '---', '---'])];
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
-    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(r), RATIO_MEANING[name], r.basis]));
+    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(r), RATIO_MEANING[name], r.note === undefined ? r.basis : `${r.basis}; ${r.note}`]));
   }
+  const ceiling = ceilingLine(report);
+  if (ceiling !== null) lines.push('', ceiling);
   lines.push(
     '',
     'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessOverhead` is measured once per run.',
     '',
-    `The targets are racetrack's design goals. Two of them, \`vsProperLockfile\` and \`vsSeedSpin\`, ask more than a durable reserve allows where one fsync takes a good part of a millisecond: racetrack's docs/benchmarks.md works through the arithmetic.`,
+    `The targets are racetrack's design goals. \`vsProperLockfile\` and \`vsSeedSpin\` asked more than a durable reserve allows where one fsync takes a good part of a millisecond (racetrack's docs/benchmarks.md works through the arithmetic): they are kept one release as context, and the lock is compared where it is the bottleneck, by \`racetrack bench --op lock\` (\`lockVsKernelFlock\`, \`lockVsProperLockfile\`).`,
   );
   return lines;
 }

@@ -1,18 +1,22 @@
 // The rows of the contention sweep, taken from the registry of systems under test: the core's own
 // operation, each lock (the core's and the peers') wrapped around the same critical section, and a
-// peer that runs as a bash script (flock(1)). Which rows apply depends on the operation (a
-// lock-free write has no lock rows) and the isolation (a bash script is a process, never a thread).
+// peer that runs as a script (flock(1) from bash, flock(2) from Python). Which rows apply depends
+// on the operation (a lock-free write has no lock rows) and the isolation (a bash script is a
+// process, never a thread; the kernel's flock is the reference beside threads too).
 import { performance } from 'node:perf_hooks';
 import { SUTS } from '../../scenarios/suts/index.ts';
-import { flockFromBash } from '../../scenarios/suts/peers/flock.ts';
-import type { Sut } from '../../scenarios/suts/sut.ts';
+import type { ScriptLoop, Sut } from '../../scenarios/suts/sut.ts';
+import { scriptUnavailable } from './flock-runner.ts';
 import { BENCH_OP_TABLE, LOCK_TIMEOUT_MS, type BenchOp, type OpContext, type OpTiming } from './bench-ops.ts';
 import type { BenchIsolation } from './bench-types.ts';
 
 /** The core's own operation (e.g. `reserveIds`), timed by its lock observer. */
 export const CORE_IMPL = 'core';
-/** flock(1) from a bash loop, one process per worker. */
-export const FLOCK_IMPL = flockFromBash.name;
+/** The script a row runs (flock(1) from bash, flock(2) from Python), or null for a row in this process. */
+export function scriptOf(name: string): ScriptLoop | null {
+  const row = rowNamed(name);
+  return row?.how === 'script' ? row.sut.script! : null;
+}
 
 /**
  * How a row runs its system under test: its own implementation of the operation, its lock around
@@ -24,7 +28,12 @@ interface Row {
   readonly how: 'operation' | 'lock' | 'script';
 }
 
-const BENCH_OPERATIONS = new Set(Object.values(BENCH_OP_TABLE).map((op) => op.operation));
+/** The operations of the bench other than taking a lock (a lock is its own kind of row). */
+const BENCH_OPERATIONS = new Set(
+  Object.values(BENCH_OP_TABLE)
+    .map((op) => op.operation)
+    .filter((op) => op !== 'acquire'),
+);
 
 /**
  * The rows of every system under test worth comparing (the core and the peers; a control is broken
@@ -69,10 +78,12 @@ export function skipReason(name: string, op: BenchOp, isolation: BenchIsolation)
   if (row === undefined) return `unknown implementation (known: ${implNames().join(', ')})`;
   if (row.how === 'operation') return typeof row.sut[op.operation] === 'function' ? null : `${name} does not implement ${op.operation}`;
   if (op.critical === null) return `${op.name} takes no lock, so there is no lock to compare`;
+  if (row.how === 'lock' && op.operation === 'acquire' && rowNamed(row.sut.name)?.how === 'operation') return `the ${row.sut.name} row is this lock already for --op ${op.name}`;
   if (row.how === 'script') {
     const script = row.sut.script!;
-    if (isolation !== 'process') return `${name} runs from bash, one process per worker: only with --isolation process`;
-    if (!script.ops.includes(op.name)) return `the bash script implements ${script.ops.join(', ')} only`;
+    if (isolation !== 'process' && script.withThreads !== true) return `${name} runs from ${script.interpreter}, one process per worker: only with --isolation process`;
+    if (!script.ops.includes(op.name)) return `the ${script.interpreter} script implements ${script.ops.join(', ')} only`;
+    return scriptUnavailable(script);
   }
   return null;
 }

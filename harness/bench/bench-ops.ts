@@ -2,7 +2,7 @@
 // core's reports its lock wait and hold through the lock observer) and, for the lock rows, has the
 // same work as a bare critical section that a lock is wrapped around: read, change, write
 // atomically, nothing else.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTopicNumber, highestTopicNumber, TOPIC_LOCK_NAME } from '../../core/topics/allocator.ts';
 import { writeAtomic } from '../../core/write/atomic-write.ts';
@@ -46,6 +46,8 @@ export interface BenchOp {
   run(sut: Sut, ctx: OpContext): Promise<OpTiming>;
   /** The work under the lock, for a lock row to wrap with its lock; null when there is no lock. */
   readonly critical: ((ctx: OpContext) => void) | null;
+  /** The file a script row (flock from bash or Python) reads and rewrites under the lock; absent when no script implements the op. */
+  sharedFile?(dir: string): string;
   /** After a run: why the shared file disagrees with `ops` (allowing `errors` that may or may not have landed), or null. */
   verify?(dir: string, ops: number, errors: number): string | null;
 }
@@ -101,6 +103,7 @@ const reserve: BenchOp = {
   },
   operation: 'reserve',
   lockPath: (dir) => lockFileFor(join(dir, COUNTERS)),
+  sharedFile: countersFileIn,
   run: (sut, { dir, durable, deps }) => timed((lockOptions) => sut.reserve!(join(dir, COUNTERS), PREFIX, 1, { lockOptions, deps, durable })),
   critical({ dir, durable, deps }) {
     const file = join(dir, COUNTERS);
@@ -171,5 +174,60 @@ const write: BenchOp = {
   critical: null,
 };
 
+const COUNTER = 'counter';
+
+/** The counter file of a lock run in `dir`: a decimal number and a newline (the lock peers' scripts read and rewrite it too). */
+export function counterFileIn(dir: string): string {
+  return join(dir, COUNTER);
+}
+
+/** The lock file every row of a lock run contends on. */
+export function lockRunLockPath(dir: string): string {
+  return lockFileFor(counterFileIn(dir));
+}
+
+/** The number in a lock run's counter file; NaN when it does not hold one. */
+function parseCounter(text: string): number {
+  return /^\d+\n$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** The lock alone: the same small critical section in every row, so that the lock is the bottleneck. */
+const lock: BenchOp = {
+  name: 'lock',
+  describe: 'the lock alone: acquire, open the counter file, read it and write the next number over it (no truncate, no fsync, no rename), close, release',
+  setup(dir) {
+    writeFileSync(counterFileIn(dir), '0\n');
+  },
+  operation: 'acquire',
+  lockPath: lockRunLockPath,
+  sharedFile: counterFileIn,
+  run: (sut, ctx) =>
+    timed(async (lockOptions) => {
+      const held = await sut.acquire!(lockRunLockPath(ctx.dir), { lockOptions, deps: ctx.deps });
+      try {
+        lock.critical!(ctx);
+      } finally {
+        await held.release();
+      }
+    }),
+  critical({ dir }) {
+    // One open, read-write without truncating (a truncate costs a journal transaction on ext4,
+    // which would be measured instead of the lock): the next number is never shorter.
+    const file = counterFileIn(dir);
+    const fd = openSync(file, 'r+');
+    try {
+      const buffer = Buffer.alloc(32);
+      const n = parseCounter(buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0)));
+      if (!Number.isSafeInteger(n)) throw new Error(`the counter file ${file} does not hold a number`);
+      writeSync(fd, `${n + 1}\n`, 0);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  verify(dir, ops, errors) {
+    return within('the counter', parseCounter(readFileSync(counterFileIn(dir), 'utf8')), ops, errors);
+  },
+};
+
 /** Every contended operation, by name. */
-export const BENCH_OP_TABLE: Readonly<Record<BenchOpName, BenchOp>> = { reserve, allocate, claim, write };
+export const BENCH_OP_TABLE: Readonly<Record<BenchOpName, BenchOp>> = { reserve, allocate, claim, write, lock };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { taskRef } from '../engine/task.ts';
 import { runWorkerGroup } from '../engine/worker-group.ts';
-import { BENCH_OP_TABLE, countersFileIn } from './bench-ops.ts';
-import { FLOCK_IMPL } from './bench-impls.ts';
+import { BENCH_OP_TABLE } from './bench-ops.ts';
+import { scriptOf } from './bench-impls.ts';
 import type { BenchIsolation, BenchOpName, ContentionPoint } from './bench-types.ts';
 import type { WorkerConfig, WorkerOutcome } from './contention-loop.ts';
 import { runFlockWorkers } from './flock-runner.ts';
@@ -63,9 +63,12 @@ export async function runRound(spec: PointSpec): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), `racetrack-bench-${spec.op}-`));
   try {
     op.setup(dir, spec.workers);
+    const script = scriptOf(spec.impl);
+    const shared = op.sharedFile?.(dir);
+    if (script !== null && shared === undefined) throw new Error(`${spec.impl} has no shared file to work on in ${spec.op}`);
     const outcomes =
-      spec.impl === FLOCK_IMPL
-        ? await runFlockWorkers({ lockPath: op.lockPath(dir)!, countersFile: countersFileIn(dir), workers: spec.workers, durationMs: spec.durationMs, durable: spec.durable })
+      script !== null && shared !== undefined
+        ? await runFlockWorkers({ script, op: spec.op, lockPath: op.lockPath(dir)!, countersFile: shared, workers: spec.workers, durationMs: spec.durationMs, durable: spec.durable })
         : await runInProcessWorkers(spec, dir);
     const ops = outcomes.reduce((s, o) => s + o.ops, 0);
     const errors = outcomes.reduce((s, o) => s + o.errors, 0);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchConfig, BenchReport, OverheadResult, SingleOpResult } from './bench-types.ts';
 import { machineInfo } from './machine.ts';
 import { measureOverhead } from './overhead.ts';
-import { computeRatios } from './ratios.ts';
+import { computeCeiling, computeRatios } from './ratios.ts';
 import { measureSingleOps } from './single-op.ts';
 import { runSweep } from './sweep.ts';
 
@@ -60,6 +60,7 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
     singleOp,
     contention,
     overhead,
-    ratios: computeRatios(contention, overhead, config.referenceWorkers),
+    ratios: computeRatios(contention, overhead, config.referenceWorkers, config.op),
+    ceiling: computeCeiling(contention, config.referenceWorkers),
   };
 }

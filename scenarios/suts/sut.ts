@@ -56,14 +56,24 @@ export interface ControlFacts {
 }
 
 /**
- * A peer run as a shell script, one process per worker, looping its operation until a deadline
- * (flock(1) from bash): it has no operation in this process, so only the bench can drive it.
+ * A peer run as a script, one process per worker, looping its operation until a deadline (flock(1)
+ * from bash, flock(2) from Python): it has no operation in this process, so only the bench can
+ * drive it. Its arguments: lock file, shared file, start and end (epoch µs; `-` and `-`: it says
+ * `ready` on stderr when set up, then reads `start end` from stdin), durable (1 or 0), the bench
+ * operation; it prints one line per op, `t0 t1 t2 t3` in epoch µs (start, acquired,
+ * releasing, released), or `E message`.
  */
 export interface ScriptLoop {
   /** The bench operations the script implements. */
   readonly ops: readonly string[];
-  /** The bash source; its arguments are described where it is defined. */
-  readonly bash: string;
+  /** What runs the source: `bash -c SOURCE` or `python3 -c SOURCE`. */
+  readonly interpreter: 'bash' | 'python3';
+  readonly source: string;
+  /**
+   * Whether its row also runs beside worker threads (still one process per worker): a reference
+   * the core is compared with in both isolations. Absent: only with child processes.
+   */
+  readonly withThreads?: boolean;
 }
 
 /**

@@ -10,8 +10,14 @@ test('the markdown has a line for every ratio, with its target and verdict', () 
     const line = md.split('\n').find((l) => l.startsWith(`| \`${name}\``));
     assert.ok(line !== undefined, `no line for ${name}`);
     assert.ok(line.includes(r.target), `${name}: target ${r.target} missing from ${line}`);
-    assert.match(line, r.met === null ? /not measured/ : r.met ? /\| met \|/ : /NOT met/);
+    assert.match(line, r.note !== undefined ? /\| context \|/ : r.met === null ? /not measured/ : r.met ? /\| met \|/ : /NOT met/);
+    if (r.note !== undefined) assert.ok(line.includes(r.note), `${name}: the note on a retired ratio is shown`);
   }
+});
+
+test('the ceiling is printed beside the targets', () => {
+  const md = renderBenchMarkdown(sampleBenchReport());
+  assert.match(md, /Ceiling: 1000 ops\/s \(1 \/ the core's median hold of 1 ms with one worker alone\); the core reached 400 ops\/s at 10 workers, 40% of it\./);
 });
 
 test('a ratio measured in several rounds shows each round and in how many it met its target', () => {

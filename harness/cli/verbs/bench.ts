@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import { renderBenchHtml } from '../../../reports/bench-html.ts';
-import { formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
+import { ceilingLine, formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
 import { implNames } from '../../bench/bench-impls.ts';
 import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../../bench/bench-types.ts';
 import { runBenchPlan, type BenchPlan } from '../../bench/run-bench.ts';
@@ -22,7 +22,7 @@ const options = {
   quick: { flags: '--quick', kind: 'flag', description: `workers ${QUICK.workers.join(',')}, ${QUICK.rounds} rounds of ${QUICK.durationMs} ms per point, short single-op runs: done within a minute` },
   out: { flags: '--out <dir>', description: 'where to write bench.json, bench.md and bench.html', defaultText: 'racetrack-bench/<time>' },
   isolation: { ...ISOLATION, description: 'contention workers as threads or child processes (the flock(1) row needs process)' },
-  op: { flags: '--op <op>', description: 'the contended operation', choices: BENCH_OPS, default: DEFAULT_OP },
+  op: { flags: '--op <op>', description: 'the contended operation (lock: the lock alone, the kernel flock(2) beside it)', choices: BENCH_OPS, default: DEFAULT_OP },
   workers: {
     flags: '--workers <list>',
     description: 'worker counts of the sweep, comma-separated; the ratios need 1 and 10',
@@ -147,6 +147,8 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
     const rounds = roundsCell(r);
     stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
+  const ceiling = ceilingLine(report);
+  if (ceiling !== null) stderr(`  ${ceiling}\n`);
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
   const w = report.config.referenceWorkers;
   const throughputAtReference = Object.fromEntries(
@@ -162,7 +164,7 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
 export const benchVerb = defineVerb({
   name: 'bench',
   summary:
-    "benchmark the core under contention beside its peers (proper-lockfile, the ID-reservation spec's spin lock, flock(1)); ratios printed beside racetrack's performance targets, never asserted",
+    "benchmark the core under contention beside its peers (proper-lockfile, the ID-reservation spec's spin lock, flock(1), and with --op lock the kernel's flock(2)); ratios printed beside racetrack's performance targets, never asserted",
   arguments: [],
   options,
   details: [

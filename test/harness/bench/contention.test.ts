@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultDeps } from '../../../core/deps.ts';
+import { BENCH_OP_TABLE, counterFileIn } from '../../../harness/bench/bench-ops.ts';
 import { test } from 'node:test';
 import type { ContentionPoint } from '../../../harness/bench/bench-types.ts';
 import { measurePoint } from '../../../harness/bench/contention.ts';
@@ -43,7 +48,7 @@ test('a tiny sweep on threads measures every in-process row and says why flock i
   const rows = await runSweep({ ...tiny, workers: [1, 2] });
   assert.deepEqual(
     rows.map((r) => r.name),
-    ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock'],
+    ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock', 'kernel-flock'],
   );
   for (const row of rows.slice(0, 6)) {
     assert.equal(row.skipped, null);
@@ -59,6 +64,7 @@ test('a tiny sweep on threads measures every in-process row and says why flock i
   const flock = rows[6]!;
   assert.match(flock.skipped ?? '', /--isolation process/);
   assert.deepEqual(flock.points, []);
+  assert.match(rows[7]!.skipped ?? '', /implements lock only/, 'the kernel flock row is the lock alone only');
 });
 
 test('the other operations run under contention too', async () => {
@@ -83,4 +89,39 @@ const hasFlock = spawnSync('bash', ['-c', 'command -v flock && (( BASH_VERSINFO[
 
 test('flock(1) runs from bash processes on the same counters file', { skip: hasFlock ? false : 'needs bash 5 and flock(1)' }, async () => {
   assertSane(await measurePoint({ ...tiny, impl: 'flock', workers: 2, isolation: 'process' }), 2);
+});
+
+const hasPython = spawnSync('python3', ['-c', 'import fcntl']).status === 0;
+
+test('the lock alone: every lock row counts one increment per operation, and the core row is not run twice', async () => {
+  const rows = await runSweep({ ...tiny, op: 'lock', durable: false, workers: [2], impls: ['core', 'core-lock', 'proper-lockfile', 'seed-spin'] });
+  assert.match(rows[1]!.skipped ?? '', /core row is this lock already/);
+  for (const row of [rows[0]!, rows[2]!, rows[3]!]) {
+    assert.equal(row.skipped, null, row.name);
+    assertSane(row.points[0]!, 2);
+  }
+});
+
+test("the kernel's flock(2) runs from one Python process per worker, beside threads too", { skip: hasPython ? false : 'needs python3' }, async () => {
+  assertSane(await measurePoint({ ...tiny, op: 'lock', durable: false, impl: 'kernel-flock', workers: 2 }), 2);
+});
+
+test('flock(1) from bash runs the lock alone too', { skip: hasFlock ? false : 'needs bash 5 and flock(1)' }, async () => {
+  assertSane(await measurePoint({ ...tiny, op: 'lock', durable: false, impl: 'flock', workers: 2, isolation: 'process' }), 2);
+});
+
+test('the lock op sees a lost increment: its counter must equal the operations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'racetrack-lockop-'));
+  try {
+    const op = BENCH_OP_TABLE.lock;
+    op.setup(dir, 1);
+    const ctx = { dir, worker: 0, durable: false, deps: defaultDeps() };
+    for (let i = 0; i < 5; i++) op.critical!(ctx);
+    assert.equal(op.verify!(dir, 5, 0), null);
+    assert.match(op.verify!(dir, 6, 0) ?? '', /counter is 5 after 6 operations/);
+    writeFileSync(counterFileIn(dir), 'five\n');
+    assert.throws(() => op.critical!(ctx), /does not hold a number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,17 +1,58 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeRatios, judgeRatio } from '../../../harness/bench/ratios.ts';
+import { computeCeiling, computeRatios, judgeRatio } from '../../../harness/bench/ratios.ts';
 import { sampleBenchReport } from '../../reports/bench-sample-report.ts';
 
 test('every ratio of DESIGN.md is reported with its target', () => {
   const { contention, overhead } = sampleBenchReport();
   const ratios = computeRatios(contention, overhead, 10);
-  assert.deepEqual(Object.keys(ratios).sort(), ['contendedVsSerial', 'harnessOverhead', 'p99WaitOverFairShare', 'vsProperLockfile', 'vsSeedSpin']);
-  for (const r of Object.values(ratios)) {
+  assert.deepEqual(Object.keys(ratios).sort(), [
+    'contendedVsSerial',
+    'harnessOverhead',
+    'lockVsKernelFlock',
+    'lockVsProperLockfile',
+    'p99WaitOverFairShare',
+    'reserveVsSpin',
+    'vsProperLockfile',
+    'vsSeedSpin',
+  ]);
+  for (const [name, r] of Object.entries(ratios)) {
     assert.match(r.target, /^(>=|<=) \d/);
     assert.ok(r.basis.length > 0);
-    assert.equal(typeof r.met, 'boolean');
+    if (name.startsWith('lockVs')) {
+      assert.equal(r.met, null, `${name} is measured by --op lock, not in a reserve run`);
+      assert.match(r.basis, /--op lock/);
+    } else if (name === 'vsProperLockfile' || name === 'vsSeedSpin') {
+      assert.equal(r.met, null, `${name} is context now, not a target`);
+      assert.ok(r.value !== null && (r.note ?? '').includes('no longer a target'));
+    } else assert.equal(typeof r.met, 'boolean', name);
   }
+  assert.equal(ratios.reserveVsSpin.value, ratios.vsSeedSpin.value, 'the new reserve ratio compares the same rows, against a lower bar');
+});
+
+test('in a lock run the lock-alone ratios compare the core with the kernel and proper-lockfile; a skipped kernel row says why', () => {
+  const { contention, overhead } = sampleBenchReport();
+  const kernel = { ...contention.find((r) => r.name === 'seed-spin')!, name: 'kernel-flock' };
+  const ratios = computeRatios([...contention, kernel], overhead, 10, 'lock');
+  assert.equal(ratios.lockVsKernelFlock.value, 360 / 135);
+  assert.equal(ratios.lockVsKernelFlock.met, true);
+  assert.equal(ratios.lockVsProperLockfile.value, 10);
+  assert.equal(ratios.lockVsProperLockfile.met, false);
+  assert.equal(ratios.reserveVsSpin.value, null);
+  const skipped = computeRatios([...contention, { name: 'kernel-flock', describe: 'flock(2)', skipped: 'needs python3', points: [] }], overhead, 10, 'lock');
+  assert.equal(skipped.lockVsKernelFlock.value, null);
+  assert.equal(skipped.lockVsKernelFlock.met, null);
+  assert.match(skipped.lockVsKernelFlock.basis, /kernel-flock skipped: needs python3/);
+});
+
+test('the ceiling is one over the median hold of one worker alone', () => {
+  const { contention } = sampleBenchReport();
+  const c = computeCeiling(contention, 10);
+  const hold = contention[0]!.points.find((p) => p.workers === 1)!.hold!.p50Ms;
+  assert.equal(c.opsPerSecond, 1000 / hold);
+  assert.equal(c.coreOpsPerSecond, 360);
+  assert.equal(c.shareOfCeiling, 360 / (1000 / hold));
+  assert.equal(computeCeiling([], 10).opsPerSecond, null);
 });
 
 test('each ratio also gives its value in every round, core round i against peer round i', () => {
@@ -60,8 +101,11 @@ test('a ratio whose inputs were not measured is null and neither met nor missed'
 });
 
 test('at-least targets are met from the bound up, at-most targets up to the bound', () => {
-  assert.equal(judgeRatio('vsSeedSpin', 1.5, '').met, true);
-  assert.equal(judgeRatio('vsSeedSpin', 1.49, '').met, false);
+  assert.equal(judgeRatio('reserveVsSpin', 1, '').met, true);
+  assert.equal(judgeRatio('reserveVsSpin', 0.99, '').met, false);
+  assert.equal(judgeRatio('lockVsKernelFlock', 0.8, '').met, true);
+  assert.equal(judgeRatio('lockVsKernelFlock', 0.79, '').met, false);
+  assert.equal(judgeRatio('vsSeedSpin', 1.6, '').met, null, 'a retired ratio is context: neither met nor missed');
   assert.equal(judgeRatio('harnessOverhead', 1.5, '').met, true);
   assert.equal(judgeRatio('harnessOverhead', 1.51, '').met, false);
   assert.equal(judgeRatio('p99WaitOverFairShare', Number.NaN, '').met, null);
