@@ -5,7 +5,9 @@ import { releaseTogether, startParties, settledValue } from './process-group.ts'
 import { launchOf, ProcessParty } from './process-party.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
-import type { IterationInput } from './worker-task.ts';
+import type { IterationInput, IterationTask } from './worker-task.ts';
+import { iterationRoot, prepareRoot } from './iteration-root.ts';
+import { scenarioByName } from '../../scenarios/workloads/index.ts';
 
 /** How long after all workers arrived at the barrier they start: enough for every one to read the instant. */
 const START_MARGIN_MS = 5;
@@ -43,7 +45,7 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
  * after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({ base, iterations, rootsDir, onIteration, afterIteration, faults, onNemesis, seed, signal }: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
   const launch = launchOf(taskRef(import.meta.url, './worker-task', 'runIteration'));
   const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, () => launch));
@@ -54,8 +56,11 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for (const task of tasks) {
+    const scenario = scenarioByName(base.scenario);
+    for (let iteration = 0; iteration < iterations; iteration++) {
       signal?.throwIfAborted();
+      const task: IterationTask = { iteration, root: iterationRoot(rootsDir, iteration) };
+      prepareRoot(scenario, task.root, base.workers);
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(
         procs.map(async (p, w) => {
