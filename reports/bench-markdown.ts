@@ -10,7 +10,8 @@ export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
   p99WaitOverFairShare: 'p99 lock wait over workers × median hold',
   vsProperLockfile: 'our throughput over proper-lockfile’s, same op, same contention',
   vsSeedSpin: 'our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s',
-  harnessOverhead: 'harness wall time over a bare loop doing the same allocations',
+  harnessOverhead: 'harness wall time over a bare loop doing the same allocations (retired as a target)',
+  harnessThroughput: 'harness throughput over a bare loop doing the same allocations, at 10^4 iterations',
 };
 
 /** The ratios in the order the reports list them. */
@@ -78,7 +79,7 @@ function ratiosSection(report: BenchReport): string[] {
   }
   lines.push(
     '',
-    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessOverhead` is measured once per run.',
+    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessThroughput` (and the retired `harnessOverhead`) is measured once per run.',
     '',
     `The targets are racetrack's design goals. Two of them, \`vsProperLockfile\` and \`vsSeedSpin\`, ask more than a durable reserve allows where one fsync takes a good part of a millisecond: racetrack's docs/benchmarks.md works through the arithmetic.`,
   );

@@ -114,7 +114,7 @@ export interface RatioReport {
 }
 
 /** DESIGN.md's performance targets, by the name bench.json gives them under `ratios`. */
-export const RATIO_NAMES = ['contendedVsSerial', 'p99WaitOverFairShare', 'vsProperLockfile', 'vsSeedSpin', 'harnessOverhead'] as const;
+export const RATIO_NAMES = ['contendedVsSerial', 'p99WaitOverFairShare', 'vsProperLockfile', 'vsSeedSpin', 'harnessOverhead', 'harnessThroughput'] as const;
 /** One of RATIO_NAMES. */
 export type RatioName = (typeof RATIO_NAMES)[number];
 
@@ -124,7 +124,10 @@ export interface OverheadResult {
   readonly workers: number;
   readonly harnessMs: number;
   readonly bareMs: number;
+  /** harnessMs / bareMs: retired as a target (kept in bench.json for one release); see harnessThroughput. */
   readonly harnessOverhead: number;
+  /** The harness's throughput over the bare loop's, the same operations: bareMs / harnessMs. */
+  readonly harnessThroughput: number;
 }
 
 /** Where the numbers came from. */

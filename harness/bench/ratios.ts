@@ -7,9 +7,11 @@ import { meetsTarget, RATIO_TARGETS } from './ratio-targets.ts';
  * to divide); value null (not measured) gives met null.
  */
 export function judgeRatio(name: RatioName, value: number | null, basis: string, rounds: readonly (number | null)[] = []): RatioReport {
-  const { atLeast, bound } = RATIO_TARGETS[name];
+  const { atLeast, bound, retired } = RATIO_TARGETS[name];
   const target = `${atLeast ? '>=' : '<='} ${bound}`;
   const perRound = rounds.map((r) => (r !== null && Number.isFinite(r) ? r : null));
+  // A retired target is printed as context: its value, and why it is judged no more.
+  if (retired !== undefined) return { value: value !== null && Number.isFinite(value) ? value : null, target: `retired (was ${target}): ${retired}`, met: null, basis, rounds: [], roundsMet: 0 };
   if (value === null || !Number.isFinite(value)) return { value: null, target, met: null, basis, rounds: [], roundsMet: 0 };
   const roundsMet = perRound.filter((r) => r !== null && meetsTarget(name, r)).length;
   return { value, target, met: meetsTarget(name, value), basis, rounds: perRound, roundsMet };
@@ -64,6 +66,11 @@ export function computeRatios(rows: readonly ContentionRow[], overhead: Overhead
       'harnessOverhead',
       overhead?.harnessOverhead ?? null,
       overhead === null ? 'not measured' : `racetrack run allocate ${overhead.iterations} x ${overhead.workers} threads ${overhead.harnessMs} ms / bare loop ${overhead.bareMs} ms`,
+    ),
+    harnessThroughput: judgeRatio(
+      'harnessThroughput',
+      overhead?.harnessThroughput ?? null,
+      overhead === null ? 'not measured' : `bare loop ${overhead.bareMs} ms / racetrack run allocate ${overhead.iterations} x ${overhead.workers} threads ${overhead.harnessMs} ms (same allocations)`,
     ),
   };
 }

@@ -6,10 +6,16 @@ import { sampleBenchReport } from '../../reports/bench-sample-report.ts';
 test('every ratio of DESIGN.md is reported with its target', () => {
   const { contention, overhead } = sampleBenchReport();
   const ratios = computeRatios(contention, overhead, 10);
-  assert.deepEqual(Object.keys(ratios).sort(), ['contendedVsSerial', 'harnessOverhead', 'p99WaitOverFairShare', 'vsProperLockfile', 'vsSeedSpin']);
-  for (const r of Object.values(ratios)) {
-    assert.match(r.target, /^(>=|<=) \d/);
+  assert.deepEqual(Object.keys(ratios).sort(), ['contendedVsSerial', 'harnessOverhead', 'harnessThroughput', 'p99WaitOverFairShare', 'vsProperLockfile', 'vsSeedSpin']);
+  for (const [name, r] of Object.entries(ratios)) {
     assert.ok(r.basis.length > 0);
+    if (name === 'harnessOverhead') {
+      // Retired: kept in bench.json for one release with its value, judged no more.
+      assert.match(r.target, /^retired \(was <= 1\.5\)/);
+      assert.equal(r.met, null);
+      continue;
+    }
+    assert.match(r.target, /^(>=|<=) \d/);
     assert.equal(typeof r.met, 'boolean');
   }
 });
@@ -62,8 +68,10 @@ test('a ratio whose inputs were not measured is null and neither met nor missed'
 test('at-least targets are met from the bound up, at-most targets up to the bound', () => {
   assert.equal(judgeRatio('vsSeedSpin', 1.5, '').met, true);
   assert.equal(judgeRatio('vsSeedSpin', 1.49, '').met, false);
-  assert.equal(judgeRatio('harnessOverhead', 1.5, '').met, true);
-  assert.equal(judgeRatio('harnessOverhead', 1.51, '').met, false);
+  assert.equal(judgeRatio('harnessThroughput', 0.67, '').met, true);
+  assert.equal(judgeRatio('harnessThroughput', 0.66, '').met, false);
+  assert.equal(judgeRatio('harnessOverhead', 1.2, '').met, null, 'a retired target is judged no more');
+  assert.equal(judgeRatio('harnessOverhead', 1.2, '').value, 1.2, 'but its value is still reported');
   assert.equal(judgeRatio('p99WaitOverFairShare', Number.NaN, '').met, null);
   assert.deepEqual(judgeRatio('p99WaitOverFairShare', 3.2, '', [2.9, null, Number.NaN, 3.5]).rounds, [2.9, null, null, 3.5], 'rounds that measured nothing stay in place');
 });
