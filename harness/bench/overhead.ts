@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { siblingModule } from '../../core/runtime.ts';
 import { runScenario } from '../engine/run.ts';
+import { newThreadBarrier } from '../engine/start-barrier.ts';
 
 /** The harness's cost over doing the same work bare: wall times and their ratio. */
 export interface OverheadMeasurement {
@@ -15,7 +16,11 @@ export interface OverheadMeasurement {
    * history.jsonl and checked as it completes, the pool's end. Only the checkers' last word comes after it.
    */
   readonly harnessMs: number;
-  /** The same allocations on the same number of plain threads, one after another in each, timed like the harness: from starting the threads to their end. */
+  /**
+   * The same allocations on the same number of plain threads, all on one root at a time behind the
+   * engine's start barrier (the same contention as the run), timed like the harness: from starting
+   * the threads to their end.
+   */
   readonly bareMs: number;
   /** harnessMs / bareMs: retired as a target (it was measured at 100 iterations, where start-up dominates). */
   readonly harnessOverhead: number;
@@ -30,7 +35,8 @@ async function bareLoop(base: string, iterations: number, workers: number): Prom
   // The clock spans what the harness's wall time spans: from starting the threads (the harness
   // starts its pool) to their end (the harness destroys its pool).
   const started = performance.now();
-  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
+  const barrier = newThreadBarrier();
+  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}`, barrier, parties: workers } }));
   await Promise.all(
     threads.map(
       (t) =>
