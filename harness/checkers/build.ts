@@ -12,7 +12,7 @@ import { pausedHolderSilent } from './paused-holder-silent.ts';
 import { readsValid } from './reads-valid.ts';
 import { realTimeOrderIncremental } from './real-time-order.ts';
 import type { CheckerSpec } from './spec.ts';
-import { topicsMatch } from './topics-match.ts';
+import { topicsMatchIncremental } from './topics-match.ts';
 import { uniquenessIncremental } from './uniqueness.ts';
 
 /** Run settings some checkers need. */
@@ -31,7 +31,8 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
     case 'counter-matches':
     case 'no-unexpected-failures':
     case 'files-valid':
-    case 'no-orphans': {
+    case 'no-orphans':
+    case 'topics-match': {
       const factory = buildIncremental(spec, settings);
       return (input) => runChecker(spec.checker, batchChecker(factory), input);
     }
@@ -43,8 +44,6 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
       return lostUpdates(spec.options);
     case 'reads-valid':
       return readsValid(spec.options);
-    case 'topics-match':
-      return topicsMatch(spec.options);
     case 'paused-holder-silent':
       return pausedHolderSilent();
   }
@@ -53,7 +52,7 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
 /**
  * The checker a spec names in its incremental form, for a run checked iteration by iteration. The
  * checkers with an incremental form keep only counts, a few examples and what they found; the
- * others (claimed-once, legal-transitions, lost-updates, reads-valid, topics-match,
+ * others (claimed-once, legal-transitions, lost-updates, reads-valid,
  * paused-holder-silent) are buffered: they hold every part they are fed until the end.
  */
 export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = {}): CheckerFactory {
@@ -74,6 +73,8 @@ export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = 
       return filesValidIncremental();
     case 'no-orphans':
       return noOrphansIncremental(spec.options);
+    case 'topics-match':
+      return topicsMatchIncremental(spec.options);
     default:
       return bufferedChecker(buildChecker(spec, settings));
   }

@@ -83,6 +83,8 @@ export type Checker = (input: CheckInput) => CheckResult;
 export interface IncrementalChecker {
   feed(part: CheckInput): boolean;
   finish(): CheckResult;
+  /** True for a batch checker fed incrementally (bufferedChecker): it holds every part until the end. */
+  readonly buffers?: boolean;
 }
 
 /** Makes a fresh incremental checker: one per run. */
@@ -106,6 +108,7 @@ export function bufferedChecker(checker: Checker): CheckerFactory {
         return true;
       },
       finish: () => checker({ ...rest, history, snapshots }),
+      buffers: true,
     };
   };
 }

@@ -43,17 +43,27 @@ describe('a run checked iteration by iteration', () => {
     });
   }
 
-  for (const isolation of ['thread', 'process'] as const) {
-    test(`on ${isolation}s, the events and roots held at once do not grow with the number of iterations`, async () => {
+  test('every checker of reserve and allocate keeps what it must remember, not what it is fed', () => {
+    for (const name of ['reserve', 'allocate']) {
+      for (const spec of scenarioByName(name).checks) assert.notEqual(buildIncremental(spec)().buffers, true, `${name}: ${spec.checker}`);
+    }
+  });
+
+  for (const [isolation, scenario] of [
+    ['thread', 'reserve'],
+    ['process', 'reserve'],
+    ['thread', 'allocate'],
+  ] as const) {
+    test(`${scenario} on ${isolation}s: the events and roots held at once do not grow with the number of iterations`, async () => {
       const bound = isolation === 'thread' ? ROOTS_AHEAD + 1 : 1;
       for (const iterations of [3, 40]) {
-        const out = join(dir.path, `held-${isolation}-${iterations}`);
+        const out = join(dir.path, `held-${scenario}-${isolation}-${iterations}`);
         const rootsDir = join(out, 'roots');
         let mostRoots = 0;
         const onProgress = () => {
           mostRoots = Math.max(mostRoots, existsSync(rootsDir) ? readdirSync(rootsDir).length : 0);
         };
-        const { result, held, history } = await runScenario(options({ iterations, isolation, outDir: out, onProgress }));
+        const { result, held, history } = await runScenario(options({ scenario, iterations, isolation, outDir: out, onProgress }));
         assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
         assert.equal(history, undefined, 'nothing retained unless asked');
         assert.equal(result.operations.attempted, iterations * 3, 'every iteration was run and counted');
