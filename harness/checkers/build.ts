@@ -4,7 +4,7 @@ import { counterMatchesIncremental } from './counter-matches.ts';
 import { filesValidIncremental } from './files-valid.ts';
 import { gapBoundIncremental } from './gap-bound.ts';
 import { legalTransitions } from './legal-transitions.ts';
-import { lostUpdates } from './lost-updates.ts';
+import { lostUpdatesIncremental } from './lost-updates.ts';
 import { mutualExclusionIncremental } from './mutual-exclusion.ts';
 import { noOrphansIncremental } from './no-orphans.ts';
 import { noUnexpectedFailuresIncremental } from './no-unexpected-failures.ts';
@@ -32,7 +32,8 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
     case 'no-unexpected-failures':
     case 'files-valid':
     case 'no-orphans':
-    case 'topics-match': {
+    case 'topics-match':
+    case 'lost-updates': {
       const factory = buildIncremental(spec, settings);
       return (input) => runChecker(spec.checker, batchChecker(factory), input);
     }
@@ -40,8 +41,6 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
       return claimedOnce(spec.options);
     case 'legal-transitions':
       return legalTransitions(spec.options);
-    case 'lost-updates':
-      return lostUpdates(spec.options);
     case 'reads-valid':
       return readsValid(spec.options);
     case 'paused-holder-silent':
@@ -52,7 +51,7 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
 /**
  * The checker a spec names in its incremental form, for a run checked iteration by iteration. The
  * checkers with an incremental form keep only counts, a few examples and what they found; the
- * others (claimed-once, legal-transitions, lost-updates, reads-valid,
+ * others (claimed-once, legal-transitions, reads-valid,
  * paused-holder-silent) are buffered: they hold every part they are fed until the end.
  */
 export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = {}): CheckerFactory {
@@ -75,6 +74,8 @@ export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = 
       return noOrphansIncremental(spec.options);
     case 'topics-match':
       return topicsMatchIncremental(spec.options);
+    case 'lost-updates':
+      return lostUpdatesIncremental(spec.options);
     default:
       return bufferedChecker(buildChecker(spec, settings));
   }

@@ -21,6 +21,9 @@ describe('a run checked iteration by iteration', () => {
     ['reserve', 'reserve-unlocked'],
     ['allocate', 'core'],
     ['allocate', 'allocate-narrow-lock'],
+    ['update-json', 'core'],
+    ['update-json', 'update-json-unlocked'],
+    ['lock', 'core'],
   ] as const) {
     test(`${scenario} on ${sut}: each checker fed iteration by iteration judges as it does the whole history at once`, async () => {
       const out = join(dir.path, `same-${scenario}-${sut}`);
@@ -43,8 +46,8 @@ describe('a run checked iteration by iteration', () => {
     });
   }
 
-  test('every checker of reserve and allocate keeps what it must remember, not what it is fed', () => {
-    for (const name of ['reserve', 'allocate']) {
+  test('every checker of reserve, allocate, update-json, lock and stale-lock keeps what it must remember, not what it is fed', () => {
+    for (const name of ['reserve', 'allocate', 'update-json', 'lock', 'stale-lock']) {
       for (const spec of scenarioByName(name).checks) assert.notEqual(buildIncremental(spec)().buffers, true, `${name}: ${spec.checker}`);
     }
   });
