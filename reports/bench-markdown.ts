@@ -13,7 +13,8 @@ export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
   reserveVsSpin: 'durable reserve: our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s (a barging lock)',
   vsProperLockfile: 'our throughput over proper-lockfile’s, same op, same contention (context, no longer a target)',
   vsSeedSpin: 'our throughput over the ID-reservation spec’s fixed-10 ms spin lock’s (context, no longer a target; see reserveVsSpin)',
-  harnessOverhead: 'harness wall time over a bare loop doing the same allocations',
+  harnessOverhead: 'harness wall time over a bare loop doing the same allocations, at 100 iterations (context, no longer a target; see harnessThroughput)',
+  harnessThroughput: 'harness throughput over a bare loop doing the same allocations, at 10^4 iterations',
 };
 
 /** The ratios in the order the reports list them. */
@@ -93,7 +94,7 @@ function ratiosSection(report: BenchReport): string[] {
   if (ceiling !== null) lines.push('', ceiling);
   lines.push(
     '',
-    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessOverhead` is measured once per run.',
+    'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessThroughput` (and the retired `harnessOverhead`) is measured once per run.',
     '',
     `The targets are racetrack's design goals. \`vsProperLockfile\` and \`vsSeedSpin\` asked more than a durable reserve allows where one fsync takes a good part of a millisecond (racetrack's docs/benchmarks.md works through the arithmetic): they are kept one release as context, and the lock is compared where it is the bottleneck, by \`racetrack bench --op lock\` (\`lockVsKernelFlock\`, \`lockVsProperLockfile\`).`,
   );

@@ -121,9 +121,19 @@ export interface RatioReport {
 /**
  * DESIGN.md's performance targets, by the name bench.json gives them under `ratios`. The lock-alone
  * ratios (`lockVs*`) come from `--op lock`, `reserveVsSpin` from `--op reserve`; `vsProperLockfile`
- * and `vsSeedSpin` are kept one release as printed context, no longer targets (see RatioReport.note).
+ * and `vsSeedSpin` are kept one release as printed context, no longer targets (see RatioReport.note); so is `harnessOverhead`, replaced by `harnessThroughput` at 10^4 iterations.
  */
-export const RATIO_NAMES = ['contendedVsSerial', 'p99WaitOverFairShare', 'lockVsKernelFlock', 'lockVsProperLockfile', 'reserveVsSpin', 'vsProperLockfile', 'vsSeedSpin', 'harnessOverhead'] as const;
+export const RATIO_NAMES = [
+  'contendedVsSerial',
+  'p99WaitOverFairShare',
+  'lockVsKernelFlock',
+  'lockVsProperLockfile',
+  'reserveVsSpin',
+  'vsProperLockfile',
+  'vsSeedSpin',
+  'harnessOverhead',
+  'harnessThroughput',
+] as const;
 /** One of RATIO_NAMES. */
 export type RatioName = (typeof RATIO_NAMES)[number];
 
@@ -133,7 +143,10 @@ export interface OverheadResult {
   readonly workers: number;
   readonly harnessMs: number;
   readonly bareMs: number;
+  /** harnessMs / bareMs: retired as a target (kept in bench.json for one release); see harnessThroughput. */
   readonly harnessOverhead: number;
+  /** The harness's throughput over the bare loop's, the same operations: bareMs / harnessMs. */
+  readonly harnessThroughput: number;
 }
 
 /** Where the numbers came from. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { siblingModule } from '../../core/runtime.ts';
 import { runScenario } from '../engine/run.ts';
+import { newThreadBarrier } from '../engine/start-barrier.ts';
 
 /** The harness's cost over doing the same work bare: wall times and their ratio. */
 export interface OverheadMeasurement {
@@ -11,14 +12,20 @@ export interface OverheadMeasurement {
   readonly workers: number;
   /**
    * `racetrack run allocate` (threads), its wall time: the pool's start, a barrier per iteration,
-   * the events sent home and counted live, the pool's end. Merging the history and the checkers
-   * come after it.
+   * the events sent home and counted live, each iteration's root laid out, its events written to
+   * history.jsonl and checked as it completes, the pool's end. Only the checkers' last word comes after it.
    */
   readonly harnessMs: number;
-  /** The same allocations on the same number of plain threads, one after another in each, timed like the harness: from starting the threads to their end. */
+  /**
+   * The same allocations on the same number of plain threads, all on one root at a time behind the
+   * engine's start barrier (the same contention as the run), timed like the harness: from starting
+   * the threads to their end.
+   */
   readonly bareMs: number;
-  /** harnessMs / bareMs; DESIGN.md's target is at most 1.5. */
+  /** harnessMs / bareMs: retired as a target (it was measured at 100 iterations, where start-up dominates). */
   readonly harnessOverhead: number;
+  /** bareMs / harnessMs: the harness's throughput over the bare loop's; the target is at least 0.67 at 10^4 iterations. */
+  readonly harnessThroughput: number;
 }
 
 async function bareLoop(base: string, iterations: number, workers: number): Promise<number> {
@@ -28,7 +35,8 @@ async function bareLoop(base: string, iterations: number, workers: number): Prom
   // The clock spans what the harness's wall time spans: from starting the threads (the harness
   // starts its pool) to their end (the harness destroys its pool).
   const started = performance.now();
-  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}` } }));
+  const barrier = newThreadBarrier();
+  const threads = Array.from({ length: workers }, (_, w) => new Worker(url, { workerData: { roots, name: `w${w}`, barrier, parties: workers } }));
   await Promise.all(
     threads.map(
       (t) =>
@@ -46,7 +54,7 @@ async function bareLoop(base: string, iterations: number, workers: number): Prom
  * Measures the harness overhead ratio in one run: the allocate scenario on threads against a bare
  * loop of the same number of threads doing the same allocations. Both use real, durable files.
  */
-export async function measureOverhead(iterations = 100, workers = 10): Promise<OverheadMeasurement> {
+export async function measureOverhead(iterations = 10_000, workers = 10): Promise<OverheadMeasurement> {
   const base = mkdtempSync(join(tmpdir(), 'racetrack-overhead-'));
   try {
     mkdirSync(join(base, 'bare'));
@@ -63,7 +71,7 @@ export async function measureOverhead(iterations = 100, workers = 10): Promise<O
       keep: [],
     });
     if (result.verdict !== 'pass') throw new Error(`the allocate scenario did not pass during the benchmark: ${JSON.stringify(result.violations.slice(0, 2))}`);
-    return { iterations, workers, harnessMs: result.wallMs, bareMs: Math.round(bareMs), harnessOverhead: result.wallMs / bareMs };
+    return { iterations, workers, harnessMs: result.wallMs, bareMs: Math.round(bareMs), harnessOverhead: result.wallMs / bareMs, harnessThroughput: bareMs / result.wallMs };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

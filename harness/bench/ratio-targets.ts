@@ -25,7 +25,10 @@ export const RATIO_TARGETS: Readonly<Record<RatioName, RatioTarget>> = {
     bound: 1.5,
     retired: 'no longer a target (kept one release as context): replaced by reserveVsSpin (>= 1, with p99 wait <= 3 x the fair share)',
   },
-  harnessOverhead: { atLeast: false, bound: 1.5 },
+  // Measured at 100 iterations, where the workers' start-up dominated: kept in bench.json for one
+  // release, judged no more; harnessThroughput (at 10^4 iterations) replaces it.
+  harnessOverhead: { atLeast: false, bound: 1.5, retired: 'no longer a target (kept one release as context): harnessThroughput, at 10^4 iterations, replaces it' },
+  harnessThroughput: { atLeast: true, bound: 0.67 },
 };
 
 /** Whether `value` meets the target of ratio `name`. */

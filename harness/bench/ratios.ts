@@ -79,6 +79,11 @@ export function computeRatios(rows: readonly ContentionRow[], overhead: Overhead
       overhead?.harnessOverhead ?? null,
       overhead === null ? 'not measured' : `racetrack run allocate ${overhead.iterations} x ${overhead.workers} threads ${overhead.harnessMs} ms / bare loop ${overhead.bareMs} ms`,
     ),
+    harnessThroughput: judgeRatio(
+      'harnessThroughput',
+      overhead?.harnessThroughput ?? null,
+      overhead === null ? 'not measured' : `bare loop ${overhead.bareMs} ms / racetrack run allocate ${overhead.iterations} x ${overhead.workers} threads ${overhead.harnessMs} ms (same allocations)`,
+    ),
   };
 }
 

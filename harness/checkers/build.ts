@@ -1,19 +1,19 @@
-import type { Checker } from './checker.ts';
+import { batchChecker, bufferedChecker, runChecker, type Checker, type CheckerFactory } from './checker.ts';
 import { claimedOnce } from './claimed-once.ts';
-import { counterMatches } from './counter-matches.ts';
-import { filesValid } from './files-valid.ts';
-import { gapBound } from './gap-bound.ts';
+import { counterMatchesIncremental } from './counter-matches.ts';
+import { filesValidIncremental } from './files-valid.ts';
+import { gapBoundIncremental } from './gap-bound.ts';
 import { legalTransitions } from './legal-transitions.ts';
-import { lostUpdates } from './lost-updates.ts';
-import { mutualExclusion } from './mutual-exclusion.ts';
-import { noOrphans } from './no-orphans.ts';
-import { noUnexpectedFailures } from './no-unexpected-failures.ts';
+import { lostUpdatesIncremental } from './lost-updates.ts';
+import { mutualExclusionIncremental } from './mutual-exclusion.ts';
+import { noOrphansIncremental } from './no-orphans.ts';
+import { noUnexpectedFailuresIncremental } from './no-unexpected-failures.ts';
 import { pausedHolderSilent } from './paused-holder-silent.ts';
 import { readsValid } from './reads-valid.ts';
-import { realTimeOrder } from './real-time-order.ts';
+import { realTimeOrderIncremental } from './real-time-order.ts';
 import type { CheckerSpec } from './spec.ts';
-import { topicsMatch } from './topics-match.ts';
-import { uniqueness } from './uniqueness.ts';
+import { topicsMatchIncremental } from './topics-match.ts';
+import { uniquenessIncremental } from './uniqueness.ts';
 
 /** Run settings some checkers need. */
 export interface CheckerSettings {
@@ -25,32 +25,58 @@ export interface CheckerSettings {
 export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}): Checker {
   switch (spec.checker) {
     case 'uniqueness':
-      return uniqueness(spec.options);
     case 'gap-bound':
-      return gapBound(spec.options);
     case 'real-time-order':
-      return realTimeOrder(spec.options);
     case 'mutual-exclusion':
-      return mutualExclusion({ staleMs: settings.staleMs ?? 5000 });
+    case 'counter-matches':
+    case 'no-unexpected-failures':
+    case 'files-valid':
+    case 'no-orphans':
+    case 'topics-match':
+    case 'lost-updates': {
+      const factory = buildIncremental(spec, settings);
+      return (input) => runChecker(spec.checker, batchChecker(factory), input);
+    }
     case 'claimed-once':
       return claimedOnce(spec.options);
     case 'legal-transitions':
       return legalTransitions(spec.options);
-    case 'files-valid':
-      return filesValid();
-    case 'no-orphans':
-      return noOrphans(spec.options);
-    case 'lost-updates':
-      return lostUpdates(spec.options);
     case 'reads-valid':
       return readsValid(spec.options);
-    case 'no-unexpected-failures':
-      return noUnexpectedFailures(spec.options);
-    case 'counter-matches':
-      return counterMatches(spec.options);
-    case 'topics-match':
-      return topicsMatch(spec.options);
     case 'paused-holder-silent':
       return pausedHolderSilent();
+  }
+}
+
+/**
+ * The checker a spec names in its incremental form, for a run checked iteration by iteration. The
+ * checkers with an incremental form keep only counts, a few examples and what they found; the
+ * others (claimed-once, legal-transitions, reads-valid,
+ * paused-holder-silent) are buffered: they hold every part they are fed until the end.
+ */
+export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = {}): CheckerFactory {
+  switch (spec.checker) {
+    case 'uniqueness':
+      return uniquenessIncremental(spec.options);
+    case 'gap-bound':
+      return gapBoundIncremental(spec.options);
+    case 'real-time-order':
+      return realTimeOrderIncremental(spec.options);
+    case 'mutual-exclusion':
+      return mutualExclusionIncremental({ staleMs: settings.staleMs ?? 5000 });
+    case 'counter-matches':
+      return counterMatchesIncremental(spec.options);
+    case 'no-unexpected-failures':
+      return noUnexpectedFailuresIncremental(spec.options);
+    case 'files-valid':
+      return filesValidIncremental();
+    case 'no-orphans':
+      return noOrphansIncremental(spec.options);
+    case 'topics-match':
+      return topicsMatchIncremental(spec.options);
+    case 'lost-updates':
+      return lostUpdatesIncremental(spec.options);
+    default:
+      return bufferedChecker(buildChecker(spec, settings));
   }
 }

@@ -71,6 +71,91 @@ export interface CheckInput {
 
 export type Checker = (input: CheckInput) => CheckResult;
 
+/**
+ * A checker in its incremental form, for a run checked iteration by iteration: `feed` takes a part
+ * of the run (the events and snapshots of one or more whole iterations; an iteration is never split
+ * between parts) and keeps only what the checker must remember across iterations (counts, a few
+ * examples, the values found held twice), and `finish` judges the whole run. Fed the whole run as
+ * one part, it answers as the batch form does; fed iteration by iteration, it answers the same.
+ * `feed` returns true when the part showed something wrong or doubtful (the run keeps that
+ * iteration's root for a reader).
+ */
+export interface IncrementalChecker {
+  feed(part: CheckInput): boolean;
+  finish(): CheckResult;
+  /** True for a batch checker fed incrementally (bufferedChecker): it holds every part until the end. */
+  readonly buffers?: boolean;
+}
+
+/** Makes a fresh incremental checker: one per run. */
+export type CheckerFactory = () => IncrementalChecker;
+
+/**
+ * The incremental form of a checker that has only a batch form: it keeps every part it is fed and
+ * judges them together at the end, so a run that uses it holds its whole history. Every part
+ * counts as showing something (it cannot tell), so every root is kept until the verdict.
+ */
+export function bufferedChecker(checker: Checker): CheckerFactory {
+  return () => {
+    const history: HistoryEvent[] = [];
+    const snapshots: IterationSnapshot[] = [];
+    let rest: Omit<CheckInput, 'history' | 'snapshots'> = { keep: [], faulted: false };
+    return {
+      feed(part) {
+        for (const e of part.history) history.push(e);
+        for (const s of part.snapshots) snapshots.push(s);
+        rest = { keep: part.keep, faulted: part.faulted };
+        return true;
+      },
+      finish: () => checker({ ...rest, history, snapshots }),
+      buffers: true,
+    };
+  };
+}
+
+/** The batch form of an incremental checker: the whole run fed as one part. */
+export function batchChecker(factory: CheckerFactory): Checker {
+  return (input) => {
+    const checker = factory();
+    checker.feed(input);
+    return checker.finish();
+  };
+}
+
+/**
+ * An incremental checker made total: once `feed` or `finish` throws, it is fed no more and
+ * finishes `unknown` with the error as its message, as runChecker does for a batch checker.
+ */
+export function guardedIncremental(name: string, factory: CheckerFactory): IncrementalChecker {
+  let crash: string | undefined;
+  const crashed = (err: unknown): CheckResult => ({ checker: name, verdict: 'unknown', message: `checker crashed: ${err instanceof Error ? err.message : String(err)}`, examples: [] });
+  let checker: IncrementalChecker | undefined;
+  try {
+    checker = factory();
+  } catch (err) {
+    crash = crashed(err).message;
+  }
+  return {
+    feed(part) {
+      if (crash !== undefined || checker === undefined) return true;
+      try {
+        return checker.feed(part);
+      } catch (err) {
+        crash = crashed(err).message;
+        return true;
+      }
+    },
+    finish() {
+      if (crash !== undefined || checker === undefined) return { checker: name, verdict: 'unknown', message: crash ?? 'checker crashed', examples: [] };
+      try {
+        return checker.finish();
+      } catch (err) {
+        return crashed(err);
+      }
+    },
+  };
+}
+
 /** Runs a checker; a checker that throws yields `unknown` with the error as its message. */
 export function runChecker(name: string, checker: Checker, input: CheckInput): CheckResult {
   try {

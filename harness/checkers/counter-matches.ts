@@ -1,6 +1,7 @@
 import { pairOperations, type Operation } from '../history/history.ts';
-import type { Checker } from './checker.ts';
-import { settle } from './settle.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult } from './checker.ts';
+import { groupBy } from './group-by.ts';
+import { sample, settle } from './settle.ts';
 
 export interface CounterMatchesOptions {
   /** The operation that hands numbers out (`reserve`). */
@@ -19,31 +20,49 @@ export interface CounterMatchesOptions {
  * judge: unknown.
  */
 export function counterMatches(options: CounterMatchesOptions): Checker {
+  return batchChecker(counterMatchesIncremental(options));
+}
+
+/** counter-matches, fed iteration by iteration: it keeps the count of mismatches and a few examples. */
+export function counterMatchesIncremental(options: CounterMatchesOptions): CheckerFactory {
   const fact = options.fact ?? 'counter';
-  return ({ history, snapshots }) => {
+  return () => {
     const examples: unknown[] = [];
-    const ops = pairOperations(history).filter((o) => o.f === options.f);
+    let mismatches = 0;
     let observed = 0;
-    for (const s of snapshots) {
-      const counter = s.facts[fact];
-      if (typeof counter !== 'number') continue;
-      const mine = ops.filter((o) => o.iteration === s.iteration);
-      if (mine.some((o) => o.type === 'ok')) observed++;
-      const high = Math.max(0, ...mine.filter((o) => o.type === 'ok').flatMap((o) => options.numbers(o)));
-      const slack = mine.filter((o) => o.type === 'info').reduce((n, o) => n + options.weight(o), 0);
-      if (counter < high || counter > high + slack) examples.push({ iteration: s.iteration, counter, highestHandedOut: high, unknownOps: slack });
-    }
-    const verdict = settle(examples.length, 0, observed);
-    return {
-      checker: 'counter-matches',
-      verdict,
-      message:
-        verdict === 'fail'
-          ? `the counter disagrees with the IDs handed out in ${examples.length} iterations`
-          : verdict === 'unknown'
-            ? 'nothing to judge: no reservation was acknowledged beside a readable counter'
-            : 'the counter file agrees with the IDs handed out',
-      examples: examples.slice(0, 10),
+    const feed = ({ history, snapshots }: CheckInput): boolean => {
+      const before = mismatches;
+      const ops = groupBy(
+        pairOperations(history).filter((o) => o.f === options.f),
+        (o) => o.iteration,
+      );
+      for (const s of snapshots) {
+        const counter = s.facts[fact];
+        if (typeof counter !== 'number') continue;
+        const mine = ops.get(s.iteration) ?? [];
+        if (mine.some((o) => o.type === 'ok')) observed++;
+        const high = Math.max(0, ...mine.filter((o) => o.type === 'ok').flatMap((o) => options.numbers(o)));
+        const slack = mine.filter((o) => o.type === 'info').reduce((n, o) => n + options.weight(o), 0);
+        if (counter >= high && counter <= high + slack) continue;
+        mismatches++;
+        sample(examples, { iteration: s.iteration, counter, highestHandedOut: high, unknownOps: slack });
+      }
+      return mismatches > before;
     };
+    const finish = (): CheckResult => {
+      const verdict = settle(mismatches, 0, observed);
+      return {
+        checker: 'counter-matches',
+        verdict,
+        message:
+          verdict === 'fail'
+            ? `the counter disagrees with the IDs handed out in ${mismatches} iterations`
+            : verdict === 'unknown'
+              ? 'nothing to judge: no reservation was acknowledged beside a readable counter'
+              : 'the counter file agrees with the IDs handed out',
+        examples,
+      };
+    };
+    return { feed, finish };
   };
 }

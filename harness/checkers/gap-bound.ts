@@ -1,5 +1,5 @@
 import { pairOperations, type Operation } from '../history/history.ts';
-import type { Checker } from './checker.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult } from './checker.ts';
 import { groupBy } from './group-by.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';
 import { isInteger, isString, listOf, oneOf } from './unknown-value.ts';
@@ -31,10 +31,14 @@ const isWeight = (x: unknown): x is number => Number.isSafeInteger(x) && (x as n
  * number at all there is nothing to bound: unknown.
  */
 export function gapBound(options: GapBoundOptions): Checker {
+  return guarded('gap-bound', batchChecker(gapBoundIncremental(options)));
+}
+
+/** gap-bound, fed iteration by iteration: each part's sequences are bounded as it comes; counts and a few examples are kept. */
+export function gapBoundIncremental(options: GapBoundOptions): CheckerFactory {
   const start = options.start ?? 1;
   const keyOf = options.key ?? (() => '');
-  return guarded('gap-bound', ({ history }) => {
-    const ops = pairOperations(history).filter((op) => op.f === options.f && op.type !== 'fail');
+  return () => {
     const examples: unknown[] = [];
     let violations = 0;
     let doubts = 0;
@@ -42,65 +46,73 @@ export function gapBound(options: GapBoundOptions): Checker {
     let infoOps = 0;
     let malformed = 0;
     let acknowledged = 0;
-    for (const [iteration, group] of groupBy(ops, (op) => op.iteration)) {
-      const numbers = new Map<string, Set<number>>();
-      const budget = new Map<string, number>();
-      let unbounded = false;
-      for (const op of group) {
-        const key = oneOf(keyOf, op, isString);
-        if (op.type === 'info') {
-          infoOps++;
-          const weight = oneOf(options.weight, op, isWeight);
-          if (key === null || weight === null) unbounded = true;
-          else budget.set(key, (budget.get(key) ?? 0) + weight);
-          continue;
+    const feed = ({ history }: CheckInput): boolean => {
+      const before = violations + doubts + malformed;
+      const ops = pairOperations(history).filter((op) => op.f === options.f && op.type !== 'fail');
+      for (const [iteration, group] of groupBy(ops, (op) => op.iteration)) {
+        const numbers = new Map<string, Set<number>>();
+        const budget = new Map<string, number>();
+        let unbounded = false;
+        for (const op of group) {
+          const key = oneOf(keyOf, op, isString);
+          if (op.type === 'info') {
+            infoOps++;
+            const weight = oneOf(options.weight, op, isWeight);
+            if (key === null || weight === null) unbounded = true;
+            else budget.set(key, (budget.get(key) ?? 0) + weight);
+            continue;
+          }
+          const got = listOf(options.numbers, op, isInteger);
+          if (key === null || got === null) {
+            malformed++;
+            continue;
+          }
+          const set = numbers.get(key) ?? new Set<number>();
+          acknowledged += got.length;
+          for (const n of got) set.add(n);
+          numbers.set(key, set);
         }
-        const got = listOf(options.numbers, op, isInteger);
-        if (key === null || got === null) {
-          malformed++;
-          continue;
-        }
-        const set = numbers.get(key) ?? new Set<number>();
-        acknowledged += got.length;
-        for (const n of got) set.add(n);
-        numbers.set(key, set);
-      }
-      for (const [key, set] of numbers) {
-        const where = key === '' ? { iteration } : { iteration, key };
-        const below = [...set].filter((n) => n < start);
-        if (below.length > 0) {
+        for (const [key, set] of numbers) {
+          const where = key === '' ? { iteration } : { iteration, key };
+          const below = [...set].filter((n) => n < start);
+          if (below.length > 0) {
+            violations++;
+            sample(examples, { ...where, belowStart: below.slice(0, MAX_LISTED), start });
+          }
+          let max = start - 1;
+          for (const n of set) if (n > max) max = n;
+          const missing = max - start + 1 - (set.size - below.length);
+          if (missing === 0) continue;
+          missingTotal += missing;
+          const allowed = budget.get(key) ?? 0;
+          if (missing <= allowed) continue;
+          if (unbounded) {
+            doubts++;
+            continue;
+          }
           violations++;
-          sample(examples, { ...where, belowStart: below.slice(0, MAX_LISTED), start });
+          const listed: number[] = [];
+          for (let n = start; n <= max && listed.length < MAX_LISTED; n++) if (!set.has(n)) listed.push(n);
+          sample(examples, { ...where, missing: listed, missingCount: missing, allowedByInfo: allowed, max });
         }
-        let max = start - 1;
-        for (const n of set) if (n > max) max = n;
-        const missing = max - start + 1 - (set.size - below.length);
-        if (missing === 0) continue;
-        missingTotal += missing;
-        const allowed = budget.get(key) ?? 0;
-        if (missing <= allowed) continue;
-        if (unbounded) {
-          doubts++;
-          continue;
-        }
-        violations++;
-        const listed: number[] = [];
-        for (let n = start; n <= max && listed.length < MAX_LISTED; n++) if (!set.has(n)) listed.push(n);
-        sample(examples, { ...where, missing: listed, missingCount: missing, allowedByInfo: allowed, max });
       }
-    }
-    const verdict = settle(violations, doubts + malformed, acknowledged);
-    const stats = { acknowledged, missing: missingTotal, indeterminate: infoOps, malformed, violations };
-    const message =
-      verdict === 'fail'
-        ? `${plural(violations, 'sequence')} with numbers missing beyond what info ops explain (or below ${start})`
-        : doubts + malformed > 0
-          ? `gaps could not be bounded: ${nonZero([malformed, plural(malformed, 'unreadable ok op')], [doubts, `${plural(doubts, 'sequence')} with gaps beside unreadable info ops`])}`
-          : verdict === 'unknown'
-            ? `nothing to judge: no number was handed out by an acknowledged ${options.f}`
-            : missingTotal > 0
-              ? `${plural(missingTotal, 'number')} missing, all within what ${plural(infoOps, 'info op')} may have taken`
-              : `no gaps among ${plural(acknowledged, 'acknowledged number')}`;
-    return { checker: 'gap-bound', verdict, message, examples, stats };
-  });
+      return violations + doubts + malformed > before;
+    };
+    const finish = (): CheckResult => {
+      const verdict = settle(violations, doubts + malformed, acknowledged);
+      const stats = { acknowledged, missing: missingTotal, indeterminate: infoOps, malformed, violations };
+      const message =
+        verdict === 'fail'
+          ? `${plural(violations, 'sequence')} with numbers missing beyond what info ops explain (or below ${start})`
+          : doubts + malformed > 0
+            ? `gaps could not be bounded: ${nonZero([malformed, plural(malformed, 'unreadable ok op')], [doubts, `${plural(doubts, 'sequence')} with gaps beside unreadable info ops`])}`
+            : verdict === 'unknown'
+              ? `nothing to judge: no number was handed out by an acknowledged ${options.f}`
+              : missingTotal > 0
+                ? `${plural(missingTotal, 'number')} missing, all within what ${plural(infoOps, 'info op')} may have taken`
+                : `no gaps among ${plural(acknowledged, 'acknowledged number')}`;
+      return { checker: 'gap-bound', verdict, message, examples, stats };
+    };
+    return { feed, finish };
+  };
 }

@@ -1,5 +1,5 @@
 import { pairOperations, type HistoryEvent, type Operation } from '../history/history.ts';
-import type { Checker } from './checker.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult } from './checker.ts';
 import { groupBy } from './group-by.ts';
 import { holdIntervals, type Hold } from './hold-intervals.ts';
 import { guarded, nonZero, plural, sample, settle } from './settle.ts';
@@ -69,46 +69,66 @@ function deaths(history: readonly HistoryEvent[]): Map<string, number> {
  * No hold at all is nothing to judge: unknown.
  */
 export function mutualExclusion(options: MutualExclusionOptions = {}): Checker {
+  return guarded('mutual-exclusion', batchChecker(mutualExclusionIncremental(options)));
+}
+
+/** mutual-exclusion, fed iteration by iteration: each part's holds are judged as it comes; counts and a few examples are kept. */
+export function mutualExclusionIncremental(options: MutualExclusionOptions = {}): CheckerFactory {
   const staleNs = (options.staleMs ?? 5000) * 1e6;
-  return guarded('mutual-exclusion', ({ history }) => {
-    const ops: Operation[] = pairOperations(history).filter((op) => op.f === 'acquire' || op.f === 'release');
-    const { holds, unpaired } = holdIntervals(ops, iterationEnds(history), deaths(history));
+  return () => {
     const examples: unknown[] = [];
     let overlaps = 0;
     let ambiguous = 0;
-    const paths = groupBy(holds, (h) => `${h.iteration}\u0000${h.path}`);
-    for (const group of paths.values()) {
-      group.sort((a, b) => a.start - b.start);
-      let certain: { end: number; hold: Hold } | null = null;
-      let possible: { end: number; hold: Hold } | null = null;
-      for (const hold of group) {
-        if (certain !== null && hold.start < certain.end) {
-          overlaps++;
-          sample(examples, { iteration: hold.iteration, path: hold.path, first: shown(certain.hold), second: shown(hold) });
-        } else if (possible !== null && hold.start < possible.end) {
-          ambiguous++;
-          sample(examples, { iteration: hold.iteration, path: hold.path, ambiguous: true, first: shown(possible.hold), second: shown(hold) });
+    let unpaired = 0;
+    let holdCount = 0;
+    let pathCount = 0;
+    const endings: Record<Hold['ending'], number> = { released: 0, compromised: 0, died: 0, open: 0 };
+    const feed = ({ history }: CheckInput): boolean => {
+      const before = overlaps + ambiguous + unpaired;
+      const ops: Operation[] = pairOperations(history).filter((op) => op.f === 'acquire' || op.f === 'release');
+      const found = holdIntervals(ops, iterationEnds(history), deaths(history));
+      const { holds } = found;
+      unpaired += found.unpaired;
+      holdCount += holds.length;
+      for (const h of holds) endings[h.ending]++;
+      const paths = groupBy(holds, (h) => `${h.iteration}\u0000${h.path}`);
+      pathCount += paths.size;
+      for (const group of paths.values()) {
+        group.sort((a, b) => a.start - b.start);
+        let certain: { end: number; hold: Hold } | null = null;
+        let possible: { end: number; hold: Hold } | null = null;
+        for (const hold of group) {
+          if (certain !== null && hold.start < certain.end) {
+            overlaps++;
+            sample(examples, { iteration: hold.iteration, path: hold.path, first: shown(certain.hold), second: shown(hold) });
+          } else if (possible !== null && hold.start < possible.end) {
+            ambiguous++;
+            sample(examples, { iteration: hold.iteration, path: hold.path, ambiguous: true, first: shown(possible.hold), second: shown(hold) });
+          }
+          const b = bounds(hold, staleNs);
+          if (certain === null || b.certain > certain.end) certain = { end: b.certain, hold };
+          if (possible === null || b.possible > possible.end) possible = { end: b.possible, hold };
         }
-        const b = bounds(hold, staleNs);
-        if (certain === null || b.certain > certain.end) certain = { end: b.certain, hold };
-        if (possible === null || b.possible > possible.end) possible = { end: b.possible, hold };
       }
-    }
-    const count = (ending: Hold['ending']) => holds.filter((h) => h.ending === ending).length;
-    const stats = { holds: holds.length, paths: paths.size, compromised: count('compromised'), open: count('open'), overlaps, ambiguous, unpaired };
-    const verdict = settle(overlaps, ambiguous + unpaired, holds.length);
-    // Certain overlaps first: the examples of a failure should show the failure.
-    if (verdict === 'fail') examples.sort((a, b) => Number(hasAmbiguous(a)) - Number(hasAmbiguous(b)));
-    const message =
-      verdict === 'fail'
-        ? `${plural(overlaps, 'hold')} began while another holder still held the same lock`
-        : ambiguous + unpaired > 0
-          ? `no certain overlap, but: ${nonZero([ambiguous, `${plural(ambiguous, 'hold')} began while a holder that never released cleanly may still have held the lock`], [unpaired, `${plural(unpaired, 'acquire or release', 'acquires or releases')} could not be paired`])}`
-          : verdict === 'unknown'
-            ? 'nothing to judge: no lock acquisition was recorded'
-            : `${plural(holds.length, 'hold')} on ${plural(paths.size, 'lock')}, none overlapping`;
-    return { checker: 'mutual-exclusion', verdict, message, examples, stats };
-  });
+      return overlaps + ambiguous + unpaired > before;
+    };
+    const finish = (): CheckResult => {
+      const stats = { holds: holdCount, paths: pathCount, compromised: endings.compromised, open: endings.open, overlaps, ambiguous, unpaired };
+      const verdict = settle(overlaps, ambiguous + unpaired, holdCount);
+      // Certain overlaps first: the examples of a failure should show the failure.
+      if (verdict === 'fail') examples.sort((a, b) => Number(hasAmbiguous(a)) - Number(hasAmbiguous(b)));
+      const message =
+        verdict === 'fail'
+          ? `${plural(overlaps, 'hold')} began while another holder still held the same lock`
+          : ambiguous + unpaired > 0
+            ? `no certain overlap, but: ${nonZero([ambiguous, `${plural(ambiguous, 'hold')} began while a holder that never released cleanly may still have held the lock`], [unpaired, `${plural(unpaired, 'acquire or release', 'acquires or releases')} could not be paired`])}`
+            : verdict === 'unknown'
+              ? 'nothing to judge: no lock acquisition was recorded'
+              : `${plural(holdCount, 'hold')} on ${plural(pathCount, 'lock')}, none overlapping`;
+      return { checker: 'mutual-exclusion', verdict, message, examples, stats };
+    };
+    return { feed, finish };
+  };
 }
 
 const hasAmbiguous = (x: unknown) => typeof x === 'object' && x !== null && 'ambiguous' in x;

@@ -1,4 +1,4 @@
-import type { Checker } from './checker.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult } from './checker.ts';
 import { globMatch } from './glob-match.ts';
 import { guarded, noSnapshots, plural, sample, settle } from './settle.ts';
 
@@ -23,39 +23,55 @@ export interface NoOrphansOptions {
  * left is what recovery left; the message says so.
  */
 export function noOrphans(options: NoOrphansOptions = {}): Checker {
+  return guarded('no-orphans', batchChecker(noOrphansIncremental(options)));
+}
+
+/** no-orphans, fed iteration by iteration: it keeps counts and a few examples. */
+export function noOrphansIncremental(options: NoOrphansOptions = {}): CheckerFactory {
   const patterns = options.patterns ?? ORPHAN_PATTERNS;
-  return guarded('no-orphans', ({ snapshots, keep, faulted }) => {
-    if (snapshots.length === 0) return noSnapshots('no-orphans');
-    const keepGlobs = Array.isArray(keep) ? keep.filter((k): k is string => typeof k === 'string') : [];
+  return () => {
     const examples: unknown[] = [];
     let orphans = 0;
     let unreadable = 0;
+    let snapshotCount = 0;
+    let faultedRun = false;
     const iterations = new Set<number>();
-    for (const s of snapshots) {
-      const entries: unknown = s.entries;
-      if (!Array.isArray(entries)) {
-        unreadable++;
-        continue;
-      }
-      for (const entry of entries) {
-        if (typeof entry !== 'string') {
+    const feed = ({ snapshots, keep, faulted }: CheckInput): boolean => {
+      const before = orphans + unreadable;
+      faultedRun ||= faulted;
+      snapshotCount += snapshots.length;
+      const keepGlobs = Array.isArray(keep) ? keep.filter((k): k is string => typeof k === 'string') : [];
+      for (const s of snapshots) {
+        const entries: unknown = s.entries;
+        if (!Array.isArray(entries)) {
           unreadable++;
           continue;
         }
-        if (!patterns.some((p) => globMatch(p, entry)) || keepGlobs.some((k) => globMatch(k, entry))) continue;
-        orphans++;
-        iterations.add(s.iteration);
-        sample(examples, { iteration: s.iteration, root: s.root, entry });
+        for (const entry of entries) {
+          if (typeof entry !== 'string') {
+            unreadable++;
+            continue;
+          }
+          if (!patterns.some((p) => globMatch(p, entry)) || keepGlobs.some((k) => globMatch(k, entry))) continue;
+          orphans++;
+          iterations.add(s.iteration);
+          sample(examples, { iteration: s.iteration, root: s.root, entry });
+        }
       }
-    }
-    const when = faulted ? 'after recovery' : 'after a clean run';
-    const verdict = settle(orphans, unreadable, snapshots.length);
-    const message =
-      verdict === 'fail'
-        ? `${plural(orphans, 'temp or lock artefact')} left ${when} in ${plural(iterations.size, 'iteration')}`
-        : verdict === 'unknown'
-          ? `no orphans among readable entries, but ${plural(unreadable, 'snapshot entry', 'snapshot entries')} unreadable`
-          : `no temp or lock artefacts left ${when}`;
-    return { checker: 'no-orphans', verdict, message, examples, stats: { orphans, iterations: iterations.size, unreadable } };
-  });
+      return orphans + unreadable > before;
+    };
+    const finish = (): CheckResult => {
+      if (snapshotCount === 0) return noSnapshots('no-orphans');
+      const when = faultedRun ? 'after recovery' : 'after a clean run';
+      const verdict = settle(orphans, unreadable, snapshotCount);
+      const message =
+        verdict === 'fail'
+          ? `${plural(orphans, 'temp or lock artefact')} left ${when} in ${plural(iterations.size, 'iteration')}`
+          : verdict === 'unknown'
+            ? `no orphans among readable entries, but ${plural(unreadable, 'snapshot entry', 'snapshot entries')} unreadable`
+            : `no temp or lock artefacts left ${when}`;
+      return { checker: 'no-orphans', verdict, message, examples, stats: { orphans, iterations: iterations.size, unreadable } };
+    };
+    return { feed, finish };
+  };
 }

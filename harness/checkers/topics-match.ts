@@ -1,6 +1,7 @@
 import { pairOperations, type Operation } from '../history/history.ts';
-import type { Checker } from './checker.ts';
-import { settle } from './settle.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult } from './checker.ts';
+import { groupBy } from './group-by.ts';
+import { MAX_EXAMPLES, sample, settle } from './settle.ts';
 
 export interface TopicsMatchOptions {
   /** The operation that creates an entry (`allocate`). */
@@ -17,34 +18,56 @@ export interface TopicsMatchOptions {
  * nothing to judge: unknown.
  */
 export function topicsMatch(options: TopicsMatchOptions): Checker {
-  return ({ history, snapshots }) => {
-    const examples: unknown[] = [];
-    const byIteration = new Map(snapshots.map((s) => [s.iteration, new Set(s.entries)]));
-    const ops = pairOperations(history).filter((o) => o.f === options.f);
+  return batchChecker(topicsMatchIncremental(options));
+}
+
+/**
+ * topics-match, fed iteration by iteration: it keeps the counts and up to 10 examples of each kind
+ * (the missing directories first, as the batch form lists them).
+ */
+export function topicsMatchIncremental(options: TopicsMatchOptions): CheckerFactory {
+  return () => {
+    const missing: unknown[] = [];
+    const extra: unknown[] = [];
+    let violations = 0;
     let observed = 0;
-    for (const op of ops) {
-      if (op.type !== 'ok') continue;
-      observed++;
-      const entry = options.entry(op);
-      if (byIteration.get(op.iteration)?.has(entry) !== true) examples.push({ iteration: op.iteration, worker: op.worker, missing: entry });
-    }
-    for (const s of snapshots) {
-      const acked = ops.filter((o) => o.iteration === s.iteration && o.type !== 'fail').length;
-      const topics = s.entries.filter(options.isEntry).length;
-      observed += topics;
-      if (topics > acked) examples.push({ iteration: s.iteration, topics, acknowledgedOrUnknown: acked });
-    }
-    const verdict = settle(examples.length, 0, observed);
-    return {
-      checker: 'topics-match',
-      verdict,
-      message:
-        verdict === 'fail'
-          ? `${examples.length} allocations without a matching directory, or directories nobody allocated`
-          : verdict === 'unknown'
-            ? 'nothing to judge: no allocation was acknowledged and no topic directory made'
-            : 'every allocation has its directory',
-      examples: examples.slice(0, 10),
+    const feed = ({ history, snapshots }: CheckInput): boolean => {
+      const before = violations;
+      const byIteration = new Map(snapshots.map((s) => [s.iteration, new Set(s.entries)]));
+      const ops = pairOperations(history).filter((o) => o.f === options.f);
+      for (const op of ops) {
+        if (op.type !== 'ok') continue;
+        observed++;
+        const entry = options.entry(op);
+        if (byIteration.get(op.iteration)?.has(entry) === true) continue;
+        violations++;
+        sample(missing, { iteration: op.iteration, worker: op.worker, missing: entry });
+      }
+      const mine = groupBy(ops, (o) => o.iteration);
+      for (const s of snapshots) {
+        const acked = (mine.get(s.iteration) ?? []).filter((o) => o.type !== 'fail').length;
+        const topics = s.entries.filter(options.isEntry).length;
+        observed += topics;
+        if (topics <= acked) continue;
+        violations++;
+        sample(extra, { iteration: s.iteration, topics, acknowledgedOrUnknown: acked });
+      }
+      return violations > before;
     };
+    const finish = (): CheckResult => {
+      const verdict = settle(violations, 0, observed);
+      return {
+        checker: 'topics-match',
+        verdict,
+        message:
+          verdict === 'fail'
+            ? `${violations} allocations without a matching directory, or directories nobody allocated`
+            : verdict === 'unknown'
+              ? 'nothing to judge: no allocation was acknowledged and no topic directory made'
+              : 'every allocation has its directory',
+        examples: [...missing, ...extra].slice(0, MAX_EXAMPLES),
+      };
+    };
+    return { feed, finish };
   };
 }

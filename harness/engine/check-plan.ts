@@ -1,6 +1,6 @@
 import type { Sut, SutReport } from '../../scenarios/suts/sut.ts';
-import { buildChecker, type CheckerSettings } from '../checkers/build.ts';
-import type { Checker } from '../checkers/checker.ts';
+import { buildIncremental, type CheckerSettings } from '../checkers/build.ts';
+import type { CheckerFactory } from '../checkers/checker.ts';
 import type { CheckerSpec } from '../checkers/spec.ts';
 import type { NotChecked } from './run-result.ts';
 
@@ -14,7 +14,7 @@ const REPORTS: Readonly<Record<SutReport, { readonly what: string; readonly meas
 
 /** The checkers a run applies, and the ones (and measurements) it leaves out with the reason. */
 export interface CheckPlan {
-  readonly checkers: readonly (readonly [string, Checker])[];
+  readonly checkers: readonly (readonly [string, CheckerFactory])[];
   readonly notChecked: readonly NotChecked[];
 }
 
@@ -26,13 +26,13 @@ export interface CheckPlan {
  */
 export function planChecks(specs: readonly CheckerSpec[], sut: Pick<Sut, 'name' | 'reports'>, settings: CheckerSettings = {}): CheckPlan {
   const given = (need: SutReport) => sut.reports === undefined || sut.reports.includes(need);
-  const checkers: (readonly [string, Checker])[] = [];
+  const checkers: (readonly [string, CheckerFactory])[] = [];
   const notChecked: NotChecked[] = [];
   const missing = new Set<SutReport>();
   for (const spec of specs) {
     const { checker: name, needs } = spec;
     if (needs === undefined || given(needs)) {
-      checkers.push([name, buildChecker(spec, settings)]);
+      checkers.push([name, buildIncremental(spec, settings)]);
       continue;
     }
     missing.add(needs);

@@ -45,7 +45,7 @@ export function checkOutDir(outDir: string, force: boolean): void {
 }
 
 /**
- * Removes what an interrupted run created in `outDir`: its roots, and the directories `makeDirs`
+ * Removes what an interrupted run created in `outDir`: its roots, the history it streamed, and the directories `makeDirs`
  * made for it (`created`) while they are empty. Returns what it did, for the user.
  */
 export function removeRun(outDir: string, created: readonly string[]): string {
@@ -53,6 +53,8 @@ export function removeRun(outDir: string, created: readonly string[]): string {
   try {
     // A command the workers ran (--exec) may outlive them for a moment, still writing in its root.
     rmSync(roots, { recursive: true, force: true, maxRetries: 5 });
+    // The history the run streamed as it went: this run's own (checkOutDir let no earlier one stay).
+    rmSync(join(outDir, 'history.jsonl'), { force: true });
   } catch (err) {
     return `could not remove ${roots} (${err instanceof Error ? err.message : String(err)}); rerun with --force once it is quiet`;
   }

@@ -7,7 +7,10 @@ import { launchOf, ProcessParty } from './process-party.ts';
 import { onHost } from './hosts.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
-import type { IterationInput } from './worker-task.ts';
+import type { IterationInput, IterationTask } from './worker-task.ts';
+import { iterationRoot, prepareRoot } from './iteration-root.ts';
+import { stateCommands } from './state-commands.ts';
+import { scenarioByName } from '../../scenarios/workloads/index.ts';
 
 /** How long after all workers arrived at the barrier they start: enough for every one to read the instant. */
 const START_MARGIN_MS = 5;
@@ -48,11 +51,23 @@ export interface ProcessRunOptions extends PoolRunOptions {
  * long the workers' parts have been taking (killWindowMs). Each worker leads its own process group,
  * and the kill goes to the group, so that a command the worker runs (`--exec`) dies with it rather
  * than running on as an orphan. A killed worker is replaced by a fresh process before the next
- * iteration. Where each kill landed is judged afterwards from the worker's own events. and pauses the iteration's first lock
- * holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
+ * iteration. Where each kill landed is judged afterwards from the worker's own events. The nemesis also pauses the
+ * iteration's first lock holder right after it takes its lock (it SIGSTOPs itself) until past staleMs, then SIGCONTs it;
  * after a faulted iteration the caller's `afterIteration` runs recovery.
  */
-export async function runOnProcesses({ base, tasks, onIteration, afterIteration, faults, onNemesis, onKill, seed, signal, hosts }: ProcessRunOptions & { seed?: number }): Promise<void> {
+export async function runOnProcesses({
+  base,
+  iterations,
+  rootsDir,
+  onIteration,
+  afterIteration,
+  faults,
+  onNemesis,
+  onKill,
+  seed,
+  signal,
+  hosts,
+}: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
   const local = { ...launchOf(taskRef(import.meta.url, './worker-task', 'runIteration')), group: true };
   const launch = (w: number) => (hosts === undefined ? local : onHost(local, w % hosts));
@@ -66,8 +81,13 @@ export async function runOnProcesses({ base, tasks, onIteration, afterIteration,
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for (const task of tasks) {
+    const scenario = scenarioByName(base.scenario);
+    const state = stateCommands(scenario, { setup: base.setup }, base.exec, base.staleMs ?? 5000);
+    for (let iteration = 0; iteration < iterations; iteration++) {
       signal?.throwIfAborted();
+      const task: IterationTask = { iteration, root: iterationRoot(rootsDir, iteration) };
+      prepareRoot(scenario, task.root, base.workers);
+      await state.setup(task.root, iteration);
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(
         procs.map(async (p, w) => {

@@ -1,29 +1,28 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setImmediate } from 'node:timers/promises';
 import { RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
-import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
-import { syscallFaultTally } from '../strace/fault-tally.ts';
-import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
+import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
+import { syscallFaultTally, SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
+import type { SyscallFaultOptions } from '../strace/faults.ts';
+import { provideRunStore } from '../store/run-store.ts';
+import { stateCommands, type StateCommands } from './state-commands.ts';
+import { interrupted, type KillFact } from './kill-landing.ts';
 import { planChecks } from './check-plan.ts';
-import { composeVerdicts, runChecker, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
+import { composeVerdicts, guardedIncremental, type CheckResult, type IterationSnapshot } from '../checkers/checker.ts';
 import { failsOnCollisionsAlone, runCollisions } from '../checkers/collisions.ts';
 import type { CheckerSpec } from '../checkers/spec.ts';
-import { mergeEvents, monotonicNs, pairOperations, type RawEvent } from '../history/history.ts';
-import { stateCommands } from './state-commands.ts';
-import { interrupted, type KillFact } from './kill-landing.ts';
-import { lockTimings } from '../history/lock-timings.ts';
+import { monotonicNs, type HistoryEvent, type RawEvent } from '../history/history.ts';
+import { iterationRoot } from './iteration-root.ts';
+import { IterationStream, type HeldPeak } from './iteration-stream.ts';
 import { makeDirs } from './make-dirs.ts';
 import { ROOTS_DIR } from './out-dir.ts';
 import { runOnProcesses } from './process-runner.ts';
 import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
-import { provideRunStore } from '../store/run-store.ts';
-import type { IterationTask } from './worker-task.ts';
 
 /** How far a run has got, for a progress line. */
 export interface ProgressState {
@@ -65,24 +64,35 @@ export interface RunOptions {
   readonly killRate?: number;
   readonly pauseRate?: number;
   readonly onProgress?: (p: ProgressState) => void;
+  /** Also hold the whole merged history and every snapshot in memory and return them (for a small run a caller studies). */
+  readonly retain?: boolean;
   /** Aborting it stops the run where it is (Ctrl-C): the workers are ended and runScenario rejects with its reason. */
   readonly signal?: AbortSignal;
 }
 
-/** How many iteration roots are laid out between two looks at the abort signal. */
-const SETUP_BATCH = 256;
+/**
+ * How many iterations thread workers may run ahead of the last one checked: it bounds the roots on
+ * disk and the events in memory whatever the run's length.
+ */
+export const ROOTS_AHEAD = 4;
 
-/** A run's result, its merged history, and the state each iteration left. */
+/** A run's result, and, when asked (`retain`), its merged history and the state each iteration left. */
 export interface RunOutcome {
   readonly result: RunResult;
-  readonly history: ReturnType<typeof mergeEvents>;
-  readonly snapshots: readonly IterationSnapshot[];
+  /** The merged history, in time order (also in history.jsonl): only with `retain`. */
+  readonly history?: readonly HistoryEvent[];
+  /** The state each iteration left: only with `retain`. */
+  readonly snapshots?: readonly IterationSnapshot[];
+  /** How much of the run was held in memory at once. */
+  readonly held: HeldPeak;
 }
 
 /**
- * Runs a scenario: lays out one fresh root per iteration, runs every iteration on `workers`
- * threads or processes released together by a start barrier, merges what they recorded into one
- * history, reads back every root, and lets the scenario's checkers judge.
+ * Runs a scenario: runs every iteration on `workers` threads or processes released together by a
+ * start barrier, each on a fresh root laid out just before it, and settles each iteration as soon
+ * as all its workers have reported (see IterationStream): its events are appended to history.jsonl
+ * in `outDir`, its root is read back, the scenario's checkers are fed it, and the root is removed
+ * unless something was found there. The checkers then judge the whole run.
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = scenarioByName(options.scenario);
@@ -92,68 +102,83 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults })); // fail fast on a SUT that cannot drive the scenario
   const staleMs = options.staleMs ?? 5000;
   const state = stateCommands(scenario, options, options.exec, staleMs);
+  if (options.hosts !== undefined && options.isolation !== 'process') throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
+  const faulty = (options.killRate ?? 0) > 0 || (options.pauseRate ?? 0) > 0;
+  if (faulty && options.isolation !== 'process') throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
   const outDir = resolve(options.outDir);
   const rootsDir = join(outDir, ROOTS_DIR);
   makeDirs(rootsDir, '--out');
-  const tasks: IterationTask[] = [];
   const runStore = await provideRunStore(sut, options.store);
   try {
-    return await runIterations(options, scenario, sut, state, outDir, rootsDir, tasks);
+    return await runStreamed(options, scenario, sut, state, outDir, rootsDir);
   } finally {
-    await runStore?.finish(tasks.map((t) => t.root));
+    // The store's schemas are named for the roots (one per iteration), whether or not the roots remain.
+    await runStore?.finish(Array.from({ length: options.iterations }, (_, i) => iterationRoot(rootsDir, i)));
   }
 }
 
-async function runIterations(
+async function runStreamed(
   options: RunOptions,
   scenario: ReturnType<typeof scenarioByName>,
   sut: ReturnType<typeof resolveSut>,
-  state: ReturnType<typeof stateCommands>,
+  state: StateCommands,
   outDir: string,
   rootsDir: string,
-  tasks: IterationTask[],
 ): Promise<RunOutcome> {
   const staleMs = options.staleMs ?? 5000;
-  for (let iteration = 0; iteration < options.iterations; iteration++) {
-    // Laying out 10^5 roots takes a while: let a Ctrl-C in meanwhile, rather than after.
-    if (options.signal !== undefined && iteration % SETUP_BATCH === SETUP_BATCH - 1) {
-      await setImmediate();
-      options.signal.throwIfAborted();
-    }
-    const root = join(rootsDir, `i${String(iteration).padStart(4, '0')}`);
-    mkdirSync(root);
-    scenario.setup(root, options.workers);
-    await state.setup(root, iteration);
-    tasks.push({ iteration, root });
-  }
+  const killRate = options.killRate ?? 0;
+  const pauseRate = options.pauseRate ?? 0;
+  const faulty = killRate > 0 || pauseRate > 0;
+  // With pauses, every scenario also answers for what a woken holder did.
+  const specs: CheckerSpec[] = [...scenario.checks, ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : [])];
+  const plan = planChecks(specs, sut, { staleMs });
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const batches: RawEvent[][] = [];
-  const finishedWorkers = new Map<number, number>();
-  const seen = new Map<string, number>();
-  let operations = 0;
   // Counted as uniqueness and claimed-once count them: values held by more than one acknowledged op.
   const live = { values: 0, extraHolders: 0 };
+  const seen = new Map<number, Map<string, number>>();
+  let operations = 0;
   let iterationsDone = 0;
-  const onIteration = (iteration: number, _worker: number, events: readonly RawEvent[]) => {
-    batches.push([...events]);
+  // The syscall faults strace injected (--jitter, --errors): one small event per planned fault.
+  const syscallFaultEvents: RawEvent[] = [];
+  const windowProgress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const stream = new IterationStream({
+    scenario,
+    workers: options.workers,
+    rootsDir,
+    historyPath: join(outDir, 'history.jsonl'),
+    checkers: plan.checkers.map(([name, factory]) => [name, guardedIncremental(name, factory)] as const),
+    keep: options.keep,
+    keepRoots: options.keepRoots === true,
+    retain: options.retain === true,
+    onSettled: (settled) => {
+      Atomics.store(windowProgress, 0, settled);
+      Atomics.notify(windowProgress, 0);
+    },
+  });
+  const report = (iteration: number, events: readonly RawEvent[]): boolean => {
+    const values = seen.get(iteration) ?? new Map<string, number>();
+    seen.set(iteration, values);
     for (const e of events) {
+      if (e.f === SYSCALL_FAULT_EVENT) syscallFaultEvents.push(e);
       if (e.f === 'acquire' || e.f === 'release' || e.worker < 0) continue; // the lock's own steps, not operations
       if (e.type === 'invoke') operations++;
       if (e.type !== 'ok') continue;
       for (const v of scenario.exclusiveValues?.(e.f, e.value) ?? []) {
-        const key = `${iteration}\0${v}`;
-        const holders = (seen.get(key) ?? 0) + 1;
-        seen.set(key, holders);
+        const holders = (values.get(v) ?? 0) + 1;
+        values.set(v, holders);
         if (holders === 2) live.values++;
         if (holders > 1) live.extraHolders++;
       }
     }
-    const finished = (finishedWorkers.get(iteration) ?? 0) + 1;
-    finishedWorkers.set(iteration, finished);
-    if (finished === options.workers) iterationsDone++;
+    const complete = stream.add(iteration, events);
+    if (complete) {
+      seen.delete(iteration);
+      iterationsDone++;
+    }
     options.onProgress?.({ iterationsDone, iterations: options.iterations, operations, collisions: { ...live }, elapsedMs: performance.now() - started });
+    return complete;
   };
 
   const base = {
@@ -163,61 +188,78 @@ async function runIterations(
     seed: options.seed,
     staleMs,
     ...(options.exec === undefined ? {} : { exec: options.exec }),
+    ...(options.setup === undefined ? {} : { setup: options.setup }),
     ...(options.trace === true ? { trace: true } : {}),
     ...(hasSyscallFaults(options.syscallFaults) ? { syscallFaults: options.syscallFaults } : {}),
   };
-  const killRate = options.killRate ?? 0;
-  const pauseRate = options.pauseRate ?? 0;
-  const faulty = killRate > 0 || pauseRate > 0;
-  const nemesisEvents: RawEvent[] = [];
   const killList: KillFact[] = [];
+  let pauses = 0;
   let faultedIterations = 0;
   const recoveries = { ran: 0, failed: 0 };
-  // After an iteration whose workers were killed or paused, the restarted system recovers before
-  // the next iteration and before the checkers look: orphans then count only if recovery leaves them.
-  // A user's command recovers by its own --recover, or not at all: racetrack never applies its own
-  // recovery or locks to files another implementation made (what a killed operation left behind is
-  // then judged as it stands, as the implementation's next caller would find it).
-  const afterIteration = async (iteration: number, faulted: boolean) => {
-    if (!faulted) return;
-    faultedIterations++;
-    const root = tasks[iteration]!.root;
-    if (options.exec === undefined) return scenario.recover?.(root, staleMs);
-    const outcome = await state.recover(root);
-    if (outcome === null) return;
-    recoveries.ran++;
-    if (outcome.exitCode !== 0) recoveries.failed++;
-    nemesisEvents.push({ time: monotonicNs(), worker: -1, iteration, type: 'info', f: 'recover', value: outcome });
-  };
-  if (options.isolation === 'process') {
-    await runOnProcesses({
-      base,
-      tasks,
-      onIteration,
-      afterIteration,
-      signal: options.signal,
-      ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
-      ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onNemesis: (e: RawEvent) => nemesisEvents.push(e), onKill: (k: KillFact) => killList.push(k) } : {}),
-    });
-  } else {
-    if (faulty) throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
-    if (options.hosts !== undefined) throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
-    await runOnThreads({ base, tasks, onIteration, signal: options.signal });
+  try {
+    if (options.isolation === 'process') {
+      await runOnProcesses({
+        base,
+        iterations: options.iterations,
+        rootsDir,
+        onIteration: (iteration, _worker, events) => void report(iteration, events),
+        // After an iteration whose workers were killed or paused, the restarted system recovers
+        // before the next iteration and before the checkers look: orphans then count only if recovery leaves them.
+        // A user's command recovers by its own --recover, or not at all: racetrack never applies its own
+        // recovery or locks to files another implementation made (what a killed operation left behind is
+        // then judged as it stands, as the implementation's next caller would find it).
+        afterIteration: async (iteration, faulted) => {
+          if (faulted) {
+            faultedIterations++;
+            stream.markFaulted();
+            const root = iterationRoot(rootsDir, iteration);
+            if (options.exec === undefined) await scenario.recover?.(root, staleMs);
+            else {
+              const outcome = await state.recover(root);
+              if (outcome !== null) {
+                recoveries.ran++;
+                if (outcome.exitCode !== 0) recoveries.failed++;
+                stream.addNemesis({ time: monotonicNs(), worker: -1, iteration, type: 'info', f: 'recover', value: outcome });
+              }
+            }
+          }
+          stream.settle(iteration);
+        },
+        signal: options.signal,
+        ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
+        ...(faulty
+          ? {
+              faults: { killRate, pauseRate, staleMs },
+              onNemesis: (e: RawEvent) => {
+                if (e.f === 'pause') pauses++;
+                stream.addNemesis(e);
+              },
+              onKill: (k: KillFact) => killList.push(k),
+            }
+          : {}),
+      });
+    } else {
+      await runOnThreads({
+        base,
+        iterations: options.iterations,
+        rootsDir,
+        onIteration: (iteration, _worker, events) => {
+          if (report(iteration, events)) stream.settle(iteration);
+        },
+        window: { settled: windowProgress.buffer as SharedArrayBuffer, ahead: ROOTS_AHEAD },
+        signal: options.signal,
+      });
+    }
+  } finally {
+    stream.close();
   }
   options.signal?.throwIfAborted();
   const wallMs = performance.now() - started;
 
-  const history = mergeEvents([...batches, nemesisEvents]);
-  const snapshots = tasks.map((t) => scenario.inspect(t.root, t.iteration));
-  const input = { history, snapshots, keep: options.keep, faulted: faultedIterations > 0 };
-  // With pauses, every scenario also answers for what a woken holder did.
-  const specs: CheckerSpec[] = [...scenario.checks, ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : [])];
-  const plan = planChecks(specs, sut, { staleMs });
-  const checks: CheckResult[] = plan.checkers.map(([name, checker]) => runChecker(name, checker, input));
+  const checks: CheckResult[] = stream.finish();
   // A kill counts only where it interrupted a worker's part; one that found it done is counted apart.
   const kills = killList.filter((k) => interrupted(k.landed)).length;
-  const pauses = nemesisEvents.filter((e) => e.f === 'pause').length;
-  const syscall = syscallFaultTally(history, options.syscallFaults, hasSyscallFaults(options.syscallFaults));
+  const syscall = syscallFaultTally(syscallFaultEvents, options.syscallFaults, hasSyscallFaults(options.syscallFaults));
   const faults: FaultTally | undefined =
     faulty || syscall !== undefined
       ? {
@@ -234,9 +276,9 @@ async function runIterations(
           ...(syscall === undefined ? {} : { syscall }),
         }
       : undefined;
-  const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, history, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
+  const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, stream, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };
   if (result.verdict === 'pass' && options.keepRoots !== true) rmSync(rootsDir, { recursive: true, force: true });
-  return { result, history, snapshots };
+  return { result, held: stream.held, ...(options.retain === true ? { history: stream.history, snapshots: stream.snapshots } : {}) };
 }
 
 function summarize(
@@ -245,24 +287,19 @@ function summarize(
   outDir: string,
   checks: CheckResult[],
   notChecked: readonly NotChecked[],
-  history: ReturnType<typeof mergeEvents>,
+  stream: IterationStream,
   wallMs: number,
   startedAt: string,
 ): RunResult {
   // Counted from the paired operations: an invoke whose worker was killed has no completion event,
   // and pairing is what makes it `info`. Lock steps and the nemesis are not operations.
-  const ops = { attempted: 0, ok: 0, fail: 0, info: 0 };
-  for (const op of pairOperations(history)) {
-    if (op.f === 'acquire' || op.f === 'release' || op.worker < 0) continue;
-    ops.attempted++;
-    ops[op.type]++;
-  }
+  const ops = { ...stream.operations };
   const collisions = runCollisions(checks);
   const collidingIterations = Math.min(options.iterations, collisions.iterations);
   const collisionRate = options.iterations === 0 ? 0 : collidingIterations / options.iterations;
   // Within the tolerated rate, a check that found nothing wrong but values held twice does not fail the run.
   const verdict = collisionRate > options.maxCollisionRate ? 'fail' : composeVerdicts(checks.filter((c) => !failsOnCollisionsAlone(c)).map((c) => c.verdict));
-  const { wait, hold } = lockTimings(history);
+  const { wait, hold } = stream.lockTimings.summary();
   const violations = checks
     .filter((c) => c.verdict === 'fail')
     .flatMap((c) => (c.examples.length === 0 ? [undefined] : c.examples.slice(0, 3)).map((example) => ({ checker: c.checker, message: c.message, example })));

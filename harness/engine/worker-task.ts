@@ -14,6 +14,8 @@ import { resolveSut } from '../../scenarios/suts/index.ts';
 import { execRunnerFor, type TracedExecRunner } from '../strace/traced-exec.ts';
 import { SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
 import type { SyscallFaultOptions } from '../strace/faults.ts';
+import { iterationRoot, prepareRoot } from './iteration-root.ts';
+import { stateCommands } from './state-commands.ts';
 import type { TaskContext } from './task.ts';
 
 /** What a worker (thread or process) is told once: the scenario, the SUT and its place. */
@@ -25,6 +27,8 @@ export interface WorkerSetup {
   readonly trace?: boolean;
   /** Faults strace injects into the `--exec` command's syscalls. */
   readonly syscallFaults?: SyscallFaultOptions;
+  /** The user's `--setup` command, run in each root once the scenario has laid it out (with `exec`). */
+  readonly setup?: string;
   readonly worker: number;
   readonly workers: number;
   readonly seed: number;
@@ -75,13 +79,47 @@ export interface IterationEvents {
   readonly events: readonly RawEvent[];
 }
 
-/** The thread task: every iteration of one worker, in order; resolves how many it ran. */
-export async function runIterations(input: { readonly setup: WorkerSetup; readonly tasks: readonly IterationTask[] }, ctx: TaskContext): Promise<number> {
-  for (const task of input.tasks) {
-    const events = await performIteration(input.setup, task, ctx.start);
-    ctx.send({ iteration: task.iteration, events } satisfies IterationEvents);
+/** How far thread workers may run ahead of the parent's checking. */
+export interface IterationWindow {
+  /** One Int32: how many iterations the parent has settled. */
+  readonly settled: SharedArrayBuffer;
+  /** How many iterations may be run but not yet settled. */
+  readonly ahead: number;
+}
+
+/** What each worker thread is told: its setup, the iterations, where their roots go, and the window. */
+export interface ThreadIterations {
+  readonly setup: WorkerSetup;
+  readonly iterations: number;
+  readonly rootsDir: string;
+  readonly window: IterationWindow;
+}
+
+/** Blocks this thread until the parent has settled at least `count` iterations. */
+function waitSettled(window: IterationWindow, count: number): void {
+  const settled = new Int32Array(window.settled);
+  for (let now = Atomics.load(settled, 0); now < count; now = Atomics.load(settled, 0)) Atomics.wait(settled, 0, now, 100);
+}
+
+/**
+ * The thread task: every iteration of one worker, in order; resolves how many it ran. Worker 0
+ * lays out each iteration's root before the start barrier, when the window allows: the others
+ * wait for it at the barrier.
+ */
+export async function runIterations(input: ThreadIterations, ctx: TaskContext): Promise<number> {
+  const scenario = scenarioByName(input.setup.scenario);
+  const state = stateCommands(scenario, { setup: input.setup.setup }, input.setup.exec, input.setup.staleMs ?? 5000);
+  for (let iteration = 0; iteration < input.iterations; iteration++) {
+    const root = iterationRoot(input.rootsDir, iteration);
+    if (input.setup.worker === 0) {
+      waitSettled(input.window, iteration - input.window.ahead);
+      prepareRoot(scenario, root, input.setup.workers);
+      await state.setup(root, iteration);
+    }
+    const events = await performIteration(input.setup, { iteration, root }, ctx.start);
+    ctx.send({ iteration, events } satisfies IterationEvents);
   }
-  return input.tasks.length;
+  return input.iterations;
 }
 
 /** What a worker process is told to run: one iteration. */

@@ -108,10 +108,11 @@ async function concurrencyRun(item: { system: string; kind: 'control' | 'core'; 
     maxCollisionRate: 0,
     sut: item.system,
     keep: [],
+    retain: true, // the first detection is found in the iterations' own events and snapshots
   });
   // A control's failing roots are expected, not evidence worth keeping; the result.json stays.
   if (item.kind === 'control') rmSync(join(outDir, 'roots'), { recursive: true, force: true });
-  return { verdict: result.verdict, detectionMs: result.verdict === 'fail' ? (firstDetectionMs(item.scenario, history, snapshots) ?? result.wallMs) : 0 };
+  return { verdict: result.verdict, detectionMs: result.verdict === 'fail' ? (firstDetectionMs(item.scenario, history ?? [], snapshots ?? []) ?? result.wallMs) : 0 };
 }
 
 /** One run of a fuzz scenario (crash points or power loss): the fuzzer stops at its first failure. */

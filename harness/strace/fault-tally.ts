@@ -17,7 +17,7 @@ export interface SyscallFaultTally {
 export const SYSCALL_FAULT_EVENT = 'syscall-fault';
 
 /** Counts the syscall faults a run's workers recorded, or undefined when it asked for none. */
-export function syscallFaultTally(history: readonly HistoryEvent[], o: SyscallFaultOptions | undefined, active: boolean): SyscallFaultTally | undefined {
+export function syscallFaultTally(history: readonly Pick<HistoryEvent, 'f' | 'value' | 'worker' | 'iteration'>[], o: SyscallFaultOptions | undefined, active: boolean): SyscallFaultTally | undefined {
   if (!active || o === undefined) return undefined;
   const faults = history.filter((e) => e.f === SYSCALL_FAULT_EVENT).map((e) => ({ ...(e.value as LandedFault), worker: e.worker, iteration: e.iteration }));
   const count = (kind: LandedFault['kind']) => {

@@ -34,7 +34,7 @@ const options = {
   durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs in every row (durable writes everywhere otherwise)' },
   singleOp: { flags: '--no-single-op', kind: 'flag', description: 'skip the uncontended single-operation latencies' },
   overhead: { flags: '--no-overhead', kind: 'flag', description: 'skip the harness-overhead measurement' },
-  overheadIterations: { flags: '--overhead-iterations <n>', description: 'iterations of the allocate scenario in the overhead measurement', default: '100' },
+  overheadIterations: { flags: '--overhead-iterations <n>', description: 'iterations of the allocate scenario in the harness throughput measurement', default: '10000' },
   overheadWorkers: { flags: '--overhead-workers <n>', description: 'threads in the overhead measurement', default: '10' },
 } as const;
 
@@ -117,7 +117,7 @@ export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
     config,
     impls: parseImpls(o.impls),
     singleOp: o.singleOp === false ? null : preset.singleOp,
-    overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, 100), workers: overheadWorkers },
+    overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, 10_000), workers: overheadWorkers },
   };
 }
 

@@ -242,10 +242,10 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   } finally {
     interrupts.release();
   }
-  const { result, history } = run;
+  const { result } = run;
   // The last line gives the run's own figures, the ones result.json and summary.md give.
   progress.done({ ...last, collisions: { values: result.collisions, extraHolders: result.extraHolders }, elapsedMs: result.wallMs });
-  writeRunFiles(result, history, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
+  writeRunFiles(result, { ...(o.junit === undefined ? {} : { junit: resolve(o.junit) }), stepSummary: process.env.GITHUB_STEP_SUMMARY });
   stderr(`${summaryLine(result, outDir)}\n`);
   const output = {
     verdict: result.verdict,

@@ -9,6 +9,7 @@ test('every ratio of DESIGN.md is reported with its target', () => {
   assert.deepEqual(Object.keys(ratios).sort(), [
     'contendedVsSerial',
     'harnessOverhead',
+    'harnessThroughput',
     'lockVsKernelFlock',
     'lockVsProperLockfile',
     'p99WaitOverFairShare',
@@ -19,7 +20,11 @@ test('every ratio of DESIGN.md is reported with its target', () => {
   for (const [name, r] of Object.entries(ratios)) {
     assert.match(r.target, /^(>=|<=) \d/);
     assert.ok(r.basis.length > 0);
-    if (name.startsWith('lockVs')) {
+    if (name === 'harnessOverhead') {
+      // Retired: kept in bench.json for one release with its value, judged no more.
+      assert.equal(r.met, null);
+      assert.ok((r.note ?? '').includes('no longer a target'));
+    } else if (name.startsWith('lockVs')) {
       assert.equal(r.met, null, `${name} is measured by --op lock, not in a reserve run`);
       assert.match(r.basis, /--op lock/);
     } else if (name === 'vsProperLockfile' || name === 'vsSeedSpin') {
@@ -106,8 +111,10 @@ test('at-least targets are met from the bound up, at-most targets up to the boun
   assert.equal(judgeRatio('lockVsKernelFlock', 0.8, '').met, true);
   assert.equal(judgeRatio('lockVsKernelFlock', 0.79, '').met, false);
   assert.equal(judgeRatio('vsSeedSpin', 1.6, '').met, null, 'a retired ratio is context: neither met nor missed');
-  assert.equal(judgeRatio('harnessOverhead', 1.5, '').met, true);
-  assert.equal(judgeRatio('harnessOverhead', 1.51, '').met, false);
+  assert.equal(judgeRatio('harnessThroughput', 0.67, '').met, true);
+  assert.equal(judgeRatio('harnessThroughput', 0.66, '').met, false);
+  assert.equal(judgeRatio('harnessOverhead', 1.2, '').met, null, 'a retired target is judged no more');
+  assert.equal(judgeRatio('harnessOverhead', 1.2, '').value, 1.2, 'but its value is still reported');
   assert.equal(judgeRatio('p99WaitOverFairShare', Number.NaN, '').met, null);
   assert.deepEqual(judgeRatio('p99WaitOverFairShare', 3.2, '', [2.9, null, Number.NaN, 3.5]).rounds, [2.9, null, null, 3.5], 'rounds that measured nothing stay in place');
 });

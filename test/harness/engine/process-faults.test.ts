@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pairOperations } from '../../../harness/history/history.ts';
 import { runScenario } from '../../../harness/engine/run.ts';
+import { readHistory } from '../../support/history-file.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const dir = tempDir('racetrack-faults-');
@@ -13,7 +14,7 @@ after(() => dir.cleanup());
 
 describe('process faults', () => {
   test('workers SIGKILLed mid-operation: the core hands out no ID twice and recovery leaves nothing behind', async () => {
-    const { result, history } = await runScenario({
+    const { result } = await runScenario({
       scenario: 'reserve',
       iterations: 12,
       workers: 6,
@@ -26,6 +27,7 @@ describe('process faults', () => {
       killRate: 0.25,
     });
     assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
+    const history = readHistory(result.outDir);
     assert.ok((result.faults?.kills ?? 0) > 0, 'the nemesis killed workers');
     assert.ok(
       history.some((e) => e.worker === -1 && e.f === 'kill'),
@@ -36,7 +38,7 @@ describe('process faults', () => {
   });
 
   test('a holder paused past staleMs wakes to a compromised lock and does not write', async () => {
-    const { result, history } = await runScenario({
+    const { result } = await runScenario({
       scenario: 'reserve',
       iterations: 3,
       workers: 4,
@@ -50,6 +52,7 @@ describe('process faults', () => {
       staleMs: 300,
     });
     assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
+    const history = readHistory(result.outDir);
     assert.equal(result.faults?.pauses, 3);
     // The paused holder is each iteration's first: the others wait behind it and break its lock,
     // so every paused holder wakes to a compromised lock, and it is the one paused.

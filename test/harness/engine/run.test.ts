@@ -5,6 +5,7 @@ import { after, describe, test } from 'node:test';
 import { pairOperations, type HistoryEvent } from '../../../harness/history/history.ts';
 import { runScenario, type RunOptions } from '../../../harness/engine/run.ts';
 import { SCENARIOS } from '../../../scenarios/workloads/index.ts';
+import { readHistory } from '../../support/history-file.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const dir = tempDir('racetrack-run-');
@@ -46,7 +47,8 @@ describe('runScenario', () => {
   for (const isolation of ['thread', 'process'] as const) {
     for (const scenario of SCENARIOS) {
       test(`${scenario.name} on ${isolation}s passes against the core with a well-formed history`, async () => {
-        const { result, history } = await runScenario(options(scenario.name, isolation));
+        const { result } = await runScenario(options(scenario.name, isolation));
+        const history = readHistory(result.outDir);
         assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
         assert.equal(result.isolation, isolation);
         assert.equal(result.operations.attempted, result.operations.ok + result.operations.fail + result.operations.info);
@@ -59,7 +61,8 @@ describe('runScenario', () => {
   }
 
   test('core primitives that lock report hold and wait times', async () => {
-    const { result, history } = await runScenario(options('reserve', 'thread', { outDir: join(dir.path, 'timed') }));
+    const { result } = await runScenario(options('reserve', 'thread', { outDir: join(dir.path, 'timed') }));
+    const history = readHistory(result.outDir);
     assert.equal(result.lockHold?.count, 16);
     assert.equal(result.lockWait?.count, 16);
     const acquires = pairOperations(history).filter((o) => o.f === 'acquire' && o.type === 'ok');
@@ -68,7 +71,8 @@ describe('runScenario', () => {
 
   test('the same seed makes the same random choices', async () => {
     const counts = async (out: string) => {
-      const { history } = await runScenario(options('reserve', 'thread', { outDir: join(dir.path, out), seed: 99 }));
+      const { result } = await runScenario(options('reserve', 'thread', { outDir: join(dir.path, out), seed: 99 }));
+      const history = readHistory(result.outDir);
       return history
         .filter((e) => e.f === 'reserve' && e.type === 'invoke')
         .map((e) => `${e.worker}/${e.iteration}:${JSON.stringify(e.value)}`)
