@@ -71,9 +71,9 @@ export function computeRatios(rows: readonly ContentionRow[], overhead: Overhead
     ),
     lockVsKernelFlock: judgeRatio('lockVsKernelFlock', ...onlyFor('lock', versus(KERNEL_FLOCK_IMPL))),
     lockVsProperLockfile: judgeRatio('lockVsProperLockfile', ...onlyFor('lock', versus('proper-lockfile'))),
-    reserveVsSpin: judgeRatio('reserveVsSpin', ...onlyFor('reserve', versus('seed-spin'))),
+    reserveVsSpin: judgeRatio('reserveVsSpin', ...onlyFor('reserve', versus('spec-spin'))),
     vsProperLockfile: judgeRatio('vsProperLockfile', ...versus('proper-lockfile')),
-    vsSeedSpin: judgeRatio('vsSeedSpin', ...versus('seed-spin')),
+    vsSeedSpin: judgeRatio('vsSeedSpin', ...versus('spec-spin')),
     harnessOverhead: judgeRatio(
       'harnessOverhead',
       overhead?.harnessOverhead ?? null,

@@ -43,7 +43,7 @@ export const EXPECTED: Readonly<Record<string, Partial<Record<ContractName, Expe
   'update-json-unlocked': { 'update-json': { fails: ['threads-no-lost-updates'], skips: { 'processes-no-lost-updates': PROCESSES_MAY_NOT_OVERLAP } } },
   'stale-break-naive': { lock: { fails: ['stale-break-race'] } },
   // It breaks any lock older than 5 s, held or foreign, through a symlink too, and times out after 5 s whatever it is told.
-  'seed-spin': {
+  'spec-spin': {
     lock: {
       fails: ['held-lock-waits', 'symlink-untouched', 'foreign-file-refused', 'other-pid-space-not-dead'],
       skips: { 'stale-break-race': "it breaks a lock only once it is 5 s old, so the case's 96 breaks would take 8 minutes" },

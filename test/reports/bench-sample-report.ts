@@ -65,7 +65,7 @@ export function sampleBenchReport(): BenchReport {
       row('core', 400),
       row('core-lock', 380),
       row('proper-lockfile', 40),
-      row('seed-spin', 150),
+      row('spec-spin', 150),
       { name: 'flock', describe: 'flock(1) from bash', skipped: 'only with --isolation process', points: [] },
     ],
     overhead: { iterations: 100, workers: 10, harnessMs: 3000, bareMs: 2500, harnessOverhead: 1.2, harnessThroughput: 2500 / 3000 },

@@ -173,7 +173,7 @@ export const benchVerb = defineVerb({
     'at the same contention; the harness overhead. Writes bench.json, bench.md and bench.html (charts,',
     'opens offline).',
   ].join('\n'),
-  examples: [{ command: 'racetrack bench --quick' }, { command: 'racetrack bench --isolation process --out bench' }, { command: 'racetrack bench --op claim --impls core,seed-spin' }],
+  examples: [{ command: 'racetrack bench --quick' }, { command: 'racetrack bench --isolation process --out bench' }, { command: 'racetrack bench --op claim --impls core,spec-spin' }],
   exitCodes: [
     { code: '0', meaning: 'measured, whether or not a target is met' },
     { code: '2', meaning: 'bad input or an error' },

@@ -45,7 +45,7 @@ async function specSpinAcquire(lockPath: string): Promise<() => void> {
 
 /** The ID-reservation spec's lock, as the spec configures it (it ignores the lock options it is given). */
 export const specSpinLock: Sut = {
-  name: 'seed-spin',
+  name: 'spec-spin',
   kind: 'peer',
   description: "the ID-reservation spec's lock: an O_EXCL lock file, retried after a FIXED 10 ms sleep, given up after 5 s, broken after 5 s by stat then unlink",
   reports: [],

@@ -45,13 +45,13 @@ test('racetrack bench writes bench.json, bench.md and bench.html', async () => {
   const dir = tempDir();
   try {
     const lines: string[] = [];
-    const result = await runBench({ out: dir.path, workers: '1,2', duration: '150', impls: 'core,seed-spin', singleOp: false, overhead: false }, (s) => lines.push(s));
+    const result = await runBench({ out: dir.path, workers: '1,2', duration: '150', impls: 'core,spec-spin', singleOp: false, overhead: false }, (s) => lines.push(s));
     assert.equal(result.exitCode, 0);
     for (const f of ['bench.json', 'bench.md', 'bench.html']) assert.ok(existsSync(join(dir.path, f)), f);
     const report = JSON.parse(readFileSync(join(dir.path, 'bench.json'), 'utf8')) as BenchReport;
     assert.deepEqual(
       report.contention.map((r) => r.name),
-      ['core', 'seed-spin'],
+      ['core', 'spec-spin'],
     );
     assert.ok(report.contention.every((r) => r.points.length === 2 && r.points.every((p) => p.ops > 0)));
     assert.equal(report.ratios.vsProperLockfile.met, null);

@@ -48,7 +48,7 @@ test('a tiny sweep on threads measures every in-process row and says why flock i
   const rows = await runSweep({ ...tiny, workers: [1, 2] });
   assert.deepEqual(
     rows.map((r) => r.name),
-    ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'seed-spin', 'flock', 'kernel-flock'],
+    ['core', 'core-lock', 'core-no-turns', 'core-before', 'proper-lockfile', 'spec-spin', 'flock', 'kernel-flock'],
   );
   for (const row of rows.slice(0, 6)) {
     assert.equal(row.skipped, null);
@@ -69,14 +69,14 @@ test('a tiny sweep on threads measures every in-process row and says why flock i
 
 test('the other operations run under contention too', async () => {
   assertSane(await measurePoint({ ...tiny, impl: 'core', op: 'allocate', workers: 2 }), 2);
-  assertSane(await measurePoint({ ...tiny, impl: 'seed-spin', op: 'allocate', workers: 2 }), 2);
+  assertSane(await measurePoint({ ...tiny, impl: 'spec-spin', op: 'allocate', workers: 2 }), 2);
   assertSane(await measurePoint({ ...tiny, impl: 'core', op: 'claim', workers: 2 }), 2);
   assertSane(await measurePoint({ ...tiny, impl: 'proper-lockfile', op: 'claim', workers: 2 }), 2);
   assertSane(await measurePoint({ ...tiny, impl: 'core', op: 'write', workers: 2, durable: false }), 2, false);
 });
 
 test('a lock-free write has no peers to compare', async () => {
-  const rows = await runSweep({ ...tiny, op: 'write', workers: [1], impls: ['core', 'seed-spin'] });
+  const rows = await runSweep({ ...tiny, op: 'write', workers: [1], impls: ['core', 'spec-spin'] });
   assert.equal(rows[0]!.skipped, null);
   assert.match(rows[1]!.skipped ?? '', /no lock/);
 });
@@ -94,7 +94,7 @@ test('flock(1) runs from bash processes on the same counters file', { skip: hasF
 const hasPython = spawnSync('python3', ['-c', 'import fcntl']).status === 0;
 
 test('the lock alone: every lock row counts one increment per operation, and the core row is not run twice', async () => {
-  const rows = await runSweep({ ...tiny, op: 'lock', durable: false, workers: [2], impls: ['core', 'core-lock', 'proper-lockfile', 'seed-spin'] });
+  const rows = await runSweep({ ...tiny, op: 'lock', durable: false, workers: [2], impls: ['core', 'core-lock', 'proper-lockfile', 'spec-spin'] });
   assert.match(rows[1]!.skipped ?? '', /core row is this lock already/);
   for (const row of [rows[0]!, rows[2]!, rows[3]!]) {
     assert.equal(row.skipped, null, row.name);

@@ -37,7 +37,7 @@ test('every ratio of DESIGN.md is reported with its target', () => {
 
 test('in a lock run the lock-alone ratios compare the core with the kernel and proper-lockfile; a skipped kernel row says why', () => {
   const { contention, overhead } = sampleBenchReport();
-  const kernel = { ...contention.find((r) => r.name === 'seed-spin')!, name: 'kernel-flock' };
+  const kernel = { ...contention.find((r) => r.name === 'spec-spin')!, name: 'kernel-flock' };
   const ratios = computeRatios([...contention, kernel], overhead, 10, 'lock');
   assert.equal(ratios.lockVsKernelFlock.value, 360 / 135);
   assert.equal(ratios.lockVsKernelFlock.met, true);
@@ -64,11 +64,11 @@ test('each ratio also gives its value in every round, core round i against peer 
   const { contention, overhead } = sampleBenchReport();
   const at = (name: string, workers: number) => contention.find((r) => r.name === name)!.points.find((p) => p.workers === workers)!;
   // Rounds that differ from row to row and from the medians: core 300, 420 and 360 at 10 workers
-  // (median 360), 100, 400 and 250 alone; seed-spin 150, 140 and 100.
+  // (median 360), 100, 400 and 250 alone; spec-spin 150, 140 and 100.
   const core10 = { ...at('core', 10), roundThroughputs: [300, 420, 360] };
   const core1 = { ...at('core', 1), roundThroughputs: [100, 400, 250] };
-  const seed10 = { ...at('seed-spin', 10), roundThroughputs: [150, 140, 100], throughput: 140 };
-  const rows = contention.map((r) => (r.name === 'core' ? { ...r, points: [core1, core10] } : r.name === 'seed-spin' ? { ...r, points: [seed10] } : r));
+  const seed10 = { ...at('spec-spin', 10), roundThroughputs: [150, 140, 100], throughput: 140 };
+  const rows = contention.map((r) => (r.name === 'core' ? { ...r, points: [core1, core10] } : r.name === 'spec-spin' ? { ...r, points: [seed10] } : r));
   const ratios = computeRatios(rows, overhead, 10);
   assert.deepEqual(
     ratios.vsSeedSpin.rounds.map((v) => v?.toFixed(3)),
@@ -85,7 +85,7 @@ test('each ratio also gives its value in every round, core round i against peer 
 
 test('a round that measured nothing to divide keeps its place, as null', () => {
   const { contention, overhead } = sampleBenchReport();
-  const rows = contention.map((r) => (r.name === 'seed-spin' ? { ...r, points: r.points.map((p) => ({ ...p, roundThroughputs: [0, 100] })) } : r));
+  const rows = contention.map((r) => (r.name === 'spec-spin' ? { ...r, points: r.points.map((p) => ({ ...p, roundThroughputs: [0, 100] })) } : r));
   const rounds = computeRatios(rows, overhead, 10).vsSeedSpin.rounds;
   assert.equal(rounds.length, 2);
   assert.equal(rounds[0], null);
