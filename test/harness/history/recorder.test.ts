@@ -40,9 +40,15 @@ describe('Recorder', () => {
     const seen: number[] = [];
     const lease = rec.leaseLead({ staleMs: 1000, observer: { acquired: (e) => seen.push(e.at) } });
     assert.deepEqual(lease.withLead({ path: 'x.lock' }), { path: 'x.lock' }, 'nothing reported, nothing claimed');
+    const acquiredFrom = monotonicNs();
     lease.lockOptions.observer?.acquired?.({ path: 'x.lock', token: 't', waitedMs: 1, at: 100, stampedAt: 96, sinceMs: 5, attempts: 1 });
+    const acquiredBy = monotonicNs();
+    const calledFrom = monotonicNs();
     const { leadMs } = lease.withLead({ path: 'x.lock' }) as { leadMs: number };
-    assert.ok(leadMs >= 9 && leadMs < 60_000, `the lease began 4 + 5 ms before the call, and the call just now (${leadMs})`);
+    const calledBy = monotonicNs();
+    // The lease began 4 ms (at - stampedAt) before a hold that began 5 ms (sinceMs) before the acquired event:
+    // the lead is those 9 ms plus whatever passed between the event and the call, both bracketed on the same clock.
+    assert.ok(leadMs >= 9 + (calledFrom - acquiredBy) / 1e6 && leadMs <= 9 + (calledBy - acquiredFrom) / 1e6, `lead ${leadMs} ms`);
     assert.deepEqual(seen, [100], "the scenario's own observer still hears of it");
     assert.equal(lease.lockOptions.staleMs, 1000);
   });
