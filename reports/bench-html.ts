@@ -1,7 +1,7 @@
 // bench.html: one self-contained page (inline CSS and SVG; no script, font or URL outside it), so
 // it opens offline and can be attached to a CI run as is. Pure: report in, HTML out.
 import type { BenchReport, ContentionRow, HistogramBucket, LatencyStats } from '../harness/bench/bench-types.ts';
-import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
+import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, POINT_COLUMNS, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 import { barChart, colorOf, lineChart } from './svg-chart.ts';
 import { histogramChart } from './svg-histogram.ts';
@@ -206,22 +206,7 @@ function peersTable(report: BenchReport): string {
 }
 
 function pointsTable(report: BenchReport): string {
-  const cols = [
-    'implementation',
-    'workers',
-    'ops',
-    'errors',
-    'ops/s (rounds min–max)',
-    'wait (ms)',
-    'hold (ms)',
-    'op (ms)',
-    'lock busy',
-    'hand-off (ms)',
-    'ops per worker (min–max)',
-    'Jain',
-    'p99 wait / fair share',
-    'file check',
-  ].map((head, i) => ({ head, num: i > 0 && i < 13 }));
+  const cols = POINT_COLUMNS.map((head, i) => ({ head, num: i > 0 && i < 13 }));
   return table(
     cols,
     measured(report).flatMap((r) =>

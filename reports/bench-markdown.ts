@@ -4,6 +4,24 @@ import type { BenchReport, ContentionPoint, ContentionRow, LatencyStats, RatioNa
 import { codeBlock, codeSpan, tableRow } from './markdown-text.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 
+/** The columns of the every-point table, in the Markdown and the HTML report alike. */
+export const POINT_COLUMNS = [
+  'implementation',
+  'workers',
+  'ops',
+  'errors',
+  'ops/s (rounds min–max)',
+  'wait (ms)',
+  'hold (ms)',
+  'op (ms)',
+  'lock busy',
+  'hand-off (ms)',
+  'ops per worker (min–max)',
+  'Jain',
+  'p99 wait / fair share',
+  'file check',
+] as const;
+
 /** What each ratio means, in one phrase. */
 export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
   contendedVsSerial: 'contended throughput over the serial (1-worker) rate of the same op',
@@ -147,22 +165,7 @@ function pointsSection(report: BenchReport): string[] {
     '',
     'Latencies are p50 / p99 / max from HDR histograms (µs resolution). Wait: acquire start → acquired. Hold: acquired → release start. Op: the whole operation.',
     '',
-    tableRow([
-      'implementation',
-      'workers',
-      'ops',
-      'errors',
-      'ops/s (rounds min–max)',
-      'wait (ms)',
-      'hold (ms)',
-      'op (ms)',
-      'lock busy',
-      'hand-off (ms)',
-      'ops per worker (min–max)',
-      'Jain',
-      'p99 wait / fair share',
-      'file check',
-    ]),
+    tableRow([...POINT_COLUMNS]),
     tableRow(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
   ];
   for (const row of report.contention) {
