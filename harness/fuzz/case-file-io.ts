@@ -46,6 +46,34 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
     if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk) throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}]}');
     return { ...base, ops: v.ops, powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[] } };
   }
+  if (v.exec !== undefined) {
+    const e = v.exec as Record<string, unknown> | null;
+    const str = (x: unknown) => x === undefined || typeof x === 'string';
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.command !== 'string' ||
+      !str(e.setup) ||
+      !str(e.recover) ||
+      !Array.isArray(e.keep) ||
+      !e.keep.every((k) => typeof k === 'string') ||
+      !isInt(e.timeoutMs, 1)
+    )
+      throw corrupt(path, '"exec" must be {"command", "setup"?, "recover"?, "keep": [globs], "timeoutMs"}');
+    const exec = {
+      command: e.command,
+      ...(e.setup === undefined ? {} : { setup: e.setup as string }),
+      ...(e.recover === undefined ? {} : { recover: e.recover as string }),
+      keep: e.keep as string[],
+      timeoutMs: e.timeoutMs as number,
+    };
+    if (mode !== 'crash') return { ...base, ops: v.ops, exec, ...(v.powerLossState === undefined ? {} : { powerLossState: v.powerLossState as never }) };
+    const p = v.execCrash as Record<string, unknown> | null | undefined;
+    if (p === null || p === undefined) return { ...base, ops: v.ops, exec, execCrash: null };
+    if (typeof p !== 'object' || !isInt(p.command) || !isInt(p.process) || typeof p.syscall !== 'string' || !/^[a-z0-9_]+$/.test(p.syscall) || !isInt(p.nth, 1) || typeof p.call !== 'string')
+      throw corrupt(path, '"execCrash" must be null or {"command", "process", "syscall", "nth", "call"}');
+    return { ...base, ops: v.ops, exec, execCrash: { command: p.command as number, process: p.process as number, syscall: p.syscall, nth: p.nth as number, call: p.call } };
+  }
   const c = v.crash as Record<string, unknown> | null | undefined;
   if (c !== null && c !== undefined) {
     const phaseOk = c.phase === 'before' || c.phase === 'after' || c.phase === 'mid';

@@ -1,6 +1,8 @@
 import type { CrashPoint } from '../sim/crash-fs.ts';
 import type { PendingChoice } from '../sim/power-loss.ts';
 import type { DiskKind } from './fuzz-disk.ts';
+import type { ExecFuzzSetup } from './exec/exec-fuzz-setup.ts';
+import type { ExecCrashPoint } from './exec/exec-fuzz-sut.ts';
 import type { RaceCase } from './race.ts';
 
 /** How the world ends in a case: a process crash, a power loss, or (for the breaker race) no end at all. */
@@ -27,6 +29,10 @@ export interface FuzzCase {
   readonly powerLossState?: { readonly instant: number; readonly choices: readonly PendingChoice[] };
   /** race mode. */
   readonly race?: RaceCase;
+  /** `fuzz --exec`: the user's commands the case runs. */
+  readonly exec?: ExecFuzzSetup;
+  /** `fuzz --exec`, crash mode: where the command's process tree was killed; null when the run without a crash already failed. */
+  readonly execCrash?: ExecCrashPoint | null;
 }
 
 /** The replay file: a marker, a version, the case, and (for people) what it broke. */

@@ -1,4 +1,7 @@
 import { RacetrackError } from '../../core/errors.ts';
+import type { FsFacade } from '../../core/fs-facade.ts';
+import { globMatch } from '../checkers/glob-match.ts';
+import { namesIn } from './tree.ts';
 import { coreSut } from '../../scenarios/suts/core.ts';
 import { SUTS, sutByName } from '../../scenarios/suts/index.ts';
 import { operationsOf, type Sut, type SutOperation } from '../../scenarios/suts/sut.ts';
@@ -12,7 +15,26 @@ export type FuzzSut = Sut &
   Required<Pick<Sut, SutOperation>> & {
     /** The operations this SUT replaces (empty for the core). */
     readonly overrides: readonly SutOperation[];
+    /**
+     * Present for an implementation racetrack did not write (`fuzz --exec`): racetrack never
+     * recovers, sweeps or locks its files. What its crashed operations left behind is an orphan
+     * only when the user gave a recovery to clean it up (`judgesLeftovers`), less what it keeps
+     * on purpose (`keep`, globs); otherwise it is judged by what the implementation's next
+     * operation does with it.
+     */
+    readonly foreign?: { readonly judgesLeftovers: boolean; readonly keep: readonly string[] };
   };
+
+/**
+ * The names in `dir` a case must not leave behind: those `expected` does not accept, less what a
+ * foreign implementation keeps on purpose; none when a foreign implementation's leftovers are
+ * judged by its next operation instead.
+ */
+export function orphansIn(sut: FuzzSut, fs: FsFacade, dir: string, expected: (name: string) => boolean): string[] {
+  if (sut.foreign !== undefined && !sut.foreign.judgesLeftovers) return [];
+  const keep = sut.foreign?.keep ?? [];
+  return namesIn(fs, dir).filter((n) => !expected(n) && !keep.some((glob) => globMatch(glob, n)));
+}
 
 /** The names `fuzz --sut` accepts: every registered SUT that works through the deps it is given. */
 const FUZZ_SUT_NAMES: readonly string[] = SUTS.filter((s) => s.honoursDeps).map((s) => s.name);

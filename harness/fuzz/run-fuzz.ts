@@ -12,6 +12,10 @@ import type { FuzzEvent, FuzzTarget, Violation } from './fuzz-target.ts';
 import { explorePowerLoss, runPowerLossCase, type PowerLossOutcome, type PowerLossPoint, type StateCounter } from './power-loss-case.ts';
 import { raceCaseArbitrary, runRace, type RaceCase, type RaceOutcome } from './race.ts';
 import { FUZZ_TARGETS } from './targets/index.ts';
+import { requireStrace, type StraceInfo } from '../strace/detect.ts';
+import { describeExecCrash, execCalls, exploreExec, runExecCase, type ExecCaseOutcome } from './exec/exec-case.ts';
+import { checkExecFuzzSetup, type ExecFuzzSetup } from './exec/exec-fuzz-setup.ts';
+import { execFuzzSut, type ExecCrashPoint } from './exec/exec-fuzz-sut.ts';
 import { formatTree } from './tree.ts';
 
 /** The breaker race's primitive name. */
@@ -35,6 +39,8 @@ export interface FuzzRequest {
   readonly onProgress?: (p: FuzzProgress) => void;
   /** Fuzz this target instead of the registered one named `primitive` (tests, library users). */
   readonly target?: FuzzTarget<never>;
+  /** The user's own implementation (`--exec`), instead of `sut`. */
+  readonly exec?: ExecFuzzSetup;
 }
 
 export interface FuzzProgress {
@@ -76,8 +82,12 @@ export interface FuzzReport {
   readonly crashStates: number;
   /** Power loss: states skipped because an identical one (files, mtimes, acknowledgements) was checked. */
   readonly duplicateStates: number;
-  /** Power loss: instants with more than maxStates crash states, which were sampled. */
+  /** Power loss: instants with more than maxStates crash states, which were sampled (`--exec`: cases with more crash points than that). */
   readonly sampledInstants: number;
+  /** `--exec`: crash points a crash run never reached (the command took another path that time). */
+  readonly crashPointsMissed: number;
+  /** `--exec`: the command fuzzed. */
+  readonly exec?: string;
   readonly wallMs: number;
   readonly crashStatesPerSecond: number;
   readonly model: string;
@@ -98,12 +108,22 @@ interface Resolved {
   readonly disk: DiskKind;
   readonly sut: FuzzSut;
   readonly target: FuzzTarget<unknown> | null;
+  /** `--exec`: the strace that runs the user's commands. */
+  readonly strace?: StraceInfo;
 }
 
-/** Checks a request's primitive, SUT, mode and disk; EINVALID naming what is wrong. */
-export function resolveFuzz(primitive: string, sutName: string, powerLoss: boolean, disk: DiskKind | undefined): Resolved {
+/** Checks a request's primitive, SUT, mode and disk (and `--exec` setup); EINVALID naming what is wrong. */
+export function resolveFuzz(primitive: string, sutName: string, powerLoss: boolean, disk: DiskKind | undefined, exec?: ExecFuzzSetup): Resolved {
   if (!FUZZ_PRIMITIVES.includes(primitive)) {
     throw new RacetrackError('EINVALID', `unknown primitive "${primitive}"; fuzz knows ${FUZZ_PRIMITIVES.join(', ')}`, { primitive, known: FUZZ_PRIMITIVES });
+  }
+  if (exec !== undefined) {
+    checkExecFuzzSetup(primitive, exec);
+    if (disk === 'sim')
+      throw new RacetrackError('EINVALID', '--exec runs your command on real files: --disk sim does not apply (--power-loss replays its trace on the simulated disk by itself)', { disk });
+    const target = FUZZ_TARGETS.find((t) => t.name === primitive) as FuzzTarget<unknown>;
+    const strace = requireStrace('fuzz --exec', { inject: true });
+    return { mode: powerLoss ? 'power-loss' : 'crash', disk: powerLoss ? 'sim' : 'real', sut: execFuzzSut(exec), target, strace };
   }
   const sut = fuzzSut(sutName);
   const target = (FUZZ_TARGETS.find((t) => t.name === primitive) ?? null) as FuzzTarget<unknown> | null;
@@ -164,6 +184,18 @@ function powerLossFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly
   };
 }
 
+function execFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], point: ExecCrashPoint | null, o: ExecCaseOutcome): FuzzFailure {
+  return {
+    case: c,
+    violations: o.violations,
+    ops: describeOps(target, ops, o.events),
+    crash: describeExecCrash(point, o),
+    calls: execCalls(o),
+    found: formatTree(o.found),
+    recovered: formatTree(o.recovered),
+  };
+}
+
 function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
   return {
     case: c,
@@ -180,7 +212,7 @@ function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
 
 /** Runs one case exactly (a replay, or a case given by hand), with everything captured. */
 export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
-  const r = resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' ? undefined : c.disk);
+  const r = resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
   if (r.mode === 'race') {
     const race = c.race!;
     const o = await runRace(r.sut, race, c.seed);
@@ -195,6 +227,11 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
   }
   const roots = new CaseRoots(r.disk);
   try {
+    if (c.exec !== undefined) {
+      const point = c.execCrash ?? null;
+      const o = await runExecCase(target, c.exec, r.strace!, ops, point, roots, c.seed);
+      return o.violations.length === 0 ? null : execFailure(target, c, ops, point, o);
+    }
     const o = await runCrashCase(target, r.sut, ops, c.crash ?? null, roots, c.seed, true);
     return o.violations.length === 0 ? null : crashFailure(target, c, ops, c.crash ?? null, o);
   } finally {
@@ -209,13 +246,22 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
  * fast-check to a minimal case, which the report carries, ready to replay.
  */
 export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
-  const resolved = resolveFuzz(req.primitive, req.sut, req.powerLoss, req.disk);
+  const resolved = resolveFuzz(req.primitive, req.sut, req.powerLoss, req.disk, req.exec);
   const r = req.target === undefined ? resolved : { ...resolved, target: req.target as FuzzTarget<unknown> };
   const maxStates = req.maxStates ?? DEFAULT_MAX_STATES;
   const started = performance.now();
-  const counter: StateCounter & { cases: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0 };
+  const counter: StateCounter & { cases: number; missed: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0, missed: 0 };
   const roots = new CaseRoots(r.disk);
-  const base = { primitive: req.primitive, sut: r.sut.name, mode: r.mode, powerLoss: r.mode === 'power-loss', disk: r.disk, seed: req.seed, path: null };
+  const base = {
+    primitive: req.primitive,
+    sut: r.sut.name,
+    mode: r.mode,
+    powerLoss: r.mode === 'power-loss',
+    disk: r.disk,
+    seed: req.seed,
+    path: null,
+    ...(req.exec === undefined ? {} : { exec: req.exec }),
+  };
   const progress = () => req.onProgress?.({ cases: counter.cases, crashStates: counter.states, elapsedMs: performance.now() - started });
 
   const explore = async (input: unknown): Promise<FuzzFailure | null> => {
@@ -228,6 +274,10 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     }
     const target = r.target!;
     const ops = input as unknown[];
+    if (req.exec !== undefined && r.mode === 'crash') {
+      const found = await exploreExec(target, req.exec, r.strace!, ops, { seed: req.seed, maxStates }, roots, counter);
+      return found === null ? null : execFailure(target, { ...base, ops, execCrash: found.point }, ops, found.point, found.outcome);
+    }
     if (r.mode === 'power-loss') {
       const o = await explorePowerLoss(target, r.sut, ops, { seed: req.seed, maxStates }, counter);
       return o === null ? null : powerLossFailure(target, { ...base, ops, powerLossState: o.point }, ops, o);
@@ -282,6 +332,8 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     crashStates: counter.states,
     duplicateStates: counter.duplicates,
     sampledInstants: counter.sampledInstants,
+    crashPointsMissed: counter.missed,
+    ...(req.exec === undefined ? {} : { exec: req.exec.command }),
     wallMs: Math.round(wallMs),
     crashStatesPerSecond: Math.round(counter.states / Math.max(wallMs / 1000, 1e-3)),
     model: modelOf(r.mode, r.disk),

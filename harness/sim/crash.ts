@@ -5,6 +5,12 @@
  * too, so cleanup in a `catch` or `finally` never reaches the disk.
  */
 export class Crash extends Error {
+  /**
+   * What the dead process had already told its caller before it died, when that can be known (a
+   * command killed after it printed its result): the caller has it, so it counts as acknowledged.
+   */
+  value?: unknown;
+
   constructor(message = 'simulated crash') {
     super(message);
     this.name = 'Crash';

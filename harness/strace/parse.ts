@@ -34,6 +34,8 @@ export interface ParsedTrace {
   readonly ends: readonly ProcessEnd[];
   /** Lines that are none of the above (signals delivered, strace's own notes), kept for a reader. */
   readonly other: readonly string[];
+  /** Every process (or thread) of the trace, in the order its first line was written. */
+  readonly processes: readonly number[];
 }
 
 /** Splits an argument list at its top-level commas (quotes, (), [], {} and `<path>` kept whole). */
@@ -93,6 +95,7 @@ export function parseTrace(text: string): ParsedTrace {
   const ends: ProcessEnd[] = [];
   const other: string[] = [];
   const pending = new Map<number, { time: number; head: string }>();
+  const processes = new Set<number>();
   const complete = (pid: number, time: number, text: string) => {
     const call = CALL.exec(text);
     const tail = call === null ? null : TAIL.exec(call[2]!);
@@ -122,6 +125,7 @@ export function parseTrace(text: string): ParsedTrace {
       continue;
     }
     const pid = Number(head[1]);
+    processes.add(pid);
     const time = Number(head[2]);
     const rest = head[3]!;
     const end = /^\+\+\+ (?:exited with (\d+)|killed by (SIG[A-Z0-9]+)(?: \(core dumped\))?) \+\+\+$/.exec(rest);
@@ -151,5 +155,5 @@ export function parseTrace(text: string): ParsedTrace {
   // A call still unfinished when the trace ended (its process was killed in it) did not return.
   for (const [pid, start] of pending) complete(pid, start.time, `${start.head}) = ?`);
   const ordered = syscalls.map((s, i) => ({ s, i })).sort((a, b) => a.s.time - b.s.time || a.i - b.i);
-  return { syscalls: ordered.map(({ s }, seq) => ({ ...s, seq })), ends, other };
+  return { syscalls: ordered.map(({ s }, seq) => ({ ...s, seq })), ends, other, processes: [...processes] };
 }

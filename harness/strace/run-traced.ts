@@ -1,12 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { monotonicNs } from '../../core/runtime.ts';
 import { RacetrackError } from '../../core/errors.ts';
 import { straceArgv, type InjectRule } from './argv.ts';
 import type { StraceInfo } from './detect.ts';
 import { parseTrace, type ParsedTrace } from './parse.ts';
+import { StopWatcher, stopRule, type StoppedAt, type SyscallPoint } from './stop-at.ts';
 
 /** A command run under strace: how it ended, what it printed, and its trace. */
 export interface TracedRun {
@@ -20,6 +22,8 @@ export interface TracedRun {
   readonly trace: ParsedTrace;
   /** Wall-clock seconds (strace's timestamps) → racetrack's monotonic ns. */
   toMonotonicNs(wallSeconds: number): number;
+  /** With `stopAt`: where the process tree was stopped and killed, or null when the point was never reached. */
+  readonly stoppedAt: StoppedAt | null;
 }
 
 export interface TracedRunOptions {
@@ -29,6 +33,11 @@ export interface TracedRunOptions {
   /** Standard input for the command. */
   readonly input?: string | Uint8Array;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Kill the whole process tree right after this call (stop-at.ts): the command then runs in a
+   * process group of its own, which is killed at once, strace with it.
+   */
+  readonly stopAt?: SyscallPoint;
 }
 
 let calibrated: { offsetNs: number; atNs: number } | null = null;
@@ -68,47 +77,111 @@ export function wallOffsetNs(): number {
   return offsetNs;
 }
 
+/** How often a run with `stopAt` reads the trace strace is writing, ms. */
+const POLL_MS = 1;
+
 /**
  * Runs `command` under strace (following its forks) and reads the trace back. The trace goes to
  * a temporary directory of racetrack's own, removed once read. A command killed by a signal
- * (strace passes its fate on) resolves with `signal` set; at the timeout strace is killed (and
- * with it its tracees), and it resolves with `timedOut`.
+ * (strace passes its fate on) resolves with `signal` set; at the timeout strace is killed, and it
+ * resolves with `timedOut`. With `stopAt`, the command's process tree runs in a process group of
+ * its own; the trace is read as strace writes it, and the moment the chosen call has returned in
+ * the chosen process (which strace then holds stopped) the whole group is killed: a crash of
+ * every process of the command at that point.
  */
 export function runTraced(info: StraceInfo, command: readonly string[], o: TracedRunOptions): Promise<TracedRun> {
   const dir = mkdtempSync(join(tmpdir(), 'racetrack-strace-'));
   const output = join(dir, 'trace');
-  const argv = straceArgv(info, command, { output, ...(o.syscalls === undefined ? {} : { syscalls: o.syscalls }), ...(o.inject === undefined ? {} : { inject: o.inject }) });
+  const inject = [...(o.inject ?? []), ...(o.stopAt === undefined ? [] : [stopRule(o.stopAt)])];
+  // strace delivers an injected signal as the call returns, which it does not see for calls
+  // seccomp-bpf lets pass unstopped (measured with strace 6.1: no SIGSTOP at all); a stop point
+  // needs every traced call stopped.
+  const traceWith = o.stopAt === undefined ? info : { ...info, seccompBpf: false };
+  const argv = straceArgv(traceWith, command, { output, ...(o.syscalls === undefined ? {} : { syscalls: o.syscalls }), inject });
   const offset = wallOffsetNs();
   return new Promise<TracedRun>((done, reject) => {
-    const child = execFile(
-      argv[0]!,
-      argv.slice(1),
-      { timeout: o.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', ...(o.env === undefined ? {} : { env: o.env }) },
-      (err, stdout, stderr) => {
-        let text = '';
+    const detached = o.stopAt !== undefined;
+    const child = spawn(argv[0]!, argv.slice(1), { detached, stdio: ['pipe', 'pipe', 'pipe'], ...(o.env === undefined ? {} : { env: o.env }) });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => stdout.push(b));
+    child.stderr.on('data', (b: Buffer) => stderr.push(b));
+    let timedOut = false;
+    let stoppedAt: StoppedAt | null = null;
+    const kill = () => {
+      try {
+        if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, o.timeoutMs);
+    // With stopAt: read the trace as it grows, let every other process strace stops go on, and kill the group at the point.
+    let poll: ReturnType<typeof setTimeout> | undefined;
+    let fd: number | null = null;
+    let read = 0;
+    if (o.stopAt !== undefined) {
+      const watcher = new StopWatcher(o.stopAt);
+      const chunk = Buffer.alloc(64 * 1024);
+      const tick = () => {
         try {
-          text = readFileSync(output, 'utf8');
+          fd ??= openSync(output, 'r');
+          for (let n = readSync(fd, chunk, 0, chunk.length, read); n > 0; n = readSync(fd, chunk, 0, chunk.length, read)) {
+            read += n;
+            for (const action of watcher.feed(chunk.subarray(0, n))) {
+              if (action.kind === 'continue') {
+                try {
+                  process.kill(action.pid, 'SIGCONT');
+                } catch {
+                  // it died meanwhile
+                }
+              } else if (stoppedAt === null) {
+                stoppedAt = action.at;
+                kill();
+              }
+            }
+          }
         } catch {
-          text = '';
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
+          // the trace file is not there yet
         }
-        const e = err as { code?: unknown; signal?: unknown; killed?: boolean } | null;
-        if (e !== null && typeof e.code !== 'number' && typeof e.signal !== 'string') {
-          return reject(new RacetrackError('EIO', `cannot run strace: ${(err as Error).message}`, { argv }));
-        }
-        done({
-          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
-          signal: e !== null && typeof e.signal === 'string' ? e.signal : null,
-          timedOut: e !== null && e.killed === true,
-          stdout,
-          stderr,
-          trace: parseTrace(text),
-          toMonotonicNs: (wall) => Math.round(wall * 1e9) - offset,
-        });
-      },
-    );
-    if (o.input !== undefined) child.stdin?.end(o.input);
-    else child.stdin?.end();
+        if (stoppedAt === null) poll = setTimeout(tick, POLL_MS);
+      };
+      tick();
+    }
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      clearTimeout(poll);
+      rmSync(dir, { recursive: true, force: true });
+      reject(new RacetrackError('EIO', `cannot run strace: ${err.message}`, { argv }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(poll);
+      if (fd !== null) closeSync(fd);
+      let text = '';
+      try {
+        text = readFileSync(output, 'utf8');
+      } catch {
+        text = '';
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      done({
+        code: signal === null ? code : null,
+        signal: signal === null ? (timedOut ? 'SIGKILL' : null) : signal,
+        timedOut,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        trace: parseTrace(text),
+        toMonotonicNs: (wall) => Math.round(wall * 1e9) - offset,
+        stoppedAt,
+      });
+    });
+    child.stdin.on('error', () => {}); // a command that never reads its stdin may close it early
+    child.stdin.end(o.input === undefined ? undefined : Buffer.from(o.input));
   });
 }

@@ -14,12 +14,16 @@ import { parseChoice, parsePositiveInteger } from './raw-options.ts';
 const engine = () => import('../../fuzz/run-fuzz.ts');
 
 const RUNS = 100;
+/** Generated cases with --exec: each runs the user's command once per crash point, a process each time. */
+const EXEC_RUNS = 10;
+/** How long one command of an --exec case may take (a next caller waiting out a dead holder's lock must fit). */
+const EXEC_TIMEOUT_MS = 30_000;
 /** The engine's own default (DEFAULT_MAX_STATES), for the help only: a test checks that they agree. */
 const MAX_STATES_HELP = '4096';
 
 const options = {
   // Defaults in words only: --replay refuses every option given beside it, so none may be filled in.
-  runs: { flags: '--runs <n>', description: 'generated cases, each checked at every crash point or power-loss state', defaultText: String(RUNS) },
+  runs: { flags: '--runs <n>', description: 'generated cases, each checked at every crash point or power-loss state', defaultText: `${RUNS}; ${EXEC_RUNS} with --exec` },
   seed: { flags: '--seed <n>', description: 'seed for fast-check (printed, so a search replays)', defaultText: 'random' },
   sut: { flags: '--sut <name>', description: 'the system under test: core or a known-broken control (racetrack list --suts)', defaultText: 'core' },
   out: { flags: '--out <dir>', description: 'where a failing case is written, as case.json', defaultText: 'racetrack-runs/fuzz-<primitive>-<sut>-<time>-<pid>' },
@@ -31,7 +35,18 @@ const options = {
     choices: ['real', 'sim'],
     defaultText: 'real',
   },
-  maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling', defaultText: MAX_STATES_HELP },
+  maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling (--exec: crash points per case)', defaultText: MAX_STATES_HELP },
+  exec: {
+    flags: '--exec <template>',
+    description:
+      "fuzz your own command instead (write, reserve, update-json, allocate; the placeholders of racetrack run's scenario): each case runs under strace, then again killed, every process of it, right after each call that changes a file",
+  },
+  setup: { flags: '--setup <template>', description: "with --exec: your command that lays out your own initial state in each case root; placeholders {root} {staleMs} and the primitive's file" },
+  recover: {
+    flags: '--recover <template>',
+    description: 'with --exec: your recovery, run after every crash before the checks (without it, what a crash left is judged by what your next operation does with it)',
+  },
+  keep: { flags: '--keep <glob>', kind: 'list', description: 'with --exec and --recover: a file your command keeps on purpose (e.g. its flock file), not an orphan; repeatable' },
 } as const;
 
 const args = [
@@ -62,6 +77,10 @@ export interface FuzzOutput {
   readonly crashStatesPerSecond: number;
   readonly duplicateStates: number;
   readonly sampledInstants: number;
+  /** --exec: crash points a crash run never reached (the command took another path that time). */
+  readonly crashPointsMissed: number;
+  /** --exec: the command fuzzed, or null. */
+  readonly exec: string | null;
   readonly wallMs: number;
   readonly failures: 0 | 1;
   /** The shrunk case: operations, crash point, fs calls up to it, the state found, the invariants broken. */
@@ -131,6 +150,8 @@ function output(report: FuzzReport, replay: string | null): FuzzOutput {
     crashStatesPerSecond: report.crashStatesPerSecond,
     duplicateStates: report.duplicateStates,
     sampledInstants: report.sampledInstants,
+    crashPointsMissed: report.crashPointsMissed,
+    exec: report.failure?.case.exec?.command ?? report.exec ?? null,
     wallMs: report.wallMs,
     failures: failure === null ? 0 : 1,
     failure: failure === null ? null : (details as Omit<FuzzFailure, 'case'>),
@@ -150,6 +171,10 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
     '--disk': o.disk,
     '--max-states': o.maxStates,
     '--power-loss': o.powerLoss || undefined,
+    '--exec': o.exec,
+    '--setup': o.setup,
+    '--recover': o.recover,
+    '--keep': o.keep !== undefined && o.keep.length > 0 ? o.keep : undefined,
   };
   const conflicting = Object.keys(given).filter((k) => given[k] !== undefined);
   if (conflicting.length > 0) {
@@ -162,7 +187,7 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
     throw new RacetrackError('EINVALID', `the replay file holds a ${c.primitive} case, not ${primitive}`, { primitive, recorded: c.primitive });
   }
   try {
-    resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' ? undefined : c.disk);
+    resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
   } catch (err) {
     if (err instanceof RacetrackError && err.code === 'EINVALID') throw new RacetrackError('ECORRUPT', `replay file ${path}: ${err.message}`, { path });
     throw err;
@@ -182,6 +207,7 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
     crashStates: 1,
     duplicateStates: 0,
     sampledInstants: 0,
+    crashPointsMissed: 0,
     wallMs: Math.round(wallMs),
     crashStatesPerSecond: Math.round(1000 / Math.max(wallMs, 1e-3)),
     model: modelOf(c.mode, c.disk),
@@ -202,13 +228,28 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
   if (o.replay !== undefined) return replayCommand(primitive, o, stderr);
   const { FUZZ_PRIMITIVES, resolveFuzz, runFuzz } = await engine();
   if (primitive === undefined) throw new RacetrackError('EINVALID', `name a primitive to fuzz (${FUZZ_PRIMITIVES.join(', ')}) or give --replay FILE`);
-  const runs = parsePositiveInteger('--runs', o.runs, RUNS);
+  const runs = parsePositiveInteger('--runs', o.runs, o.exec === undefined ? RUNS : EXEC_RUNS);
   const seed = parseSeed(o.seed);
   const maxStates = o.maxStates === undefined ? undefined : parsePositiveInteger('--max-states', o.maxStates, 0);
   const disk = o.disk === undefined ? undefined : parseChoice('--disk', o.disk, ['real', 'sim'] as const, 'real');
-  const sutName = o.sut ?? 'core';
+  if (o.exec !== undefined && o.sut !== undefined) throw new RacetrackError('EINVALID', "--exec fuzzes your command; --sut names one of racetrack's: give one of them", { sut: o.sut });
+  for (const [flag, value] of [
+    ['--setup', o.setup],
+    ['--recover', o.recover],
+  ] as const) {
+    if (value !== undefined && o.exec === undefined)
+      throw new RacetrackError('EINVALID', `${flag} goes with --exec: it is your own implementation's ${flag === '--setup' ? 'initial state' : 'recovery'}`, { [flag.slice(2)]: value });
+  }
+  if (o.keep !== undefined && o.keep.length > 0 && o.recover === undefined) {
+    throw new RacetrackError('EINVALID', '--keep goes with --exec and --recover: without a recovery, what a crash left is judged by your next operation, not as orphans', { keep: o.keep });
+  }
+  const exec =
+    o.exec === undefined
+      ? undefined
+      : { command: o.exec, ...(o.setup === undefined ? {} : { setup: o.setup }), ...(o.recover === undefined ? {} : { recover: o.recover }), keep: [...(o.keep ?? [])], timeoutMs: EXEC_TIMEOUT_MS };
+  const sutName = exec === undefined ? (o.sut ?? 'core') : 'exec';
   const powerLoss = o.powerLoss === true;
-  resolveFuzz(primitive, sutName, powerLoss, disk);
+  resolveFuzz(primitive, sutName, powerLoss, disk, exec);
   const outDir = o.out === undefined ? defaultOutDir(primitive, sutName) : resolve(o.out);
   const casePath = join(outDir, 'case.json');
   if (existsSync(casePath)) throw new RacetrackError('EINVALID', `--out ${outDir} already holds a case.json; give a new directory`, { out: outDir });
@@ -224,6 +265,7 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
     powerLoss,
     ...(disk === undefined ? {} : { disk }),
     ...(maxStates === undefined ? {} : { maxStates }),
+    ...(exec === undefined ? {} : { exec }),
     onProgress(p) {
       if (p.elapsedMs - last < interval) return;
       last = p.elapsedMs;

@@ -5,6 +5,7 @@ import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { sweepLock } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
+import { orphansIn } from '../fuzz-sut.ts';
 import { describeError, namesIn } from '../tree.ts';
 
 /** Allocate the next topic directory for `name`. */
@@ -56,7 +57,7 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
     }
     // What a process killed inside the lock protocol left beside the lock is swept, as `racetrack
     // recover` does; only the protocol's own names go.
-    await sweepLock(join(dir, TOPIC_LOCK_NAME), env.deps);
+    if (env.sut.foreign === undefined) await sweepLock(join(dir, TOPIC_LOCK_NAME), env.deps);
     const entries = namesIn(fs, dir);
     const seen = new Map<string, string>();
     for (const h of handed) {
@@ -73,7 +74,8 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
       else byNumber.set(m[1]!, [...(byNumber.get(m[1]!) ?? []), e]);
     }
     for (const [n, names] of byNumber) if (names.length > 1) violations.push({ invariant: 'numbers-unique', message: `number ${n} is taken by ${names.join(' and ')}` });
-    if (others.length > 0) violations.push({ invariant: 'no-orphans', message: `after the fresh allocation, left in ${TOPICS_DIR}/: ${others.join(', ')}` });
+    const orphans = orphansIn(env.sut, fs, dir, (n) => NUMBERED.test(n));
+    if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after the fresh allocation, left in ${TOPICS_DIR}/: ${orphans.join(', ')}` });
     return violations;
   },
 };

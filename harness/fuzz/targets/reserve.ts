@@ -6,7 +6,8 @@ import { idNumber } from '../../../scenarios/workloads/op-values.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
-import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
+import { orphansIn, type FuzzSut } from '../fuzz-sut.ts';
+import { describeError, readOrNull, showBytes } from '../tree.ts';
 
 /** Reserve `count` IDs under `prefix`. */
 export interface ReserveOp {
@@ -104,7 +105,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
       return violations;
     }
 
-    return [...violations, ...checkIssued(fs, file, issued)];
+    return [...violations, ...checkIssued(fs, file, issued, env.sut)];
   },
 };
 
@@ -112,7 +113,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
  * The invariants over every ID handed out, once recovery and the restarted reserver are done: no
  * ID twice, the counters parse and cover each ID, nothing is left beside the counters file.
  */
-export function checkIssued(fs: FsFacade, file: string, issued: readonly { readonly id: string; readonly by: string }[]): Violation[] {
+export function checkIssued(fs: FsFacade, file: string, issued: readonly { readonly id: string; readonly by: string }[], sut: FuzzSut): Violation[] {
   const violations: Violation[] = [];
   const seen = new Map<string, string>();
   for (const { id, by } of issued) {
@@ -129,7 +130,7 @@ export function checkIssued(fs: FsFacade, file: string, issued: readonly { reado
       if ((after[prefix] ?? 0) < idNumber(id)) violations.push({ invariant: 'counter-covers-issued', message: `after recovery, counter ${prefix} is ${after[prefix]}, below the issued ${id}` });
     }
   }
-  const orphans = namesIn(fs, dirname(file)).filter((n) => n !== COUNTERS_FILE);
+  const orphans = orphansIn(sut, fs, dirname(file), (n) => n === COUNTERS_FILE);
   if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${COUNTERS_FILE}: ${orphans.join(', ')}` });
   return violations;
 }

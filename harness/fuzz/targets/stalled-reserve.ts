@@ -47,6 +47,6 @@ export const stalledReserveTarget = stalledHolderTarget<ReserveOp>({
         return violations;
       }
     }
-    return [...violations, ...checkIssued(fs, file, issued)];
+    return [...violations, ...checkIssued(fs, file, issued, env.sut)];
   },
 });

@@ -4,7 +4,8 @@ import { crashingLockOptions } from '../lock-budget.ts';
 import { recoverAfterCrash } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, RecoveryEnv, Violation } from '../fuzz-target.ts';
-import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
+import { orphansIn } from '../fuzz-sut.ts';
+import { describeError, readOrNull, showBytes } from '../tree.ts';
 
 /** Add `add` to the JSON file's count (read, modify, write under the lock). */
 export interface UpdateOp {
@@ -48,7 +49,9 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
   },
   run(ops, env, events) {
     const file = join(env.root, JSON_FILE);
-    return runOps(ops, env, events, (op) => env.sut.update(file, (v) => ({ count: (v as { count: number }).count + op.add }), { lockOptions: crashingLockOptions(0), deps: env.deps }));
+    return runOps(ops, env, events, (op) =>
+      env.sut.update(file, (v) => ({ count: (v as { count: number }).count + op.add }), { lockOptions: crashingLockOptions(0), deps: env.deps }, `.count += ${op.add}`),
+    );
   },
   async recoverAndCheck(env) {
     const { fs } = env.deps;
@@ -69,14 +72,14 @@ export const updateJsonTarget: FuzzTarget<UpdateOp> = {
     const recovered = check('after recovery');
     if (recovered === null) return violations;
     try {
-      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), { lockOptions, deps: env.deps });
+      await env.sut.update(file, (v) => ({ count: (v as { count: number }).count + 1 }), { lockOptions, deps: env.deps }, '.count += 1');
     } catch (err) {
       violations.push({ invariant: 'restart-updates', message: `the fresh process's increment failed: ${describeError(err)}` });
       return violations;
     }
     const final = countOf(readOrNull(fs, file));
     if (final !== recovered + 1) violations.push({ invariant: 'count-old-or-new', message: `after one more increment, count is ${final}, expected ${recovered + 1}` });
-    const orphans = namesIn(fs, env.root).filter((n) => n !== JSON_FILE);
+    const orphans = orphansIn(env.sut, fs, env.root, (n) => n === JSON_FILE);
     if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${JSON_FILE}: ${orphans.join(', ')}` });
     return violations;
   },

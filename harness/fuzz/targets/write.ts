@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { crashingLockOptions } from '../lock-budget.ts';
+import { orphansIn } from '../fuzz-sut.ts';
+import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { recoverAfterCrash } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, RecoveryEnv, Violation } from '../fuzz-target.ts';
-import { namesIn, readOrNull, showBytes } from '../tree.ts';
+import { describeError, readOrNull, showBytes } from '../tree.ts';
 
 /** Replace the file with a new version of `size` body bytes, or run recovery (as the process that will crash). */
 export type WriteOp = { readonly kind: 'write'; readonly size: number } | { readonly kind: 'recover' };
@@ -102,7 +103,19 @@ export const writeTarget: FuzzTarget<WriteOp> = {
     check('after the crash');
     if ((await recoverAfterCrash(env as RecoveryEnv<unknown>, file, violations)) === null) return violations;
     if (violations.length === 0) check('after recovery');
-    const orphans = namesIn(fs, env.root).filter((n) => n !== WRITE_FILE);
+    if (violations.length === 0 && env.sut.foreign !== undefined) {
+      // What the crash left (a temp, a lock) is judged by what the implementation's next write does with it.
+      const version = env.ops.length + 1;
+      const bytes = versionBytes(version, 8);
+      try {
+        await env.sut.write(file, bytes, { lockOptions: nextAcquirerOptions().options, deps: env.deps });
+        if (!sameBytes(readOrNull(fs, file) ?? new Uint8Array(0), bytes))
+          violations.push({ invariant: 'next-write-lands', message: `after the next write, ${WRITE_FILE} is ${showBytes(readOrNull(fs, file))}, not v${version}` });
+      } catch (err) {
+        violations.push({ invariant: 'next-write-lands', message: `the next write after the crash failed: ${describeError(err)}` });
+      }
+    }
+    const orphans = orphansIn(env.sut, fs, env.root, (n) => n === WRITE_FILE);
     if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${WRITE_FILE}: ${orphans.join(', ')}` });
     return violations;
   },
