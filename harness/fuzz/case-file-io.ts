@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import type { PendingChoice } from '../sim/power-loss.ts';
+import type { ExecFuzzSetup } from './exec/exec-fuzz-setup.ts';
 import type { FuzzCase, FuzzCaseFile, FuzzMode } from './fuzz-case-file.ts';
 import type { FuzzFailure } from './run-fuzz.ts';
 import { makeDirs } from '../engine/make-dirs.ts';
@@ -13,6 +14,31 @@ function corrupt(path: string, why: string): RacetrackError {
 }
 
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+/** The `exec` of a `fuzz --exec` case: the user's commands. */
+function parseExec(value: unknown, path: string): ExecFuzzSetup | undefined {
+  if (value === undefined) return undefined;
+  const e = value as Record<string, unknown> | null;
+  const str = (x: unknown) => x === undefined || typeof x === 'string';
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.command !== 'string' ||
+    !str(e.setup) ||
+    !str(e.recover) ||
+    !Array.isArray(e.keep) ||
+    !e.keep.every((k) => typeof k === 'string') ||
+    !isInt(e.timeoutMs, 1)
+  )
+    throw corrupt(path, '"exec" must be {"command", "setup"?, "recover"?, "keep": [globs], "timeoutMs"}');
+  return {
+    command: e.command,
+    ...(e.setup === undefined ? {} : { setup: e.setup as string }),
+    ...(e.recover === undefined ? {} : { recover: e.recover as string }),
+    keep: e.keep as string[],
+    timeoutMs: e.timeoutMs as number,
+  };
+}
 
 /** Checks the shape of a parsed replay file; ECORRUPT naming the first thing wrong. */
 export function parseCaseFile(value: unknown, path: string): FuzzCase {
@@ -35,6 +61,8 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
     return { ...base, race: { processes: race.processes as number, schedule: race.schedule as number[] } };
   }
   if (!Array.isArray(v.ops)) throw corrupt(path, '"ops" must be an array');
+  const exec = parseExec(v.exec, path);
+  if (exec !== undefined) Object.assign(base, { exec });
   if (mode === 'power-loss') {
     const s = v.powerLossState as Record<string, unknown> | undefined;
     const choicesOk =
@@ -46,33 +74,12 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
     if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk) throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}]}');
     return { ...base, ops: v.ops, powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[] } };
   }
-  if (v.exec !== undefined) {
-    const e = v.exec as Record<string, unknown> | null;
-    const str = (x: unknown) => x === undefined || typeof x === 'string';
-    if (
-      typeof e !== 'object' ||
-      e === null ||
-      typeof e.command !== 'string' ||
-      !str(e.setup) ||
-      !str(e.recover) ||
-      !Array.isArray(e.keep) ||
-      !e.keep.every((k) => typeof k === 'string') ||
-      !isInt(e.timeoutMs, 1)
-    )
-      throw corrupt(path, '"exec" must be {"command", "setup"?, "recover"?, "keep": [globs], "timeoutMs"}');
-    const exec = {
-      command: e.command,
-      ...(e.setup === undefined ? {} : { setup: e.setup as string }),
-      ...(e.recover === undefined ? {} : { recover: e.recover as string }),
-      keep: e.keep as string[],
-      timeoutMs: e.timeoutMs as number,
-    };
-    if (mode !== 'crash') return { ...base, ops: v.ops, exec, ...(v.powerLossState === undefined ? {} : { powerLossState: v.powerLossState as never }) };
+  if (exec !== undefined) {
     const p = v.execCrash as Record<string, unknown> | null | undefined;
-    if (p === null || p === undefined) return { ...base, ops: v.ops, exec, execCrash: null };
+    if (p === null || p === undefined) return { ...base, ops: v.ops, execCrash: null };
     if (typeof p !== 'object' || !isInt(p.command) || !isInt(p.process) || typeof p.syscall !== 'string' || !/^[a-z0-9_]+$/.test(p.syscall) || !isInt(p.nth, 1) || typeof p.call !== 'string')
       throw corrupt(path, '"execCrash" must be null or {"command", "process", "syscall", "nth", "call"}');
-    return { ...base, ops: v.ops, exec, execCrash: { command: p.command as number, process: p.process as number, syscall: p.syscall, nth: p.nth as number, call: p.call } };
+    return { ...base, ops: v.ops, execCrash: { command: p.command as number, process: p.process as number, syscall: p.syscall, nth: p.nth as number, call: p.call } };
   }
   const c = v.crash as Record<string, unknown> | null | undefined;
   if (c !== null && c !== undefined) {

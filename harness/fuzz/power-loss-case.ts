@@ -65,20 +65,32 @@ async function checkState<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonl
   return { violations, found, recovered: capture ? listTree(fs, run.root) : undefined, at };
 }
 
-function outcome(run: RecordedRun, point: PowerLossPoint, checked: Awaited<ReturnType<typeof checkState>>): PowerLossOutcome {
-  const paths = inodePaths(run.disk.base, run.disk.log);
+/** The pending changes of a crash state that survived the power loss and those that were lost, for people. */
+export function pendingFate(disk: SimDisk, point: PowerLossPoint, root: string): { kept: string[]; lost: string[] } {
+  const paths = inodePaths(disk.base, disk.log);
   const plan = new Map(point.choices.map((c) => [c.key, c]));
   const kept: string[] = [];
   const lost: string[] = [];
-  const pending = planInstant(run.disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
+  const pending = planInstant(disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
   for (const [key, changes] of pending) {
     const choice = plan.get(key);
     changes.forEach((e, i) => {
-      const line = describeDiskChange(e, paths, run.root);
+      const line = describeDiskChange(e, paths, root);
       if (choice !== undefined && i < choice.keep) kept.push(choice.tear !== undefined && i === choice.keep - 1 ? `${line} (torn: ${choice.tear === 'half' ? 'first half only' : 'zeros'})` : line);
       else lost.push(line);
     });
   }
+  return { kept, lost };
+}
+
+/** Whether a recorded crash state fits the disk's log (a replay of the same case made the same changes). */
+export function stateFits(disk: SimDisk, point: PowerLossPoint): boolean {
+  const pending = planInstant(disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
+  return point.instant <= disk.calls && point.choices.every((c) => (pending.get(c.key)?.length ?? -1) >= c.keep);
+}
+
+function outcome(run: RecordedRun, point: PowerLossPoint, checked: Awaited<ReturnType<typeof checkState>>): PowerLossOutcome {
+  const { kept, lost } = pendingFate(run.disk, point, run.root);
   return {
     violations: checked.violations,
     calls: run.calls.slice(0, point.instant),
@@ -132,9 +144,7 @@ export async function explorePowerLoss<Op>(
 /** Re-runs exactly one power-loss crash state (for --replay), with the trees captured. */
 export async function runPowerLossCase<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonly Op[], point: PowerLossPoint, seed: number): Promise<PowerLossOutcome> {
   const run = await recordRun(target, sut, ops, seed);
-  const pending = planInstant(run.disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
-  const fits = point.instant <= run.disk.calls && point.choices.every((c) => (pending.get(c.key)?.length ?? -1) >= c.keep);
-  if (!fits)
+  if (!stateFits(run.disk, point))
     throw new RacetrackError(
       'ECORRUPT',
       `the replayed run made ${run.disk.calls} fs calls and its pending changes do not match the case's crash state; the case was recorded with different operations or another version`,

@@ -16,6 +16,7 @@ import { requireStrace, type StraceInfo } from '../strace/detect.ts';
 import { describeExecCrash, execCalls, exploreExec, runExecCase, type ExecCaseOutcome } from './exec/exec-case.ts';
 import { checkExecFuzzSetup, type ExecFuzzSetup } from './exec/exec-fuzz-setup.ts';
 import { execFuzzSut, type ExecCrashPoint } from './exec/exec-fuzz-sut.ts';
+import { explorePowerLossExec, runPowerLossExecCase, type ExecPowerLossOutcome } from './exec/exec-power-loss.ts';
 import { formatTree } from './tree.ts';
 
 /** The breaker race's primitive name. */
@@ -196,6 +197,21 @@ function execFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[]
   };
 }
 
+function execPowerLossFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], o: ExecPowerLossOutcome): FuzzFailure {
+  const torn = o.kept.filter((k) => k.includes('(torn')).length;
+  return {
+    case: c,
+    violations: o.violations,
+    ops: describeOps(target, ops, o.events),
+    crash: `power loss after ${o.point.instant} of the fs calls replayed from the trace: ${o.kept.length} pending change(s) survived${torn > 0 ? ` (${torn} torn)` : ''}, ${o.lost.length} lost`,
+    calls: o.calls,
+    found: formatTree(o.found),
+    recovered: formatTree(o.recovered),
+    kept: o.kept,
+    lost: o.lost,
+  };
+}
+
 function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
   return {
     case: c,
@@ -221,12 +237,16 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
   const target = r.target!;
   const ops = target.parseOps(c.ops);
   if (ops === undefined) throw new RacetrackError('ECORRUPT', `the case's operations are not valid ${target.name} operations`, { ops: c.ops });
-  if (r.mode === 'power-loss') {
+  if (r.mode === 'power-loss' && c.exec === undefined) {
     const o = await runPowerLossCase(target, r.sut, ops, c.powerLossState!, c.seed);
     return o.violations.length === 0 ? null : powerLossFailure(target, c, ops, o);
   }
-  const roots = new CaseRoots(r.disk);
+  const roots = new CaseRoots(c.exec === undefined ? r.disk : 'real');
   try {
+    if (c.exec !== undefined && r.mode === 'power-loss') {
+      const o = await runPowerLossExecCase(target, c.exec, r.strace!, ops, c.powerLossState!, roots, c.seed);
+      return o.violations.length === 0 ? null : execPowerLossFailure(target, c, ops, o);
+    }
     if (c.exec !== undefined) {
       const point = c.execCrash ?? null;
       const o = await runExecCase(target, c.exec, r.strace!, ops, point, roots, c.seed);
@@ -251,7 +271,8 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
   const maxStates = req.maxStates ?? DEFAULT_MAX_STATES;
   const started = performance.now();
   const counter: StateCounter & { cases: number; missed: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0, missed: 0 };
-  const roots = new CaseRoots(r.disk);
+  // A user's command always runs on real files; with --power-loss its trace is replayed on the simulated disk.
+  const roots = new CaseRoots(req.exec === undefined ? r.disk : 'real');
   const base = {
     primitive: req.primitive,
     sut: r.sut.name,
@@ -274,6 +295,12 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     }
     const target = r.target!;
     const ops = input as unknown[];
+    if (req.exec !== undefined && r.mode === 'power-loss') {
+      const found = await explorePowerLossExec(target, req.exec, r.strace!, ops, { seed: req.seed, maxStates }, roots, counter);
+      if (found === null) return null;
+      if (found.kind === 'recording') return execFailure(target, { ...base, mode: 'crash', powerLoss: false, disk: 'real', ops, execCrash: null }, ops, null, found.outcome);
+      return execPowerLossFailure(target, { ...base, ops, powerLossState: found.outcome.point }, ops, found.outcome);
+    }
     if (req.exec !== undefined && r.mode === 'crash') {
       const found = await exploreExec(target, req.exec, r.strace!, ops, { seed: req.seed, maxStates }, roots, counter);
       return found === null ? null : execFailure(target, { ...base, ops, execCrash: found.point }, ops, found.point, found.outcome);

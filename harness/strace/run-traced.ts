@@ -38,6 +38,8 @@ export interface TracedRunOptions {
    * process group of its own, which is killed at once, strace with it.
    */
   readonly stopAt?: SyscallPoint;
+  /** Longest string argument strace prints (`-s`): large enough for whole writes when their data is replayed. Default 256. */
+  readonly stringLimit?: number;
 }
 
 let calibrated: { offsetNs: number; atNs: number } | null = null;
@@ -97,7 +99,12 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
   // seccomp-bpf lets pass unstopped (measured with strace 6.1: no SIGSTOP at all); a stop point
   // needs every traced call stopped.
   const traceWith = o.stopAt === undefined ? info : { ...info, seccompBpf: false };
-  const argv = straceArgv(traceWith, command, { output, ...(o.syscalls === undefined ? {} : { syscalls: o.syscalls }), inject });
+  const argv = straceArgv(traceWith, command, {
+    output,
+    ...(o.syscalls === undefined ? {} : { syscalls: o.syscalls }),
+    ...(o.stringLimit === undefined ? {} : { stringLimit: o.stringLimit }),
+    inject,
+  });
   const offset = wallOffsetNs();
   return new Promise<TracedRun>((done, reject) => {
     const detached = o.stopAt !== undefined;

@@ -1,4 +1,7 @@
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
+import type { RootEntry } from './trace-replay.ts';
 import { seededDepsRandom } from '../../sim/seeded-deps-random.ts';
 import { seededRandom } from '../../stats/prng.ts';
 import type { StraceInfo } from '../../strace/detect.ts';
@@ -21,6 +24,16 @@ export interface ExecCaseOutcome {
   readonly landing: ExecLanding | null;
   readonly found: readonly TreeEntry[];
   readonly recovered: readonly TreeEntry[];
+  /** With `snapshot`: the root as it stood before the first command. */
+  readonly initial?: readonly RootEntry[];
+}
+
+/** How a recording run records, for a power-loss replay. */
+export interface RecordingOptions {
+  /** strace's `-s`: write data up to this long is printed whole. */
+  readonly stringLimit?: number;
+  /** Read the root before the first command (RootEntry). */
+  readonly snapshot?: boolean;
 }
 
 /**
@@ -37,6 +50,7 @@ export async function runExecCase<Op>(
   point: ExecCrashPoint | null,
   roots: CaseRoots,
   seed: number,
+  recording: RecordingOptions = {},
 ): Promise<ExecCaseOutcome> {
   const r = roots.create((fs, root) => target.setup(fs, root));
   try {
@@ -44,7 +58,8 @@ export async function runExecCase<Op>(
       const s = await runStateCommand(setup.setup, '--setup', target.name, r.root, setup.timeoutMs);
       if (s.code !== 0) throw new RacetrackError('EEXEC', `--setup exited ${s.code ?? 'by a signal'}: ${s.output}`, { setup: setup.setup, exitCode: s.code, stage: 'setup' });
     }
-    const commands = new CaseCommands(info, point);
+    const initial = recording.snapshot === true ? snapshotRoot(r.root) : undefined;
+    const commands = new CaseCommands(info, point, recording.stringLimit);
     const events: FuzzEvent[] = [];
     commands.events = events;
     const deps = { fs: r.fs, clock: r.clock, random: seededDepsRandom(seed, 1) };
@@ -58,10 +73,30 @@ export async function runExecCase<Op>(
     const at = eventsAt(events, Number.POSITIVE_INFINITY);
     const recoveryDeps = { fs: r.fs, clock: r.clock, random: seededDepsRandom(seed, 2) };
     violations.push(...failedOps(target, ops, at.failed), ...(await recoverSafely(target, { deps: recoveryDeps, root: r.root, sut: execFuzzSut(setup), ops, acked: at.acked, inFlight: at.inFlight })));
-    return { violations, events, root: r.root, traced: commands.traced, landing: commands.landing, found, recovered: listTree(r.fs, r.root) };
+    return {
+      violations,
+      events,
+      root: r.root,
+      traced: commands.traced,
+      landing: commands.landing,
+      found,
+      recovered: listTree(r.fs, r.root),
+      ...(initial === undefined ? {} : { initial }),
+    };
   } finally {
     r.cleanup();
   }
+}
+
+/** Every file and directory under `root` (a real directory), with the files' bytes. */
+export function snapshotRoot(root: string): RootEntry[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .map((d) => join(d.parentPath ?? d.path, d.name))
+    .sort()
+    .map((abs) => {
+      const path = relative(root, abs).split(sep).join('/');
+      return lstatSync(abs).isDirectory() ? { path, kind: 'dir' as const } : { path, kind: 'file' as const, data: new Uint8Array(readFileSync(abs)) };
+    });
 }
 
 /** At most `max` of `points`, in order: all of them when they fit, else a seeded sample. */

@@ -46,9 +46,13 @@ export class CaseCommands implements ExecRunner {
   /** The case's events, for the operation each command belongs to. */
   events: readonly FuzzEvent[] = [];
 
-  constructor(info: StraceInfo, point: ExecCrashPoint | null) {
+  /** Recording: the longest write data strace prints whole (`-s`), for a power-loss replay. */
+  private readonly stringLimit: number | undefined;
+
+  constructor(info: StraceInfo, point: ExecCrashPoint | null, stringLimit?: number) {
     this.info = info;
     this.point = point;
+    this.stringLimit = stringLimit;
   }
 
   /** Commands started so far. */
@@ -67,7 +71,7 @@ export class CaseCommands implements ExecRunner {
     if (this.point !== null && index < this.point.command) return runCommand(argv, o);
     const input = o.stdin === undefined ? {} : { input: o.stdin };
     if (this.point === null) {
-      const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ...input });
+      const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ...input, ...(this.stringLimit === undefined ? {} : { stringLimit: this.stringLimit }) });
       this.traced.push({ op, trace: r.trace });
       return outputOf(r, argv);
     }

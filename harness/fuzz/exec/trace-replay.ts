@@ -1,0 +1,259 @@
+import { posix } from 'node:path';
+import { RacetrackError } from '../../../core/errors.ts';
+import type { FsFacade } from '../../../core/fs-facade.ts';
+import { fdArg, unquote, type SyscallRecord } from '../../strace/parse.ts';
+import { describeCall } from '../../strace/stop-at.ts';
+import type { FuzzEvent } from '../fuzz-target.ts';
+import type { TracedCommand } from './exec-fuzz-sut.ts';
+
+/** A file or directory of a case root, as it stood before the commands ran. */
+export interface RootEntry {
+  /** Relative to the root, `/`-separated. */
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  readonly data?: Uint8Array;
+}
+
+/** What a replay left: the fs calls it made on the simulated disk, described, and the events at disk-call instants. */
+export interface ReplayedTrace {
+  /** One line per call the disk counted, in order (instant n: the first n of them were made). */
+  readonly calls: readonly string[];
+  readonly events: readonly FuzzEvent[];
+}
+
+/** A command's call the replay cannot reproduce on the simulated disk: power loss cannot be judged for it. */
+function unsupported(s: SyscallRecord, why: string): RacetrackError {
+  return new RacetrackError('EINVALID', `--power-loss cannot replay ${describeCall(s)}: ${why}`, { syscall: s.name });
+}
+
+const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+
+/** The data of a write or writev as strace printed it (`-s` large enough to hold it all), cut to what the call wrote. */
+function writtenBytes(s: SyscallRecord): Uint8Array {
+  const written = s.result ?? 0;
+  let text: string | null;
+  if (s.name === 'writev') {
+    const parts = [...(s.args[1] ?? '').matchAll(/iov_base="((?:[^"\\]|\\.)*)"/g)].map((m) => unquote(`"${m[1]}"`) ?? '');
+    text = parts.join('');
+  } else text = unquote(s.args[1] ?? '');
+  if (text === null || text.length < written) throw unsupported(s, 'its data was not printed whole');
+  return bytesOf(text.slice(0, written));
+}
+
+interface OpenEntry {
+  /** The path on the simulated disk. */
+  readonly path: string;
+  /** The simulated disk's fd; null for a file opened only to read (or to fsync). */
+  readonly simFd: number | null;
+}
+
+/**
+ * Replays the traced commands of a case, in order, onto `fs` (a simulated disk's facade) as a
+ * power loss sees them: every call that changed a file or directory under `realRoot` is made on
+ * the simulated disk under `simRoot` (opens with O_CREAT, O_EXCL or O_TRUNC, writes, fsync and
+ * fdatasync, renames, links, unlinks, mkdir and rmdir, `sync`), descriptors followed through
+ * forks, dup and close. Calls outside the root are left out. EUNSUPPORTED for a call it cannot
+ * reproduce faithfully (a write at an offset, a truncate to a length, a symlink, O_APPEND): the
+ * caller says so rather than explore a disk the command never made.
+ *
+ * `recorded`: the recording run's events (by command count); each operation's invoke lands at
+ * the disk instant its first command started, and its result at the instant its output was
+ * written to racetrack (or its command ended).
+ */
+export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly TracedCommand[], realRoot: string, simRoot: string, recorded: readonly FuzzEvent[]): ReplayedTrace {
+  const lines: string[] = [];
+  const events: FuzzEvent[] = [];
+  const inRoot = (p: string | null): p is string => p !== null && (p === realRoot || p.startsWith(`${realRoot}/`));
+  const toSim = (p: string) => simRoot + p.slice(realRoot.length);
+  /** A path argument, resolved against its directory descriptor (`AT_FDCWD</cwd>`, `3</dir>`). */
+  const pathArg = (s: SyscallRecord, dirIndex: number | null, pathIndex: number): string | null => {
+    const raw = unquote(s.args[pathIndex] ?? '');
+    if (raw === null) return null;
+    if (raw.startsWith('/')) return posix.normalize(raw);
+    const dir = dirIndex === null ? null : fdArg(s.args[dirIndex] ?? '')?.path;
+    return dir === null || dir === undefined ? null : posix.resolve(dir, raw);
+  };
+  const table = new Map<string, OpenEntry>();
+  const refs = new Map<number, number>();
+  const key = (pid: number, fd: number) => `${pid}:${fd}`;
+  const bind = (pid: number, fd: number, e: OpenEntry) => {
+    unbind(pid, fd);
+    table.set(key(pid, fd), e);
+    if (e.simFd !== null) refs.set(e.simFd, (refs.get(e.simFd) ?? 0) + 1);
+  };
+  const unbind = (pid: number, fd: number) => {
+    const e = table.get(key(pid, fd));
+    if (e === undefined) return;
+    table.delete(key(pid, fd));
+    if (e.simFd === null) return;
+    const left = (refs.get(e.simFd) ?? 1) - 1;
+    refs.set(e.simFd, left);
+    if (left === 0) fs.close(e.simFd);
+  };
+  const line = (s: SyscallRecord) => lines.push(describeCall(s).replaceAll(realRoot, '<root>'));
+
+  const oked = new Map(recorded.filter((e) => e.type === 'ok').map((e) => [e.op, e.value]));
+  let op = -1;
+  for (const { op: opOf, trace } of traced) {
+    if (opOf !== op) {
+      op = opOf;
+      events.push({ op, type: 'invoke', call: calls() });
+    }
+    let told = false;
+    for (const s of trace.syscalls) {
+      if (s.result === null || s.result < 0) continue;
+      const fd = fdArg(s.args[0] ?? '');
+      const made = () => {
+        for (let n = lines.length; n < calls(); n++) line(s);
+      };
+      switch (s.name) {
+        case 'clone':
+        case 'clone3':
+        case 'fork':
+        case 'vfork':
+          for (const [k, e] of [...table]) if (k.startsWith(`${s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
+          continue;
+        case 'dup':
+        case 'dup2':
+        case 'dup3':
+        case 'fcntl': {
+          if (s.name === 'fcntl' && !/^F_DUPFD/.test(s.args[1] ?? '')) continue;
+          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
+          if (e !== undefined) bind(s.pid, s.result, e);
+          continue;
+        }
+        case 'close':
+          if (fd !== null) unbind(s.pid, fd.fd);
+          made();
+          continue;
+        case 'open':
+        case 'openat':
+        case 'openat2':
+        case 'creat': {
+          const path = s.resultPath ?? null;
+          if (!inRoot(path)) {
+            unbind(s.pid, s.result);
+            continue;
+          }
+          const flags = s.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
+          const writes = /O_WRONLY|O_RDWR/.test(flags);
+          let simFd: number | null = null;
+          if (/O_APPEND/.test(flags) && writes) throw unsupported(s, 'O_APPEND is not modelled');
+          if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+          else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
+          else if (/O_CREAT/.test(flags) || writes) {
+            let exists = true;
+            try {
+              fs.lstat(toSim(path));
+            } catch {
+              exists = false;
+            }
+            if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+            else if (writes) throw unsupported(s, 'writing into an existing file without O_TRUNC is not modelled');
+          }
+          bind(s.pid, s.result, { path: toSim(path), simFd });
+          made();
+          continue;
+        }
+        case 'write':
+        case 'writev': {
+          if (fd?.fd === 1 && (fd.path ?? '').startsWith('pipe:') && trace.processes[0] === s.pid && !told && oked.has(op)) {
+            // The command's result reached racetrack here: its caller has it from this instant on.
+            events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
+            told = true;
+            continue;
+          }
+          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
+          if (e === undefined || e.simFd === null) {
+            if (inRoot(fd?.path ?? null)) throw unsupported(s, 'it writes through a descriptor opened before the trace could see it');
+            continue;
+          }
+          fs.write(e.simFd, writtenBytes(s));
+          made();
+          continue;
+        }
+        case 'fsync':
+        case 'fdatasync': {
+          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
+          if (e === undefined) continue;
+          if (e.simFd !== null) fs.fsync(e.simFd);
+          else fs.fsyncDir(e.path);
+          made();
+          continue;
+        }
+        case 'sync':
+        case 'syncfs':
+          // Everything under the root made durable: every directory's entries and every file's data.
+          for (const p of walk(fs, simRoot)) fs.fsyncDir(p);
+          made();
+          continue;
+        case 'rename':
+        case 'renameat':
+        case 'renameat2': {
+          const [from, to] = s.name === 'rename' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
+          if (!inRoot(from) && !inRoot(to)) continue;
+          if (!inRoot(from) || !inRoot(to)) throw unsupported(s, 'it renames across the root');
+          if ((s.args[4] ?? '').includes('RENAME_EXCHANGE')) throw unsupported(s, 'RENAME_EXCHANGE is not modelled');
+          fs.rename(toSim(from), toSim(to));
+          made();
+          continue;
+        }
+        case 'link':
+        case 'linkat': {
+          const [from, to] = s.name === 'link' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
+          if (!inRoot(to)) continue;
+          if (!inRoot(from)) throw unsupported(s, 'it links a file from outside the root');
+          fs.link(toSim(from), toSim(to));
+          made();
+          continue;
+        }
+        case 'unlink':
+        case 'unlinkat':
+        case 'rmdir': {
+          const path = s.name === 'unlinkat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
+          if (!inRoot(path)) continue;
+          if (s.name === 'rmdir' || (s.args[2] ?? '').includes('AT_REMOVEDIR')) fs.rmdir(toSim(path));
+          else fs.unlink(toSim(path));
+          made();
+          continue;
+        }
+        case 'mkdir':
+        case 'mkdirat': {
+          const path = s.name === 'mkdirat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
+          if (!inRoot(path)) continue;
+          fs.mkdir(toSim(path));
+          made();
+          continue;
+        }
+        case 'pwrite64':
+        case 'ftruncate':
+        case 'truncate':
+        case 'symlink':
+        case 'symlinkat': {
+          const path = s.name === 'truncate' || s.name === 'symlink' ? pathArg(s, null, s.name === 'symlink' ? 1 : 0) : s.name === 'symlinkat' ? pathArg(s, 1, 2) : (fd?.path ?? null);
+          if (inRoot(path)) throw unsupported(s, 'it is not modelled on the simulated disk');
+          continue;
+        }
+        default:
+          continue;
+      }
+    }
+    if (!told && oked.has(op) && traced.filter((t) => t.op === op).at(-1)?.trace === trace) events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
+  }
+  for (const k of [...table.keys()]) {
+    const [pid, fd] = k.split(':').map(Number);
+    unbind(pid!, fd!);
+  }
+  return { calls: lines, events };
+}
+
+/** Every directory and file under `dir` on `fs`, `dir` first. */
+function walk(fs: FsFacade, dir: string): string[] {
+  const out = [dir];
+  for (const name of fs.readdir(dir)) {
+    const p = `${dir}/${name}`;
+    if (fs.lstat(p).isDirectory) out.push(...walk(fs, p));
+    else out.push(p);
+  }
+  return out;
+}
