@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicNs } from '../../core/runtime.ts';
@@ -29,6 +30,11 @@ export interface TracedRunOptions {
   /** Standard input for the command. */
   readonly input?: string | Uint8Array;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Told the trace as it grows (whole lines only, all of them so far) and strace's pid, while the
+   * command runs: for a nemesis that acts on what the command just did (pause-holder.ts).
+   */
+  readonly onTrace?: (text: string, stracePid: number) => void;
 }
 
 let calibrated: { offsetNs: number; atNs: number } | null = null;
@@ -80,11 +86,13 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
   const argv = straceArgv(info, command, { output, ...(o.syscalls === undefined ? {} : { syscalls: o.syscalls }), ...(o.inject === undefined ? {} : { inject: o.inject }) });
   const offset = wallOffsetNs();
   return new Promise<TracedRun>((done, reject) => {
+    let tail: { stop(): void } | undefined;
     const child = execFile(
       argv[0]!,
       argv.slice(1),
       { timeout: o.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', ...(o.env === undefined ? {} : { env: o.env }) },
       (err, stdout, stderr) => {
+        tail?.stop();
         let text = '';
         try {
           text = readFileSync(output, 'utf8');
@@ -108,7 +116,59 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
         });
       },
     );
+    if (o.onTrace !== undefined && child.pid !== undefined) tail = tailFile(dir, output, (text) => o.onTrace!(text, child.pid!));
     if (o.input !== undefined) child.stdin?.end(o.input);
     else child.stdin?.end();
   });
+}
+
+/** How often a followed trace is read even without a change event (ms). */
+const TAIL_POLL_MS = 1;
+
+/**
+ * Follows `file` (in `dir`, which holds nothing else) as strace writes it: strace writes each line
+ * whole as it prints it, and the directory's change events (inotify) say when, with a poll beside
+ * them. `onText` is told
+ * the whole lines written so far, each time more came. Stopped by the caller once the command ended.
+ */
+function tailFile(dir: string, file: string, onText: (text: string) => void): { stop(): void } {
+  let text = '';
+  let fd: number | null = null;
+  let watcher: FSWatcher | null = null;
+  const buffer = Buffer.alloc(64 * 1024);
+  let partial = '';
+  const pull = () => {
+    try {
+      fd ??= openSync(file, 'r');
+    } catch {
+      return; // strace has not created it yet
+    }
+    let grew = false;
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      partial += buffer.toString('utf8', 0, n);
+      grew = true;
+    }
+    const cut = partial.lastIndexOf('\n');
+    if (!grew || cut < 0) return;
+    text += partial.slice(0, cut + 1);
+    partial = partial.slice(cut + 1);
+    onText(text);
+  };
+  try {
+    watcher = watch(dir, pull);
+  } catch {
+    watcher = null; // no inotify left for this user: the poll below alone
+  }
+  // And a poll, in case a change event is late or lost: a read that finds nothing costs µs.
+  const poll = setInterval(pull, TAIL_POLL_MS);
+  pull();
+  return {
+    stop() {
+      clearInterval(poll);
+      watcher?.close();
+      watcher = null;
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
 }
