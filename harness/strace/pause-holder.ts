@@ -57,15 +57,21 @@ const wallSeconds = () => (monotonicNs() + wallOffsetNs()) / 1e9;
  * Lines that may complete a lock idiom's acquisition (a call that returned success): only then is
  * the trace so far read again (reading it takes ms, and a command makes hundreds of other calls).
  * A call another process's line interrupted completes in a `resumed>` line, which is checked too.
+ * strace pads a short pid with spaces (`6193  1796…`), so the head is matched loosely.
  */
 const MAY_ACQUIRE = [
-  /^\S+ \S+ flock\(.*LOCK_EX.*\) += 0\b/m,
-  /^\S+ \S+ fcntl\(.*F_(OFD_)?SETLKW?.*F_WRLCK.*\) += 0\b/m,
-  /^\S+ \S+ (open|openat|openat2)\(.*O_CREAT.*O_EXCL.*\) += \d/m,
-  /^\S+ \S+ creat\(.*\) += \d/m,
-  /^\S+ \S+ (mkdir|mkdirat|link|linkat|symlink|symlinkat)\(.*lock.*\) += 0\b/im,
-  /^\S+ \S+ <\.\.\. (flock|fcntl|open|openat|openat2|creat|mkdir|mkdirat|link|linkat|symlink|symlinkat) resumed>.*\) += \d/m,
+  /^\d+\s+\S+\s+flock\(.*LOCK_EX.*\) += 0\b/m,
+  /^\d+\s+\S+\s+fcntl\(.*F_(OFD_)?SETLKW?.*F_WRLCK.*\) += 0\b/m,
+  /^\d+\s+\S+\s+(open|openat|openat2)\(.*O_CREAT.*O_EXCL.*\) += \d/m,
+  /^\d+\s+\S+\s+creat\(.*\) += \d/m,
+  /^\d+\s+\S+\s+(mkdir|mkdirat|link|linkat|symlink|symlinkat)\(.*lock.*\) += 0\b/im,
+  /^\d+\s+\S+\s+<\.\.\. (flock|fcntl|open|openat|openat2|creat|mkdir|mkdirat|link|linkat|symlink|symlinkat) resumed>.*\) += \d/m,
 ];
+
+/** Whether these trace lines hold a call that may have taken a lock (see MAY_ACQUIRE). */
+export function mayHaveAcquired(lines: string): boolean {
+  return MAY_ACQUIRE.some((re) => re.test(lines));
+}
 
 interface Stop {
   readonly hold: TracedHold;
@@ -92,16 +98,22 @@ function liveTracees(trace: ParsedTrace): number[] {
  * claims the pause); if so it stops strace and the tree at once. `placed(trace)` then tells, from
  * the whole trace, where and how exactly the pause landed; null when none was claimed.
  */
-export function holderPauser(claim: (hold: TracedHold) => boolean): { onTrace(text: string, stracePid: number): void; placed(trace: ParsedTrace): PlacedPause | null } {
+export function holderPauser(claim: (hold: TracedHold) => boolean): {
+  onTrace(text: string, stracePid: number): void;
+  placed(trace: ParsedTrace): PlacedPause | null;
+  resume(): void;
+} {
   let decided = false;
   let seen = 0;
   let stop: Stop | null = null;
+  // What was stopped, for resume(): strace, then the tree's processes.
+  let stoppedPids: number[] = [];
   return {
     onTrace(text, stracePid) {
       if (decided) return;
       const fresh = text.slice(seen);
       seen = text.length;
-      if (!MAY_ACQUIRE.some((re) => re.test(fresh))) return;
+      if (!mayHaveAcquired(fresh)) return;
       // Stop the tracer first, then look: the tree goes no further while the trace is read.
       let stopped = true;
       try {
@@ -121,7 +133,8 @@ export function holderPauser(claim: (hold: TracedHold) => boolean): { onTrace(te
       }
       decided = true;
       if (stopped) {
-        for (const pid of liveTracees(trace)) {
+        stoppedPids = [stracePid, ...liveTracees(trace)];
+        for (const pid of stoppedPids.slice(1)) {
           try {
             process.kill(pid, 'SIGSTOP');
           } catch {
@@ -131,6 +144,21 @@ export function holderPauser(claim: (hold: TracedHold) => boolean): { onTrace(te
       }
       const by = trace.syscalls.find((s) => s.seq === hold.acquiredBy)!;
       stop = { hold, by, returnedAt: hold.acquiredAt, stoppedAt, stopped };
+    },
+    /**
+     * Continues what it stopped (the tree, then strace). The engine does not need it: it continues
+     * the worker's whole process group, strace and the tree with it; a caller that does not lead a
+     * group does.
+     */
+    resume() {
+      for (const pid of [...stoppedPids.slice(1), ...stoppedPids.slice(0, 1)]) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // ended meanwhile
+        }
+      }
+      stoppedPids = [];
     },
     placed(trace) {
       if (stop === null) return null;
