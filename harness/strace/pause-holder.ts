@@ -1,5 +1,6 @@
 import process from 'node:process';
 import { monotonicNs } from '../../core/runtime.ts';
+import type { InjectRule } from './argv.ts';
 import { lockHolds, type LockIdiom, type TracedHold } from './lock-idioms.ts';
 import { parseTrace, type ParsedTrace, type SyscallRecord } from './parse.ts';
 import { wallOffsetNs } from './run-traced.ts';
@@ -23,6 +24,25 @@ import { wallOffsetNs } from './run-traced.ts';
  * stop came, and whether the lock was already released by then (`late`: the pause held no holder,
  * and is not counted as one).
  */
+
+/**
+ * The gate: in an operation that may be paused, every call of the idioms' own acquiring syscalls
+ * that a command makes rarely (flock, mkdir, link) is held at its exit for this long (strace's
+ * `delay_exit`), after strace has printed it. The stop that follows a successful one then lands
+ * while its process still stands at the call's exit: exact, whenever the worker reacts within the
+ * gate. Not open (an O_EXCL lock file) nor fcntl (a record lock): a command makes hundreds of
+ * those (library loads; bash's redirections), and holding each would stall it; for them the stop
+ * lands as soon as the worker reacts, and the calls that slipped before it are counted.
+ */
+export const PAUSE_GATE_US = 100_000;
+export const PAUSE_GATE_SYSCALLS = ['flock', 'mkdir', 'mkdirat', 'link', 'linkat', 'symlink', 'symlinkat'] as const;
+
+/** The gate's strace rule, leaving out the syscalls another rule already tampers with (strace keeps one per syscall). */
+export function pauseGate(taken: readonly InjectRule[]): InjectRule[] {
+  const busy = new Set(taken.flatMap((r) => r.syscalls));
+  const syscalls = PAUSE_GATE_SYSCALLS.filter((s) => !busy.has(s));
+  return syscalls.length === 0 ? [] : [{ syscalls, delayExitUs: PAUSE_GATE_US }];
+}
 
 /** The history event a worker records for each pause it placed (or tried to). */
 export const PAUSE_PLACED_EVENT = 'pause-placed';
@@ -48,6 +68,8 @@ export interface PlacedPause {
   readonly pausedMs: number | null;
   /** A pause that held a lock holder still: stopped, and not late. */
   readonly effective: boolean;
+  /** The acquiring call was held at its exit by the gate (PAUSE_GATE_SYSCALLS) when the stop came. */
+  readonly gated: boolean;
 }
 
 /** Wall-clock seconds now, on strace's clock (`-ttt`), to the µs. */
@@ -181,6 +203,7 @@ export function holderPauser(claim: (hold: TracedHold) => boolean): {
         late,
         pausedMs: after.length === 0 ? null : Math.round((Math.min(...after) - stoppedAt) * 1e6) / 1e3,
         effective: stopped && !late,
+        gated: acquiring?.delayed === true && stoppedAt - by.time <= by.duration + PAUSE_GATE_US / 1e6,
       };
     },
   };

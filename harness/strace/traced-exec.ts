@@ -4,7 +4,7 @@ import { seededRandom } from '../stats/prng.ts';
 import { requireStrace, type StraceInfo } from './detect.ts';
 import { errorTargets, landedFaults, planFaults, type LandedFault, type SyscallFaultOptions } from './faults.ts';
 import { lockHolds, type TracedHold } from './lock-idioms.ts';
-import { holderPauser, type PlacedPause } from './pause-holder.ts';
+import { holderPauser, pauseGate, type PlacedPause } from './pause-holder.ts';
 import { runTraced } from './run-traced.ts';
 
 /** A traced runner, and where it tells of each fault it planned (the worker's history). */
@@ -36,7 +36,7 @@ export function tracedExecRunner(info: StraceInfo, faults: SyscallFaultOptions =
       const r = await runTraced(info, argv, {
         timeoutMs: o.timeoutMs,
         ...(o.stdin === undefined ? {} : { input: o.stdin }),
-        inject: plan.map((p) => p.rule),
+        inject: [...plan.map((p) => p.rule), ...(pauser === undefined ? [] : pauseGate(plan.map((p) => p.rule)))],
         ...(pauser === undefined ? {} : { onTrace: pauser.onTrace }),
       });
       const placed = pauser?.placed(r.trace);

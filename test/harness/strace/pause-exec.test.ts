@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResult } from '../../../harness/engine/run-result.ts';
 import { runScenario } from '../../../harness/engine/run.ts';
+import { PAUSE_GATE_US } from '../../../harness/strace/pause-holder.ts';
 import { tempDir } from '../../support/tmp.ts';
 import { lockIdiomsDir, needStrace } from './strace-fixtures.ts';
 
@@ -44,6 +45,10 @@ describe('run --exec --pause', () => {
       assert.ok(p.path.endsWith('section.lock'), p.path);
       // The command stood still from the stop until it was continued, past --stale-ms.
       assert.ok(p.pausedMs !== null && p.pausedMs >= 500, JSON.stringify(p));
+      // flock is gated: its process stood at the call's exit until the stop, so nothing slipped
+      // past it, unless the worker took longer than the gate to react (then the lag says so).
+      if (p.gated) assert.equal(p.slipped, 0, JSON.stringify(p));
+      else assert.ok(p.stopLagMs > PAUSE_GATE_US / 1000, JSON.stringify(p));
     }
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { holderPauser, mayHaveAcquired } from '../../../harness/strace/pause-holder.ts';
+import { holderPauser, mayHaveAcquired, PAUSE_GATE_SYSCALLS, PAUSE_GATE_US, pauseGate } from '../../../harness/strace/pause-holder.ts';
 import { runTraced } from '../../../harness/strace/run-traced.ts';
 import type { TracedHold } from '../../../harness/strace/lock-idioms.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -42,7 +42,7 @@ describe('holderPauser', () => {
         return true;
       });
       const interpreter = c.interpreter === 'python' ? python! : 'bash';
-      const r = await runTraced(info, [interpreter, join(FIXTURES, c.fixture), root], { timeoutMs: 30_000, onTrace: pauser.onTrace });
+      const r = await runTraced(info, [interpreter, join(FIXTURES, c.fixture), root], { timeoutMs: 30_000, onTrace: pauser.onTrace, inject: pauseGate([]) });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(holds.length, 1, 'asked once, at the first hold');
       const placed = pauser.placed(r.trace);
@@ -54,6 +54,11 @@ describe('holderPauser', () => {
       assert.equal(placed.late, false);
       assert.equal(placed.effective, true);
       assert.ok(placed.pausedMs !== null && placed.pausedMs >= HOLD_MS - 5, JSON.stringify(placed));
+      // The gate holds flock, mkdir and link calls at their exit: nothing slips past those.
+      const gatedIdiom = (PAUSE_GATE_SYSCALLS as readonly string[]).includes(placed.syscall);
+      if (gatedIdiom) assert.ok(placed.gated || placed.stopLagMs > PAUSE_GATE_US / 1000, JSON.stringify(placed));
+      else assert.equal(placed.gated, false, JSON.stringify(placed));
+      if (placed.gated) assert.equal(placed.slipped, 0, JSON.stringify(placed));
       // What the command does inside its lock (it writes DIR/inside) came after the resume, unless
       // the report counts its open among the calls that slipped before the stop.
       const inside = r.trace.syscalls.find((s) => /^(open|openat)$/.test(s.name) && s.args.some((a) => a.includes('/inside"')));
