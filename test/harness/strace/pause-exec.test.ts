@@ -69,6 +69,28 @@ describe('run --exec --pause', () => {
     }
   });
 
+  test("the same lock-file script, not paused, passes: the failure above is the pause's doing", async (t) => {
+    if (needStrace(t) === null) return;
+    const outDir = join(dir.path, `run-${runs++}`);
+    const exec = `bash '${join(EXAMPLES, 'lock-noclobber-stale.sh')}' {lock} {staleMs} {critical}`;
+    const { result } = await runScenario({
+      scenario: 'lock',
+      iterations: 3,
+      workers: 3,
+      isolation: 'process',
+      seed: 7,
+      outDir,
+      maxCollisionRate: 0,
+      sut: 'core',
+      exec,
+      keep: [],
+      trace: true,
+      staleMs: 5000,
+    });
+    assert.equal(check(result, 'mutual-exclusion')?.verdict, 'pass', check(result, 'mutual-exclusion')?.message);
+    assert.equal(result.verdict, 'pass', JSON.stringify(result.violations));
+  });
+
   test('a command that takes no lock strace can see: every drawn pause is counted as not placed, and nothing is judged', async (t) => {
     if (needStrace(t) === null) return;
     const result = await pausedRun(`bash -c '"\${@:2}"' unlocked {lock} {critical}`, 500);
