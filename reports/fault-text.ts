@@ -15,5 +15,6 @@ export function faultText(f: FaultTally): string {
     s === undefined
       ? ''
       : `; syscall faults: ${s.error.landed} of ${s.error.planned} injected errors landed (${s.error.notLanded} did not: the call never came), ${s.jitter.calls} calls delayed by up to ${s.jitterUs} µs`;
-  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)})${late}, ${plural(f.pauses, 'lock holder', 'lock holders')} paused, in ${plural(f.faultedIterations, 'iteration', 'iterations')}${syscall}`;
+  const missed = f.pausesMissed > 0 ? ` (${plural(f.pausesMissed, 'pause', 'pauses')} not placed: no lock seen taken, or the stop came after its release)` : '';
+  return `${plural(f.kills, 'worker', 'workers')} killed (${formatPerSecond(f.killsPerSecond)})${late}, ${plural(f.pauses, 'lock holder', 'lock holders')} paused${missed}, in ${plural(f.faultedIterations, 'iteration', 'iterations')}${syscall}`;
 }

@@ -22,7 +22,10 @@ function learntAtRelease(e: HistoryEvent): boolean {
  * recorder makes it a `fail`). One found compromised only later, at release, had already
  * published: a holder that never checks is named here either way, whether or not its late write
  * happened to leave the files consistent. A pause without its resume, or a woken holder's operation
- * whose outcome is unknown for another reason (a kill), cannot be judged; a run asked to pause that
+ * whose outcome is unknown for another reason (a kill), cannot be judged, nor can a pause placed in a
+ * command (`--exec`) that held no holder (`pause-placed` with `effective: false`). A pause nobody
+ * overtook, while another worker waited for the lock from before the resume to after it, shows the
+ * lock outlasting the pause (a kernel lock does): that is judged, and passes. A run asked to pause that
  * paused nobody (a system under test that reports no lock acquisitions), or whose paused holders
  * nobody overtook, proves nothing: all unknown.
  */
@@ -31,6 +34,7 @@ export function pausedHolderSilent(): Checker {
     const examples: unknown[] = [];
     let pauses = 0;
     let takenOver = 0;
+    let heldOff = 0;
     let violations = 0;
     let unjudged = 0;
     for (const pause of history) {
@@ -38,13 +42,24 @@ export function pausedHolderSilent(): Checker {
       const w = pausedWorker(pause);
       const sameIteration = (e: HistoryEvent) => e.iteration === pause.iteration && e.time > pause.time;
       const resume = history.find((e) => sameIteration(e) && e.worker === -1 && e.f === 'resume' && pausedWorker(e) === w);
-      if (w === undefined || resume === undefined) {
+      // A pause placed in a command (--exec) after its lock was released, or never stopped it, held no holder.
+      const missed = history.some((e) => e.iteration === pause.iteration && e.worker === w && e.f === 'pause-placed' && (e.value as { effective?: unknown } | null)?.effective === false);
+      if (w === undefined || resume === undefined || missed) {
         unjudged++;
         continue;
       }
       pauses++;
       const takers = history.filter((e) => sameIteration(e) && e.time < resume.time && e.worker >= 0 && e.worker !== w && e.f === 'acquire' && e.type === 'ok');
-      if (takers.length === 0) continue; // nobody took the lock meanwhile: the woken holder may go on
+      if (takers.length === 0) {
+        // Nobody took the lock meanwhile: the woken holder may go on. Others that asked for it before
+        // the resume and got it only after were held off by it (a kernel lock outlasts any pause).
+        const others = history.filter((e) => e.iteration === pause.iteration && e.worker >= 0 && e.worker !== w && e.f === 'acquire');
+        const waitedThrough = others.some(
+          (i) => i.type === 'invoke' && i.time < resume.time && (others.find((o) => o.worker === i.worker && o.type === 'ok' && o.time >= i.time)?.time ?? 0) > resume.time,
+        );
+        if (waitedThrough) heldOff++;
+        continue;
+      }
       takenOver++;
       for (const e of history) {
         if (e.iteration !== pause.iteration || e.worker !== w || e.time <= resume.time || e.f === 'acquire' || e.f === 'release') continue;
@@ -56,15 +71,15 @@ export function pausedHolderSilent(): Checker {
         sample(examples, { iteration: e.iteration, worker: w, f: e.f, value: e.value, lockTakenBy: takers[0]!.worker });
       }
     }
-    const verdict = settle(violations, unjudged, takenOver);
+    const verdict = settle(violations, unjudged, takenOver + heldOff);
     const message =
       verdict === 'fail'
         ? `${plural(violations, 'operation')} published (or, found compromised only at release, possibly published) by a holder woken after its lock was taken`
         : pauses === 0 && unjudged === 0
           ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
-          : takenOver === 0 && unjudged === 0
-            ? `nothing to judge: ${plural(pauses, 'holder')} paused, but nobody took the lock while it was stopped`
-            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published${unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : ''}`;
-    return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, violations, unjudged } };
+          : takenOver + heldOff === 0 && unjudged === 0
+            ? `nothing to judge: ${plural(pauses, 'holder')} paused, but nobody took the lock while it was stopped, nor waited for it`
+            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published; ${plural(heldOff, 'paused holder')} kept the lock from waiting workers until woken${unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : ''}`;
+    return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, heldOff, violations, unjudged } };
   });
 }

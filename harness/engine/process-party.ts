@@ -124,13 +124,14 @@ export class ProcessParty {
   }
 
   /**
-   * Signals the worker; a SIGKILL makes its runs end as killed rather than failed, and goes to the
-   * worker's whole process group when it leads one (so its commands die with it).
+   * Signals the worker; a SIGKILL makes its runs end as killed rather than failed. A SIGKILL or
+   * SIGCONT goes to the worker's whole process group when it leads one: its commands die with it,
+   * and a command stopped where it took its lock (`--pause` with `--exec`) is continued with it.
    */
   kill(signal: NodeJS.Signals): void {
     if (!this.alive) return;
     if (signal === 'SIGKILL') this.killedByUs = true;
-    if (signal === 'SIGKILL' && this.group && this.child.pid !== undefined) {
+    if ((signal === 'SIGKILL' || signal === 'SIGCONT') && this.group && this.child.pid !== undefined) {
       try {
         process.kill(-this.child.pid, signal);
         return;

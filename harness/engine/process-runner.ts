@@ -102,6 +102,7 @@ export async function runOnProcesses({
       const events: RawEvent[][] = procs.map(() => []);
       const timers: ReturnType<typeof setTimeout>[] = [];
       let watch: ReturnType<typeof setInterval> | undefined;
+      let pauseClaimed = false;
       const pauseClaim = `${task.root}.pause`;
       const faulted = plan !== undefined && (plan.kills.size > 0 || plan.pause);
       const windowMs = killWindowMs(timedMs);
@@ -135,6 +136,7 @@ export async function runOnProcesses({
         watch = setInterval(() => {
           const worker = readPauseClaim(pauseClaim);
           if (worker === null) return;
+          pauseClaimed = true;
           clearInterval(watch);
           nemesis(task.iteration, 'pause', { worker, forMs });
           timers.push(
@@ -178,6 +180,8 @@ export async function runOnProcesses({
         clearInterval(watch);
         rmSync(pauseClaim, { force: true });
       }
+      // A pause drawn but placed nowhere (no worker took a lock racetrack could see) is told, not dropped.
+      if (plan?.pause === true && !pauseClaimed) nemesis(task.iteration, 'pause-missed', { reason: 'no worker was seen taking a lock' });
       for (const shot of shots) {
         // Settled: the worker returned its result, even if the parent read it only after the kill.
         const settled = !shot.signalled || !killedWorkers.has(shot.worker);

@@ -1,4 +1,5 @@
 import type { SyscallFaultTally } from '../strace/fault-tally.ts';
+import type { PlacedPause } from '../strace/pause-holder.ts';
 import type { CheckResult, Validity } from '../checkers/checker.ts';
 import type { LatencySummary } from '../stats/latency.ts';
 import type { KillFact } from './kill-landing.ts';
@@ -68,8 +69,12 @@ export interface FaultTally {
   readonly killsAfterOperation: number;
   /** Every planned kill: worker, iteration, delay after the start, the window it was drawn over, and where it landed. */
   readonly killList: readonly KillFact[];
-  /** Lock holders SIGSTOPped. */
+  /** Lock holders SIGSTOPped (with `--exec`: commands stopped while they held their lock). */
   readonly pauses: number;
+  /** Pauses drawn but not placed: no worker was seen taking a lock, or (`--exec`) the stop came after the lock was released. */
+  readonly pausesMissed: number;
+  /** With `--exec`: each pause placed in a command: worker, iteration, the acquiring syscall, lock, how late the stop came and how long it held. */
+  readonly pauseList?: readonly (PlacedPause & { readonly iteration: number; readonly worker: number })[];
   /** Iterations with a kill or a pause, after which the system recovered. */
   readonly faultedIterations: number;
   readonly killsPerSecond: number;

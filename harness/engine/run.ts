@@ -6,6 +6,7 @@ import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
 import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
+import { PAUSE_PLACED_EVENT, type PlacedPause } from '../strace/pause-holder.ts';
 import { syscallFaultTally, SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
 import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { provideRunStore } from '../store/run-store.ts';
@@ -99,7 +100,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   if ((options.trace === true || hasSyscallFaults(options.syscallFaults)) && options.exec === undefined) {
     throw new RacetrackError('EINVALID', 'tracing and syscall faults need an --exec command: strace runs the command, not racetrack itself');
   }
-  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults })); // fail fast on a SUT that cannot drive the scenario
+  const pauseExec = (options.pauseRate ?? 0) > 0 && options.exec !== undefined;
+  const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults, pause: pauseExec })); // fail fast on a SUT that cannot drive the scenario
   const staleMs = options.staleMs ?? 5000;
   const state = stateCommands(scenario, options, options.exec, staleMs);
   if (options.hosts !== undefined && options.isolation !== 'process') throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
@@ -142,6 +144,8 @@ async function runStreamed(
   let iterationsDone = 0;
   // The syscall faults strace injected (--jitter, --errors): one small event per planned fault.
   const syscallFaultEvents: RawEvent[] = [];
+  // Where each pause landed in an --exec command (pause-holder.ts), one event per pause placed.
+  const placedPauses: (PlacedPause & { readonly iteration: number; readonly worker: number })[] = [];
   const windowProgress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const stream = new IterationStream({
     scenario,
@@ -162,6 +166,7 @@ async function runStreamed(
     seen.set(iteration, values);
     for (const e of events) {
       if (e.f === SYSCALL_FAULT_EVENT) syscallFaultEvents.push(e);
+      if (e.f === PAUSE_PLACED_EVENT) placedPauses.push({ ...(e.value as PlacedPause), iteration: e.iteration, worker: e.worker });
       if (e.f === 'acquire' || e.f === 'release' || e.worker < 0) continue; // the lock's own steps, not operations
       if (e.type === 'invoke') operations++;
       if (e.type !== 'ok') continue;
@@ -190,10 +195,12 @@ async function runStreamed(
     ...(options.exec === undefined ? {} : { exec: options.exec }),
     ...(options.setup === undefined ? {} : { setup: options.setup }),
     ...(options.trace === true ? { trace: true } : {}),
+    ...(pauseRate > 0 && options.exec !== undefined ? { pause: true } : {}),
     ...(hasSyscallFaults(options.syscallFaults) ? { syscallFaults: options.syscallFaults } : {}),
   };
   const killList: KillFact[] = [];
   let pauses = 0;
+  let pausesNotPlaced = 0;
   let faultedIterations = 0;
   const recoveries = { ran: 0, failed: 0 };
   try {
@@ -232,6 +239,7 @@ async function runStreamed(
               faults: { killRate, pauseRate, staleMs },
               onNemesis: (e: RawEvent) => {
                 if (e.f === 'pause') pauses++;
+                if (e.f === 'pause-missed') pausesNotPlaced++;
                 stream.addNemesis(e);
               },
               onKill: (k: KillFact) => killList.push(k),
@@ -269,7 +277,10 @@ async function runStreamed(
           kills,
           killsAfterOperation: killList.length - kills,
           killList,
-          pauses,
+          // A pause placed in a command after its lock was already released held no holder: missed, not a pause.
+          pauses: pauses - placedPauses.filter((p) => !p.effective).length,
+          pausesMissed: pausesNotPlaced + placedPauses.filter((p) => !p.effective).length,
+          ...(options.exec === undefined || pauseRate === 0 ? {} : { pauseList: placedPauses }),
           faultedIterations,
           killsPerSecond: kills / (wallMs / 1000),
           ...(options.exec === undefined ? {} : { recoveries }),

@@ -13,6 +13,7 @@ import type { Sut } from '../../scenarios/suts/sut.ts';
 import { resolveSut } from '../../scenarios/suts/index.ts';
 import { execRunnerFor, type TracedExecRunner } from '../strace/traced-exec.ts';
 import { SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
+import { PAUSE_PLACED_EVENT } from '../strace/pause-holder.ts';
 import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { iterationRoot, prepareRoot } from './iteration-root.ts';
 import { stateCommands } from './state-commands.ts';
@@ -27,6 +28,8 @@ export interface WorkerSetup {
   readonly trace?: boolean;
   /** Faults strace injects into the `--exec` command's syscalls. */
   readonly syscallFaults?: SyscallFaultOptions;
+  /** The run pauses lock holders (`--pause`): an `--exec` command then runs under strace, which shows when it takes its lock. */
+  readonly pause?: boolean;
   /** The user's `--setup` command, run in each root once the scenario has laid it out (with `exec`). */
   readonly setup?: string;
   readonly worker: number;
@@ -53,6 +56,8 @@ export async function performIteration(setup: WorkerSetup, task: IterationTask, 
   const rec = new Recorder(setup.worker, task.iteration, sink);
   // Each syscall fault planned for this iteration's operation goes into its history, landed or not.
   if (runner !== undefined) runner.onFault = (f) => rec.record('info', SYSCALL_FAULT_EVENT, f);
+  // And each pause placed in its command, with where it landed.
+  if (runner !== undefined) runner.onPaused = (p) => rec.record('info', PAUSE_PLACED_EVENT, p);
   const random = seededRandom(setup.seed, setup.worker, task.iteration);
   await waitStart();
   const lockOptions = { timeoutMs: 60_000, staleMs: setup.staleMs ?? 5000 };
@@ -63,10 +68,10 @@ export async function performIteration(setup: WorkerSetup, task: IterationTask, 
 const suts = new Map<string, { sut: Sut; runner: TracedExecRunner | undefined }>();
 
 function sutFor(setup: WorkerSetup): { sut: Sut; runner: TracedExecRunner | undefined } {
-  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}\0${setup.trace === true}\0${JSON.stringify(setup.syscallFaults ?? null)}`;
+  const key = `${setup.scenario}\0${setup.sut}\0${setup.exec ?? ''}\0${setup.trace === true}\0${setup.pause === true}\0${JSON.stringify(setup.syscallFaults ?? null)}`;
   let made = suts.get(key);
   if (made === undefined) {
-    const runner = setup.exec === undefined ? undefined : execRunnerFor({ trace: setup.trace, faults: setup.syscallFaults }, setup.seed, setup.worker);
+    const runner = setup.exec === undefined ? undefined : execRunnerFor({ trace: setup.trace, faults: setup.syscallFaults, pause: setup.pause }, setup.seed, setup.worker);
     made = { sut: resolveSut(scenarioByName(setup.scenario), setup.sut, setup.exec, runner), runner };
     suts.set(key, made);
   }
@@ -155,9 +160,23 @@ function claimPause(claim: string, worker: number): boolean {
  */
 export async function runIteration(input: IterationInput, ctx: TaskContext): Promise<number> {
   let stopped = false;
+  // An --exec command's lock is taken in its own process, seen live in its trace: the runner stops
+  // the command there, not this worker (whose acquire events come only after the command ended).
+  const { runner } = sutFor(input.setup);
+  const claim = input.pauseClaim;
+  if (runner !== undefined) {
+    runner.onHold =
+      claim === undefined
+        ? undefined
+        : () => {
+            if (stopped) return false;
+            stopped = true;
+            return claimPause(claim, input.setup.worker);
+          };
+  }
   await performIteration(input.setup, input.task, ctx.start, (e) => {
     ctx.send(e);
-    if (input.pauseClaim === undefined || stopped || e.f !== 'acquire' || e.type !== 'ok') return;
+    if (runner !== undefined || input.pauseClaim === undefined || stopped || e.f !== 'acquire' || e.type !== 'ok') return;
     stopped = true;
     if (claimPause(input.pauseClaim, input.setup.worker)) process.kill(process.pid, 'SIGSTOP');
   });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -38,6 +39,11 @@ export interface TracedRunOptions {
    * process group of its own, which is killed at once, strace with it.
    */
   readonly stopAt?: SyscallPoint;
+  /**
+   * Told the trace as it grows (whole lines only, all of them so far) and strace's pid, while the
+   * command runs: for a nemesis that acts on what the command just did (pause-holder.ts).
+   */
+  readonly onTrace?: (text: string, stracePid: number) => void;
   /** Longest string argument strace prints (`-s`): large enough for whole writes when their data is replayed. Default 256. */
   readonly stringLimit?: number;
 }
@@ -78,9 +84,6 @@ export function wallOffsetNs(): number {
   calibrated = { offsetNs, atNs: now };
   return offsetNs;
 }
-
-/** How often a run with `stopAt` reads the trace strace is writing, ms. */
-const POLL_MS = 1;
 
 /**
  * Runs `command` under strace (following its forks) and reads the trace back. The trace goes to
@@ -127,48 +130,38 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
       timedOut = true;
       kill();
     }, o.timeoutMs);
-    // With stopAt: read the trace as it grows, let every other process strace stops go on, and kill the group at the point.
-    let poll: ReturnType<typeof setTimeout> | undefined;
-    let fd: number | null = null;
-    let read = 0;
-    if (o.stopAt !== undefined) {
-      const watcher = new StopWatcher(o.stopAt);
-      const chunk = Buffer.alloc(64 * 1024);
-      const tick = () => {
-        try {
-          fd ??= openSync(output, 'r');
-          for (let n = readSync(fd, chunk, 0, chunk.length, read); n > 0; n = readSync(fd, chunk, 0, chunk.length, read)) {
-            read += n;
-            for (const action of watcher.feed(chunk.subarray(0, n))) {
-              if (action.kind === 'continue') {
-                try {
-                  process.kill(action.pid, 'SIGCONT');
-                } catch {
-                  // it died meanwhile
-                }
-              } else if (stoppedAt === null) {
-                stoppedAt = action.at;
-                kill();
-              }
-            }
+    // With stopAt: let every other process strace stops go on, and kill the group at the point.
+    const watcher = o.stopAt === undefined ? null : new StopWatcher(o.stopAt);
+    const onStop = (fresh: string) => {
+      for (const action of watcher!.feed(Buffer.from(fresh))) {
+        if (action.kind === 'continue') {
+          try {
+            process.kill(action.pid, 'SIGCONT');
+          } catch {
+            // it died meanwhile
           }
-        } catch {
-          // the trace file is not there yet
+        } else if (stoppedAt === null) {
+          stoppedAt = action.at;
+          kill();
         }
-        if (stoppedAt === null) poll = setTimeout(tick, POLL_MS);
-      };
-      tick();
-    }
+      }
+    };
+    const tail =
+      watcher === null && o.onTrace === undefined
+        ? undefined
+        : tailFile(dir, output, (text, fresh) => {
+            if (watcher !== null && stoppedAt === null) onStop(fresh);
+            if (o.onTrace !== undefined && child.pid !== undefined) o.onTrace(text, child.pid);
+          });
     child.on('error', (err) => {
       clearTimeout(timer);
-      clearTimeout(poll);
+      tail?.stop();
       rmSync(dir, { recursive: true, force: true });
       reject(new RacetrackError('EIO', `cannot run strace: ${err.message}`, { argv }));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      clearTimeout(poll);
-      if (fd !== null) closeSync(fd);
+      tail?.stop();
       let text = '';
       try {
         text = readFileSync(output, 'utf8');
@@ -191,4 +184,56 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
     child.stdin.on('error', () => {}); // a command that never reads its stdin may close it early
     child.stdin.end(o.input === undefined ? undefined : Buffer.from(o.input));
   });
+}
+
+/** How often a followed trace is read even without a change event (ms). */
+const TAIL_POLL_MS = 1;
+
+/**
+ * Follows `file` (in `dir`, which holds nothing else) as strace writes it: strace writes each line
+ * whole as it prints it, and the directory's change events (inotify) say when, with a poll beside
+ * them. `onText` is told the whole lines written so far and those that are new, each time more
+ * came. Stopped by the caller once the command ended.
+ */
+function tailFile(dir: string, file: string, onText: (text: string, fresh: string) => void): { stop(): void } {
+  let text = '';
+  let fd: number | null = null;
+  let watcher: FSWatcher | null = null;
+  const buffer = Buffer.alloc(64 * 1024);
+  let partial = '';
+  const pull = () => {
+    try {
+      fd ??= openSync(file, 'r');
+    } catch {
+      return; // strace has not created it yet
+    }
+    let grew = false;
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      partial += buffer.toString('utf8', 0, n);
+      grew = true;
+    }
+    const cut = partial.lastIndexOf('\n');
+    if (!grew || cut < 0) return;
+    const fresh = partial.slice(0, cut + 1);
+    text += fresh;
+    partial = partial.slice(cut + 1);
+    onText(text, fresh);
+  };
+  try {
+    watcher = watch(dir, pull);
+  } catch {
+    watcher = null; // no inotify left for this user: the poll below alone
+  }
+  // And a poll, in case a change event is late or lost: a read that finds nothing costs µs.
+  const poll = setInterval(pull, TAIL_POLL_MS);
+  pull();
+  return {
+    stop() {
+      clearInterval(poll);
+      watcher?.close();
+      watcher = null;
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
 }

@@ -3,12 +3,17 @@ import type { ExecRunner } from '../../scenarios/suts/exec/exec-runner.ts';
 import { seededRandom } from '../stats/prng.ts';
 import { requireStrace, type StraceInfo } from './detect.ts';
 import { errorTargets, landedFaults, planFaults, type LandedFault, type SyscallFaultOptions } from './faults.ts';
-import { lockHolds } from './lock-idioms.ts';
+import { lockHolds, type TracedHold } from './lock-idioms.ts';
+import { holderPauser, pauseGate, type PlacedPause } from './pause-holder.ts';
 import { runTraced } from './run-traced.ts';
 
 /** A traced runner, and where it tells of each fault it planned (the worker's history). */
 export interface TracedExecRunner extends ExecRunner {
   onFault: ((fault: LandedFault) => void) | undefined;
+  /** `--pause`: asked at an operation's first lock hold, as it happens, whether to stop the command there (pause-holder.ts). */
+  onHold: ((hold: TracedHold) => boolean) | undefined;
+  /** Told where each pause it placed landed, once the command ended. */
+  onPaused: ((pause: PlacedPause) => void) | undefined;
 }
 
 /**
@@ -23,9 +28,19 @@ export function tracedExecRunner(info: StraceInfo, faults: SyscallFaultOptions =
   const runner: TracedExecRunner = {
     tracesLocks: true,
     onFault: undefined,
+    onHold: undefined,
+    onPaused: undefined,
     async run(argv, o) {
       const plan = planFaults(faults, random, seen);
-      const r = await runTraced(info, argv, { timeoutMs: o.timeoutMs, ...(o.stdin === undefined ? {} : { input: o.stdin }), inject: plan.map((p) => p.rule) });
+      const pauser = runner.onHold === undefined ? undefined : holderPauser(runner.onHold);
+      const r = await runTraced(info, argv, {
+        timeoutMs: o.timeoutMs,
+        ...(o.stdin === undefined ? {} : { input: o.stdin }),
+        inject: [...plan.map((p) => p.rule), ...(pauser === undefined ? [] : pauseGate(plan.map((p) => p.rule)))],
+        ...(pauser === undefined ? {} : { onTrace: pauser.onTrace }),
+      });
+      const placed = pauser?.placed(r.trace);
+      if (placed != null) runner.onPaused?.(placed);
       // Learnt only from an operation that ran whole (no injected error cut it short).
       if (r.code === 0 && !r.trace.syscalls.some((s) => s.injected)) seen = errorTargets(r.trace);
       const landed = landedFaults(plan, r.trace);
@@ -52,6 +67,8 @@ export function tracedExecRunner(info: StraceInfo, faults: SyscallFaultOptions =
 /** What a run asks of strace: `--trace`, and the syscall faults (which imply it). */
 export interface TraceSetup {
   readonly trace?: boolean;
+  /** `--pause`: lock holders are found and stopped through strace (pause-holder.ts). */
+  readonly pause?: boolean;
   readonly faults?: SyscallFaultOptions;
 }
 
@@ -61,13 +78,13 @@ export function hasSyscallFaults(f: SyscallFaultOptions | undefined): boolean {
 }
 
 /**
- * The runner for a run's `--exec` commands: under strace with `--trace` or a syscall fault
+ * The runner for a run's `--exec` commands: under strace with `--trace`, `--pause` or a syscall fault
  * (EINVALID without strace, naming the option), else the plain spawn. `seeds`: the run's seed and
  * the worker, for the faults' random choices.
  */
 export function execRunnerFor(s: TraceSetup, ...seeds: number[]): TracedExecRunner | undefined {
   const faulty = hasSyscallFaults(s.faults);
-  if (s.trace !== true && !faulty) return undefined;
-  const option = s.trace === true ? '--trace' : (s.faults?.jitterUs ?? 0) > 0 ? '--jitter' : '--errors';
+  if (s.trace !== true && s.pause !== true && !faulty) return undefined;
+  const option = s.trace === true ? '--trace' : s.pause === true ? '--pause' : (s.faults?.jitterUs ?? 0) > 0 ? '--jitter' : '--errors';
   return tracedExecRunner(requireStrace(option, { inject: faulty }), s.faults ?? {}, seededRandom(...(seeds.length === 0 ? [Date.now()] : seeds)));
 }

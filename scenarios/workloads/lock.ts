@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monotonicNs, scriptCommand, siblingModule } from '../../core/runtime.ts';
 import type { Recorder } from '../../harness/history/recorder.ts';
+import type { LockObserver } from '../../core/lock/lock.ts';
 import { recoverFiles } from './recovery.ts';
 import type { Scenario, WorkerContext } from './scenario.ts';
 import { incrementCounter, inspectCounter, setupCounter } from './counter-file.ts';
@@ -30,17 +31,29 @@ function probeLines(events: string): ProbeLine[] {
   return lines;
 }
 
+/** A lock the command was seen (through strace) to hold, on the history's clock. */
+interface SeenHold {
+  readonly acquiredNs: number;
+  releasedNs: number | null;
+}
+
 /**
  * What the probe recorded, as the history of a lock held around it: the acquire from the command's
  * start (so its wait includes the start-up of the lock command and of the probe) to the probe's
  * entry, the counter's update, and the release at the probe's exit. A probe that entered and never
- * left holds the lock to the end (the command was killed or timed out under it).
+ * left holds the lock to the end (the command was killed or timed out under it). When the command
+ * runs under strace (`--trace`, `--pause`), the acquire completes where it took the lock the probe
+ * entered under (`holds`), so a holder paused between its lock and its probe holds from before the
+ * pause; a lock released before the probe began (a subshell's) changes nothing.
  */
-function recordProbe(rec: Recorder, path: string, startedAt: number, events: string): void {
+function recordProbe(rec: Recorder, path: string, startedAt: number, events: string, holds: readonly SeenHold[] = []): void {
   for (const line of probeLines(events)) {
     if (line.t === 'enter') {
+      // Traced (strace), the hold begins where the command took the lock the probe ran under.
+      const under = holds.filter((h) => h.acquiredNs <= line.time && (h.releasedNs === null || h.releasedNs >= line.time));
+      const since = Math.min(line.time, ...under.map((h) => h.acquiredNs));
       rec.record('invoke', 'acquire', { path }, startedAt);
-      rec.record('ok', 'acquire', { path }, line.time);
+      rec.record('ok', 'acquire', { path }, since);
       rec.record('invoke', 'update', {}, line.time);
     } else {
       rec.record('ok', 'update', { before: line.before, after: line.after }, line.time);
@@ -60,8 +73,16 @@ async function operateGuard(ctx: WorkerContext): Promise<void> {
   const path = join(root, LOCK);
   const events = `${root}.critical-w${worker}.jsonl`;
   const startedAt = monotonicNs();
-  await rec.op('guard', { path }, () => sut.guard!(path, criticalProbeArgv(root, events), { lockOptions: ctx.lockOptions }));
-  recordProbe(rec, path, startedAt, events);
+  const holds = new Map<string, SeenHold>();
+  const observer: LockObserver = {
+    acquired: (e) => void holds.set(e.token, { acquiredNs: e.observedNs ?? e.at * 1e6, releasedNs: null }),
+    released: (e) => {
+      const h = holds.get(e.token);
+      if (h !== undefined) h.releasedNs = e.observedNs ?? e.at * 1e6;
+    },
+  };
+  await rec.op('guard', { path }, () => sut.guard!(path, criticalProbeArgv(root, events), { lockOptions: { ...ctx.lockOptions, observer } }));
+  recordProbe(rec, path, startedAt, events, [...holds.values()]);
 }
 
 /**

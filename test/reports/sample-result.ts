@@ -4,7 +4,7 @@ import { collisionRateUpper95 } from '../../harness/stats/upper-bound.ts';
 
 /** The faults of a run that killed and paused: every field set. */
 export function sampleFaults(overrides: Partial<FaultTally> = {}): FaultTally {
-  return { killRate: 0.1, pauseRate: 0.2, staleMs: 1000, kills: 3, killsAfterOperation: 0, killList: [], pauses: 2, faultedIterations: 4, killsPerSecond: 2.5, ...overrides };
+  return { killRate: 0.1, pauseRate: 0.2, staleMs: 1000, kills: 3, killsAfterOperation: 0, killList: [], pauses: 2, pausesMissed: 0, faultedIterations: 4, killsPerSecond: 2.5, ...overrides };
 }
 
 /**

@@ -72,7 +72,12 @@ const options = {
       "process isolation: SIGKILL each worker (its process group, so your --exec command too) with this probability per iteration, at a random moment over the operation's measured duration",
     default: '0',
   },
-  pause: { flags: '--pause', kind: 'flag', description: 'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it' },
+  pause: {
+    flags: '--pause',
+    kind: 'flag',
+    description:
+      'process isolation: stop the first lock holder right after it takes the lock (SIGSTOP) until past --stale-ms, then SIGCONT it; with --exec, strace shows when the command takes its lock (needs strace)',
+  },
   pauseRate: { flags: '--pause-rate <r>', description: 'the share of iterations in which a lock holder is paused', defaultText: '0.2 with --pause, else 0' },
   hosts: {
     flags: '--hosts <n>',
@@ -149,6 +154,9 @@ export function summaryLine(result: RunResult, outDir: string): string {
   return `racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions (${bound})${faults}; ${formatDuration(result.wallMs)}; results in ${outDir}`;
 }
 
+/** The largest --stale-ms a paused --exec command can outlast within its 60 s timeout. */
+const EXEC_PAUSE_MAX_STALE_MS = 50_000;
+
 /**
  * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
  * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
@@ -183,7 +191,12 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   const syscallFaults = syscallFaultOptions(o);
   if (hasSyscallFaults(syscallFaults) && o.exec === undefined) throw new RacetrackError('EINVALID', '--jitter and --errors need --exec TEMPLATE (strace injects them into your command)');
   const sutName = o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core';
-  const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor({ trace: o.trace, faults: syscallFaults }));
+  // With --exec, a pause is placed through strace, which sees the command take its lock (pause-holder.ts).
+  const pauseExec = pauseRate > 0 && o.exec !== undefined;
+  if (pauseExec && staleMs > EXEC_PAUSE_MAX_STALE_MS) {
+    throw new RacetrackError('EINVALID', `--pause with --exec needs --stale-ms up to ${EXEC_PAUSE_MAX_STALE_MS}: a paused command must finish within its 60 s timeout`, { staleMs });
+  }
+  const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor({ trace: o.trace, faults: syscallFaults, pause: pauseExec }));
   stateCommands(scenario, { setup: o.setup, recover: o.recover }, o.exec, staleMs); // checks --setup and --recover before anything is created
   checkRunStore(sut, o.store);
   const hosts = o.hosts === undefined ? undefined : toNumber('--hosts', o.hosts);

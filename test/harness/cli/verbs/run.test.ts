@@ -1,6 +1,7 @@
 // `racetrack run` as a CI job sees it: the real CLI in a child process, its exit code, its JSON
 // line, and the files it leaves (result.json, summary.md, JUnit XML).
 import assert from 'node:assert/strict';
+import process from 'node:process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,12 +63,20 @@ describe('racetrack run: verdicts a CI job can trust', () => {
     );
   });
 
-  test('--pause with --exec is bad input: nobody could be paused', () => {
+  test('--pause with --exec needs strace, which sees the command take its lock: without it, exit 2 with the install hint, nothing created', { skip: process.platform !== 'linux' }, () => {
     const out = outDir('exec-pause');
-    const r = racetrack(['run', 'allocate', '--exec', 'true {root} {name}', '--isolation', 'process', '--pause', '--out', out]);
+    const r = racetrack(['run', 'allocate', '--exec', '/bin/true {root} {name}', '--isolation', 'process', '--pause', '--out', out], { env: { PATH: '/nonexistent' } });
     assert.equal(r.code, 2, r.stdout);
     assert.equal(r.json().error, 'EINVALID');
-    assert.match(String(r.json().message), /--pause needs a system under test that reports its lock acquisitions/);
+    assert.match(String(r.json().message), /^--pause needs strace, which is not installed: apt-get install strace$/);
+    assert.equal(existsSync(out), false);
+  });
+
+  test('--pause with --exec and a --stale-ms the command timeout cannot outlast is bad input', () => {
+    const out = outDir('exec-pause-stale');
+    const r = racetrack(['run', 'allocate', '--exec', '/bin/true {root} {name}', '--isolation', 'process', '--pause', '--stale-ms', '60000', '--out', out]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(String(r.json().message), /--pause with --exec needs --stale-ms up to 50000/);
     assert.equal(existsSync(out), false);
   });
 });
