@@ -13,6 +13,8 @@ import { requirePostgresBin, startPgCluster, type PgClusterOptions } from './pg-
 /** A server given to a run; `finish` ends it (a cluster stops, an existing server loses the run's schemas). */
 export interface RunStore {
   readonly url: string;
+  /** A throwaway cluster started with `tcp`: its URL over TCP. */
+  readonly tcpUrl?: string;
   finish(roots: readonly string[]): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function provideRunStore(sut: Sut, store: string | undefined, clust
     process.env[RUN_STORE_ENV] = started.url;
     return {
       url: started.url,
+      ...(started.tcpUrl === undefined ? {} : { tcpUrl: started.tcpUrl }),
       finish: async () => {
         restore();
         started.stop();

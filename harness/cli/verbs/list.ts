@@ -20,7 +20,8 @@ export function scenarioLines(indent = ''): string[] {
 }
 
 /** The command that catches a control: `racetrack run allocate --sut X`, `racetrack fuzz write --sut X`. */
-const caughtBy = (name: string, scenario: string) => `racetrack ${parseFuzzScenario(scenario) === null ? 'run ' : ''}${scenario} --sut ${name}`;
+const caughtBy = (name: string, scenario: string, partition = false) =>
+  `racetrack ${parseFuzzScenario(scenario) === null ? 'run ' : ''}${scenario} --sut ${name}${partition ? ' --isolation process --partition --stale-ms 5000' : ''}`;
 
 /** The scenarios one line each (and, with `suts`, the systems under test). */
 export function runList(input: ListInput): CommandResult {
