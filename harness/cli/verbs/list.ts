@@ -34,7 +34,7 @@ export function runList(input: ListInput): CommandResult {
   const width = Math.max(...SUTS.map((s) => s.name.length)) + 2;
   const sutLines = SUTS.flatMap((s) => [
     `${s.name.padEnd(width)}${s.kind === 'core' ? '' : `[${s.kind}] `}${s.description}${operationsOf(s).length === 0 ? ' (bench only: --impls)' : ''}`,
-    ...(s.control === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.control.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.control.caughtBy)}`]),
+    ...(s.control === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.control.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.control.caughtBy, s.control.partition === true)}`]),
   ]);
   return success([...scenarioLines(), ...(input.suts ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
 }
