@@ -47,6 +47,17 @@ describe('run lock --store postgres --partition', { skip: CANNOT }, () => {
       assert.ok(((silent?.stats as { takenOver?: number } | undefined)?.takenOver ?? 0) >= 1, 'another worker took the lock during a cut');
       assert.equal(check(result, 'mutual-exclusion')?.verdict, 'pass');
       assert.equal(check(result, 'lost-updates')?.verdict, 'pass');
+      // After the heal the holder learns the truth at release (ECOMPROMISED, or ok where nobody took the lock), never "unreachable".
+      const releases = readFileSync(join(out, 'history.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { worker: number; f: string; type: string; value: { error?: string } | null })
+        .filter((e) => e.worker === 0 && e.f === 'release' && e.type !== 'invoke');
+      assert.equal(releases.length, 4);
+      assert.deepEqual(
+        releases.filter((e) => e.type !== 'ok' && e.value?.error !== 'ECOMPROMISED'),
+        [],
+      );
       assert.equal(namespaces(), before, 'the namespace is removed after the run');
     } finally {
       dir.cleanup();
