@@ -1,7 +1,7 @@
 // bench.html: one self-contained page (inline CSS and SVG; no script, font or URL outside it), so
 // it opens offline and can be attached to a CI run as is. Pure: report in, HTML out.
 import type { BenchReport, ContentionRow, HistogramBucket, LatencyStats } from '../harness/bench/bench-types.ts';
-import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, POINT_COLUMNS, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, throughputCell, verdictOf } from './bench-markdown.ts';
+import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, POINT_COLUMNS, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, storeLine, throughputCell, verdictOf } from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 import { barChart, colorOf, lineChart } from './svg-chart.ts';
 import { histogramChart } from './svg-histogram.ts';
@@ -279,7 +279,7 @@ export function renderBenchHtml(report: BenchReport): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="sub">Measured ${esc(report.measuredAt)} in ${esc(formatDuration(report.wallMs))} on ${report.machine.nproc} CPUs (${esc(report.machine.cpuModel)}), ${esc(report.machine.runtime)}; ${c.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${c.rounds} round(s) of ${c.durationMs} ms per point, each point's median round reported. Ratios are reported, never asserted.</p>
+<p class="sub">Measured ${esc(report.measuredAt)} in ${esc(formatDuration(report.wallMs))} on ${report.machine.nproc} CPUs (${esc(report.machine.cpuModel)}), ${esc(report.machine.runtime)}; ${c.durable ? 'durable writes (fsync)' : 'writes without fsync'}, ${c.rounds} round(s) of ${c.durationMs} ms per point, each point's median round reported. Ratios are reported, never asserted.</p>${storeLine(report) === null ? '' : `\n<p class="sub">${esc(storeLine(report)!)}</p>`}
 ${section('targets', 'Targets', `${ratiosTable(report)}${ceilingNote(report)}`)}
 ${section('sweep', 'Contention sweep', sweepCharts(report))}
 ${section('peers', `The peers side by side at ${c.referenceWorkers} workers`, `${peersCharts(report)}${peersTable(report)}<p>Lock busy: the share of the window a holder was inside (ops × mean hold / elapsed). Hand-off: the mean idle time per operation between one release and the next acquire.</p>`)}

@@ -240,6 +240,16 @@ function rowsSection(report: BenchReport): string[] {
   return lines;
 }
 
+/** What the store rows ran on (`bench --store`), with its durability in words; null without a store. */
+export function storeLine(report: BenchReport): string | null {
+  const s = report.store;
+  if (s === undefined) return null;
+  const durability = s.durable
+    ? 'durable: each commit is on disk before reserve or claim returns, as the file core fsyncs'
+    : 'NOT durable: a commit may be lost in a crash, so its rows are not a fair comparison with durable files';
+  return `The store rows ran on ${s.server}, PostgreSQL ${s.version}, fsync=${s.fsync}, synchronous_commit=${s.synchronousCommit}: ${durability}.`;
+}
+
 /** The whole bench.md. */
 export function renderBenchMarkdown(report: BenchReport): string {
   const c = report.config;
@@ -248,6 +258,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     `Measured ${report.measuredAt} in ${formatDuration(report.wallMs)}.`,
     '',
+    ...(storeLine(report) === null ? [] : [storeLine(report)!, '']),
     ...ratiosSection(report),
     '',
     ...peersSection(report),

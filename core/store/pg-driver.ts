@@ -20,6 +20,8 @@ export interface PgPool {
   query(text: string, values?: readonly unknown[]): Promise<PgResult>;
   end(): Promise<void>;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  /** Each new connection, once made. */
+  on(event: 'connect', listener: (client: { on(event: 'error', listener: (err: Error) => void): unknown }) => void): unknown;
 }
 
 interface PgModule {

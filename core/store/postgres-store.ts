@@ -154,6 +154,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, application_name: 'racetrack', allowExitOnIdle: true, idleTimeoutMillis: 5000 });
   // An idle connection the server drops must not take the process down.
   pool.on('error', () => undefined);
+  // Nor must a connection that dies while checked out (a partition, the server dropping the
+  // session): its query fails, which is how the caller learns; the 'error' event it also emits
+  // would otherwise end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();

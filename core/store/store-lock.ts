@@ -45,6 +45,28 @@ const DEFAULTS = { leaseMs: 5000, timeoutMs: 10_000 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the server answered `err` (it carries a SQLSTATE), rather than the connection failing under it. */
+function fromServer(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/**
+ * Runs a statement that may safely run twice, once more on a fresh connection when the first
+ * one's connection failed: after a partition the pool hands back a connection whose session the
+ * server has dropped, and the holder would read "unreachable" of a server it can reach again. (Had
+ * the first run reached the server after all, the second finds the row already changed and the
+ * caller hears ECOMPROMISED: cautious, never a false success.)
+ */
+async function twiceIfDisconnected(pool: PgPool, text: string, values: readonly unknown[]): Promise<Awaited<ReturnType<PgPool['query']>>> {
+  try {
+    return await pool.query(text, values);
+  } catch (err) {
+    if (fromServer(err)) throw err;
+    return await pool.query(text, values);
+  }
+}
+
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new RacetrackError('EINVALID', `${name} must be a positive number`, { [name]: value });
   return value;
@@ -121,7 +143,7 @@ function heldLock(
     async checkHeld() {
       let res: Awaited<ReturnType<PgPool['query']>>;
       try {
-        res = await pool.query(`SELECT 1 FROM ${schema}.locks WHERE name = $1 AND holder = $2 AND generation = $3 AND expires_at > clock_timestamp()`, [name, holder, generation]);
+        res = await twiceIfDisconnected(pool, `SELECT 1 FROM ${schema}.locks WHERE name = $1 AND holder = $2 AND generation = $3 AND expires_at > clock_timestamp()`, [name, holder, generation]);
       } catch (err) {
         throw storeError(err);
       }
@@ -133,7 +155,7 @@ function heldLock(
       observer?.releasing?.({ path: name, token, at: performance.now() });
       let res: Awaited<ReturnType<PgPool['query']>>;
       try {
-        res = await pool.query(`UPDATE ${schema}.locks SET holder = NULL, expires_at = NULL WHERE name = $1 AND holder = $2 AND generation = $3`, [name, holder, generation]);
+        res = await twiceIfDisconnected(pool, `UPDATE ${schema}.locks SET holder = NULL, expires_at = NULL WHERE name = $1 AND holder = $2 AND generation = $3`, [name, holder, generation]);
       } catch (err) {
         throw storeError(err);
       }

@@ -2,13 +2,19 @@
 // operation, each lock (the core's and the peers') wrapped around the same critical section, and a
 // peer that runs as a script (flock(1) from bash, flock(2) from Python). Which rows apply depends
 // on the operation (a lock-free write has no lock rows) and the isolation (a bash script is a
-// process, never a thread; the kernel's flock is the reference beside threads too).
+// process, never a thread; the kernel's flock is the reference beside threads too). With `--store`,
+// the PostgreSQL store's own reserve and claim are rows too, beside the file core.
 import { performance } from 'node:perf_hooks';
 import { SUTS } from '../../scenarios/suts/index.ts';
 import type { ScriptLoop, Sut } from '../../scenarios/suts/sut.ts';
 import { scriptUnavailable } from './flock-runner.ts';
 import { BENCH_OP_TABLE, LOCK_TIMEOUT_MS, type BenchOp, type OpContext, type OpTiming } from './bench-ops.ts';
 import type { BenchIsolation } from './bench-types.ts';
+
+/** The bench operations the store rows run. */
+export const STORE_OPS = Object.values(BENCH_OP_TABLE)
+  .filter((op) => op.store !== undefined)
+  .map((op) => op.name);
 
 /** The core's own operation (e.g. `reserveIds`), timed by its lock observer. */
 export const CORE_IMPL = 'core';
@@ -25,7 +31,7 @@ export function scriptOf(name: string): ScriptLoop | null {
 interface Row {
   readonly name: string;
   readonly sut: Sut;
-  readonly how: 'operation' | 'lock' | 'script';
+  readonly how: 'operation' | 'lock' | 'script' | 'store';
 }
 
 /** The operations of the bench other than taking a lock (a lock is its own kind of row). */
@@ -41,7 +47,8 @@ const BENCH_OPERATIONS = new Set(
  * or `<name>-lock` beside a row of its own operation; a row of its script.
  */
 function benchRows(): Row[] {
-  return SUTS.filter((s) => s.kind === 'core' || s.kind === 'peer').flatMap((sut): Row[] => {
+  const stores = SUTS.filter((s) => s.kind === 'store').map((sut) => ({ name: sut.name, sut, how: 'store' as const }));
+  const files = SUTS.filter((s) => s.kind === 'core' || s.kind === 'peer').flatMap((sut): Row[] => {
     const own = [...BENCH_OPERATIONS].some((op) => typeof sut[op] === 'function');
     return [
       ...(own ? [{ name: sut.name, sut, how: 'operation' as const }] : []),
@@ -49,13 +56,24 @@ function benchRows(): Row[] {
       ...(sut.script !== undefined ? [{ name: sut.name, sut, how: 'script' as const }] : []),
     ];
   });
+  return [...files, ...stores];
 }
 
 const ROWS = benchRows();
 
-/** Every row name, in the order the reports show them. */
-export function implNames(): string[] {
-  return ROWS.map((r) => r.name);
+/** Every row name, in the order the reports show them; the store's rows only when `withStore`. */
+export function implNames(withStore = true): string[] {
+  return ROWS.filter((r) => withStore || r.how !== 'store').map((r) => r.name);
+}
+
+/** The rows that run on the PostgreSQL store (they need `--store`). */
+export function storeImplNames(): string[] {
+  return ROWS.filter((r) => r.how === 'store').map((r) => r.name);
+}
+
+/** Whether the row `name` runs on the PostgreSQL store. */
+export function isStoreImpl(name: string): boolean {
+  return rowNamed(name)?.how === 'store';
 }
 
 function rowNamed(name: string): Row | undefined {
@@ -67,15 +85,20 @@ export function describeImpl(name: string, op: BenchOp): string {
   const row = rowNamed(name);
   if (row === undefined) return name;
   if (row.how === 'operation') return `${row.sut.name}'s own ${op.operation}: ${op.describe}`;
+  if (row.how === 'store') return `${row.sut.name}'s own ${op.operation}, a pool of 2 connections per worker: ${op.store?.describe ?? 'not implemented'}`;
   if (row.how === 'lock' && row.name !== row.sut.name)
     return `${row.sut.name}'s lock alone (its acquire, default options) around the same critical section as the other lock rows, without the rest of its ${op.operation}`;
   return row.sut.description;
 }
 
-/** Why the row `name` cannot run for `op` under `isolation`, or null when it can. */
-export function skipReason(name: string, op: BenchOp, isolation: BenchIsolation): string | null {
+/** Why the row `name` cannot run for `op` under `isolation` (with a store server or not), or null when it can. */
+export function skipReason(name: string, op: BenchOp, isolation: BenchIsolation, withStore = false): string | null {
   const row = rowNamed(name);
   if (row === undefined) return `unknown implementation (known: ${implNames().join(', ')})`;
+  if (row.how === 'store') {
+    if (op.store === undefined) return `the store implements ${STORE_OPS.join(' and ')} only`;
+    return withStore ? null : 'runs on PostgreSQL: racetrack bench --store postgres (or --store URL)';
+  }
   if (row.how === 'operation') return typeof row.sut[op.operation] === 'function' ? null : `${name} does not implement ${op.operation}`;
   if (op.critical === null) return `${op.name} takes no lock, so there is no lock to compare`;
   if (row.how === 'lock' && op.operation === 'acquire' && rowNamed(row.sut.name)?.how === 'operation') return `the ${row.sut.name} row is this lock already for --op ${op.name}`;
@@ -96,9 +119,11 @@ export function skipReason(name: string, op: BenchOp, isolation: BenchIsolation)
 export async function operationFor(name: string, op: BenchOp): Promise<(ctx: OpContext) => Promise<OpTiming>> {
   const row = rowNamed(name);
   const critical = op.critical;
-  if (row === undefined || row.how === 'script' || (row.how === 'lock' && critical === null)) throw new Error(`${name} cannot run ${op.name} in this process`);
+  if (row === undefined || row.how === 'script' || (row.how === 'lock' && critical === null) || (row.how === 'store' && op.store === undefined))
+    throw new Error(`${name} cannot run ${op.name} in this process`);
   const { sut } = row;
   await sut.prepare?.();
+  if (row.how === 'store') return (ctx) => op.store!.run(ctx);
   if (row.how === 'operation') return (ctx) => op.run(sut, ctx);
   return async (ctx) => {
     const lockPath = op.lockPath(ctx.dir)!;

@@ -16,6 +16,7 @@ import { readEntries } from '../../core/registry/entries.ts';
 import { parseRegistry, renderRegistry } from '../../core/registry/table.ts';
 import type { Sut, SutOperation } from '../../scenarios/suts/sut.ts';
 import { registryText } from '../../scenarios/workloads/claim.ts';
+import { countersStore, registryStore, withRoundStore } from '../../scenarios/suts/store/store-sut.ts';
 import type { BenchOpName } from './bench-types.ts';
 
 /** What one worker's operation knows: the run's directory, who it is, and how to write. */
@@ -50,7 +51,25 @@ export interface BenchOp {
   sharedFile?(dir: string): string;
   /** After a run: why the shared file disagrees with `ops` (allowing `errors` that may or may not have landed), or null. */
   verify?(dir: string, ops: number, errors: number): string | null;
+  /** The operation on the PostgreSQL store (a store row, `bench --store`); absent when the store has no such operation. */
+  readonly store?: StoreBenchOp;
 }
+
+/**
+ * The operation as a user of the PostgreSQL store calls it: the store's own call on a pooled
+ * connection, nothing else (the harness's export of the store's state into a file, which `run`
+ * needs for its checkers, is not timed). The schema is the round directory's, imported from the
+ * files `setup` wrote on a worker's first call.
+ */
+export interface StoreBenchOp {
+  readonly describe: string;
+  run(ctx: OpContext): Promise<OpTiming>;
+  /** After a run: why the store's state disagrees with `ops` (allowing `errors`), or null. */
+  verify?(dir: string, ops: number, errors: number): Promise<string | null>;
+}
+
+/** An operation of the store takes no racetrack lock: the server's row locks order it. */
+const NO_LOCK: OpTiming = { waitMs: null, holdMs: null };
 
 const PREFIX = 'SEC';
 const COUNTERS = 'counters.json';
@@ -114,6 +133,18 @@ const reserve: BenchOp = {
   verify(dir, ops, errors) {
     return within(`the ${PREFIX} counter`, readCounters(join(dir, COUNTERS)).counters[PREFIX] ?? 0, ops, errors);
   },
+  store: {
+    describe: 'reserve 1 ID: one INSERT … ON CONFLICT DO UPDATE SET value = value + 1 RETURNING value, committed before it returns',
+    async run({ dir }) {
+      const store = await countersStore(join(dir, COUNTERS));
+      await store.reserve(PREFIX, 1);
+      return NO_LOCK;
+    },
+    async verify(dir, ops, errors) {
+      const counters = await withRoundStore(dir, (store) => store.readCounters());
+      return within(`the store's ${PREFIX} counter`, counters[PREFIX] ?? 0, ops, errors);
+    },
+  },
 };
 
 const allocate: BenchOp = {
@@ -157,6 +188,15 @@ const claim: BenchOp = {
     const pick = selectClaim(readEntries(table), 'implement', { owner, now, leaseMs: DEFAULT_LEASE_MS });
     if (pick === null) throw new Error('no work found in the bench registry');
     writeAtomic(file, renderRegistry(applyClaim(table, pick, owner, new Date(now).toISOString())), { durable }, deps);
+  },
+  store: {
+    describe: 'claim a batch (implement phase): read the rows, pick by the same rules, lock the batch FOR UPDATE SKIP LOCKED, re-read and update its rows, commit',
+    async run({ dir, worker }) {
+      const store = await registryStore(join(dir, REGISTRY));
+      const found = await store.claim({ owner: `w${worker}`, phase: 'implement', leaseMs: DEFAULT_LEASE_MS });
+      if (!found.found) throw new Error('no work found in the bench registry');
+      return NO_LOCK;
+    },
   },
 };
 

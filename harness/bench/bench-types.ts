@@ -182,6 +182,20 @@ export interface BenchConfig {
   readonly referenceWorkers: number;
   /** The command line that reproduces this run. */
   readonly command: string;
+  /** `--store`: `postgres` (a throwaway cluster) or the server's URL, password hidden; absent: files only. */
+  readonly store?: string;
+}
+
+/** The PostgreSQL server the store rows ran on (`bench --store`), as it reported its settings. */
+export interface BenchStoreInfo {
+  /** A throwaway cluster, or the URL given (password hidden). */
+  readonly server: string;
+  /** The server's `fsync`: `on` flushes the WAL to disk at each commit, as the durable file core fsyncs. */
+  readonly fsync: string;
+  readonly synchronousCommit: string;
+  readonly version: string;
+  /** fsync on and synchronous_commit not off: a commit has reached the disk before reserve returns. */
+  readonly durable: boolean;
 }
 
 /** Everything `racetrack bench` measured; bench.json holds exactly this. */
@@ -197,6 +211,8 @@ export interface BenchReport {
   readonly ratios: Readonly<Record<RatioName, RatioReport>>;
   /** What the core's critical section allows at most (absent in reports written before it was measured). */
   readonly ceiling?: Ceiling;
+  /** The server of the store rows; absent without `--store`. */
+  readonly store?: BenchStoreInfo;
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { taskRef } from '../engine/task.ts';
 import { runWorkerGroup } from '../engine/worker-group.ts';
 import { BENCH_OP_TABLE } from './bench-ops.ts';
-import { scriptOf } from './bench-impls.ts';
+import { isStoreImpl, scriptOf } from './bench-impls.ts';
 import type { BenchIsolation, BenchOpName, ContentionPoint } from './bench-types.ts';
 import type { WorkerConfig, WorkerOutcome } from './contention-loop.ts';
 import { runFlockWorkers } from './flock-runner.ts';
@@ -18,6 +18,8 @@ export interface PointSpec {
   readonly durationMs: number;
   readonly isolation: BenchIsolation;
   readonly durable: boolean;
+  /** Told the round's directory once it exists. */
+  readonly onDir?: (dir: string) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export interface Round {
 export async function runRound(spec: PointSpec): Promise<Round> {
   const op = BENCH_OP_TABLE[spec.op];
   const dir = mkdtempSync(join(tmpdir(), `racetrack-bench-${spec.op}-`));
+  spec.onDir?.(dir);
   try {
     op.setup(dir, spec.workers);
     const script = scriptOf(spec.impl);
@@ -74,7 +77,7 @@ export async function runRound(spec: PointSpec): Promise<Round> {
     const errors = outcomes.reduce((s, o) => s + o.errors, 0);
     let inconsistency: string | null;
     try {
-      inconsistency = op.verify?.(dir, ops, errors) ?? null;
+      inconsistency = isStoreImpl(spec.impl) ? ((await op.store?.verify?.(dir, ops, errors)) ?? null) : (op.verify?.(dir, ops, errors) ?? null);
     } catch (err) {
       inconsistency = `the shared file could not be checked: ${(err as Error).message}`;
     }

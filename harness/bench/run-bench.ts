@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { BenchConfig, BenchReport, OverheadResult, SingleOpResult } from './bench-types.ts';
+import type { BenchConfig, BenchReport, BenchStoreInfo, ContentionRow, OverheadResult, SingleOpResult } from './bench-types.ts';
+import { withBenchStore } from './bench-store.ts';
 import { machineInfo } from './machine.ts';
 import { measureOverhead } from './overhead.ts';
 import { computeCeiling, computeRatios } from './ratios.ts';
@@ -14,6 +15,8 @@ export interface BenchPlan {
   readonly impls?: readonly string[];
   /** tinybench time and warm-up per operation, ms; null skips the single-op table. */
   readonly singleOp: { readonly timeMs: number; readonly warmupMs: number } | null;
+  /** `--store`: `postgres` (a throwaway cluster) or a postgres:// URL, for the store rows; absent: files only. */
+  readonly store?: string;
   /** The harness-overhead measurement; null skips it. */
   readonly overhead: { readonly iterations: number; readonly workers: number } | null;
 }
@@ -35,16 +38,28 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
   progress(
     `racetrack bench: ${config.op} under contention, workers ${config.workers.join(', ')} (${config.isolation === 'process' ? 'child processes' : 'worker threads'}), ${config.rounds} round(s) of ${config.durationMs} ms per point...\n`,
   );
-  const contention = await runSweep({
-    op: config.op,
-    isolation: config.isolation,
-    workers: config.workers,
-    durationMs: config.durationMs,
-    rounds: config.rounds,
-    durable: config.durable,
-    impls: plan.impls,
-    progress,
-  });
+  const sweep = (withStore: boolean, onRoundDir?: (dir: string) => void) =>
+    runSweep({
+      op: config.op,
+      isolation: config.isolation,
+      workers: config.workers,
+      durationMs: config.durationMs,
+      rounds: config.rounds,
+      durable: config.durable,
+      impls: plan.impls,
+      withStore,
+      ...(onRoundDir === undefined ? {} : { onRoundDir }),
+      progress,
+    });
+  let contention: ContentionRow[];
+  let store: BenchStoreInfo | undefined;
+  if (plan.store === undefined) contention = await sweep(false);
+  else {
+    const measured = await withBenchStore(plan.store, config.durable, (onRoundDir) => sweep(true, onRoundDir));
+    contention = measured.result;
+    store = measured.info;
+    progress(`racetrack bench: the store ran on ${store.server}, PostgreSQL ${store.version}, fsync=${store.fsync}, synchronous_commit=${store.synchronousCommit}\n`);
+  }
   let overhead: OverheadResult | null = null;
   if (plan.overhead !== null) {
     const { iterations, workers } = plan.overhead;
@@ -62,5 +77,6 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
     overhead,
     ratios: computeRatios(contention, overhead, config.referenceWorkers, config.op),
     ceiling: computeCeiling(contention, config.referenceWorkers),
+    ...(store === undefined ? {} : { store }),
   };
 }

@@ -15,6 +15,10 @@ export interface SweepOptions {
   readonly durable: boolean;
   /** The rows to run; default every implementation (see bench-impls.ts). */
   readonly impls?: readonly string[];
+  /** Whether a PostgreSQL server is given (RACETRACK_RUN_STORE set): the store's rows run only then. */
+  readonly withStore?: boolean;
+  /** Told each round's directory (a store row's schema is named for it). */
+  readonly onRoundDir?: (dir: string) => void;
   /** One line per measured point, for a progress display. */
   readonly progress?: (line: string) => void;
 }
@@ -33,8 +37,9 @@ function progressLine(op: string, impl: string, p: ContentionPoint): string {
  */
 export async function runSweep(o: SweepOptions): Promise<ContentionRow[]> {
   const op = BENCH_OP_TABLE[o.op];
-  const names = o.impls ?? implNames();
-  const rows = names.map((name) => ({ name, describe: describeImpl(name, op), skipped: skipReason(name, op, o.isolation) }));
+  const withStore = o.withStore === true;
+  const names = o.impls ?? implNames(withStore);
+  const rows = names.map((name) => ({ name, describe: describeImpl(name, op), skipped: skipReason(name, op, o.isolation, withStore) }));
   const rounds = new Map<string, Round[]>();
   const totalRounds = Math.max(1, o.rounds ?? 1);
   for (let round = 1; round <= totalRounds; round++) {
@@ -42,7 +47,7 @@ export async function runSweep(o: SweepOptions): Promise<ContentionRow[]> {
     for (const workers of o.workers) {
       for (const row of rows) {
         if (row.skipped !== null) continue;
-        const result = await runRound({ impl: row.name, op: o.op, workers, durationMs: o.durationMs, isolation: o.isolation, durable: o.durable });
+        const result = await runRound({ impl: row.name, op: o.op, workers, durationMs: o.durationMs, isolation: o.isolation, durable: o.durable, onDir: o.onRoundDir });
         const key = `${row.name}/${workers}`;
         rounds.set(key, [...(rounds.get(key) ?? []), result]);
         o.progress?.(progressLine(o.op, row.name, summarizePoint(workers, [result])));

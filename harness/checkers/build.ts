@@ -8,7 +8,7 @@ import { lostUpdatesIncremental } from './lost-updates.ts';
 import { mutualExclusionIncremental } from './mutual-exclusion.ts';
 import { noOrphansIncremental } from './no-orphans.ts';
 import { noUnexpectedFailuresIncremental } from './no-unexpected-failures.ts';
-import { pausedHolderSilent } from './paused-holder-silent.ts';
+import { partitionedHolderSilent, pausedHolderSilent } from './paused-holder-silent.ts';
 import { readsValid } from './reads-valid.ts';
 import { realTimeOrderIncremental } from './real-time-order.ts';
 import type { CheckerSpec } from './spec.ts';
@@ -45,6 +45,8 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
       return readsValid(spec.options);
     case 'paused-holder-silent':
       return pausedHolderSilent();
+    case 'partitioned-holder-silent':
+      return partitionedHolderSilent();
   }
 }
 
@@ -52,7 +54,7 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
  * The checker a spec names in its incremental form, for a run checked iteration by iteration. The
  * checkers with an incremental form keep only counts, a few examples and what they found; the
  * others (claimed-once, legal-transitions, reads-valid,
- * paused-holder-silent) are buffered: they hold every part they are fed until the end.
+ * paused-holder-silent, partitioned-holder-silent) are buffered: they hold every part they are fed until the end.
  */
 export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = {}): CheckerFactory {
   switch (spec.checker) {

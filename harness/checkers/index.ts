@@ -11,5 +11,5 @@ export { noOrphans, ORPHAN_PATTERNS, type NoOrphansOptions } from './no-orphans.
 export { lostUpdates, type LostUpdatesOptions } from './lost-updates.ts';
 export { readsValid, type ReadsValidOptions } from './reads-valid.ts';
 export { noUnexpectedFailures, type NoUnexpectedFailuresOptions } from './no-unexpected-failures.ts';
-export { pausedHolderSilent } from './paused-holder-silent.ts';
+export { partitionedHolderSilent, pausedHolderSilent } from './paused-holder-silent.ts';
 export { globMatch } from './glob-match.ts';

@@ -30,7 +30,35 @@ function learntAtRelease(e: HistoryEvent): boolean {
  * nobody overtook, proves nothing: all unknown.
  */
 export function pausedHolderSilent(): Checker {
-  return guarded('paused-holder-silent', ({ history }) => {
+  return holderSilent(PAUSE);
+}
+
+/**
+ * The same judgement for `--partition`: a holder cut off from the store's server (nemesis
+ * `partition`) and going on after the heal (`heal`) must not publish once another worker took the
+ * lock during the cut. A lease lock's holder finds its lease run out (assertHeld) and stops; a lock
+ * that lives as long as its connection (an advisory lock) gives its holder no such check.
+ */
+export function partitionedHolderSilent(): Checker {
+  return holderSilent(PARTITION);
+}
+
+/** A nemesis that stops a holder and lets it go on, as the history names it. */
+interface Interruption {
+  readonly checker: 'paused-holder-silent' | 'partitioned-holder-silent';
+  readonly stop: string;
+  readonly go: string;
+  /** The holder, in the messages: `paused`, `cut-off`. */
+  readonly what: string;
+  /** How it goes on, in the messages: `woken`, `healed`. */
+  readonly woken: string;
+}
+
+const PAUSE: Interruption = { checker: 'paused-holder-silent', stop: 'pause', go: 'resume', what: 'paused', woken: 'woken' };
+const PARTITION: Interruption = { checker: 'partitioned-holder-silent', stop: 'partition', go: 'heal', what: 'cut-off', woken: 'reconnected' };
+
+function holderSilent(n: Interruption): Checker {
+  return guarded(n.checker, ({ history }) => {
     const examples: unknown[] = [];
     let pauses = 0;
     let takenOver = 0;
@@ -38,10 +66,10 @@ export function pausedHolderSilent(): Checker {
     let violations = 0;
     let unjudged = 0;
     for (const pause of history) {
-      if (pause.worker !== -1 || pause.f !== 'pause') continue;
+      if (pause.worker !== -1 || pause.f !== n.stop) continue;
       const w = pausedWorker(pause);
       const sameIteration = (e: HistoryEvent) => e.iteration === pause.iteration && e.time > pause.time;
-      const resume = history.find((e) => sameIteration(e) && e.worker === -1 && e.f === 'resume' && pausedWorker(e) === w);
+      const resume = history.find((e) => sameIteration(e) && e.worker === -1 && e.f === n.go && pausedWorker(e) === w);
       // A pause placed in a command (--exec) after its lock was released, or never stopped it, held no holder.
       const missed = history.some((e) => e.iteration === pause.iteration && e.worker === w && e.f === 'pause-placed' && (e.value as { effective?: unknown } | null)?.effective === false);
       if (w === undefined || resume === undefined || missed) {
@@ -74,12 +102,12 @@ export function pausedHolderSilent(): Checker {
     const verdict = settle(violations, unjudged, takenOver + heldOff);
     const message =
       verdict === 'fail'
-        ? `${plural(violations, 'operation')} published (or, found compromised only at release, possibly published) by a holder woken after its lock was taken`
+        ? `${plural(violations, 'operation')} published (or, found compromised only at release, possibly published) by a holder ${n.woken} after its lock was taken`
         : pauses === 0 && unjudged === 0
-          ? 'no lock holder was paused, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a pause)'
+          ? `no lock holder was ${n.what === 'paused' ? 'paused' : 'cut off'}, so nothing was judged (the system under test records no lock acquisitions, or no iteration drew a ${n.stop})`
           : takenOver + heldOff === 0 && unjudged === 0
-            ? `nothing to judge: ${plural(pauses, 'holder')} paused, but nobody took the lock while it was stopped, nor waited for it`
-            : `${plural(takenOver, 'paused holder')} woken after another worker took the lock, none published; ${plural(heldOff, 'paused holder')} kept the lock from waiting workers until woken${unjudged > 0 ? ` (${plural(unjudged, 'pause or outcome')} could not be judged)` : ''}`;
-    return { checker: 'paused-holder-silent', verdict, message, examples, stats: { pauses, takenOver, heldOff, violations, unjudged } };
+            ? `nothing to judge: ${plural(pauses, 'holder')} ${n.what}, but nobody took the lock meanwhile, nor waited for it`
+            : `${plural(takenOver, `${n.what} holder`)} ${n.woken} after another worker took the lock, none published; ${plural(heldOff, `${n.what} holder`)} kept the lock from waiting workers until ${n.woken}${unjudged > 0 ? ` (${plural(unjudged, `${n.stop} or outcome`)} could not be judged)` : ''}`;
+    return { checker: n.checker, verdict, message, examples, stats: { pauses, takenOver, heldOff, violations, unjudged } };
   });
 }

@@ -31,6 +31,7 @@ export type CheckerSpec = (
   | { readonly checker: 'counter-matches'; readonly options: CounterMatchesOptions }
   | { readonly checker: 'topics-match'; readonly options: TopicsMatchOptions }
   | { readonly checker: 'paused-holder-silent' }
+  | { readonly checker: 'partitioned-holder-silent' }
 ) & {
   /** What the checker needs the system under test to report; a run leaves it out, and says why, when the SUT cannot. */
   readonly needs?: SutReport;

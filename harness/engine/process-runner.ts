@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { NetPartition } from '../store/netns.ts';
 import { killWindowMs, planFaults, type ProcessFaults } from './nemesis-plan.ts';
 import { killLanding, type KillFact } from './kill-landing.ts';
 import { monotonicNs, type RawEvent } from '../history/history.ts';
@@ -7,7 +8,7 @@ import { launchOf, ProcessParty } from './process-party.ts';
 import { onHost } from './hosts.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
-import type { IterationInput, IterationTask } from './worker-task.ts';
+import { HEALED, type IterationInput, type IterationTask } from './worker-task.ts';
 import { iterationRoot, prepareRoot } from './iteration-root.ts';
 import { stateCommands } from './state-commands.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
@@ -40,6 +41,23 @@ export interface ProcessRunOptions extends PoolRunOptions {
   readonly onKill?: (fact: KillFact) => void;
   /** Spread the workers over this many simulated hosts (hosts.ts), worker w on host w mod hosts. */
   readonly hosts?: number;
+  /** Cut one worker off from the store's server in every iteration (`--partition`). */
+  readonly partition?: PartitionPlan;
+}
+
+/** The partition nemesis's part: which worker is in the namespace, how it is cut, for how long. */
+export interface PartitionPlan {
+  /** The link between the worker's namespace and the server's (harness/store/netns.ts). */
+  readonly net: Pick<NetPartition, 'wrap' | 'cut' | 'heal' | 'method'>;
+  /** The worker started inside the namespace. */
+  readonly worker: number;
+  /** Its environment there (the server's URL over TCP). */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * How long each cut lasts: past the lease (staleMs), so that the server frees what the worker
+   * held. The worker is cut once it has taken its lock (lock scenario), and goes on after the heal.
+   */
+  readonly forMs: number;
 }
 
 /**
@@ -67,10 +85,12 @@ export async function runOnProcesses({
   seed,
   signal,
   hosts,
+  partition,
 }: ProcessRunOptions & { seed?: number }): Promise<void> {
   signal?.throwIfAborted();
   const local = { ...launchOf(taskRef(import.meta.url, './worker-task', 'runIteration')), group: true };
-  const launch = (w: number) => (hosts === undefined ? local : onHost(local, w % hosts));
+  const onItsHost = (w: number) => (hosts === undefined ? local : onHost(local, w % hosts));
+  const launch = (w: number) => (partition !== undefined && w === partition.worker ? partition.net.wrap(onItsHost(w), partition.env) : onItsHost(w));
   // How long each worker that was not killed took from the start to the end of its part (ms).
   const timedMs: number[] = [];
   const procs: ProcessParty[] = await startParties(Array.from({ length: base.workers }, (_, w) => launch(w)));
@@ -108,6 +128,25 @@ export async function runOnProcesses({
       const windowMs = killWindowMs(timedMs);
       let startNs = 0;
       const returnedAt: (number | undefined)[] = procs.map(() => undefined);
+      // The partition nemesis: one cut of the namespaced worker per iteration, once it holds its lock, healed after forMs.
+      const partitionClaim = `${task.root}.partition`;
+      let cutAt: number | null = null;
+      let cutThisIteration = false;
+      const heal = () => {
+        if (partition === undefined || cutAt === null) return;
+        partition.net.heal();
+        cutAt = null;
+        nemesis(task.iteration, 'heal', { worker: partition.worker });
+        writeFileSync(partitionClaim, HEALED);
+      };
+      const cut = () => {
+        if (partition === undefined || cutThisIteration) return;
+        partition.net.cut();
+        cutAt = monotonicNs();
+        cutThisIteration = true;
+        nemesis(task.iteration, 'partition', { worker: partition.worker, forMs: partition.forMs, method: partition.net.method, afterStartMs: Math.round((cutAt - startNs) / 1e3) / 1e3 });
+        timers.push(setTimeout(heal, partition.forMs));
+      };
       const shots: { worker: number; time: number; delayMs: number; signalled: boolean }[] = [];
       const killedWorkers = new Set<number>();
       releaseTogether(procs, {
@@ -129,6 +168,14 @@ export async function runOnProcesses({
           }
         },
       });
+      if (partition !== undefined) {
+        // The namespaced worker names itself in the claim once it holds its lock, and waits for the heal.
+        watch = setInterval(() => {
+          if (readPauseClaim(partitionClaim) === null) return;
+          clearInterval(watch);
+          cut();
+        }, PAUSE_WATCH_MS);
+      }
       if (plan?.pause === true) {
         // The first worker to take its lock stops itself (SIGSTOP) and names itself in the claim
         // file; we wake it (SIGCONT) once the others have surely broken its lock.
@@ -151,7 +198,8 @@ export async function runOnProcesses({
         await Promise.all(
           procs.map(async (p, w) => {
             const mayPause = plan?.pause === true && !plan.kills.has(w);
-            const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}) };
+            const cutOff = w === partition?.worker;
+            const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}), ...(cutOff ? { partitionClaim } : {}) };
             const settled = await p.run(input);
             returnedAt[w] = monotonicNs();
             if ('killed' in settled) {
@@ -160,9 +208,11 @@ export async function runOnProcesses({
             }
             settledValue(settled, w);
             // A paused iteration's parts last past staleMs: they would stretch the window.
-            if (!plan?.kills.has(w) && plan?.pause !== true) timedMs.push((returnedAt[w] - startNs) / 1e6);
+            if (!plan?.kills.has(w) && plan?.pause !== true && !(cutThisIteration && w === partition?.worker)) timedMs.push((returnedAt[w] - startNs) / 1e6);
           }),
         );
+        // A cut outlasts the lease even when the worker's part ended under it.
+        if (partition !== undefined && cutAt !== null) await new Promise((r) => setTimeout(r, Math.max(0, partition.forMs - (monotonicNs() - cutAt!) / 1e6)));
         signal?.throwIfAborted();
       } catch (err) {
         signal?.throwIfAborted(); // a worker died of the same Ctrl-C (a terminal signals the whole group)
@@ -178,7 +228,9 @@ export async function runOnProcesses({
         // signalled: Deno takes a SIGCONT sent to a running child for its exit.)
         for (const t of timers) clearTimeout(t);
         clearInterval(watch);
+        heal(); // never left cut, also when a worker failed
         rmSync(pauseClaim, { force: true });
+        rmSync(partitionClaim, { force: true });
       }
       // A pause drawn but placed nowhere (no worker took a lock racetrack could see) is told, not dropped.
       if (plan?.pause === true && !pauseClaimed) nemesis(task.iteration, 'pause-missed', { reason: 'no worker was seen taking a lock' });

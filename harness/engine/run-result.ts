@@ -82,4 +82,18 @@ export interface FaultTally {
   readonly recoveries?: { readonly ran: number; readonly failed: number };
   /** Faults strace injected into `--exec` operations' syscalls (--jitter, --errors), each counted with where it landed. */
   readonly syscall?: SyscallFaultTally;
+  /** With `--partition`: how a worker was cut off from the store's server, and each cut. */
+  readonly partitionMethod?: string;
+  readonly partitions?: readonly PartitionFact[];
+}
+
+/** One cut of the partition nemesis. */
+export interface PartitionFact {
+  readonly iteration: number;
+  /** The worker cut off (the one in the network namespace). */
+  readonly worker: number;
+  /** When, after the iteration's common start. */
+  readonly afterStartMs: number;
+  /** How long the cut was held before the heal. */
+  readonly forMs: number;
 }

@@ -9,7 +9,10 @@ import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
 import { PAUSE_PLACED_EVENT, type PlacedPause } from '../strace/pause-holder.ts';
 import { syscallFaultTally, SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
 import type { SyscallFaultOptions } from '../strace/faults.ts';
-import { provideRunStore } from '../store/run-store.ts';
+import { checkRunStore, provideRunStore } from '../store/run-store.ts';
+import { createNetPartition } from '../store/netns.ts';
+import { checkPartition, PARTITION_SERVER_SETTINGS, partitionForMs } from '../store/partition-run.ts';
+import { RUN_STORE_ENV } from '../../scenarios/suts/store/store-sut.ts';
 import { stateCommands, type StateCommands } from './state-commands.ts';
 import { interrupted, type KillFact } from './kill-landing.ts';
 import { planChecks } from './check-plan.ts';
@@ -21,8 +24,8 @@ import { iterationRoot } from './iteration-root.ts';
 import { IterationStream, type HeldPeak } from './iteration-stream.ts';
 import { makeDirs } from './make-dirs.ts';
 import { ROOTS_DIR } from './out-dir.ts';
-import { runOnProcesses } from './process-runner.ts';
-import type { FaultTally, NotChecked, RunResult } from './run-result.ts';
+import { runOnProcesses, type PartitionPlan } from './process-runner.ts';
+import type { FaultTally, NotChecked, PartitionFact, RunResult } from './run-result.ts';
 import { runOnThreads } from './thread-runner.ts';
 
 /** How far a run has got, for a progress line. */
@@ -56,6 +59,8 @@ export interface RunOptions {
   readonly store?: string;
   /** Process isolation: spread the workers over this many simulated hosts (hosts.ts). */
   readonly hosts?: number;
+  /** With a store system under test: cut worker 0, in a network namespace of its own, off from the server in every iteration (harness/store/netns.ts). */
+  readonly partition?: boolean;
   readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
@@ -107,15 +112,27 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   if (options.hosts !== undefined && options.isolation !== 'process') throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
   const faulty = (options.killRate ?? 0) > 0 || (options.pauseRate ?? 0) > 0;
   if (faulty && options.isolation !== 'process') throw new RacetrackError('EINVALID', 'kills and pauses need --isolation process');
-  const outDir = resolve(options.outDir);
-  const rootsDir = join(outDir, ROOTS_DIR);
-  makeDirs(rootsDir, '--out');
-  const runStore = await provideRunStore(sut, options.store);
+  if (options.partition === true) {
+    checkRunStore(sut, options.store);
+    checkPartition({ sut, scenario: scenario.name, store: options.store, isolation: options.isolation, workers: options.workers, hosts: options.hosts, pausing: (options.pauseRate ?? 0) > 0 });
+  }
+  // The namespace is the probe: where the machine refuses one, nothing has been created yet.
+  const net = options.partition === true ? createNetPartition() : undefined;
   try {
-    return await runStreamed(options, scenario, sut, state, outDir, rootsDir);
+    const outDir = resolve(options.outDir);
+    const rootsDir = join(outDir, ROOTS_DIR);
+    makeDirs(rootsDir, '--out');
+    const runStore = await provideRunStore(sut, options.store, net === undefined ? {} : { tcp: { address: net.serverAddress, clients: net.subnet }, settings: PARTITION_SERVER_SETTINGS });
+    try {
+      const partition: PartitionPlan | undefined =
+        net === undefined || runStore?.tcpUrl === undefined ? undefined : { net, worker: 0, env: { [RUN_STORE_ENV]: runStore.tcpUrl }, forMs: partitionForMs(staleMs) };
+      return await runStreamed(options, scenario, sut, state, outDir, rootsDir, partition);
+    } finally {
+      // The store's schemas are named for the roots (one per iteration), whether or not the roots remain.
+      await runStore?.finish(Array.from({ length: options.iterations }, (_, i) => iterationRoot(rootsDir, i)));
+    }
   } finally {
-    // The store's schemas are named for the roots (one per iteration), whether or not the roots remain.
-    await runStore?.finish(Array.from({ length: options.iterations }, (_, i) => iterationRoot(rootsDir, i)));
+    net?.remove();
   }
 }
 
@@ -126,13 +143,19 @@ async function runStreamed(
   state: StateCommands,
   outDir: string,
   rootsDir: string,
+  partition?: PartitionPlan,
 ): Promise<RunOutcome> {
   const staleMs = options.staleMs ?? 5000;
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
   // With pauses, every scenario also answers for what a woken holder did.
-  const specs: CheckerSpec[] = [...scenario.checks, ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : [])];
+  // With pauses, every scenario also answers for what a woken holder did; with a partition of a lock holder, for what a reconnected one did.
+  const specs: CheckerSpec[] = [
+    ...scenario.checks,
+    ...(pauseRate > 0 ? [{ checker: 'paused-holder-silent', needs: 'lock-events' } as const] : []),
+    ...(partition !== undefined ? [{ checker: 'partitioned-holder-silent' } as const] : []),
+  ];
   const plan = planChecks(specs, sut, { staleMs });
 
   const started = performance.now();
@@ -199,6 +222,7 @@ async function runStreamed(
     ...(hasSyscallFaults(options.syscallFaults) ? { syscallFaults: options.syscallFaults } : {}),
   };
   const killList: KillFact[] = [];
+  const partitions: PartitionFact[] = [];
   let pauses = 0;
   let pausesNotPlaced = 0;
   let faultedIterations = 0;
@@ -234,15 +258,19 @@ async function runStreamed(
         },
         signal: options.signal,
         ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
-        ...(faulty
+        ...(faulty ? { faults: { killRate, pauseRate, staleMs }, onKill: (k: KillFact) => killList.push(k) } : {}),
+        ...(partition === undefined ? {} : { partition }),
+        ...(faulty || partition !== undefined
           ? {
-              faults: { killRate, pauseRate, staleMs },
               onNemesis: (e: RawEvent) => {
                 if (e.f === 'pause') pauses++;
                 if (e.f === 'pause-missed') pausesNotPlaced++;
+                if (e.f === 'partition') {
+                  const v = e.value as { worker: number; afterStartMs: number; forMs: number };
+                  partitions.push({ iteration: e.iteration, worker: v.worker, afterStartMs: v.afterStartMs, forMs: v.forMs });
+                }
                 stream.addNemesis(e);
               },
-              onKill: (k: KillFact) => killList.push(k),
             }
           : {}),
       });
@@ -269,7 +297,7 @@ async function runStreamed(
   const kills = killList.filter((k) => interrupted(k.landed)).length;
   const syscall = syscallFaultTally(syscallFaultEvents, options.syscallFaults, hasSyscallFaults(options.syscallFaults));
   const faults: FaultTally | undefined =
-    faulty || syscall !== undefined
+    faulty || syscall !== undefined || partition !== undefined
       ? {
           killRate,
           pauseRate,
@@ -285,6 +313,7 @@ async function runStreamed(
           killsPerSecond: kills / (wallMs / 1000),
           ...(options.exec === undefined ? {} : { recoveries }),
           ...(syscall === undefined ? {} : { syscall }),
+          ...(partition === undefined ? {} : { partitionMethod: partition.net.method, partitions }),
         }
       : undefined;
   const result = { ...summarize(options, scenario.name, outDir, checks, plan.notChecked, stream, wallMs, startedAt), ...(faults === undefined ? {} : { faults }) };

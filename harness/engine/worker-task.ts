@@ -3,7 +3,7 @@
 // iteration; on a process, one iteration per run, its events sent home as they are recorded, so
 // that a worker killed mid-operation still leaves its `invoke` in the history (the runner then
 // completes it as `info`).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import type { RawEvent } from '../history/history.ts';
 import { seededRandom } from '../stats/prng.ts';
@@ -136,6 +136,43 @@ export interface IterationInput {
    * the claim file that makes the first worker to take its lock the one paused.
    */
   readonly pauseClaim?: string;
+  /**
+   * Set for the worker in a network namespace of its own (`--partition`) in an iteration of a lock
+   * scenario: the claim file through which it tells the nemesis it has taken its lock, and learns
+   * (the word `healed`) that its cut is over.
+   */
+  readonly partitionClaim?: string;
+}
+
+/** What the nemesis writes into the partition claim once it healed the cut. */
+export const HEALED = 'healed';
+/** How long a cut-off holder waits for its heal at most (the nemesis heals after --stale-ms and a margin). */
+const HEAL_WAIT_LIMIT_MS = 660_000;
+
+/**
+ * The partitioned holder's part of a cut: it names itself in `claim`, then waits, without running
+ * anything (a holder whose work outlasts the cut), until the nemesis has cut it off, held the cut
+ * past the lease and healed it. Its lock's connections stay as they were meanwhile: what the server
+ * concluded about them, and what the holder does once it goes on, is what the run judges.
+ */
+function waitOutPartition(claim: string, worker: number): void {
+  try {
+    writeFileSync(claim, String(worker), { flag: 'wx' });
+  } catch {
+    return; // out of reach: no cut will come
+  }
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + HEAL_WAIT_LIMIT_MS;
+  while (Date.now() < deadline) {
+    Atomics.wait(nap, 0, 0, 5);
+    let text = '';
+    try {
+      text = readFileSync(claim, 'utf8');
+    } catch {
+      return; // the parent removed the claim: the iteration is over
+    }
+    if (text === HEALED) return;
+  }
 }
 
 /**
@@ -176,6 +213,11 @@ export async function runIteration(input: IterationInput, ctx: TaskContext): Pro
   }
   await performIteration(input.setup, input.task, ctx.start, (e) => {
     ctx.send(e);
+    if (input.partitionClaim !== undefined && !stopped && e.f === 'acquire' && e.type === 'ok') {
+      stopped = true;
+      waitOutPartition(input.partitionClaim, input.setup.worker);
+      return;
+    }
     if (runner !== undefined || input.pauseClaim === undefined || stopped || e.f !== 'acquire' || e.type !== 'ok') return;
     stopped = true;
     if (claimPause(input.pauseClaim, input.setup.worker)) process.kill(process.pid, 'SIGSTOP');

@@ -5,6 +5,7 @@ import { parseFuzzScenario, runFuzzScenario } from '../fuzz/fuzz-scenario.ts';
 import { firstDetectionMs } from './first-detection.ts';
 import { runScenario } from '../engine/run.ts';
 import { findPostgresBin, POSTGRES_INSTALL_HINT } from '../store/pg-cluster.ts';
+import { checkNetPartition } from '../store/netns.ts';
 
 /** One line of the selftest table: a system under test, through one scenario, N times. */
 export interface SelftestRow {
@@ -54,12 +55,14 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
   const coreScenarios = [...new Set([...controls.map((c) => c.control!.caughtBy), 'lock'])];
 
   const plan = [
-    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.control!.caughtBy, bug: c.control!.bug, store: c.store })),
+    ...controls.map((c) => ({ system: c.name, kind: 'control' as const, scenario: c.control!.caughtBy, bug: c.control!.bug, store: c.store, partition: c.control!.partition === true })),
     ...coreScenarios.map((scenario) => ({ system: 'core', kind: 'core' as const, scenario, bug: '(none: must pass)' })),
   ];
   const noPostgres = findPostgresBin() === null ? `PostgreSQL is not installed: ${POSTGRES_INSTALL_HINT}` : undefined;
   for (const item of plan) {
-    if ('store' in item && item.store !== undefined && noPostgres !== undefined) {
+    const partitioned = 'partition' in item && item.partition;
+    const cannot = 'store' in item && item.store !== undefined && noPostgres !== undefined ? noPostgres : partitioned ? noPartition() : undefined;
+    if (cannot !== undefined) {
       const row: SelftestRow = {
         system: item.system,
         kind: item.kind,
@@ -70,7 +73,7 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
         unknown: 0,
         medianDetectionMs: null,
         status: 'pending',
-        reason: noPostgres,
+        reason: cannot,
       };
       rows.push(row);
       o.onRow?.(row);
@@ -95,14 +98,29 @@ export async function runSelftest(o: SelftestOptions): Promise<{ rows: SelftestR
   return { rows, ok: rows.every((r) => r.status === 'ok' || r.status === 'pending') };
 }
 
+/** Why this machine cannot run a partitioned control (not root, no ip(8)), or undefined when it can. */
+function noPartition(): string | undefined {
+  try {
+    checkNetPartition();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** A partitioned run's size: each iteration holds a cut of several seconds. */
+const PARTITION_RUN = { iterations: 3, workers: 3, staleMs: 1000 };
+
 /** One run of a concurrency scenario: failed or not, and how long until the first failing iteration. */
-async function concurrencyRun(item: { system: string; kind: 'control' | 'core'; scenario: string }, o: SelftestOptions, r: number): Promise<{ verdict: string; detectionMs: number }> {
+async function concurrencyRun(
+  item: { system: string; kind: 'control' | 'core'; scenario: string; partition?: boolean },
+  o: SelftestOptions,
+  r: number,
+): Promise<{ verdict: string; detectionMs: number }> {
   const outDir = join(o.outDir, 'runs', `${item.system}-${item.scenario}-${r}`);
   const { result, history, snapshots } = await runScenario({
     scenario: item.scenario,
-    iterations: o.iterations,
-    workers: o.workers,
-    isolation: o.isolation,
+    ...(item.partition === true ? { ...PARTITION_RUN, isolation: 'process' as const, partition: true } : { iterations: o.iterations, workers: o.workers, isolation: o.isolation }),
     seed: o.seed + r,
     outDir,
     maxCollisionRate: 0,

@@ -1,8 +1,9 @@
 // A throwaway PostgreSQL cluster for tests and `racetrack run --store postgres`: initdb in a temp
 // directory, started with pg_ctl on a Unix socket there and a random port, no TCP listener,
-// fsync off. PostgreSQL refuses to run as root, so as root the cluster runs as `nobody`.
+// fsync off (on for a bench beside the durable file core). PostgreSQL refuses to run as root, so as
+// root the cluster runs as `nobody`.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -15,8 +16,26 @@ export const POSTGRES_INSTALL_HINT = 'install PostgreSQL (Debian: apt-get instal
 export interface PgCluster {
   /** A connection URL for the cluster's `postgres` database, over its Unix socket. */
   readonly url: string;
+  /** With `tcp`: the URL over TCP at its address. */
+  readonly tcpUrl?: string;
   readonly dir: string;
+  /** Whether the server fsyncs its WAL at commit: off for tests (nothing is lost unless the machine crashes), on for a bench. */
+  readonly fsync: boolean;
   stop(): void;
+}
+
+/** How to start a throwaway cluster. */
+export interface PgClusterOptions {
+  readonly port?: number;
+  /** fsync and full_page_writes on: durable commits, as a fair comparison with the durable file core needs. Default false. */
+  readonly fsync?: boolean;
+  /**
+   * Also listen on TCP at `address` and let the clients of the network `clients` (CIDR) in without
+   * a password: a client in another network namespace (netns.ts) reaches the server there.
+   */
+  readonly tcp?: { readonly address: string; readonly clients: string };
+  /** More server settings, `name=value` each. */
+  readonly settings?: readonly string[];
 }
 
 /** The directory holding initdb and pg_ctl: on PATH, else the newest /usr/lib/postgresql/N/bin; null when absent. */
@@ -54,7 +73,7 @@ function runPg(bin: string, tool: string, args: readonly string[]): void {
  * Starts a throwaway cluster. About 1-2 s. The caller must `stop()` it; stopping twice is harmless.
  * EINVALID (with an install hint) when PostgreSQL is not installed; EIO when it will not start.
  */
-export function startPgCluster(options: { port?: number } = {}): PgCluster {
+export function startPgCluster(options: PgClusterOptions = {}): PgCluster {
   const bin = requirePostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'racetrack-pg-'));
   if (isRoot()) chownSync(dir, 65534, 65534);
@@ -74,12 +93,29 @@ export function startPgCluster(options: { port?: number } = {}): PgCluster {
   };
   try {
     runPg(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'racetrack', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    const settings = [`-c listen_addresses=''`, `-k ${dir}`, `-p ${port}`, '-c fsync=off', '-c synchronous_commit=on', '-c full_page_writes=off', '-c max_connections=200'];
+    if (options.tcp !== undefined) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${options.tcp.clients} trust\n`);
+    const durable = options.fsync === true ? 'on' : 'off';
+    const settings = [
+      `-c listen_addresses=${options.tcp === undefined ? "''" : options.tcp.address}`,
+      ...(options.settings ?? []).map((setting) => `-c ${setting}`),
+      `-k ${dir}`,
+      `-p ${port}`,
+      `-c fsync=${durable}`,
+      '-c synchronous_commit=on',
+      `-c full_page_writes=${durable}`,
+      '-c max_connections=200',
+    ];
     runPg(bin, 'pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', settings.join(' '), 'start']);
     running = true;
   } catch (err) {
     stop();
     throw err;
   }
-  return { url: `postgresql://racetrack@${encodeURIComponent(dir)}:${port}/postgres`, dir, stop };
+  return {
+    url: `postgresql://racetrack@${encodeURIComponent(dir)}:${port}/postgres`,
+    ...(options.tcp === undefined ? {} : { tcpUrl: `postgresql://racetrack@${options.tcp.address}:${port}/postgres` }),
+    dir,
+    fsync: options.fsync === true,
+    stop,
+  };
 }

@@ -8,11 +8,13 @@ import { checkStoreUrl } from '../../core/store/store-url.ts';
 import { SUTS } from '../../scenarios/suts/index.ts';
 import type { Sut } from '../../scenarios/suts/sut.ts';
 import { RUN_STORE_ENV, schemaForRoot } from '../../scenarios/suts/store/store-sut.ts';
-import { requirePostgresBin, startPgCluster } from './pg-cluster.ts';
+import { requirePostgresBin, startPgCluster, type PgClusterOptions } from './pg-cluster.ts';
 
 /** A server given to a run; `finish` ends it (a cluster stops, an existing server loses the run's schemas). */
 export interface RunStore {
   readonly url: string;
+  /** A throwaway cluster started with `tcp`: its URL over TCP. */
+  readonly tcpUrl?: string;
   finish(roots: readonly string[]): Promise<void>;
 }
 
@@ -33,11 +35,11 @@ export function checkRunStore(sut: Sut, store: string | undefined): void {
 }
 
 /**
- * The server for `sut`: null for a system under test that keeps its state in files (EINVALID if
+ * The server for `sut` (`cluster`: how to start a throwaway one): null for a system under test that keeps its state in files (EINVALID if
  * `store` was given for one). `store` undefined or `postgres`: a throwaway cluster (EINVALID with an
  * install hint when PostgreSQL is not installed); else a postgres:// URL of an existing server.
  */
-export async function provideRunStore(sut: Sut, store: string | undefined): Promise<RunStore | null> {
+export async function provideRunStore(sut: Sut, store: string | undefined, cluster: PgClusterOptions = {}): Promise<RunStore | null> {
   checkRunStore(sut, store);
   if (sut.store === undefined) return null;
   const previous = process.env[RUN_STORE_ENV];
@@ -46,13 +48,14 @@ export async function provideRunStore(sut: Sut, store: string | undefined): Prom
     else process.env[RUN_STORE_ENV] = previous;
   };
   if (store === undefined || store === 'postgres') {
-    const cluster = startPgCluster();
-    process.env[RUN_STORE_ENV] = cluster.url;
+    const started = startPgCluster(cluster);
+    process.env[RUN_STORE_ENV] = started.url;
     return {
-      url: cluster.url,
+      url: started.url,
+      ...(started.tcpUrl === undefined ? {} : { tcpUrl: started.tcpUrl }),
       finish: async () => {
         restore();
-        cluster.stop();
+        started.stop();
       },
     };
   }

@@ -3,7 +3,7 @@ import { coreSut } from './core.ts';
 import { CONTROLS } from './controls/index.ts';
 import { checkExecSetup, createExecSut } from './exec/exec-sut.ts';
 import { PEERS } from './peers/index.ts';
-import { pgClaimNaive, pgReserveUnlocked, postgresSut } from './store/postgres.ts';
+import { pgClaimNaive, pgLockAdvisory, pgReserveUnlocked, postgresSut } from './store/postgres.ts';
 import type { Primitive, Scenario } from '../workloads/scenario.ts';
 import type { Sut, SutOperation } from './sut.ts';
 import type { ExecRunner } from './exec/exec-runner.ts';
@@ -14,7 +14,7 @@ import type { ExecRunner } from './exec/exec-runner.ts';
  * core, the known-broken controls, the peers, then the PostgreSQL store and its controls. A user's command (`--exec`) is made per run
  * from its template (exec/exec-sut.ts).
  */
-export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS, postgresSut, pgReserveUnlocked, pgClaimNaive];
+export const SUTS: readonly Sut[] = [coreSut, ...CONTROLS, ...PEERS, postgresSut, pgReserveUnlocked, pgClaimNaive, pgLockAdvisory];
 
 /** The operation a scenario of each primitive calls. */
 const PRIMITIVE_OPERATION: Readonly<Record<Primitive, SutOperation>> = {

@@ -53,6 +53,8 @@ export interface ControlFacts {
   readonly bug: string;
   /** What catches it: a `racetrack run` scenario (`allocate`) or a fuzz scenario (`fuzz write --power-loss`). */
   readonly caughtBy: string;
+  /** Set when only a network partition shows the bug: the scenario must run with `--partition` (root only). */
+  readonly partition?: true;
 }
 
 /**

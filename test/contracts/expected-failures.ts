@@ -63,6 +63,19 @@ export const EXPECTED: Readonly<Record<string, Partial<Record<ContractName, Expe
       },
     },
   },
+  // Its bug shows only under a partition (run lock --sut pg-lock-advisory --partition); in one process, it excludes.
+  'pg-lock-advisory': {
+    lock: {
+      skips: {
+        'stale-break-race':
+          'its holders die leaving lock files behind and their locks held in this process; an advisory lock lives as long as its session, which nothing here ends, so each waiter waits out its timeout',
+        'dead-holder-broken': "it plants a dead holder's lock file and expects it replaced; the advisory lock never writes a file at the path",
+        'foreign-file-refused': 'it expects a foreign file at the lock path to block the lock; to the advisory lock the path is a key, and the file is left untouched',
+        'symlink-untouched': 'it expects a symlink at the lock path to block the lock; to the advisory lock the path is a key: it takes the lock and never touches the link',
+        'other-pid-space-not-dead': 'it plants a lock file with a pid from another PID namespace; the advisory lock judges no pid',
+      },
+    },
+  },
   'proper-lockfile': {
     lock: {
       skips: {

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import { renderBenchHtml } from '../../../reports/bench-html.ts';
 import { ceilingLine, formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
-import { implNames } from '../../bench/bench-impls.ts';
+import { implNames, STORE_OPS, storeImplNames } from '../../bench/bench-impls.ts';
+import { requirePostgresBin } from '../../store/pg-cluster.ts';
+import { checkStoreUrl, redactUrl } from '../../../core/store/store-url.ts';
 import { BENCH_OPS, type BenchConfig, type BenchOpName, type BenchReport } from '../../bench/bench-types.ts';
 import { runBenchPlan, type BenchPlan } from '../../bench/run-bench.ts';
 import { success, type CommandResult } from '../command-result.ts';
@@ -31,6 +33,10 @@ const options = {
   duration: { flags: '--duration <ms>', description: 'how long each round of each (implementation, workers) point runs', defaultText: `${FULL.durationMs}; with --quick ${QUICK.durationMs}` },
   rounds: { flags: '--rounds <n>', description: "repeat the sweep, rows taking turns, and report each point's median round", defaultText: `${FULL.rounds}; with --quick ${QUICK.rounds}` },
   impls: { flags: '--impls <names>', description: `the rows to run, comma-separated: ${implNames().join(', ')}`, defaultText: 'every row that applies' },
+  store: {
+    flags: '--store <store>',
+    description: `also run the PostgreSQL store's ${STORE_OPS.join(' and ')} (row postgres): postgres (a throwaway cluster, fsync on unless --no-durable) or a postgres:// URL`,
+  },
   durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs in every row (durable writes everywhere otherwise)' },
   singleOp: { flags: '--no-single-op', kind: 'flag', description: 'skip the uncontended single-operation latencies' },
   overhead: { flags: '--no-overhead', kind: 'flag', description: 'skip the harness-overhead measurement' },
@@ -54,7 +60,7 @@ function parseWorkerList(value: string | undefined, fallback: readonly number[])
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
-function parseImpls(value: string | undefined): string[] | undefined {
+function parseImpls(value: string | undefined, withStore: boolean): string[] | undefined {
   if (value === undefined) return undefined;
   const names = value
     .split(',')
@@ -63,7 +69,18 @@ function parseImpls(value: string | undefined): string[] | undefined {
   const known = implNames();
   const unknown = names.filter((n) => !known.includes(n));
   if (names.length === 0 || unknown.length > 0) throw new RacetrackError('EINVALID', `--impls takes names from: ${known.join(', ')}`, { impls: value, unknown });
+  const stores = names.filter((n) => storeImplNames().includes(n));
+  if (!withStore && stores.length > 0) throw new RacetrackError('EINVALID', `${stores.join(', ')} runs on PostgreSQL: add --store postgres (or --store URL)`, { impls: value });
   return names;
+}
+
+/** `--store` checked before anything runs: `postgres` needs PostgreSQL installed (EINVALID with the install hint), a URL must be postgres://. */
+function parseStore(value: string | undefined, op: BenchOpName): string | undefined {
+  if (value === undefined) return undefined;
+  if (!(STORE_OPS as readonly string[]).includes(op)) throw new RacetrackError('EINVALID', `--store benchmarks the store's ${STORE_OPS.join(' and ')}, not --op ${op}`, { op, store: value });
+  if (value === 'postgres') requirePostgresBin();
+  else checkStoreUrl(value);
+  return value;
 }
 
 /** The directory a bench writes to when --out is not given: racetrack-bench/<time>. */
@@ -87,6 +104,7 @@ function commandLine(o: BenchCommandOptions): string {
   if (o.duration !== undefined) parts.push(`--duration ${o.duration}`);
   if (o.rounds !== undefined) parts.push(`--rounds ${o.rounds}`);
   if (o.impls !== undefined) parts.push(`--impls ${o.impls}`);
+  if (o.store !== undefined) parts.push(`--store ${redactUrl(o.store)}`);
   if (o.durable === false) parts.push('--no-durable');
   if (o.overhead === false) parts.push('--no-overhead');
   if (o.singleOp === false) parts.push('--no-single-op');
@@ -100,6 +118,7 @@ export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
   const preset = o.quick ? QUICK : FULL;
   const op = parseChoice<BenchOpName>('--op', o.op, BENCH_OPS, DEFAULT_OP);
   const isolation = parseChoice('--isolation', o.isolation, ['thread', 'process'] as const, 'thread');
+  const store = parseStore(o.store, op);
   const config: BenchConfig = {
     op,
     isolation,
@@ -110,12 +129,14 @@ export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
     quick: o.quick === true,
     referenceWorkers: REFERENCE_WORKERS,
     command: commandLine(o),
+    ...(store === undefined ? {} : { store: redactUrl(store) }),
   };
   const overheadWorkers = parsePositiveInteger('--overhead-workers', o.overheadWorkers, 10);
   if (overheadWorkers > 256) throw new RacetrackError('EINVALID', '--overhead-workers must be an integer from 1 to 256', { overheadWorkers });
   return {
     config,
-    impls: parseImpls(o.impls),
+    impls: parseImpls(o.impls, store !== undefined),
+    ...(store === undefined ? {} : { store }),
     singleOp: o.singleOp === false ? null : preset.singleOp,
     overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, 10_000), workers: overheadWorkers },
   };
@@ -173,7 +194,12 @@ export const benchVerb = defineVerb({
     'at the same contention; the harness overhead. Writes bench.json, bench.md and bench.html (charts,',
     'opens offline).',
   ].join('\n'),
-  examples: [{ command: 'racetrack bench --quick' }, { command: 'racetrack bench --isolation process --out bench' }, { command: 'racetrack bench --op claim --impls core,spec-spin' }],
+  examples: [
+    { command: 'racetrack bench --quick' },
+    { command: 'racetrack bench --store postgres --op claim --impls core,postgres --workers 1,2,4,8,16' },
+    { command: 'racetrack bench --isolation process --out bench' },
+    { command: 'racetrack bench --op claim --impls core,spec-spin' },
+  ],
   exitCodes: [
     { code: '0', meaning: 'measured, whether or not a target is met' },
     { code: '2', meaning: 'bad input or an error' },

@@ -20,7 +20,8 @@ export function scenarioLines(indent = ''): string[] {
 }
 
 /** The command that catches a control: `racetrack run allocate --sut X`, `racetrack fuzz write --sut X`. */
-const caughtBy = (name: string, scenario: string) => `racetrack ${parseFuzzScenario(scenario) === null ? 'run ' : ''}${scenario} --sut ${name}`;
+const caughtBy = (name: string, scenario: string, partition = false) =>
+  `racetrack ${parseFuzzScenario(scenario) === null ? 'run ' : ''}${scenario} --sut ${name}${partition ? ' --isolation process --partition --stale-ms 5000' : ''}`;
 
 /** The scenarios one line each (and, with `suts`, the systems under test). */
 export function runList(input: ListInput): CommandResult {
@@ -33,7 +34,7 @@ export function runList(input: ListInput): CommandResult {
   const width = Math.max(...SUTS.map((s) => s.name.length)) + 2;
   const sutLines = SUTS.flatMap((s) => [
     `${s.name.padEnd(width)}${s.kind === 'core' ? '' : `[${s.kind}] `}${s.description}${operationsOf(s).length === 0 ? ' (bench only: --impls)' : ''}`,
-    ...(s.control === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.control.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.control.caughtBy)}`]),
+    ...(s.control === undefined ? [] : [`${' '.repeat(width)}the bug: ${s.control.bug}`, `${' '.repeat(width)}caught by: ${caughtBy(s.name, s.control.caughtBy, s.control.partition === true)}`]),
   ]);
   return success([...scenarioLines(), ...(input.suts ? ['', 'systems under test (--sut):', ...sutLines] : [])].join('\n'));
 }

@@ -9,6 +9,8 @@ import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts
 import { resolveSut } from '../../../scenarios/suts/index.ts';
 import { checkRunStore } from '../../store/run-store.ts';
 import { checkHosts } from '../../engine/hosts.ts';
+import { checkNetPartition } from '../../store/netns.ts';
+import { checkPartition } from '../../store/partition-run.ts';
 import type { CommandResult } from '../command-result.ts';
 import { ISOLATION } from '../options.ts';
 import { defineVerb, type VerbContext, type VerbInput } from '../verb.ts';
@@ -87,7 +89,13 @@ const options = {
     flags: '--store <store>',
     description: "run the PostgreSQL store: postgres (a throwaway cluster) or a postgres:// URL; --sut defaults to postgres, or name one of the store's controls",
   },
-  staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause' },
+  partition: {
+    flags: '--partition',
+    kind: 'flag',
+    description:
+      'run lock --store postgres (process isolation, root): worker 0 runs in a network namespace of its own and, in every iteration, once it holds the lock, is cut off from the server (its veth link down) past --stale-ms, then healed',
+  },
+  staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause or --partition' },
 } as const;
 
 const withoutKillList = ({ killList: _, ...counts }: FaultTally) => counts;
@@ -174,7 +182,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   const killRate = toNumber('--kill-rate', o.killRate);
   const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
   // A pause must outlast staleMs; the spec's 5 s default would make every paused iteration take 5 s.
-  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 ? 1000 : 5000;
+  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 || o.partition === true ? 1000 : 5000;
   if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
   if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
   if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
@@ -206,6 +214,10 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
     throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
   }
+  if (o.partition === true) {
+    checkPartition({ sut, scenario: scenario.name, store: o.store, isolation: o.isolation, workers: numbers.workers, hosts, pausing: pauseRate > 0 });
+    checkNetPartition();
+  }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
   if (o.junit !== undefined && !existsSync(dirname(resolve(o.junit)))) throw new RacetrackError('ENOTFOUND', `the directory for --junit ${o.junit} does not exist`);
   if (o.junit !== undefined && existsSync(o.junit) && statSync(o.junit).isDirectory()) throw new RacetrackError('EINVALID', `--junit ${o.junit} is a directory, not a file`, { junit: o.junit });
@@ -230,6 +242,7 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
       ...(hasSyscallFaults(syscallFaults) ? { syscallFaults } : {}),
       ...(o.store === undefined ? {} : { store: o.store }),
       ...(hosts === undefined ? {} : { hosts }),
+      ...(o.partition === true ? { partition: true } : {}),
       keep: [...o.keep],
       keepRoots: o.keepRoots,
       killRate,

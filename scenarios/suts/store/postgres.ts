@@ -4,6 +4,8 @@ import { DEFAULT_LEASE_MS } from '../../../core/registry/claimer.ts';
 import { selectClaim } from '../../../core/registry/claim-rules.ts';
 import { readSites } from '../../../core/store/postgres-store.ts';
 import { formatTaskId } from '../../../core/ids/task-id.ts';
+import { RacetrackError } from '../../../core/errors.ts';
+import type { PgClient } from '../../../core/store/pg-driver.ts';
 import type { Sut } from '../sut.ts';
 import { countersStore, exportCounters, exportRegistry, registryStore, storeOf } from './store-sut.ts';
 
@@ -98,5 +100,56 @@ export const pgClaimNaive: Sut = {
     }
     await exportRegistry(store, registry);
     return outcome;
+  },
+};
+
+/** How long the advisory control sleeps between tries at most, ms (1, 2, 4 … with jitter). */
+const ADVISORY_BACKOFF_MS = 32;
+
+/**
+ * The lock as a port of a file lock to PostgreSQL often is: `pg_advisory_lock` held on a session of
+ * its own until release. It excludes as long as the session lives, but it has no lease and no
+ * fencing token: a holder cut off from the server keeps believing it holds the lock after the
+ * server dropped its session and handed the lock to another (issue measurements: about 3.5 s with
+ * tcp_user_timeout=3000), and nothing tells it so before it writes.
+ */
+export const pgLockAdvisory: Sut = {
+  name: 'pg-lock-advisory',
+  kind: 'control',
+  ...common,
+  description: 'a PostgreSQL lock that holds pg_advisory_lock on a session of its own until release: no lease, no fencing token',
+  control: {
+    bug: 'an advisory lock lives as long as its session: a holder cut off from the server loses it when the server drops the session, and goes on writing as if it held it (split brain)',
+    caughtBy: 'lock',
+    partition: true,
+  },
+  async acquire(lockPath, { lockOptions }) {
+    const store = await storeOf(lockPath);
+    const c = await store.connect();
+    // A session the server drops while the lock is held must not take the worker down: the holder learns nothing.
+    (c as PgClient & { on?(event: 'error', listener: () => void): unknown }).on?.('error', () => undefined);
+    const key = `${store.schema} ${lockPath}`;
+    const timeoutMs = lockOptions.timeoutMs ?? 10_000;
+    const started = Date.now();
+    try {
+      for (let backoff = 1; ; backoff = Math.min(backoff * 2, ADVISORY_BACKOFF_MS)) {
+        const got = await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [key]);
+        if (got.rows[0]?.got === true) break;
+        if (Date.now() - started >= timeoutMs) throw new RacetrackError('ETIMEOUT', `the advisory lock ${lockPath} was still held after ${timeoutMs} ms`, { timeoutMs });
+        await new Promise((r) => setTimeout(r, backoff * (0.5 + Math.random())));
+      }
+    } catch (err) {
+      c.release(true);
+      throw err;
+    }
+    return {
+      async release() {
+        try {
+          await c.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+        } finally {
+          c.release(true); // never back to the pool: a session is the lock
+        }
+      },
+    };
   },
 };

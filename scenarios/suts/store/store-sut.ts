@@ -46,6 +46,18 @@ export async function storeOf(file: string): Promise<PostgresStore> {
   return current.store;
 }
 
+/** Runs `fn` on a store of its own for the iteration (or bench round) whose files are in `root`, closed after. */
+export async function withRoundStore<T>(root: string, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
+  const url = process.env[RUN_STORE_ENV];
+  if (url === undefined || url === '') throw new RacetrackError('EINVALID', 'no store server is set for this run', { env: RUN_STORE_ENV });
+  const store = await openPostgresStore(url, { schema: schemaForRoot(root), maxConnections: 1 });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Runs `fn` in a transaction holding the schema's advisory lock `what`: imports and exports, one at a time. */
 async function serialized<T>(store: PostgresStore, what: string, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const c = await store.connect();
