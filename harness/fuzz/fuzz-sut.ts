@@ -25,6 +25,11 @@ export type FuzzSut = Sut &
     readonly foreign?: { readonly judgesLeftovers: boolean; readonly keep: readonly string[] };
   };
 
+/** What the next caller after a crash is held to, for a failure's message. */
+export function nextCallerRule(sut: FuzzSut, reason: string): string {
+  return sut.foreign === undefined ? `a lock left by the crash must be broken ${reason}` : 'what the crash left must not stop the next caller';
+}
+
 /**
  * The names in `dir` a case must not leave behind: those `expected` does not accept, less what a
  * foreign implementation keeps on purpose; none when a foreign implementation's leftovers are

@@ -110,6 +110,15 @@ const CHANGING = new Set([
 
 const OPENS = new Set(['open', 'openat', 'openat2', 'creat']);
 
+/**
+ * Whether a descriptor strace printed is a command's standard output to racetrack: fd 1 on a pipe
+ * or a socket (Node hands a child's stdio over a socket pair). A pipe a shell made for `$(…)` has
+ * the same look; a crash point too many costs one run, never a wrong verdict.
+ */
+export function isOutput(fd: { fd: number; path: string | null } | null): boolean {
+  return fd?.fd === 1 && /^(pipe|socket|UNIX-STREAM|UNIX):/.test(fd.path ?? '');
+}
+
 /** Whether a path strace printed lies in `scope` (or is relative, whose directory the trace does not say). */
 function inScope(path: string | null, scope: string): boolean {
   if (path === null) return false;
@@ -121,8 +130,8 @@ export function changesState(s: SyscallRecord, scope: string): boolean {
   if (!CHANGING.has(s.name) || s.result === null || s.result < 0) return false;
   const fd = fdArg(s.args[0] ?? '');
   if (s.name === 'write' || s.name === 'pwrite64' || s.name === 'writev') {
-    // Its own output to racetrack (fd 1, a pipe) is when the caller is told: a crash point too.
-    return (fd?.fd === 1 && (fd.path ?? '').startsWith('pipe:')) || inScope(fd?.path ?? null, scope);
+    // Its own output to racetrack is when the caller is told: a crash point too.
+    return isOutput(fd) || inScope(fd?.path ?? null, scope);
   }
   if (s.name === 'flock') return !(s.args[1] ?? '').includes('LOCK_UN') && inScope(fd?.path ?? null, scope);
   if (s.name === 'fcntl') return /F_(OFD_)?SETLKW?\b/.test(s.args[1] ?? '') && !(s.args[2] ?? '').includes('F_UNLCK') && inScope(fd?.path ?? null, scope);

@@ -11,16 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { RunResult } from '../../harness/engine/run-result.ts';
 import { runScenario } from '../../harness/engine/run.ts';
+import { examplesDir } from '../support/examples.ts';
 import { tempDir } from '../support/tmp.ts';
-
-/** scenarios/examples/ of this repository: two levels up from the source, three from dist/test/. */
-function examplesDir(): string {
-  for (const up of ['../../scenarios/examples/', '../../../scenarios/examples/']) {
-    const dir = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(join(dir, 'alloc-flock.sh'))) return dir;
-  }
-  throw new Error(`scenarios/examples/ not found above ${fileURLToPath(import.meta.url)}`);
-}
 
 function output(cmd: string, args: string[]): string | null {
   try {

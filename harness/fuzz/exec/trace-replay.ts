@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import type { FsFacade } from '../../../core/fs-facade.ts';
 import { fdArg, unquote, type SyscallRecord } from '../../strace/parse.ts';
-import { describeCall } from '../../strace/stop-at.ts';
+import { describeCall, isOutput } from '../../strace/stop-at.ts';
 import type { FuzzEvent } from '../fuzz-target.ts';
 import type { TracedCommand } from './exec-fuzz-sut.ts';
 
@@ -43,9 +43,12 @@ function writtenBytes(s: SyscallRecord): Uint8Array {
 interface OpenEntry {
   /** The path on the simulated disk. */
   readonly path: string;
-  /** The simulated disk's fd; null for a file opened only to read (or to fsync). */
+  /** The simulated disk's fd; null for a file opened only to read, to fsync or to lock. */
   readonly simFd: number | null;
 }
+
+/** Why a write through a descriptor without a simulated fd cannot be replayed. */
+const UNMODELLED_WRITE = 'writing into an existing file without O_TRUNC is not modelled (opening one to lock it is)';
 
 /**
  * Replays the traced commands of a case, in order, onto `fs` (a simulated disk's facade) as a
@@ -149,7 +152,6 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
               exists = false;
             }
             if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
-            else if (writes) throw unsupported(s, 'writing into an existing file without O_TRUNC is not modelled');
           }
           bind(s.pid, s.result, { path: toSim(path), simFd });
           made();
@@ -157,7 +159,7 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
         }
         case 'write':
         case 'writev': {
-          if (fd?.fd === 1 && (fd.path ?? '').startsWith('pipe:') && trace.processes[0] === s.pid && !told && oked.has(op)) {
+          if (isOutput(fd) && trace.processes[0] === s.pid && !told && oked.has(op)) {
             // The command's result reached racetrack here: its caller has it from this instant on.
             events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
             told = true;
@@ -165,7 +167,7 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
           }
           const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
           if (e === undefined || e.simFd === null) {
-            if (inRoot(fd?.path ?? null)) throw unsupported(s, 'it writes through a descriptor opened before the trace could see it');
+            if (inRoot(fd?.path ?? null)) throw unsupported(s, e === undefined ? 'it writes through a descriptor opened before the trace could see it' : UNMODELLED_WRITE);
             continue;
           }
           fs.write(e.simFd, writtenBytes(s));

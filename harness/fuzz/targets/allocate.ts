@@ -5,7 +5,7 @@ import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { sweepLock } from '../recovery-step.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
-import { orphansIn } from '../fuzz-sut.ts';
+import { nextCallerRule, orphansIn } from '../fuzz-sut.ts';
 import { describeError, namesIn } from '../tree.ts';
 
 /** Allocate the next topic directory for `name`. */
@@ -52,7 +52,7 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
       const r = await env.sut.allocate(dir, 'restart', { lockOptions: lock.options, deps: env.deps });
       handed.push({ number: r.number, name: 'restart', by: 'the fresh process' });
     } catch (err) {
-      violations.push({ invariant: 'restart-allocates', message: `the fresh process's allocate failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})` });
+      violations.push({ invariant: 'restart-allocates', message: `the fresh process's allocate failed: ${describeError(err)} (${nextCallerRule(env.sut, lock.reason)})` });
       return violations;
     }
     // What a process killed inside the lock protocol left beside the lock is swept, as `racetrack

@@ -6,7 +6,7 @@ import { idNumber } from '../../../scenarios/workloads/op-values.ts';
 import { crashingLockOptions, nextAcquirerOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
 import type { FuzzTarget, Violation } from '../fuzz-target.ts';
-import { orphansIn, type FuzzSut } from '../fuzz-sut.ts';
+import { nextCallerRule, orphansIn, type FuzzSut } from '../fuzz-sut.ts';
 import { describeError, readOrNull, showBytes } from '../tree.ts';
 
 /** Reserve `count` IDs under `prefix`. */
@@ -93,7 +93,7 @@ export const reserveTarget: FuzzTarget<ReserveOp> = {
       } catch (err) {
         violations.push({
           invariant: 'restart-reserves',
-          message: `the restarted reserver's reserve ${prefix} 1 failed: ${describeError(err)} (a lock left by the crash must be broken ${lock.reason})`,
+          message: `the restarted reserver's reserve ${prefix} 1 failed: ${describeError(err)} (${nextCallerRule(env.sut, lock.reason)})`,
         });
         return violations;
       }

@@ -126,3 +126,22 @@ test('the fuzz verb hands its options over', async () => {
   assert.equal(await cli(['fuzz', 'write', '--runs', '3', '--seed', '2', '--disk', 'sim']), 0);
   assert.deepEqual([(JSON.parse(stdout) as FuzzOutput).runs, (JSON.parse(stdout) as FuzzOutput).seed, (JSON.parse(stdout) as FuzzOutput).disk], [3, 2, 'sim']);
 });
+
+test(
+  'fuzz --exec: bad input is exit 2 and writes nothing',
+  inTempDir(async (dir) => {
+    const out = join(dir, 'out');
+    const write = 'bash -c true {file}';
+    await rejectsWith('EINVALID', runFuzzCommand('lock', { exec: 'flock {lock} {critical}', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: 'bash -c true {counters}', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: 'bash -c true', out }, quiet, false));
+    await rejectsWith('ENOTFOUND', runFuzzCommand('write', { exec: './no-such-script {file}', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: write, sut: 'core', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: write, disk: 'sim', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { recover: 'true', out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: write, keep: ['x.lock'], out }, quiet, false));
+    await rejectsWith('EINVALID', runFuzzCommand('write', { exec: write, recover: 'rm {counters}', out }, quiet, false));
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(readdirSync(dir), []);
+  }),
+);
