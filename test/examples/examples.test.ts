@@ -5,9 +5,7 @@
 // were measured to collide in nearly every iteration, so 20 iterations leave no room for a miss.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { RunResult } from '../../harness/engine/run-result.ts';
 import { runScenario } from '../../harness/engine/run.ts';

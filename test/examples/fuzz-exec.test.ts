@@ -48,7 +48,10 @@ test("the spec's write_atomic fails power loss: the rename reaches the disk, the
   assert.ok(r.failure!.violations.some((v) => v.invariant === 'target-old-or-new'));
   assert.ok((r.failure!.lost ?? []).length > 0, 'some pending change was lost');
   const again = await runFuzzCase(r.failure!.case);
-  assert.ok(again !== null && again.violations.some((v) => v.invariant === 'target-old-or-new'), 'the power-loss state replays');
+  assert.ok(
+    again?.violations.some((v) => v.invariant === 'target-old-or-new'),
+    'the power-loss state replays',
+  );
 });
 
 test('write-atomic-sync.sh (sync the temp, rename, sync the directory) passes power loss', { skip }, async () => {

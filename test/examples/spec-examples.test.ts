@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { RunResult } from '../../harness/engine/run-result.ts';
 import { racetrack } from '../support/cli.ts';
