@@ -363,7 +363,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     ...(req.exec === undefined ? {} : { exec: req.exec.command }),
     wallMs: Math.round(wallMs),
     crashStatesPerSecond: Math.round(counter.states / Math.max(wallMs / 1000, 1e-3)),
-    model: modelOf(r.mode, r.disk),
+    model: modelOf(r.mode, r.disk, req.exec !== undefined),
     failure,
   };
 }
@@ -408,7 +408,10 @@ async function dropUnneeded(input: unknown, failure: FuzzFailure, explore: (inpu
 }
 
 /** One sentence on what a mode explores, for the report. */
-export function modelOf(mode: FuzzMode, disk: DiskKind): string {
+export function modelOf(mode: FuzzMode, disk: DiskKind, exec = false): string {
+  if (exec && mode === 'power-loss') return `the command's calls on the root, read from strace, replayed onto the simulated disk; ${POWER_LOSS_MODEL}`;
+  if (exec)
+    return 'process crash of every process of the command (SIGKILL to its process group) right after each call that changes the root or answers racetrack, found by strace and stopped there by an injected SIGSTOP, on real files';
   if (mode === 'power-loss') return POWER_LOSS_MODEL;
   if (mode === 'race') return 'breakers racing on a stale lock, interleaved one fs call at a time on the simulated disk; only proof of death makes a lock stale';
   return `process crash (the page cache survives) before every fs call and in the middle of every write (after 1, half, and all but one of its bytes), on the ${disk === 'real' ? 'real file system in a temp directory' : 'simulated disk'}`;

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runFuzz, runFuzzCase, type FuzzReport } from '../../harness/fuzz/run-fuzz.ts';
 import { detectStrace } from '../../harness/strace/detect.ts';
+import process from 'node:process';
+import { cliPath } from '../support/cli.ts';
 import { examplesDir } from '../support/examples.ts';
 import { python } from '../harness/strace/strace-fixtures.ts';
 
@@ -12,8 +14,8 @@ const EXAMPLES = examplesDir();
 const script = (name: string) => `'${join(EXAMPLES, name)}'`;
 const skip = detectStrace() === null ? 'strace is not installed (apt-get install strace)' : false;
 
-function fuzz(primitive: string, command: string, powerLoss: boolean, runs = 3): Promise<FuzzReport> {
-  return runFuzz({ primitive, sut: 'exec', runs, seed: 7, powerLoss, exec: { command, keep: [], timeoutMs: 30_000 } });
+function fuzz(primitive: string, command: string, powerLoss: boolean, runs = 3, maxStates?: number): Promise<FuzzReport> {
+  return runFuzz({ primitive, sut: 'exec', runs, seed: 7, powerLoss, ...(maxStates === undefined ? {} : { maxStates }), exec: { command, keep: [], timeoutMs: 30_000 } });
 }
 
 test('write-in-place.sh fails at a crash point: the target is left empty, neither old nor new; the shrunk case replays', { skip }, async () => {
@@ -79,4 +81,12 @@ test('reserve.py (flock, temp, fsync, rename, directory fsync) passes power loss
   const r = await fuzz('reserve', `${python} ${script('reserve.py')} {counters} {prefix} {count}`, true, 1);
   assert.equal(r.verdict, 'pass', JSON.stringify(r.failure?.violations));
   assert.ok(r.crashStates > 1);
+});
+
+test("racetrack's own claimer, run as a foreign command, passes its sampled crash points: the registry parses, no batch to two owners", { skip }, async () => {
+  const command = `'${process.execPath}' '${cliPath}' find-next --registry {registry} --mode batch --phase implement --claim --owner {owner} --quiet`;
+  const r = await fuzz('claim', command, false, 1, 6);
+  assert.equal(r.verdict, 'pass', JSON.stringify(r.failure?.violations));
+  assert.equal(r.sampledInstants, 1, 'its many crash points were sampled down to --max-states');
+  assert.ok(r.crashStates >= 6);
 });

@@ -53,7 +53,7 @@ const args = [
   {
     name: 'primitive',
     description:
-      'write, reserve, lock, update-json, allocate; stale-lock (breakers racing on a stale lock); stalled-reserve, stalled-claim, stalled-update-json (a holder stalled past its lease wakes after a break and dies in its write)',
+      'write, reserve, lock, update-json, allocate, claim; stale-lock (breakers racing on a stale lock); stalled-reserve, stalled-claim, stalled-update-json (a holder stalled past its lease wakes after a break and dies in its write)',
   },
 ] as const;
 
@@ -210,7 +210,7 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
     crashPointsMissed: 0,
     wallMs: Math.round(wallMs),
     crashStatesPerSecond: Math.round(1000 / Math.max(wallMs, 1e-3)),
-    model: modelOf(c.mode, c.disk),
+    model: modelOf(c.mode, c.disk, c.exec !== undefined),
     failure: failure === null ? null : { ...failure, case: c },
   };
   const out = output(report, path);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FUZZ_STALE_MS } from '../lock-budget.ts';
 import { TOPICS_DIR } from '../targets/allocate.ts';
 import { COUNTERS_FILE } from '../targets/reserve.ts';
+import { REGISTRY_FILE } from '../targets/stalled-claim.ts';
 import { JSON_FILE } from '../targets/update-json.ts';
 import { WRITE_FILE } from '../targets/write.ts';
 
@@ -29,7 +30,7 @@ interface ExecFuzzPrimitive {
   /** The `run` scenario primitive whose `--exec` placeholders the command takes. */
   readonly primitive: Primitive;
   /** The placeholder naming the primitive's file for `--setup` and `--recover`, if it has one. */
-  readonly file: 'file' | 'counters' | null;
+  readonly file: 'file' | 'counters' | 'registry' | null;
   /** Where in a case root the commands work: `{root}` and that file. */
   places(caseRoot: string): { readonly root: string; readonly file: string | null };
 }
@@ -39,6 +40,7 @@ export const EXEC_FUZZ_PRIMITIVES: Readonly<Record<string, ExecFuzzPrimitive>> =
   write: { primitive: 'write', file: 'file', places: (root) => ({ root, file: join(root, WRITE_FILE) }) },
   reserve: { primitive: 'reserve', file: 'counters', places: (root) => ({ root, file: join(root, COUNTERS_FILE) }) },
   'update-json': { primitive: 'update', file: 'file', places: (root) => ({ root, file: join(root, JSON_FILE) }) },
+  claim: { primitive: 'claim', file: 'registry', places: (root) => ({ root, file: join(root, REGISTRY_FILE) }) },
   // The allocator works in the topics directory, which is its {root}.
   allocate: { primitive: 'allocate', file: null, places: (root) => ({ root: join(root, TOPICS_DIR), file: null }) },
 };

@@ -1,5 +1,6 @@
 import type { FuzzTarget } from '../fuzz-target.ts';
 import { allocateTarget } from './allocate.ts';
+import { claimTarget } from './claim.ts';
 import { lockTarget } from './lock.ts';
 import { reserveTarget } from './reserve.ts';
 import { stalledClaimTarget } from './stalled-claim.ts';
@@ -15,9 +16,10 @@ export const FUZZ_TARGETS: readonly FuzzTarget<never>[] = [
   lockTarget,
   updateJsonTarget,
   allocateTarget,
+  claimTarget,
   stalledReserveTarget,
   stalledClaimTarget,
   stalledUpdateJsonTarget,
 ] as unknown as FuzzTarget<never>[];
 
-export { allocateTarget, lockTarget, reserveTarget, stalledClaimTarget, stalledReserveTarget, stalledUpdateJsonTarget, updateJsonTarget, writeTarget };
+export { allocateTarget, claimTarget, lockTarget, reserveTarget, stalledClaimTarget, stalledReserveTarget, stalledUpdateJsonTarget, updateJsonTarget, writeTarget };

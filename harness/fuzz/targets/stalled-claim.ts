@@ -6,7 +6,8 @@ import { registryText } from '../../../scenarios/workloads/claim.ts';
 import type { RecoveryEnv, Violation } from '../fuzz-target.ts';
 import { recoverAfterCrash } from '../recovery-step.ts';
 import { stalledHolderTarget } from '../stalled-holder.ts';
-import { describeError, namesIn, readOrNull, showBytes } from '../tree.ts';
+import { orphansIn } from '../fuzz-sut.ts';
+import { describeError, readOrNull, showBytes } from '../tree.ts';
 
 /** One claim of the next batch ready for implementation, by the owner its position names. */
 export interface ClaimOp {
@@ -14,7 +15,7 @@ export interface ClaimOp {
 }
 
 export const REGISTRY_FILE = 'REGISTRY.md';
-const BATCHES = 4;
+export const BATCHES = 4;
 const decoder = new TextDecoder();
 
 /** Who makes claim `index`: the holder, or the breaker under a fresh owner name per claim (an owner gets only its own batch back). */
@@ -53,40 +54,47 @@ export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
     fs.close(fd);
   },
   perform: (sut, file, _op, index, ctx) => sut.claim(file, ownerOf(index), 'implement', ctx),
-  async recoverAndCheck(env, file) {
-    const { fs } = env.deps;
-    const violations: Violation[] = [];
-    const found = batchesIn(readOrNull(fs, file));
-    if (typeof found === 'string') violations.push({ invariant: 'registry-parses', message: `after the crash, ${REGISTRY_FILE} is ${found}` });
-    const lockOptions = await recoverAfterCrash(env as RecoveryEnv<unknown>, file, violations);
-    if (lockOptions === null) return violations;
-    const after = batchesIn(readOrNull(fs, file));
-    if (typeof after === 'string') {
-      violations.push({ invariant: 'registry-parses', message: `after recovery, ${REGISTRY_FILE} is ${after}` });
-      return violations;
-    }
-    const claimed = new Map<string, string>();
-    for (const [i, value] of env.acked) {
-      const batch = (value as { batch?: string } | null)?.batch;
-      if (batch === undefined) continue;
-      claimed.set(batch, ownerOf(i));
-      const now = after.get(batch);
-      if (now?.status !== 'i' || now.owner !== ownerOf(i)) {
-        violations.push({
-          invariant: 'claims-kept',
-          message: `the acknowledged claim of batch ${batch} by ${ownerOf(i)} was undone: after recovery its rows are ${now?.status ?? 'gone'}/${now?.owner || '-'}`,
-        });
-      }
-    }
-    try {
-      const next = await env.sut.claim(file, 'next', 'implement', { lockOptions, deps: env.deps });
-      const first = next === null ? undefined : claimed.get(next.batch);
-      if (first !== undefined) violations.push({ invariant: 'batch-claimed-once', message: `batch ${next!.batch} was claimed by ${first} and again by the next claimer after recovery` });
-    } catch (err) {
-      violations.push({ invariant: 'restart-claims', message: `the claim after recovery failed: ${describeError(err)}` });
-    }
-    const orphans = namesIn(fs, env.root).filter((n) => n !== REGISTRY_FILE);
-    if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${REGISTRY_FILE}: ${orphans.join(', ')}` });
-    return violations;
-  },
+  recoverAndCheck: (env, file) => checkClaims(env as RecoveryEnv<unknown>, file, ownerOf),
 });
+
+/**
+ * The checks after a claimer crashed, shared by `claim` and `stalled-claim`: the registry parses
+ * before and after recovery, every acknowledged claim is still its owner's, and the next claimer
+ * after recovery gets a batch nobody was handed (or no work). `ownerOf(i)`: who made claim i.
+ */
+export async function checkClaims(env: RecoveryEnv<unknown>, file: string, ownerOf: (index: number) => string): Promise<Violation[]> {
+  const { fs } = env.deps;
+  const violations: Violation[] = [];
+  const found = batchesIn(readOrNull(fs, file));
+  if (typeof found === 'string') violations.push({ invariant: 'registry-parses', message: `after the crash, ${REGISTRY_FILE} is ${found}` });
+  const lockOptions = await recoverAfterCrash(env, file, violations);
+  if (lockOptions === null) return violations;
+  const after = batchesIn(readOrNull(fs, file));
+  if (typeof after === 'string') {
+    violations.push({ invariant: 'registry-parses', message: `after recovery, ${REGISTRY_FILE} is ${after}` });
+    return violations;
+  }
+  const claimed = new Map<string, string>();
+  for (const [i, value] of env.acked) {
+    const batch = (value as { batch?: string } | null)?.batch;
+    if (batch === undefined) continue;
+    claimed.set(batch, ownerOf(i));
+    const now = after.get(batch);
+    if (now?.status !== 'i' || now.owner !== ownerOf(i)) {
+      violations.push({
+        invariant: 'claims-kept',
+        message: `the acknowledged claim of batch ${batch} by ${ownerOf(i)} was undone: after recovery its rows are ${now?.status ?? 'gone'}/${now?.owner || '-'}`,
+      });
+    }
+  }
+  try {
+    const next = await env.sut.claim(file, 'next', 'implement', { lockOptions, deps: env.deps });
+    const first = next === null ? undefined : claimed.get(next.batch);
+    if (first !== undefined) violations.push({ invariant: 'batch-claimed-once', message: `batch ${next!.batch} was claimed by ${first} and again by the next claimer after recovery` });
+  } catch (err) {
+    violations.push({ invariant: 'restart-claims', message: `the claim after recovery failed: ${describeError(err)}` });
+  }
+  const orphans = orphansIn(env.sut, fs, env.root, (n) => n === REGISTRY_FILE);
+  if (orphans.length > 0) violations.push({ invariant: 'no-orphans', message: `after recovery, left beside ${REGISTRY_FILE}: ${orphans.join(', ')}` });
+  return violations;
+}
