@@ -67,9 +67,16 @@ describe('run lock --store postgres --partition', { skip: CANNOT }, () => {
   test('a control holding pg_advisory_lock across the cut: the server frees it, another takes it, the cut-off holder writes anyway; the run fails', () => {
     const dir = tempDir();
     try {
-      const out = join(dir.path, 'run');
-      const run = partitioned(['--sut', 'pg-lock-advisory', '--workers', '3', '--iterations', '2', '--stale-ms', '5000'], out);
-      assert.equal(run.code, 1, `${run.stdout}\n${run.stderr.slice(-2000)}`);
+      // Whether another worker takes the freed lock within a cut is a race on a loaded machine: a
+      // run where none did judges nothing (unknown, exit 2) and is tried again, up to 3 runs; a
+      // run that passes is a control gone uncaught and fails the test at once.
+      let out = '';
+      let run: ReturnType<typeof partitioned> | undefined;
+      for (let attempt = 0; attempt < 3 && (run === undefined || run.code === 2); attempt++) {
+        out = join(dir.path, `run-${attempt}`);
+        run = partitioned(['--sut', 'pg-lock-advisory', '--workers', '3', '--iterations', '2', '--stale-ms', '5000'], out);
+      }
+      assert.equal(run!.code, 1, `${run!.stdout}\n${run!.stderr.slice(-2000)}`);
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
       assert.equal(result.verdict, 'fail');
       assert.equal(result.faults?.partitions?.length, 2);

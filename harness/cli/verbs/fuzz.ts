@@ -35,7 +35,7 @@ const options = {
     choices: ['real', 'sim'],
     defaultText: 'real',
   },
-  maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling (--exec: crash points per case)', defaultText: MAX_STATES_HELP },
+  maxStates: { flags: '--max-states <n>', description: 'power loss: crash states explored per instant before sampling; with --exec, crash points per case', defaultText: MAX_STATES_HELP },
   exec: {
     flags: '--exec <template>',
     description:

@@ -48,7 +48,7 @@ interface OpenEntry {
 }
 
 /** Why a write through a descriptor without a simulated fd cannot be replayed. */
-const UNMODELLED_WRITE = 'writing into an existing file without O_TRUNC is not modelled (opening one to lock it is)';
+const UNMODELLED_WRITE = 'writing into an existing file without O_TRUNC, or with O_APPEND, is not modelled (opening one to lock it is)';
 
 /**
  * Replays the traced commands of a case, in order, onto `fs` (a simulated disk's facade) as a
@@ -56,7 +56,8 @@ const UNMODELLED_WRITE = 'writing into an existing file without O_TRUNC is not m
  * the simulated disk under `simRoot` (opens with O_CREAT, O_EXCL or O_TRUNC, writes, fsync and
  * fdatasync, renames, links, unlinks, mkdir and rmdir, `sync`), descriptors followed through
  * forks, dup and close. Calls outside the root are left out. EUNSUPPORTED for a call it cannot
- * reproduce faithfully (a write at an offset, a truncate to a length, a symlink, O_APPEND): the
+ * reproduce faithfully (a write at an offset, a truncate to a length, a symlink, a write to a file
+ * opened with O_APPEND or without O_TRUNC): the
  * caller says so rather than explore a disk the command never made.
  *
  * `recorded`: the recording run's events (by command count); each operation's invoke lands at
@@ -141,18 +142,18 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
           const flags = s.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
           const writes = /O_WRONLY|O_RDWR/.test(flags);
           let simFd: number | null = null;
-          if (/O_APPEND/.test(flags) && writes) throw unsupported(s, 'O_APPEND is not modelled');
-          if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
-          else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
-          else if (/O_CREAT/.test(flags) || writes) {
-            let exists = true;
-            try {
-              fs.lstat(toSim(path));
-            } catch {
-              exists = false;
-            }
-            if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+          let exists = true;
+          try {
+            fs.lstat(toSim(path));
+          } catch {
+            exists = false;
           }
+          if (/O_APPEND/.test(flags) && writes) {
+            // A lock file opened to append (`exec 9>>"$lock"`): its creation is replayed; a write through it is not modelled.
+            if (!exists && /O_CREAT/.test(flags)) fs.close(fs.openExclusive(toSim(path)));
+          } else if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+          else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
+          else if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
           bind(s.pid, s.result, { path: toSim(path), simFd });
           made();
           continue;

@@ -33,19 +33,30 @@ describe('holderPauser', () => {
       const info = needStrace(t);
       if (info === null) return;
       if (c.interpreter === 'python' && python === null) return t.skip('python3 is not installed');
-      const root = join(dir.path, `case-${cases++}`);
-      mkdirSync(root);
-      const holds: TracedHold[] = [];
-      const pauser = holderPauser((h) => {
-        holds.push(h);
-        setTimeout(() => pauser.resume(), HOLD_MS);
-        return true;
-      });
       const interpreter = c.interpreter === 'python' ? python! : 'bash';
-      const r = await runTraced(info, [interpreter, join(FIXTURES, c.fixture), root], { timeoutMs: 30_000, onTrace: pauser.onTrace, inject: pauseGate([]) });
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(holds.length, 1, 'asked once, at the first hold');
-      const placed = pauser.placed(r.trace);
+      const gatedIdiom = (PAUSE_GATE_SYSCALLS as readonly string[]).includes(c.syscalls[0]);
+      // An ungated idiom's stop lands when the trace reader reacts, which on a loaded machine may
+      // be after the script's brief hold: such a run reports itself late (checked below) and is
+      // tried again, up to 5 runs. A gated idiom's stop never lands late, and gets one run.
+      let placed: ReturnType<ReturnType<typeof holderPauser>['placed']> = null;
+      let trace: Awaited<ReturnType<typeof runTraced>>['trace'] | undefined;
+      for (let attempt = 0; attempt < (gatedIdiom ? 1 : 5) && (placed === null || placed.late); attempt++) {
+        const root = join(dir.path, `case-${cases++}`);
+        mkdirSync(root);
+        const holds: TracedHold[] = [];
+        const pauser = holderPauser((h) => {
+          holds.push(h);
+          setTimeout(() => pauser.resume(), HOLD_MS);
+          return true;
+        });
+        const r = await runTraced(info, [interpreter, join(FIXTURES, c.fixture), root], { timeoutMs: 30_000, onTrace: pauser.onTrace, inject: pauseGate([]) });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(holds.length, 1, 'asked once, at the first hold');
+        placed = pauser.placed(r.trace);
+        trace = r.trace;
+        assert.ok(placed !== null);
+        if (placed.late) assert.equal(placed.effective, false, 'a late stop held no holder, and says so');
+      }
       assert.ok(placed !== null);
       assert.equal(placed.idiom, c.idiom);
       assert.ok((c.syscalls as readonly string[]).includes(placed.syscall), placed.syscall);
@@ -55,15 +66,15 @@ describe('holderPauser', () => {
       assert.equal(placed.effective, true);
       assert.ok(placed.pausedMs !== null && placed.pausedMs >= HOLD_MS - 5, JSON.stringify(placed));
       // The gate holds flock, mkdir and link calls at their exit: nothing slips past those.
-      const gatedIdiom = (PAUSE_GATE_SYSCALLS as readonly string[]).includes(placed.syscall);
       if (gatedIdiom) assert.ok(placed.gated || placed.stopLagMs > PAUSE_GATE_US / 1000, JSON.stringify(placed));
       else assert.equal(placed.gated, false, JSON.stringify(placed));
       if (placed.gated) assert.equal(placed.slipped, 0, JSON.stringify(placed));
       // What the command does inside its lock (it writes DIR/inside) came after the resume, unless
       // the report counts its open among the calls that slipped before the stop.
-      const inside = r.trace.syscalls.find((s) => /^(open|openat)$/.test(s.name) && s.args.some((a) => a.includes('/inside"')));
+      const inside = trace!.syscalls.find((s) => /^(open|openat)$/.test(s.name) && s.args.some((a) => a.includes('/inside"')));
       assert.ok(inside !== undefined);
-      const acquiredAt = r.trace.syscalls.find((s) => s.pid === placed.pid && (c.syscalls as readonly string[]).includes(s.name) && s.result !== null && s.result >= 0)!.time;
+      const holder = placed.pid;
+      const acquiredAt = trace!.syscalls.find((s) => s.pid === holder && (c.syscalls as readonly string[]).includes(s.name) && s.result !== null && s.result >= 0)!.time;
       const stoodStill = inside.time - acquiredAt >= (HOLD_MS - 5) / 1000;
       assert.ok(stoodStill || placed.slippedCalls.includes(inside.name) || placed.slipped > placed.slippedCalls.length, JSON.stringify(placed));
     });
