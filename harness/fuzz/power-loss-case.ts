@@ -5,7 +5,7 @@ import type { FsCall } from '../sim/fs-call.ts';
 import { crashImage, describeDiskChange, inodePaths, planInstant, type PendingChoice } from '../sim/power-loss.ts';
 import { seededDepsRandom } from '../sim/seeded-deps-random.ts';
 import { SimDisk } from '../sim/sim-disk.ts';
-import { imageSignature } from '../sim/sim-image.ts';
+import { imageSignature, type SimImage } from '../sim/sim-image.ts';
 import { createVirtualClock } from '../sim/virtual-clock.ts';
 import { failedOps, recoverSafely, type CaseOutcome } from './crash-case.ts';
 import { CaseRoots } from './fuzz-disk.ts';
@@ -118,14 +118,33 @@ export async function explorePowerLoss<Op>(
   counter: StateCounter,
 ): Promise<PowerLossOutcome | null> {
   const run = await recordRun(target, sut, ops, options.seed);
+  return forEachCrashState(run.disk, run.events, options, counter, async (point) => {
+    const checked = await checkState(target, sut, ops, run, point, options.seed, false);
+    return checked.violations.length > 0 ? outcome(run, point, await checkState(target, sut, ops, run, point, options.seed, true)) : null;
+  });
+}
+
+/**
+ * Every crash state of a recorded disk, instant by instant (0 … its fs calls), as many as the
+ * model allows (POWER_LOSS_MODEL; sampled beyond maxStates per instant), each distinct one (same
+ * files, contents, mtimes and acknowledgements: `events` at that instant) given to `check` once,
+ * until it returns a failure, which is returned; null when none did.
+ */
+export async function forEachCrashState<F>(
+  disk: SimDisk,
+  events: readonly FuzzEvent[],
+  options: { seed: number; maxStates: number },
+  counter: StateCounter,
+  check: (point: PowerLossPoint, image: SimImage) => Promise<F | null>,
+): Promise<F | null> {
   const seen = new Set<string>();
-  for (let instant = 0; instant <= run.disk.calls; instant++) {
-    const plan = planInstant(run.disk.log, instant, { ...options, base: run.disk.base });
+  for (let instant = 0; instant <= disk.calls; instant++) {
+    const plan = planInstant(disk.log, instant, { ...options, base: disk.base });
     if (plan.total > plan.states.length) counter.sampledInstants++;
-    const at = eventsAt(run.events, instant);
+    const at = eventsAt(events, instant);
     const told = `${[...at.acked.keys()].join(',')}|${at.inFlight}|${at.failed.length}|`;
     for (const choices of plan.states) {
-      const image = crashImage(run.disk.base, run.disk.log, instant, choices);
+      const image = crashImage(disk.base, disk.log, instant, choices);
       const signature = told + imageSignature(image);
       if (seen.has(signature)) {
         counter.duplicates++;
@@ -133,9 +152,8 @@ export async function explorePowerLoss<Op>(
       }
       seen.add(signature);
       counter.states++;
-      const point = { instant, choices };
-      const checked = await checkState(target, sut, ops, run, point, options.seed, false);
-      if (checked.violations.length > 0) return outcome(run, point, await checkState(target, sut, ops, run, point, options.seed, true));
+      const failure = await check({ instant, choices }, image);
+      if (failure !== null) return failure;
     }
   }
   return null;

@@ -170,14 +170,21 @@ function crashFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[
   };
 }
 
-function powerLossFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], o: PowerLossOutcome): FuzzFailure {
+/** A power-loss failure as printed; `calls`: the fs calls up to the power loss, one line each, and what they are (`fs calls`, `of the fs calls replayed from the trace`). */
+function powerLossFailure<Op>(
+  target: FuzzTarget<Op>,
+  c: FuzzCase,
+  ops: readonly Op[],
+  o: Pick<PowerLossOutcome, 'violations' | 'events' | 'point' | 'kept' | 'lost' | 'found' | 'recovered'>,
+  calls: { readonly lines: readonly string[]; readonly what: string },
+): FuzzFailure {
   const torn = o.kept.filter((k) => k.includes('(torn')).length;
   return {
     case: c,
     violations: o.violations,
     ops: describeOps(target, ops, o.events),
-    crash: `power loss after ${o.point.instant} fs calls: ${o.kept.length} pending change(s) survived${torn > 0 ? ` (${torn} torn)` : ''}, ${o.lost.length} lost`,
-    calls: o.calls.map((call) => formatFsCall(call, o.root)),
+    crash: `power loss after ${o.point.instant} ${calls.what}: ${o.kept.length} pending change(s) survived${torn > 0 ? ` (${torn} torn)` : ''}, ${o.lost.length} lost`,
+    calls: calls.lines,
     found: formatTree(o.found ?? []),
     recovered: formatTree(o.recovered ?? []),
     kept: o.kept,
@@ -197,19 +204,11 @@ function execFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[]
   };
 }
 
+/** An in-process power-loss run's fs calls up to the power loss, for powerLossFailure. */
+const inProcessCalls = (o: PowerLossOutcome) => ({ lines: o.calls.map((call) => formatFsCall(call, o.root)), what: 'fs calls' });
+
 function execPowerLossFailure<Op>(target: FuzzTarget<Op>, c: FuzzCase, ops: readonly Op[], o: ExecPowerLossOutcome): FuzzFailure {
-  const torn = o.kept.filter((k) => k.includes('(torn')).length;
-  return {
-    case: c,
-    violations: o.violations,
-    ops: describeOps(target, ops, o.events),
-    crash: `power loss after ${o.point.instant} of the fs calls replayed from the trace: ${o.kept.length} pending change(s) survived${torn > 0 ? ` (${torn} torn)` : ''}, ${o.lost.length} lost`,
-    calls: o.calls,
-    found: formatTree(o.found),
-    recovered: formatTree(o.recovered),
-    kept: o.kept,
-    lost: o.lost,
-  };
+  return powerLossFailure(target, c, ops, o, { lines: o.calls, what: 'of the fs calls replayed from the trace' });
 }
 
 function raceFailure(c: FuzzCase, r: RaceCase, o: RaceOutcome): FuzzFailure {
@@ -239,7 +238,7 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
   if (ops === undefined) throw new RacetrackError('ECORRUPT', `the case's operations are not valid ${target.name} operations`, { ops: c.ops });
   if (r.mode === 'power-loss' && c.exec === undefined) {
     const o = await runPowerLossCase(target, r.sut, ops, c.powerLossState!, c.seed);
-    return o.violations.length === 0 ? null : powerLossFailure(target, c, ops, o);
+    return o.violations.length === 0 ? null : powerLossFailure(target, c, ops, o, inProcessCalls(o));
   }
   const roots = new CaseRoots(c.exec === undefined ? r.disk : 'real');
   try {
@@ -307,7 +306,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
     }
     if (r.mode === 'power-loss') {
       const o = await explorePowerLoss(target, r.sut, ops, { seed: req.seed, maxStates }, counter);
-      return o === null ? null : powerLossFailure(target, { ...base, ops, powerLossState: o.point }, ops, o);
+      return o === null ? null : powerLossFailure(target, { ...base, ops, powerLossState: o.point }, ops, o, inProcessCalls(o));
     }
     const clean = await runCrashCase(target, r.sut, ops, null, roots, req.seed);
     counter.states++;

@@ -1,16 +1,16 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
-import { crashImage, planInstant } from '../../sim/power-loss.ts';
+import { crashImage } from '../../sim/power-loss.ts';
 import { seededDepsRandom } from '../../sim/seeded-deps-random.ts';
 import { SimDisk } from '../../sim/sim-disk.ts';
-import { imageSignature, listImage, type SimImage } from '../../sim/sim-image.ts';
+import { listImage, type SimImage } from '../../sim/sim-image.ts';
 import { createVirtualClock } from '../../sim/virtual-clock.ts';
 import type { StraceInfo } from '../../strace/detect.ts';
 import { recoverSafely } from '../crash-case.ts';
 import { SIM_START_MS, type CaseRoots } from '../fuzz-disk.ts';
 import { eventsAt, type FuzzEvent, type FuzzTarget, type Violation } from '../fuzz-target.ts';
-import { pendingFate, stateFits, type PowerLossPoint, type StateCounter } from '../power-loss-case.ts';
+import { forEachCrashState, pendingFate, stateFits, type PowerLossPoint, type StateCounter } from '../power-loss-case.ts';
 import { listTree, type TreeEntry } from '../tree.ts';
 import { runExecCase, type ExecCaseOutcome } from './exec-case.ts';
 import { runStateCommand, type ExecFuzzSetup } from './exec-fuzz-setup.ts';
@@ -146,27 +146,11 @@ export async function explorePowerLossExec<Op>(
   const { replayed, recording } = await record(target, setup, info, ops, roots, o.seed);
   counter.states++;
   if (replayed === null) return { kind: 'recording', outcome: recording };
-  const { disk } = replayed;
-  const seen = new Set<string>();
-  for (let instant = 0; instant <= disk.calls; instant++) {
-    const plan = planInstant(disk.log, instant, { maxStates: o.maxStates, seed: o.seed, base: disk.base });
-    if (plan.total > plan.states.length) counter.sampledInstants++;
-    const at = eventsAt(replayed.events, instant);
-    const told = `${[...at.acked.keys()].join(',')}|${at.inFlight}|`;
-    for (const choices of plan.states) {
-      const image = crashImage(disk.base, disk.log, instant, choices);
-      const signature = told + imageSignature(image);
-      if (seen.has(signature)) {
-        counter.duplicates++;
-        continue;
-      }
-      seen.add(signature);
-      counter.states++;
-      const checked = await checkImage(target, setup, ops, image, replayed.events, instant, roots, o.seed);
-      if (checked.violations.length > 0) return { kind: 'state', outcome: outcome(replayed, { instant, choices }, checked) };
-    }
-  }
-  return null;
+  const failing = await forEachCrashState(replayed.disk, replayed.events, o, counter, async (point, image) => {
+    const checked = await checkImage(target, setup, ops, image, replayed.events, point.instant, roots, o.seed);
+    return checked.violations.length > 0 ? outcome(replayed, point, checked) : null;
+  });
+  return failing === null ? null : { kind: 'state', outcome: failing };
 }
 
 /** Re-runs one recorded power-loss state of a user's command (for --replay). */
