@@ -249,6 +249,9 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
     if (c.exec !== undefined) {
       const point = c.execCrash ?? null;
       const o = await runExecCase(target, c.exec, r.strace!, ops, point, roots, c.seed);
+      if (point !== null && o.landing === null && o.violations.length === 0) {
+        throw new RacetrackError('ECORRUPT', `the case's crash point (${point.call}) was not reached in this run: the command took another path, so the case did not replay`, { execCrash: point });
+      }
       return o.violations.length === 0 ? null : execFailure(target, c, ops, point, o);
     }
     const o = await runCrashCase(target, r.sut, ops, c.crash ?? null, roots, c.seed, true);
@@ -269,7 +272,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
   const r = req.target === undefined ? resolved : { ...resolved, target: req.target as FuzzTarget<unknown> };
   const maxStates = req.maxStates ?? DEFAULT_MAX_STATES;
   const started = performance.now();
-  const counter: StateCounter & { cases: number; missed: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0, missed: 0 };
+  const counter: StateCounter & { cases: number; missed: number; landed: number } = { states: 0, duplicates: 0, sampledInstants: 0, cases: 0, missed: 0, landed: 0 };
   // A user's command always runs on real files; with --power-loss its trace is replayed on the simulated disk.
   const roots = new CaseRoots(req.exec === undefined ? r.disk : 'real');
   const base = {
@@ -322,28 +325,47 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
   };
 
   const arbitrary = (r.mode === 'race' ? raceCaseArbitrary : r.target!.ops) as fc.Arbitrary<unknown>;
+  // racetrack's own errors (a --setup that failed, a call a replay cannot model) end the search as
+  // they are: fast-check would take them for a failing case and shrink them first.
+  let fatal: unknown;
   let details: fc.RunDetails<[unknown]>;
+  let failure: FuzzFailure | null = null;
+  let extraShrinks = 0;
   try {
     details = await fc.check(
       fc.asyncProperty(arbitrary, async (input) => {
-        const failure = await explore(input);
+        if (fatal !== undefined) return;
+        let found: FuzzFailure | null;
+        try {
+          found = await explore(input);
+        } catch (err) {
+          if (!(err instanceof RacetrackError)) throw err;
+          fatal = err;
+          return;
+        }
         progress();
-        if (failure !== null) throw new FoundFailure(failure);
+        if (found !== null) throw new FoundFailure(found);
       }),
       { seed: req.seed, numRuns: req.runs },
     );
+    if (fatal !== undefined) throw fatal;
+    if (details.failed) {
+      if (!(details.errorInstance instanceof FoundFailure)) throw details.errorInstance;
+      // fast-check's array shrinker removes items from the front first and may stop with a trailing
+      // item the failure does not need; a last greedy pass drops each item that is not needed.
+      const greedy = await dropUnneeded(details.counterexample![0], details.errorInstance.failure, explore, r.target?.minOps ?? 1);
+      extraShrinks = greedy.steps;
+      failure = { ...greedy.failure, case: { ...greedy.failure.case, path: details.counterexamplePath } };
+    }
   } finally {
     roots.close();
   }
-  let failure: FuzzFailure | null = null;
-  let extraShrinks = 0;
-  if (details.failed) {
-    if (!(details.errorInstance instanceof FoundFailure)) throw details.errorInstance;
-    // fast-check's array shrinker removes items from the front first and may stop with a trailing
-    // item the failure does not need; a last greedy pass drops each item that is not needed.
-    const greedy = await dropUnneeded(details.counterexample![0], details.errorInstance.failure, explore, r.target?.minOps ?? 1);
-    extraShrinks = greedy.steps;
-    failure = { ...greedy.failure, case: { ...greedy.failure.case, path: details.counterexamplePath } };
+  if (failure === null && req.exec !== undefined && r.mode === 'crash' && counter.landed === 0) {
+    throw new RacetrackError(
+      'EINVALID',
+      `fuzz --exec reached none of its crash points (${counter.missed} tried): the command changed nothing in the case root, or took another path each time; nothing was judged`,
+      { crashPointsMissed: counter.missed },
+    );
   }
   const wallMs = performance.now() - started;
   return {

@@ -40,6 +40,11 @@ export interface TracedRunOptions {
    */
   readonly stopAt?: SyscallPoint;
   /**
+   * Run strace and the command in a process group of their own, killed whole at the timeout (a
+   * stop point implies it). Not for a command a nemesis must reach through its worker's group.
+   */
+  readonly ownGroup?: boolean;
+  /**
    * Told the trace as it grows (whole lines only, all of them so far) and strace's pid, while the
    * command runs: for a nemesis that acts on what the command just did (pause-holder.ts).
    */
@@ -110,7 +115,7 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
   });
   const offset = wallOffsetNs();
   return new Promise<TracedRun>((done, reject) => {
-    const detached = o.stopAt !== undefined;
+    const detached = o.stopAt !== undefined || o.ownGroup === true;
     const child = spawn(argv[0]!, argv.slice(1), { detached, stdio: ['pipe', 'pipe', 'pipe'], ...(o.env === undefined ? {} : { env: o.env }) });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -133,7 +138,7 @@ export function runTraced(info: StraceInfo, command: readonly string[], o: Trace
     // With stopAt: let every other process strace stops go on, and kill the group at the point.
     const watcher = o.stopAt === undefined ? null : new StopWatcher(o.stopAt);
     const onStop = (fresh: string) => {
-      for (const action of watcher!.feed(Buffer.from(fresh))) {
+      for (const action of watcher!.feed(fresh)) {
         if (action.kind === 'continue') {
           try {
             process.kill(action.pid, 'SIGCONT');

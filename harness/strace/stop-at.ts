@@ -51,18 +51,14 @@ export class StopWatcher {
   private readonly ordinals = new Map<number, number>();
   private readonly lastCall = new Map<number, string>();
   private readonly injected = new Set<number>();
-  private partial = '';
-  private readonly decoder = new TextDecoder();
 
   constructor(point: SyscallPoint) {
     this.point = point;
   }
 
-  /** Takes the next bytes of the trace; returns what to do with the processes stopped in them. */
-  feed(bytes: Uint8Array): StopAction[] {
-    const text = this.partial + this.decoder.decode(bytes, { stream: true });
+  /** Takes the next whole lines of the trace; returns what to do with the processes stopped in them. */
+  feed(text: string): StopAction[] {
     const lines = text.split('\n');
-    this.partial = lines.pop()!;
     const actions: StopAction[] = [];
     for (const line of lines) {
       const m = LINE.exec(line);

@@ -39,7 +39,7 @@ const options = {
   exec: {
     flags: '--exec <template>',
     description:
-      "fuzz your own command instead (write, reserve, update-json, allocate; the placeholders of racetrack run's scenario): each case runs under strace, then again killed, every process of it, right after each call that changes a file",
+      "fuzz your own command instead (write, reserve, update-json, allocate, claim; the placeholders of racetrack run's scenario): each case runs under strace, then again killed, every process of it, right after each call that changes a file",
   },
   setup: { flags: '--setup <template>', description: "with --exec: your command that lays out your own initial state in each case root; placeholders {root} {staleMs} and the primitive's file" },
   recover: {

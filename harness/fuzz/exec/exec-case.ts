@@ -117,8 +117,10 @@ export function samplePoints<T>(points: readonly T[], max: number, seed: number)
 /** Counters an exploration updates as it goes. */
 export interface ExecCounter {
   states: number;
-  /** Crash points a crash run never reached (its command took another path). */
+  /** Crash points a crash run never reached (its command took another path), or reached in another process. */
   missed: number;
+  /** Crash runs whose kill landed. */
+  landed: number;
   /** Cases whose crash points were more than maxStates, and were sampled. */
   sampledInstants: number;
 }
@@ -145,7 +147,8 @@ export async function exploreExec<Op>(
   for (const point of samplePoints(points, o.maxStates, o.seed)) {
     const outcome = await runExecCase(target, setup, info, ops, point, roots, o.seed);
     counter.states++;
-    if (outcome.landing === null) counter.missed++;
+    if (outcome.landing === null || !outcome.landing.intended) counter.missed++;
+    if (outcome.landing !== null) counter.landed++;
     if (outcome.violations.length > 0) return { outcome, point };
   }
   return null;

@@ -26,6 +26,8 @@ export interface TracedCommand {
 /** Where a crash run's kill landed. */
 export interface ExecLanding {
   readonly op: number;
+  /** Whether the call it stopped after is the point's syscall (a process numbered otherwise in this run may have been stopped instead). */
+  readonly intended: boolean;
   readonly at: StoppedAt;
   readonly trace: ParsedTrace;
 }
@@ -71,13 +73,13 @@ export class CaseCommands implements ExecRunner {
     if (this.point !== null && index < this.point.command) return runCommand(argv, o);
     const input = o.stdin === undefined ? {} : { input: o.stdin };
     if (this.point === null) {
-      const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ...input, ...(this.stringLimit === undefined ? {} : { stringLimit: this.stringLimit }) });
+      const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ownGroup: true, ...input, ...(this.stringLimit === undefined ? {} : { stringLimit: this.stringLimit }) });
       this.traced.push({ op, trace: r.trace });
       return outputOf(r, argv);
     }
-    const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ...input, ...(index === this.point.command ? { stopAt: this.point } : {}) });
+    const r = await runTraced(this.info, argv, { timeoutMs: o.timeoutMs, ownGroup: true, ...input, ...(index === this.point.command ? { stopAt: this.point } : {}) });
     if (r.stoppedAt === null) return outputOf(r, argv);
-    this.landing = { op, at: r.stoppedAt, trace: r.trace };
+    this.landing = { op, at: r.stoppedAt, trace: r.trace, intended: r.stoppedAt.call.startsWith(`${this.point.syscall}(`) };
     const crash = new Crash(`killed right after ${r.stoppedAt.call}`);
     crash.value = r.stdout;
     throw crash;

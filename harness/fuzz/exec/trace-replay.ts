@@ -75,7 +75,9 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
     if (raw === null) return null;
     if (raw.startsWith('/')) return posix.normalize(raw);
     const dir = dirIndex === null ? null : fdArg(s.args[dirIndex] ?? '')?.path;
-    return dir === null || dir === undefined ? null : posix.resolve(dir, raw);
+    // A relative path with no directory strace printed: where it points depends on a working directory the replay does not follow.
+    if (dir === null || dir === undefined) throw unsupported(s, 'a relative path without its directory');
+    return posix.resolve(dir, raw);
   };
   const table = new Map<string, OpenEntry>();
   const refs = new Map<number, number>();
@@ -110,135 +112,142 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
       const made = () => {
         for (let n = lines.length; n < calls(); n++) line(s);
       };
-      switch (s.name) {
-        case 'clone':
-        case 'clone3':
-        case 'fork':
-        case 'vfork':
-          for (const [k, e] of [...table]) if (k.startsWith(`${s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
-          continue;
-        case 'dup':
-        case 'dup2':
-        case 'dup3':
-        case 'fcntl': {
-          if (s.name === 'fcntl' && !/^F_DUPFD/.test(s.args[1] ?? '')) continue;
-          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
-          if (e !== undefined) bind(s.pid, s.result, e);
-          continue;
-        }
-        case 'close':
-          if (fd !== null) unbind(s.pid, fd.fd);
-          made();
-          continue;
-        case 'open':
-        case 'openat':
-        case 'openat2':
-        case 'creat': {
-          const path = s.resultPath ?? null;
-          if (!inRoot(path)) {
-            unbind(s.pid, s.result);
+      try {
+        switch (s.name) {
+          case 'clone':
+          case 'clone3':
+          case 'fork':
+          case 'vfork':
+            for (const [k, e] of [...table]) if (k.startsWith(`${s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
+            continue;
+          case 'dup':
+          case 'dup2':
+          case 'dup3':
+          case 'fcntl': {
+            if (s.name === 'fcntl' && !/^F_DUPFD/.test(s.args[1] ?? '')) continue;
+            if (fd === null || fd.fd === s.result) continue;
+            const e = table.get(key(s.pid, fd.fd));
+            // The new descriptor is whatever the old one was, tracked or not (bash saves and restores its stdout this way).
+            if (e !== undefined) bind(s.pid, s.result, e);
+            else unbind(s.pid, s.result);
             continue;
           }
-          const flags = s.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
-          const writes = /O_WRONLY|O_RDWR/.test(flags);
-          let simFd: number | null = null;
-          let exists = true;
-          try {
-            fs.lstat(toSim(path));
-          } catch {
-            exists = false;
-          }
-          if (/O_APPEND/.test(flags) && writes) {
-            // A lock file opened to append (`exec 9>>"$lock"`): its creation is replayed; a write through it is not modelled.
-            if (!exists && /O_CREAT/.test(flags)) fs.close(fs.openExclusive(toSim(path)));
-          } else if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
-          else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
-          else if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
-          bind(s.pid, s.result, { path: toSim(path), simFd });
-          made();
-          continue;
-        }
-        case 'write':
-        case 'writev': {
-          if (isOutput(fd) && trace.processes[0] === s.pid && !told && oked.has(op)) {
-            // The command's result reached racetrack here: its caller has it from this instant on.
-            events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
-            told = true;
+          case 'close':
+            if (fd !== null) unbind(s.pid, fd.fd);
+            made();
+            continue;
+          case 'open':
+          case 'openat':
+          case 'openat2':
+          case 'creat': {
+            const path = s.resultPath ?? null;
+            if (!inRoot(path)) {
+              unbind(s.pid, s.result);
+              continue;
+            }
+            const flags = s.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
+            const writes = /O_WRONLY|O_RDWR/.test(flags);
+            let simFd: number | null = null;
+            let exists = true;
+            try {
+              fs.lstat(toSim(path));
+            } catch {
+              exists = false;
+            }
+            if (/O_APPEND/.test(flags) && writes) {
+              // A lock file opened to append (`exec 9>>"$lock"`): its creation is replayed; a write through it is not modelled.
+              if (!exists && /O_CREAT/.test(flags)) fs.close(fs.openExclusive(toSim(path)));
+            } else if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+            else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
+            else if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
+            bind(s.pid, s.result, { path: toSim(path), simFd });
+            made();
             continue;
           }
-          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
-          if (e === undefined || e.simFd === null) {
-            if (inRoot(fd?.path ?? null)) throw unsupported(s, e === undefined ? 'it writes through a descriptor opened before the trace could see it' : UNMODELLED_WRITE);
+          case 'write':
+          case 'writev': {
+            if (isOutput(fd) && trace.processes[0] === s.pid && !told && oked.has(op)) {
+              // The command's result reached racetrack here: its caller has it from this instant on.
+              events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
+              told = true;
+              continue;
+            }
+            // strace's own -y path says what the descriptor is: a write outside the root is not the disk's.
+            if (!inRoot(fd?.path ?? null)) continue;
+            const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
+            if (e === undefined || e.simFd === null) throw unsupported(s, e === undefined ? 'it writes through a descriptor opened where the trace could not follow it' : UNMODELLED_WRITE);
+            fs.write(e.simFd, writtenBytes(s));
+            made();
             continue;
           }
-          fs.write(e.simFd, writtenBytes(s));
-          made();
-          continue;
+          case 'fsync':
+          case 'fdatasync': {
+            const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
+            if (e === undefined) continue;
+            if (e.simFd !== null) fs.fsync(e.simFd);
+            else fs.fsyncDir(e.path);
+            made();
+            continue;
+          }
+          case 'sync':
+          case 'syncfs':
+            // Everything under the root made durable: every directory's entries and every file's data.
+            for (const p of walk(fs, simRoot)) fs.fsyncDir(p);
+            made();
+            continue;
+          case 'rename':
+          case 'renameat':
+          case 'renameat2': {
+            const [from, to] = s.name === 'rename' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
+            if (!inRoot(from) && !inRoot(to)) continue;
+            if (!inRoot(from) || !inRoot(to)) throw unsupported(s, 'it renames across the root');
+            if ((s.args[4] ?? '').includes('RENAME_EXCHANGE')) throw unsupported(s, 'RENAME_EXCHANGE is not modelled');
+            fs.rename(toSim(from), toSim(to));
+            made();
+            continue;
+          }
+          case 'link':
+          case 'linkat': {
+            const [from, to] = s.name === 'link' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
+            if (!inRoot(to)) continue;
+            if (!inRoot(from)) throw unsupported(s, 'it links a file from outside the root');
+            fs.link(toSim(from), toSim(to));
+            made();
+            continue;
+          }
+          case 'unlink':
+          case 'unlinkat':
+          case 'rmdir': {
+            const path = s.name === 'unlinkat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
+            if (!inRoot(path)) continue;
+            if (s.name === 'rmdir' || (s.args[2] ?? '').includes('AT_REMOVEDIR')) fs.rmdir(toSim(path));
+            else fs.unlink(toSim(path));
+            made();
+            continue;
+          }
+          case 'mkdir':
+          case 'mkdirat': {
+            const path = s.name === 'mkdirat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
+            if (!inRoot(path)) continue;
+            fs.mkdir(toSim(path));
+            made();
+            continue;
+          }
+          case 'pwrite64':
+          case 'ftruncate':
+          case 'truncate':
+          case 'symlink':
+          case 'symlinkat': {
+            const path = s.name === 'truncate' || s.name === 'symlink' ? pathArg(s, null, s.name === 'symlink' ? 1 : 0) : s.name === 'symlinkat' ? pathArg(s, 1, 2) : (fd?.path ?? null);
+            if (inRoot(path)) throw unsupported(s, 'it is not modelled on the simulated disk');
+            continue;
+          }
+          default:
+            continue;
         }
-        case 'fsync':
-        case 'fdatasync': {
-          const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
-          if (e === undefined) continue;
-          if (e.simFd !== null) fs.fsync(e.simFd);
-          else fs.fsyncDir(e.path);
-          made();
-          continue;
-        }
-        case 'sync':
-        case 'syncfs':
-          // Everything under the root made durable: every directory's entries and every file's data.
-          for (const p of walk(fs, simRoot)) fs.fsyncDir(p);
-          made();
-          continue;
-        case 'rename':
-        case 'renameat':
-        case 'renameat2': {
-          const [from, to] = s.name === 'rename' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
-          if (!inRoot(from) && !inRoot(to)) continue;
-          if (!inRoot(from) || !inRoot(to)) throw unsupported(s, 'it renames across the root');
-          if ((s.args[4] ?? '').includes('RENAME_EXCHANGE')) throw unsupported(s, 'RENAME_EXCHANGE is not modelled');
-          fs.rename(toSim(from), toSim(to));
-          made();
-          continue;
-        }
-        case 'link':
-        case 'linkat': {
-          const [from, to] = s.name === 'link' ? [pathArg(s, null, 0), pathArg(s, null, 1)] : [pathArg(s, 0, 1), pathArg(s, 2, 3)];
-          if (!inRoot(to)) continue;
-          if (!inRoot(from)) throw unsupported(s, 'it links a file from outside the root');
-          fs.link(toSim(from), toSim(to));
-          made();
-          continue;
-        }
-        case 'unlink':
-        case 'unlinkat':
-        case 'rmdir': {
-          const path = s.name === 'unlinkat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
-          if (!inRoot(path)) continue;
-          if (s.name === 'rmdir' || (s.args[2] ?? '').includes('AT_REMOVEDIR')) fs.rmdir(toSim(path));
-          else fs.unlink(toSim(path));
-          made();
-          continue;
-        }
-        case 'mkdir':
-        case 'mkdirat': {
-          const path = s.name === 'mkdirat' ? pathArg(s, 0, 1) : pathArg(s, null, 0);
-          if (!inRoot(path)) continue;
-          fs.mkdir(toSim(path));
-          made();
-          continue;
-        }
-        case 'pwrite64':
-        case 'ftruncate':
-        case 'truncate':
-        case 'symlink':
-        case 'symlinkat': {
-          const path = s.name === 'truncate' || s.name === 'symlink' ? pathArg(s, null, s.name === 'symlink' ? 1 : 0) : s.name === 'symlinkat' ? pathArg(s, 1, 2) : (fd?.path ?? null);
-          if (inRoot(path)) throw unsupported(s, 'it is not modelled on the simulated disk');
-          continue;
-        }
-        default:
-          continue;
+      } catch (err) {
+        if (err instanceof RacetrackError) throw err;
+        throw unsupported(s, `the simulated disk refused it (${(err as Error).message}): the trace and the replay disagree`);
       }
     }
     if (!told && oked.has(op) && traced.filter((t) => t.op === op).at(-1)?.trace === trace) events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });

@@ -67,11 +67,9 @@ export const allocateTarget: FuzzTarget<AllocateOp> = {
       if (!entries.includes(`${h.number}_${h.name}`)) violations.push({ invariant: 'acknowledged-dirs-exist', message: `${h.number}_${h.name}, handed to ${h.by}, does not exist` });
     }
     const byNumber = new Map<string, string[]>();
-    const others: string[] = [];
     for (const e of entries) {
       const m = NUMBERED.exec(e);
-      if (m === null) others.push(e);
-      else byNumber.set(m[1]!, [...(byNumber.get(m[1]!) ?? []), e]);
+      if (m !== null) byNumber.set(m[1]!, [...(byNumber.get(m[1]!) ?? []), e]);
     }
     for (const [n, names] of byNumber) if (names.length > 1) violations.push({ invariant: 'numbers-unique', message: `number ${n} is taken by ${names.join(' and ')}` });
     const orphans = orphansIn(env.sut, fs, dir, (n) => NUMBERED.test(n));

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { registryText } from '../../../scenarios/workloads/claim.ts';
 import type { FuzzTarget } from '../fuzz-target.ts';
 import { crashingLockOptions } from '../lock-budget.ts';
 import { runOps } from '../run-ops.ts';
-import { BATCHES, checkClaims, REGISTRY_FILE, type ClaimOp } from './stalled-claim.ts';
+import { BATCHES, checkClaims, REGISTRY_FILE, writeRegistry, type ClaimOp } from './stalled-claim.ts';
 
 /** Who makes claim `index`: each claim its own owner (an owner gets only its own batch back). */
 const ownerOf = (index: number) => `claimer-${index + 1}`;
@@ -24,11 +23,7 @@ export const claimTarget: FuzzTarget<ClaimOp> = {
     return value.every((v) => (v as ClaimOp | null)?.kind === 'claim') ? value.map(() => ({ kind: 'claim' as const })) : undefined;
   },
   describeOp: (_op, index) => `claim the next batch as ${ownerOf(index)}`,
-  setup(fs, root) {
-    const fd = fs.openExclusive(join(root, REGISTRY_FILE));
-    fs.write(fd, new TextEncoder().encode(registryText(BATCHES)));
-    fs.close(fd);
-  },
+  setup: writeRegistry,
   run(ops, env, events) {
     const file = join(env.root, REGISTRY_FILE);
     return runOps(ops, env, events, (_op, i) => env.sut.claim(file, ownerOf(i), 'implement', { lockOptions: crashingLockOptions(0), deps: env.deps }));

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { FsFacade } from '../../../core/fs-facade.ts';
 import { join } from 'node:path';
 import { readEntries } from '../../../core/registry/entries.ts';
 import { parseRegistry } from '../../../core/registry/table.ts';
@@ -48,14 +49,17 @@ export const stalledClaimTarget = stalledHolderTarget<ClaimOp>({
   op: fc.constant({ kind: 'claim' as const }),
   parseOp: (value) => ((value as ClaimOp | null)?.kind === 'claim' ? { kind: 'claim' } : undefined),
   describe: (_op, index) => `claim the next batch as ${ownerOf(index)}`,
-  setup(fs, root) {
-    const fd = fs.openExclusive(join(root, REGISTRY_FILE));
-    fs.write(fd, new TextEncoder().encode(registryText(BATCHES)));
-    fs.close(fd);
-  },
+  setup: writeRegistry,
   perform: (sut, file, _op, index, ctx) => sut.claim(file, ownerOf(index), 'implement', ctx),
   recoverAndCheck: (env, file) => checkClaims(env as RecoveryEnv<unknown>, file, ownerOf),
 });
+
+/** Lays out a case root's registry: BATCHES batches ready for implementation. */
+export function writeRegistry(fs: FsFacade, root: string): void {
+  const fd = fs.openExclusive(join(root, REGISTRY_FILE));
+  fs.write(fd, new TextEncoder().encode(registryText(BATCHES)));
+  fs.close(fd);
+}
 
 /**
  * The checks after a claimer crashed, shared by `claim` and `stalled-claim`: the registry parses
