@@ -45,6 +45,13 @@ export const TRACED_SYSCALLS = [
   'fork',
   'vfork',
   'exit_group',
+  'pwritev',
+  'pwritev2',
+  'copy_file_range',
+  'sendfile',
+  'splice',
+  'fallocate',
+  'utimensat',
 ] as const;
 
 /** One `-e inject=…` rule (strace(1), "Tampering"). */

@@ -77,6 +77,12 @@ export class StopWatcher {
   }
 }
 
+/**
+ * Calls that change files in ways the power-loss replay does not model (trace-replay.ts refuses
+ * them in the root): vectored and positioned writes, in-kernel copies, preallocation, times.
+ */
+export const UNMODELLED = ['pwritev', 'pwritev2', 'copy_file_range', 'sendfile', 'splice', 'fallocate', 'utimensat'] as const;
+
 /** Calls that change what a crash leaves behind: they create, write, rename, link, remove, truncate or lock. */
 const CHANGING = new Set([
   'write',
@@ -102,6 +108,7 @@ const CHANGING = new Set([
   'openat',
   'openat2',
   'creat',
+  ...UNMODELLED,
 ]);
 
 const OPENS = new Set(['open', 'openat', 'openat2', 'creat']);
@@ -121,6 +128,14 @@ function inScope(path: string | null, scope: string): boolean {
   return !path.startsWith('/') || path === scope || path.startsWith(`${scope}/`);
 }
 
+/** Whether any argument of `s` is a descriptor (with its -y path) or an absolute path in `scope`. */
+export function touchesScope(s: SyscallRecord, scope: string): boolean {
+  return s.args.some((a) => {
+    const path = fdArg(a)?.path ?? unquote(a);
+    return path?.startsWith('/') === true && inScope(path, scope);
+  });
+}
+
 /** Whether `s` is a call a crash right after would leave a different state from a crash right before. */
 export function changesState(s: SyscallRecord, scope: string): boolean {
   if (!CHANGING.has(s.name) || s.result === null || s.result < 0) return false;
@@ -132,6 +147,7 @@ export function changesState(s: SyscallRecord, scope: string): boolean {
   if (s.name === 'flock') return !(s.args[1] ?? '').includes('LOCK_UN') && inScope(fd?.path ?? null, scope);
   if (s.name === 'fcntl') return /F_(OFD_)?SETLKW?\b/.test(s.args[1] ?? '') && !(s.args[2] ?? '').includes('F_UNLCK') && inScope(fd?.path ?? null, scope);
   if (s.name === 'ftruncate') return inScope(fd?.path ?? null, scope);
+  if ((UNMODELLED as readonly string[]).includes(s.name)) return touchesScope(s, scope);
   if (OPENS.has(s.name)) {
     const flags = s.name === 'creat' ? 'O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
     return /O_CREAT|O_TRUNC/.test(flags) && inScope(s.resultPath ?? null, scope);

@@ -90,3 +90,22 @@ test("racetrack's own claimer, run as a foreign command, passes its sampled cras
   assert.equal(r.sampledInstants, 1, 'its many crash points were sampled down to --max-states');
   assert.ok(r.crashStates >= 6);
 });
+
+test("with a --recover, what a crash leaves is judged: write_atomic's temp is an orphan unless the recovery removes it", { skip }, async () => {
+  const command = `bash ${script('write-atomic.sh')} {file} {payload}`;
+  const lax = await runFuzz({ primitive: 'write', sut: 'exec', runs: 3, seed: 7, powerLoss: false, exec: { command, recover: 'true', keep: [], timeoutMs: 30_000 } });
+  assert.equal(lax.verdict, 'fail');
+  assert.deepEqual(
+    lax.failure!.violations.map((v) => v.invariant),
+    ['no-orphans'],
+  );
+  const tidy = await runFuzz({
+    primitive: 'write',
+    sut: 'exec',
+    runs: 3,
+    seed: 7,
+    powerLoss: false,
+    exec: { command, recover: "find {root} -name 'STATE.md.tmp.*' -delete", keep: [], timeoutMs: 30_000 },
+  });
+  assert.equal(tidy.verdict, 'pass', JSON.stringify(tidy.failure?.violations));
+});

@@ -63,7 +63,7 @@ export async function runExecCase<Op>(
     const events: FuzzEvent[] = [];
     commands.events = events;
     const deps = { fs: r.fs, clock: r.clock, random: seededDepsRandom(seed, 1) };
-    await target.run(ops, { deps, root: r.root, sut: execFuzzSut(setup, commands), clock: r.clock, calls: () => commands.count(), dead: () => commands.dead() }, events);
+    await target.run(ops, { deps, root: r.root, sut: execFuzzSut(setup, commands, target.name), clock: r.clock, calls: () => commands.count(), dead: () => commands.dead() }, events);
     const found = listTree(r.fs, r.root);
     const violations: Violation[] = [];
     if (commands.landing !== null && setup.recover !== undefined) {

@@ -10,7 +10,8 @@ import { runTraced, type TracedRun } from '../../strace/run-traced.ts';
 import type { StoppedAt, SyscallPoint } from '../../strace/stop-at.ts';
 import type { FuzzSut } from '../fuzz-sut.ts';
 import type { FuzzEvent } from '../fuzz-target.ts';
-import type { ExecFuzzSetup } from './exec-fuzz-setup.ts';
+import { dirname } from 'node:path';
+import { runStateCommand, type ExecFuzzSetup } from './exec-fuzz-setup.ts';
 
 /** A crash point of a `fuzz --exec` case: right after a call of the `command`-th command the case runs (from 0). */
 export interface ExecCrashPoint extends SyscallPoint {
@@ -109,10 +110,11 @@ function printedResult(crash: Crash, parse: (stdout: string) => unknown): unknow
 /**
  * The user's command as the fuzzer drives it: `racetrack run`'s `--exec` system under test, its
  * commands run by `runner`, marked foreign (racetrack never recovers, sweeps or locks its files:
- * `recover` does nothing, the user's `--recover` runs after the crash instead), and with what a
+ * `recover` runs the user's `--recover` when an operation of the case asks for it (given
+ * `primitive`), and racetrack's checks never call it: the user's recovery runs after the crash), and with what a
  * killed reserver or allocator had printed kept as its result.
  */
-export function execFuzzSut(setup: ExecFuzzSetup, runner: ExecRunner = plainRunner): FuzzSut {
+export function execFuzzSut(setup: ExecFuzzSetup, runner: ExecRunner = plainRunner, primitive?: string): FuzzSut {
   const base = createExecSut(setup.command, setup.timeoutMs, runner);
   const keepPrinted =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>, parse: (stdout: string) => unknown) =>
@@ -137,7 +139,13 @@ export function execFuzzSut(setup: ExecFuzzSetup, runner: ExecRunner = plainRunn
     write: keepPrinted(base.write!, nothing),
     update: keepPrinted(base.update!, nothing),
     guard: keepPrinted(base.guard!, nothing),
-    recover: async () => undefined,
+    // An operation of the case that recovers (the write target's): the user's --recover, if given.
+    recover: async (file) => {
+      if (primitive === undefined || setup.recover === undefined) return undefined;
+      const r = await runStateCommand(setup.recover, '--recover', primitive, dirname(file), setup.timeoutMs);
+      if (r.code !== 0) throw new RacetrackError('EEXEC', `--recover exited ${r.code ?? 'by a signal'}: ${r.output}`, { recover: setup.recover, exitCode: r.code });
+      return undefined;
+    },
     acquire: () => Promise.reject(new RacetrackError('EINVALID', 'a command takes its lock in its own process; fuzz --exec drives it whole')),
   };
 }

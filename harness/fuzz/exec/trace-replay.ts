@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import type { FsFacade } from '../../../core/fs-facade.ts';
 import { fdArg, unquote, type SyscallRecord } from '../../strace/parse.ts';
-import { describeCall, isOutput } from '../../strace/stop-at.ts';
+import { describeCall, isOutput, touchesScope, UNMODELLED } from '../../strace/stop-at.ts';
 import type { FuzzEvent } from '../fuzz-target.ts';
 import type { TracedCommand } from './exec-fuzz-sut.ts';
 
@@ -81,7 +81,9 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
   };
   const table = new Map<string, OpenEntry>();
   const refs = new Map<number, number>();
-  const key = (pid: number, fd: number) => `${pid}:${fd}`;
+  // Threads made with CLONE_FILES share their creator's descriptor table: keyed by the creator.
+  const tableOwner = new Map<number, number>();
+  const key = (pid: number, fd: number) => `${tableOwner.get(pid) ?? pid}:${fd}`;
   const bind = (pid: number, fd: number, e: OpenEntry) => {
     unbind(pid, fd);
     table.set(key(pid, fd), e);
@@ -118,7 +120,11 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
           case 'clone3':
           case 'fork':
           case 'vfork':
-            for (const [k, e] of [...table]) if (k.startsWith(`${s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
+            if (s.args.some((a) => a.includes('CLONE_FILES'))) {
+              tableOwner.set(s.result, tableOwner.get(s.pid) ?? s.pid);
+              continue;
+            }
+            for (const [k, e] of [...table]) if (k.startsWith(`${tableOwner.get(s.pid) ?? s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
             continue;
           case 'dup':
           case 'dup2':
@@ -243,6 +249,7 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
             continue;
           }
           default:
+            if ((UNMODELLED as readonly string[]).includes(s.name) && touchesScope(s, realRoot)) throw unsupported(s, 'it is not modelled on the simulated disk');
             continue;
         }
       } catch (err) {
