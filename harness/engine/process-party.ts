@@ -52,10 +52,14 @@ export class ProcessParty {
   private killedByUs = false;
   private stderr = '';
   private readonly group: boolean;
+  /** Resolves once the process is gone and every line it wrote has been read. */
+  private readonly ended: Promise<void>;
+  private markEnded: () => void = () => {};
 
   private constructor(launch: ProcessLaunch, party: number) {
     this.party = party;
     this.group = launch.group === true;
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     const [cmd, ...args] = launch.argv;
     this.child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: this.group });
     this.child.stdin!.on('error', () => {}); // a killed worker's stdin may be gone mid-write
@@ -86,9 +90,20 @@ export class ProcessParty {
     return this.exited === null;
   }
 
+  /**
+   * Resolves once a worker we killed is gone (at once for one that was not killed, or is gone).
+   * A SIGKILL sent just as the worker returned its result leaves it looking alive for a moment:
+   * a caller about to run it again, or to decide whether to replace it, must wait for this first,
+   * or it would hand the next run to a dead process that never reaches the start barrier.
+   */
+  async settleKill(): Promise<void> {
+    if (this.killedByUs && this.exited === null) await this.ended;
+  }
+
   private end(why: string): void {
     if (this.exited !== null) return;
     this.exited = why;
+    this.markEnded();
     this.loadedOrFailed?.reject(failureError({ message: why }, this.party));
     for (const settle of this.results.splice(0)) settle(this.gone());
   }

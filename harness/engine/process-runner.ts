@@ -111,6 +111,7 @@ export async function runOnProcesses({
       // Killed workers are replaced by fresh processes, all started at once.
       await Promise.all(
         procs.map(async (p, w) => {
+          await p.settleKill();
           if (!p.alive) procs[w] = await ProcessParty.start(launch(w), w, base.workers);
         }),
       );
