@@ -32,3 +32,16 @@ test('a worker process that dies of anything else fails its run, saying how it e
   assert.ok(!('killed' in settled) && !settled.ok, JSON.stringify(settled));
   assert.match(settled.failure.message, /exited \(code null, signal SIGTERM\)/);
 });
+
+test('a worker killed just as it returned its result looks alive until settleKill, which waits until it is gone', async () => {
+  const party = await ProcessParty.start(launchOf(taskRef(import.meta.url, '../../fixtures/engine-probe', 'passBarrier')), 0, 1);
+  releaseTogether([party], { marginMs: 1 });
+  const settled = await party.run({ rounds: 1 });
+  assert.ok(!('killed' in settled) && settled.ok, JSON.stringify(settled));
+  party.kill('SIGKILL');
+  // The result came in before the kill: the process is gone, but its end has not been read yet.
+  assert.equal(party.alive, true, 'right after the kill, the end has not been heard');
+  await party.settleKill();
+  assert.equal(party.alive, false);
+  assert.deepEqual(await party.run({ rounds: 1 }), { killed: true }, 'so the next iteration replaces it instead of running it');
+});
