@@ -14,10 +14,10 @@ import type { FsFacade } from '../fs-facade.ts';
  * The backoff stays as the fallback for missed events and for facades that cannot watch (the
  * simulated disk). Resolves at once if `path` is already gone.
  */
-/** How long a waiter that watches sleeps at most before it looks again on its own. */
+/** How long a waiter that watches sleeps at most before it looks again on its own, unless told. */
 const WATCHED_FALLBACK_MS = 100;
 
-export async function waitForChange(fs: FsFacade, clock: Clock, path: string, stepMs: number, maxMs: number): Promise<void> {
+export async function waitForChange(fs: FsFacade, clock: Clock, path: string, stepMs: number, maxMs: number, fallbackMs = WATCHED_FALLBACK_MS): Promise<void> {
   let wake: () => void = () => {};
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
@@ -31,7 +31,7 @@ export async function waitForChange(fs: FsFacade, clock: Clock, path: string, st
   }
   // With a watch in place the timer is only a safety net (a holder killed without a trace, a
   // missed event), so it need not fire often: every early wake-up is CPU taken from the holder.
-  const ms = handle === undefined ? Math.min(stepMs, maxMs) : Math.min(Math.max(stepMs, WATCHED_FALLBACK_MS), maxMs);
+  const ms = handle === undefined ? Math.min(stepMs, maxMs) : Math.min(Math.max(stepMs, fallbackMs), maxMs);
   try {
     await Promise.race([woken, clock.sleep(ms)]);
   } finally {

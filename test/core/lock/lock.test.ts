@@ -3,7 +3,7 @@ import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultDeps } from '../../../core/deps.ts';
+import { defaultDeps, systemClock } from '../../../core/deps.ts';
 import { createRealFs } from '../../../core/fs-facade.ts';
 import { breakStaleLock, isSighted, removeIfSame, type BreakContext } from '../../../core/lock/break.ts';
 import { recordStamp } from '../../../core/lock/create.ts';
@@ -608,6 +608,34 @@ test(
     await Promise.all(waiters);
     assert.deepEqual(order, ['b', 'c']);
     assert.deepEqual(readdirSync(dir), []);
+  }),
+);
+
+test(
+  'a thread handed the turn before its predecessor unlinked the lock looks again after its backoff step, not the watch fallback',
+  inTempDir(async (dir) => {
+    const turns = turnTableOver(createTurnTableBuffer());
+    const path = join(dir, 'x.lock');
+    const realFs = createRealFs();
+    // The predecessor's unlink lands 30 ms after it passed the turn on; the waiter's watch never
+    // fires (as under Deno, where it mostly did not for this wait).
+    const lateUnlink = { ...realFs, unlink: (p: string) => (p === path ? void setTimeout(() => realFs.unlink(p), 30) : realFs.unlink(p)) };
+    const deafWatch = { ...realFs, watch: () => ({ close() {} }) };
+    const sleeps: number[] = [];
+    const clock = {
+      ...systemClock,
+      sleep: (ms: number) => {
+        sleeps.push(ms);
+        return systemClock.sleep(ms);
+      },
+    };
+    const first = await acquireLock(path, {}, defaultDeps({ turns, fs: lateUnlink }));
+    const second = acquireLock(path, { timeoutMs: 5000 }, defaultDeps({ turns, fs: deafWatch, clock }));
+    first.release();
+    assert.equal(existsSync(path), true, 'the lock file outlives the hand-over of the turn');
+    (await second).release();
+    assert.ok(sleeps.length > 0, 'the waiter found the lock its predecessor left and waited for it');
+    assert.ok(Math.max(...sleeps) <= 32, `every wait looked again within the backoff cap (waits: ${sleeps.join(', ')} ms)`);
   }),
 );
 
