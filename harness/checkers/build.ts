@@ -1,15 +1,15 @@
-import { batchChecker, bufferedChecker, runChecker, type Checker, type CheckerFactory } from './checker.ts';
-import { claimedOnce } from './claimed-once.ts';
+import { batchChecker, runChecker, type Checker, type CheckerFactory } from './checker.ts';
+import { claimedOnceIncremental } from './claimed-once.ts';
 import { counterMatchesIncremental } from './counter-matches.ts';
 import { filesValidIncremental } from './files-valid.ts';
 import { gapBoundIncremental } from './gap-bound.ts';
-import { legalTransitions } from './legal-transitions.ts';
+import { legalTransitionsIncremental } from './legal-transitions.ts';
 import { lostUpdatesIncremental } from './lost-updates.ts';
 import { mutualExclusionIncremental } from './mutual-exclusion.ts';
 import { noOrphansIncremental } from './no-orphans.ts';
 import { noUnexpectedFailuresIncremental } from './no-unexpected-failures.ts';
-import { partitionedHolderSilent, pausedHolderSilent } from './paused-holder-silent.ts';
-import { readsValid } from './reads-valid.ts';
+import { partitionedHolderSilentIncremental, pausedHolderSilentIncremental } from './paused-holder-silent.ts';
+import { readsValidIncremental } from './reads-valid.ts';
 import { realTimeOrderIncremental } from './real-time-order.ts';
 import type { CheckerSpec } from './spec.ts';
 import { topicsMatchIncremental } from './topics-match.ts';
@@ -33,28 +33,21 @@ export function buildChecker(spec: CheckerSpec, settings: CheckerSettings = {}):
     case 'files-valid':
     case 'no-orphans':
     case 'topics-match':
-    case 'lost-updates': {
+    case 'lost-updates':
+    case 'claimed-once':
+    case 'legal-transitions':
+    case 'reads-valid':
+    case 'paused-holder-silent':
+    case 'partitioned-holder-silent': {
       const factory = buildIncremental(spec, settings);
       return (input) => runChecker(spec.checker, batchChecker(factory), input);
     }
-    case 'claimed-once':
-      return claimedOnce(spec.options);
-    case 'legal-transitions':
-      return legalTransitions(spec.options);
-    case 'reads-valid':
-      return readsValid(spec.options);
-    case 'paused-holder-silent':
-      return pausedHolderSilent();
-    case 'partitioned-holder-silent':
-      return partitionedHolderSilent();
   }
 }
 
 /**
- * The checker a spec names in its incremental form, for a run checked iteration by iteration. The
- * checkers with an incremental form keep only counts, a few examples and what they found; the
- * others (claimed-once, legal-transitions, reads-valid,
- * paused-holder-silent, partitioned-holder-silent) are buffered: they hold every part they are fed until the end.
+ * The checker a spec names in its incremental form, for a run checked iteration by iteration: each
+ * keeps only counts, a few examples and what it found, never the history it was fed.
  */
 export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = {}): CheckerFactory {
   switch (spec.checker) {
@@ -78,7 +71,15 @@ export function buildIncremental(spec: CheckerSpec, settings: CheckerSettings = 
       return topicsMatchIncremental(spec.options);
     case 'lost-updates':
       return lostUpdatesIncremental(spec.options);
-    default:
-      return bufferedChecker(buildChecker(spec, settings));
+    case 'claimed-once':
+      return claimedOnceIncremental(spec.options);
+    case 'legal-transitions':
+      return legalTransitionsIncremental(spec.options);
+    case 'reads-valid':
+      return readsValidIncremental(spec.options);
+    case 'paused-holder-silent':
+      return pausedHolderSilentIncremental();
+    case 'partitioned-holder-silent':
+      return partitionedHolderSilentIncremental();
   }
 }

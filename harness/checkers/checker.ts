@@ -83,35 +83,10 @@ export type Checker = (input: CheckInput) => CheckResult;
 export interface IncrementalChecker {
   feed(part: CheckInput): boolean;
   finish(): CheckResult;
-  /** True for a batch checker fed incrementally (bufferedChecker): it holds every part until the end. */
-  readonly buffers?: boolean;
 }
 
 /** Makes a fresh incremental checker: one per run. */
 export type CheckerFactory = () => IncrementalChecker;
-
-/**
- * The incremental form of a checker that has only a batch form: it keeps every part it is fed and
- * judges them together at the end, so a run that uses it holds its whole history. Every part
- * counts as showing something (it cannot tell), so every root is kept until the verdict.
- */
-export function bufferedChecker(checker: Checker): CheckerFactory {
-  return () => {
-    const history: HistoryEvent[] = [];
-    const snapshots: IterationSnapshot[] = [];
-    let rest: Omit<CheckInput, 'history' | 'snapshots'> = { keep: [], faulted: false };
-    return {
-      feed(part) {
-        for (const e of part.history) history.push(e);
-        for (const s of part.snapshots) snapshots.push(s);
-        rest = { keep: part.keep, faulted: part.faulted };
-        return true;
-      },
-      finish: () => checker({ ...rest, history, snapshots }),
-      buffers: true,
-    };
-  };
-}
 
 /** The batch form of an incremental checker: the whole run fed as one part. */
 export function batchChecker(factory: CheckerFactory): Checker {

@@ -1,7 +1,7 @@
 import { HELD_STATUSES } from '../../core/registry/claim-rules.ts';
 import { pairOperations, type Operation } from '../history/history.ts';
 import { collisionText } from '../../reports/collision-text.ts';
-import type { Checker, IterationSnapshot } from './checker.ts';
+import { batchChecker, type Checker, type CheckerFactory, type CheckInput, type CheckResult, type IterationSnapshot } from './checker.ts';
 import { countCollisions, type Collision } from './collisions.ts';
 import { byIteration, groupBy } from './group-by.ts';
 import { batchRows, groupRows, initialRows, type BatchRow } from './registry-facts.ts';
@@ -46,59 +46,75 @@ const identity = (c: Claim) => c.owner ?? `worker ${c.op.worker}`;
  * claim was acknowledged at all (nothing to judge), unless the registry shows a claim nobody made.
  */
 export function claimedOnce(options: ClaimedOnceOptions = {}): Checker {
+  return guarded('claimed-once', batchChecker(claimedOnceIncremental(options)));
+}
+
+/** claimed-once, fed iteration by iteration: it remembers counts, a few examples and the collisions found. */
+export function claimedOnceIncremental(options: ClaimedOnceOptions = {}): CheckerFactory {
   const f = options.f ?? 'claim';
   const defaultStatuses = options.claimedStatuses ?? HELD_STATUSES;
-  return guarded('claimed-once', ({ history, snapshots }) => {
-    const ops = pairOperations(history).filter((op) => op.f === f);
-    const snapshotOf = new Map<number, IterationSnapshot>(snapshots.map((s) => [s.iteration, s]));
-    const iterations = new Set([...ops.map((op) => op.iteration), ...snapshotOf.keys()]);
+  return () => {
     const examples: unknown[] = [];
     const n = { claims: 0, resumed: 0, explainedByInfo: 0, otherViolations: 0, malformed: 0, unchecked: 0 };
     const found: Collision[] = [];
-    const opsByIteration = new Map(byIteration(ops));
-    for (const iteration of [...iterations].sort((a, b) => a - b)) {
-      const mine = opsByIteration.get(iteration) ?? [];
-      const claims: Claim[] = [];
-      for (const op of mine) {
-        if (op.type !== 'ok') continue;
-        const batch = stringField(op.value, 'batch');
-        if (batch === undefined) n.malformed++;
-        else claims.push({ op, batch, owner: ownerOf(op) });
+    let attempted = 0;
+    let iterationCount = 0;
+    const feed = ({ history, snapshots }: CheckInput): boolean => {
+      const before = found.length + n.otherViolations + n.malformed + n.unchecked;
+      const ops = pairOperations(history).filter((op) => op.f === f);
+      attempted += ops.length;
+      const snapshotOf = new Map<number, IterationSnapshot>(snapshots.map((s) => [s.iteration, s]));
+      const opsByIteration = new Map(byIteration(ops));
+      const iterations = new Set([...opsByIteration.keys(), ...snapshotOf.keys()]);
+      iterationCount += iterations.size;
+      for (const iteration of [...iterations].sort((a, b) => a - b)) {
+        const mine = opsByIteration.get(iteration) ?? [];
+        const claims: Claim[] = [];
+        for (const op of mine) {
+          if (op.type !== 'ok') continue;
+          const batch = stringField(op.value, 'batch');
+          if (batch === undefined) n.malformed++;
+          else claims.push({ op, batch, owner: ownerOf(op) });
+        }
+        n.claims += claims.length;
+        const claimsOf = groupBy(claims, (c) => c.batch);
+        const collided = new Set<string>();
+        for (const [batch, list] of claimsOf) {
+          const owners = new Set(list.map(identity));
+          n.resumed += list.length - owners.size;
+          if (owners.size < 2) continue;
+          found.push({ iteration, holders: owners.size });
+          collided.add(batch);
+          sample(examples, { iteration, batch, problem: 'claimed by more than one owner', claims: list.map((c) => ({ worker: c.op.worker, owner: c.owner, at: c.op.completeTime })) });
+        }
+        const facts = snapshotOf.get(iteration)?.facts;
+        if (facts === undefined || batchRows(facts) === null) {
+          n.unchecked++;
+          continue;
+        }
+        judgeRegistry({ iteration, claimsOf, collided, info: mine.filter((op) => op.type === 'info'), facts, defaultStatuses }, n, examples);
       }
-      n.claims += claims.length;
-      const claimsOf = groupBy(claims, (c) => c.batch);
-      const collided = new Set<string>();
-      for (const [batch, list] of claimsOf) {
-        const owners = new Set(list.map(identity));
-        n.resumed += list.length - owners.size;
-        if (owners.size < 2) continue;
-        found.push({ iteration, holders: owners.size });
-        collided.add(batch);
-        sample(examples, { iteration, batch, problem: 'claimed by more than one owner', claims: list.map((c) => ({ worker: c.op.worker, owner: c.owner, at: c.op.completeTime })) });
-      }
-      const facts = snapshotOf.get(iteration)?.facts;
-      if (facts === undefined || batchRows(facts) === null) {
-        n.unchecked++;
-        continue;
-      }
-      judgeRegistry({ iteration, claimsOf, collided, info: mine.filter((op) => op.type === 'info'), facts, defaultStatuses }, n, examples);
-    }
-    const collisions = countCollisions(found, n.otherViolations);
-    const verdict = settle(found.length + n.otherViolations, n.malformed + n.unchecked, n.claims);
-    const message =
-      verdict === 'fail'
-        ? [
-            ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(iterations.size, 'iteration')}: batches claimed by more than one owner`] : []),
-            ...(n.otherViolations > 0 ? [`${plural(n.otherViolations, 'batch', 'batches')} lost or claimed without acknowledgement`] : []),
-          ].join('; ')
-        : n.malformed + n.unchecked > 0
-          ? `no double claims seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable claim')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable registry`])}`
-          : verdict === 'unknown'
-            ? `nothing to judge: no claim was acknowledged (${plural(ops.length, `${f} op`)})`
-            : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
-              (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
-    return { checker: 'claimed-once', verdict, message, examples, collisions, stats: n };
-  });
+      return found.length + n.otherViolations + n.malformed + n.unchecked > before;
+    };
+    const finish = (): CheckResult => {
+      const collisions = countCollisions(found, n.otherViolations);
+      const verdict = settle(found.length + n.otherViolations, n.malformed + n.unchecked, n.claims);
+      const message =
+        verdict === 'fail'
+          ? [
+              ...(found.length > 0 ? [`${collisionText(collisions)} in ${collisions.iterations} of ${plural(iterationCount, 'iteration')}: batches claimed by more than one owner`] : []),
+              ...(n.otherViolations > 0 ? [`${plural(n.otherViolations, 'batch', 'batches')} lost or claimed without acknowledgement`] : []),
+            ].join('; ')
+          : n.malformed + n.unchecked > 0
+            ? `no double claims seen, but: ${nonZero([n.malformed, plural(n.malformed, 'unreadable claim')], [n.unchecked, `${plural(n.unchecked, 'iteration')} without a readable registry`])}`
+            : verdict === 'unknown'
+              ? `nothing to judge: no claim was acknowledged (${plural(attempted, `${f} op`)})`
+              : `${plural(n.claims, 'claim')}, each batch to one owner and recorded as claimed` +
+                (n.explainedByInfo > 0 ? `; ${plural(n.explainedByInfo, 'unacknowledged claim')} explained by info ops` : '');
+      return { checker: 'claimed-once', verdict, message, examples, collisions, stats: n };
+    };
+    return { feed, finish };
+  };
 }
 
 interface RegistryCase {

@@ -149,7 +149,6 @@ async function runStreamed(
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
-  // With pauses, every scenario also answers for what a woken holder did.
   // With pauses, every scenario also answers for what a woken holder did; with a partition of a lock holder, for what a reconnected one did.
   const specs: CheckerSpec[] = [
     ...scenario.checks,
