@@ -1,7 +1,22 @@
 // bench.html: one self-contained page (inline CSS and SVG; no script, font or URL outside it), so
 // it opens offline and can be attached to a CI run as is. Pure: report in, HTML out.
 import type { BenchReport, ContentionRow, HistogramBucket, LatencyStats } from '../harness/bench/bench-types.ts';
-import { busy, ceilingLine, formatRatio, handoff, perWorkerRange, POINT_COLUMNS, pointOf, RATIO_MEANING, RATIO_ORDER, roundsCell, storeLine, throughputCell, verdictOf } from './bench-markdown.ts';
+import {
+  busy,
+  ceilingLine,
+  formatRatio,
+  handoff,
+  pathLockBoundLine,
+  perWorkerRange,
+  POINT_COLUMNS,
+  pointOf,
+  RATIO_MEANING,
+  RATIO_ORDER,
+  roundsCell,
+  storeLine,
+  throughputCell,
+  verdictOf,
+} from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
 import { barChart, colorOf, lineChart } from './svg-chart.ts';
 import { histogramChart } from './svg-histogram.ts';
@@ -260,8 +275,10 @@ function overheadNote(report: BenchReport): string {
 }
 
 function ceilingNote(report: BenchReport): string {
-  const line = ceilingLine(report);
-  return line === null ? '' : `<p>${esc(line)}</p>`;
+  return [ceilingLine(report), pathLockBoundLine(report)]
+    .filter((line) => line !== null)
+    .map((line) => `<p>${esc(line)}</p>`)
+    .join('');
 }
 
 /** The whole bench.html. */

@@ -73,6 +73,21 @@ export function ceilingLine(report: BenchReport): string | null {
   return `Ceiling: ${Math.round(c.opsPerSecond)} ops/s (1 / the core's median hold of ${c.holdP50Ms} ms with one worker alone)${share}.`;
 }
 
+/**
+ * The line of `--op lock` that bounds the lock-alone ratios for any lock taken by creating a name:
+ * what link and unlink around the critical section allow here, over the kernel's and
+ * proper-lockfile's rows.
+ */
+export function pathLockBoundLine(report: BenchReport): string | null {
+  const b = report.pathLockBound;
+  if (b === undefined) return null;
+  const versus = [
+    ...(b.vsKernelFlock === null ? [] : [`${formatRatio(b.vsKernelFlock)} × the kernel's flock(2) (lockVsKernelFlock can be no higher)`]),
+    ...(b.vsProperLockfile === null ? [] : [`${formatRatio(b.vsProperLockfile)} × proper-lockfile (lockVsProperLockfile can be no higher)`]),
+  ];
+  return `Bound for any lock taken by creating a name: ${Math.round(b.opsPerSecond)} ops/s (link, the critical section, unlink, one thread alone, no record, queue or waiting)${versus.length === 0 ? '' : `, ${versus.join(' and ')}, at ${report.config.referenceWorkers} workers`}.`;
+}
+
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatMs(v));
 const opsPerSecond = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : String(Math.round(v)));
 /** The lock's busy share as a percentage. */
@@ -110,6 +125,8 @@ function ratiosSection(report: BenchReport): string[] {
   }
   const ceiling = ceilingLine(report);
   if (ceiling !== null) lines.push('', ceiling);
+  const bound = pathLockBoundLine(report);
+  if (bound !== null) lines.push('', bound);
   lines.push(
     '',
     'Ratios are measured in this one run, on this machine; they are reported, never asserted. The value compares the median rounds of the rows (the fairness ratio pools all rounds), so it need not be the median of the rounds beside it; "each round" gives the same ratio within each round alone, so its spread shows how much the machine moved it. `harnessThroughput` (and the retired `harnessOverhead`) is measured once per run.',

@@ -211,8 +211,23 @@ export interface BenchReport {
   readonly ratios: Readonly<Record<RatioName, RatioReport>>;
   /** What the core's critical section allows at most (absent in reports written before it was measured). */
   readonly ceiling?: Ceiling;
+  /** With `--op lock`: the fastest any lock taken by creating a name could go here (harness/bench/path-lock-bound.ts). */
+  readonly pathLockBound?: PathLockBound;
   /** The server of the store rows; absent without `--store`. */
   readonly store?: BenchStoreInfo;
+}
+
+/**
+ * The fastest a lock taken by creating a name on the file system (link, unlink) could run the lock
+ * op's critical section on this machine, with nothing else to do, and what that allows at most of
+ * the lock-alone ratios: `vsKernelFlock` bounds `lockVsKernelFlock`, `vsProperLockfile` bounds
+ * `lockVsProperLockfile`, for racetrack's lock or any other of its kind. Null where that row was not measured.
+ */
+export interface PathLockBound {
+  readonly opsPerSecond: number;
+  readonly vsKernelFlock: number | null;
+  readonly vsProperLockfile: number | null;
+  readonly basis: string;
 }
 
 /**

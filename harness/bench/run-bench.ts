@@ -1,9 +1,12 @@
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { BenchConfig, BenchReport, BenchStoreInfo, ContentionRow, OverheadResult, SingleOpResult } from './bench-types.ts';
+import { defaultDeps } from '../../core/deps.ts';
+import { BENCH_OP_TABLE } from './bench-ops.ts';
+import type { BenchConfig, BenchReport, BenchStoreInfo, ContentionRow, OverheadResult, PathLockBound, SingleOpResult } from './bench-types.ts';
 import { withBenchStore } from './bench-store.ts';
 import { machineInfo } from './machine.ts';
 import { measureOverhead } from './overhead.ts';
+import { measurePathLockFloor, pathLockBound } from './path-lock-bound.ts';
 import { computeCeiling, computeRatios } from './ratios.ts';
 import { measureSingleOps } from './single-op.ts';
 import { runSweep } from './sweep.ts';
@@ -60,6 +63,20 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
     store = measured.info;
     progress(`racetrack bench: the store ran on ${store.server}, PostgreSQL ${store.version}, fsync=${store.fsync}, synchronous_commit=${store.synchronousCommit}\n`);
   }
+  let bound: PathLockBound | undefined;
+  if (config.op === 'lock') {
+    progress(`racetrack bench: the fastest any lock taken by creating a name could go here (link, critical section, unlink; one thread, ${config.durationMs} ms)...\n`);
+    const { critical, setup } = BENCH_OP_TABLE.lock;
+    const deps = defaultDeps();
+    const floor = measurePathLockFloor(
+      os.tmpdir(),
+      config.durationMs,
+      deps.fs,
+      (dir) => critical!({ dir, worker: 0, durable: false, deps }),
+      (dir) => setup(dir, 1),
+    );
+    bound = pathLockBound(floor, contention, config.referenceWorkers);
+  }
   let overhead: OverheadResult | null = null;
   if (plan.overhead !== null) {
     const { iterations, workers } = plan.overhead;
@@ -77,6 +94,7 @@ export async function runBenchPlan(plan: BenchPlan, progress: (line: string) => 
     overhead,
     ratios: computeRatios(contention, overhead, config.referenceWorkers, config.op),
     ceiling: computeCeiling(contention, config.referenceWorkers),
+    ...(bound === undefined ? {} : { pathLockBound: bound }),
     ...(store === undefined ? {} : { store }),
   };
 }

@@ -20,6 +20,17 @@ test('the ceiling is printed beside the targets', () => {
   assert.match(md, /Ceiling: 1000 ops\/s \(1 \/ the core's median hold of 1 ms with one worker alone\); the core reached 400 ops\/s at 10 workers, 40% of it\./);
 });
 
+test('a lock run prints the bound any lock taken by creating a name cannot pass; other runs do not', () => {
+  const report = sampleBenchReport();
+  assert.doesNotMatch(renderBenchMarkdown(report), /Bound for any lock/);
+  const bound = { opsPerSecond: 28_000, vsKernelFlock: 0.32, vsProperLockfile: 18.7, basis: '' };
+  const md = renderBenchMarkdown({ ...report, pathLockBound: bound });
+  assert.match(
+    md,
+    /Bound for any lock taken by creating a name: 28000 ops\/s .*, 0\.32 × the kernel's flock\(2\) \(lockVsKernelFlock can be no higher\) and 18\.70 × proper-lockfile .*, at 10 workers\./,
+  );
+});
+
 test('a ratio measured in several rounds shows each round and in how many it met its target', () => {
   const md = renderBenchMarkdown(sampleBenchReport());
   const line = md.split('\n').find((l) => l.startsWith('| `p99WaitOverFairShare`'))!;

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import { renderBenchHtml } from '../../../reports/bench-html.ts';
-import { ceilingLine, formatRatio, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
+import { ceilingLine, formatRatio, pathLockBoundLine, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
 import { implNames, STORE_OPS, storeImplNames } from '../../bench/bench-impls.ts';
 import { requirePostgresBin } from '../../store/pg-cluster.ts';
 import { checkStoreUrl, redactUrl } from '../../../core/store/store-url.ts';
@@ -168,8 +168,7 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
     const rounds = roundsCell(r);
     stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
-  const ceiling = ceilingLine(report);
-  if (ceiling !== null) stderr(`  ${ceiling}\n`);
+  for (const line of [ceilingLine(report), pathLockBoundLine(report)]) if (line !== null) stderr(`  ${line}\n`);
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);
   const w = report.config.referenceWorkers;
   const throughputAtReference = Object.fromEntries(
