@@ -75,17 +75,21 @@ export function ceilingLine(report: BenchReport): string | null {
 
 /**
  * The line of `--op lock` that bounds the lock-alone ratios for any lock taken by creating a name:
- * what link and unlink around the critical section allow here, over the kernel's and
- * proper-lockfile's rows.
+ * what creating and removing the name around the critical section allows here, over the kernel's
+ * and proper-lockfile's rows. A ratio of the run above its bound (a slow moment in the bound's own
+ * measurement) is named, since then the bound is not one.
  */
 export function pathLockBoundLine(report: BenchReport): string | null {
   const b = report.pathLockBound;
   if (b === undefined) return null;
-  const versus = [
-    ...(b.vsKernelFlock === null ? [] : [`${formatRatio(b.vsKernelFlock)} × the kernel's flock(2) (lockVsKernelFlock can be no higher)`]),
-    ...(b.vsProperLockfile === null ? [] : [`${formatRatio(b.vsProperLockfile)} × proper-lockfile (lockVsProperLockfile can be no higher)`]),
-  ];
-  return `Bound for any lock taken by creating a name: ${Math.round(b.opsPerSecond)} ops/s (link, the critical section, unlink, one thread alone, no record, queue or waiting)${versus.length === 0 ? '' : `, ${versus.join(' and ')}, at ${report.config.referenceWorkers} workers`}.`;
+  const versus = (value: number | null, whom: string, ratio: 'lockVsKernelFlock' | 'lockVsProperLockfile'): string[] => {
+    if (value === null) return [];
+    const measured = report.ratios[ratio].value;
+    const above = measured !== null && measured > value ? `; ${ratio} measured ${formatRatio(measured)}, above it: this bound was measured low` : '';
+    return [`${formatRatio(value)} × ${whom} (${ratio} can be no higher${above})`];
+  };
+  const parts = [...versus(b.vsKernelFlock, "the kernel's flock(2)", 'lockVsKernelFlock'), ...versus(b.vsProperLockfile, 'proper-lockfile', 'lockVsProperLockfile')];
+  return `Measured bound for any lock taken by creating a name: ${Math.round(b.opsPerSecond)} ops/s (${b.way}, the critical section, remove the name; one thread alone, no record, queue or waiting; best round)${parts.length === 0 ? '' : `, ${parts.join(' and ')}, at ${report.config.referenceWorkers} workers`}.`;
 }
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatMs(v));

@@ -218,13 +218,15 @@ export interface BenchReport {
 }
 
 /**
- * The fastest a lock taken by creating a name on the file system (link, unlink) could run the lock
- * op's critical section on this machine, with nothing else to do, and what that allows at most of
+ * The fastest a lock taken by creating a name on the file system (link, mkdir or an O_EXCL open,
+ * then removing it) could run the lock op's critical section on this machine, with nothing else to do, and what that allows at most of
  * the lock-alone ratios: `vsKernelFlock` bounds `lockVsKernelFlock`, `vsProperLockfile` bounds
  * `lockVsProperLockfile`, for racetrack's lock or any other of its kind. Null where that row was not measured.
  */
 export interface PathLockBound {
   readonly opsPerSecond: number;
+  /** How the name was created in the fastest way: `link`, `mkdir` or `O_EXCL open`. */
+  readonly way: string;
   readonly vsKernelFlock: number | null;
   readonly vsProperLockfile: number | null;
   readonly basis: string;

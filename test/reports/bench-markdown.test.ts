@@ -22,12 +22,12 @@ test('the ceiling is printed beside the targets', () => {
 
 test('a lock run prints the bound any lock taken by creating a name cannot pass; other runs do not', () => {
   const report = sampleBenchReport();
-  assert.doesNotMatch(renderBenchMarkdown(report), /Bound for any lock/);
-  const bound = { opsPerSecond: 28_000, vsKernelFlock: 0.32, vsProperLockfile: 18.7, basis: '' };
+  assert.doesNotMatch(renderBenchMarkdown(report), /bound for any lock/);
+  const bound = { opsPerSecond: 28_000, way: 'link', vsKernelFlock: 0.32, vsProperLockfile: 18.7, basis: '' };
   const md = renderBenchMarkdown({ ...report, pathLockBound: bound });
   assert.match(
     md,
-    /Bound for any lock taken by creating a name: 28000 ops\/s .*, 0\.32 × the kernel's flock\(2\) \(lockVsKernelFlock can be no higher\) and 18\.70 × proper-lockfile .*, at 10 workers\./,
+    /Measured bound for any lock taken by creating a name: 28000 ops\/s \(link, .*\), 0\.32 × the kernel's flock\(2\) \(lockVsKernelFlock can be no higher\) and 18\.70 × proper-lockfile \(lockVsProperLockfile can be no higher\), at 10 workers\./,
   );
 });
 

@@ -617,15 +617,25 @@ test(
     const turns = turnTableOver(createTurnTableBuffer());
     const path = join(dir, 'x.lock');
     const realFs = createRealFs();
-    // The predecessor's unlink lands 30 ms after it passed the turn on; the waiter's watch never
-    // fires (as under Deno, where it mostly did not for this wait).
-    const lateUnlink = { ...realFs, unlink: (p: string) => (p === path ? void setTimeout(() => realFs.unlink(p), 30) : realFs.unlink(p)) };
+    // The predecessor's unlink lands only once the waiter has gone to sleep on it, and the waiter's
+    // watch never fires (as under Deno, where it mostly did not for this wait).
+    let unlinkLater: (() => void) | null = null;
+    const lateUnlink = {
+      ...realFs,
+      unlink: (p: string) => {
+        if (p === path) unlinkLater = () => realFs.unlink(p);
+        else realFs.unlink(p);
+      },
+    };
     const deafWatch = { ...realFs, watch: () => ({ close() {} }) };
     const sleeps: number[] = [];
     const clock = {
       ...systemClock,
       sleep: (ms: number) => {
         sleeps.push(ms);
+        const unlink = unlinkLater;
+        unlinkLater = null;
+        unlink?.();
         return systemClock.sleep(ms);
       },
     };
