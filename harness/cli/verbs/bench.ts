@@ -190,8 +190,9 @@ export const benchVerb = defineVerb({
   details: [
     'Measures, in one run on this machine: the latency of each uncontended core operation; a contention',
     'sweep with throughput, lock wait and hold p50/p99/max and fairness; the peers on the same operation',
-    'at the same contention; the harness overhead. Writes bench.json, bench.md and bench.html (charts,',
-    'opens offline).',
+    'at the same contention; the harness overhead; with --op lock, the fastest any lock taken by creating',
+    'a file name could go on this machine (the bound of the lock-alone ratios). Writes bench.json,',
+    'bench.md and bench.html (charts, opens offline).',
   ].join('\n'),
   examples: [
     { command: 'racetrack bench --quick' },
