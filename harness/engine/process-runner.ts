@@ -8,7 +8,7 @@ import { launchOf, ProcessParty } from './process-party.ts';
 import { onHost } from './hosts.ts';
 import { taskRef } from './task.ts';
 import type { PoolRunOptions } from './thread-runner.ts';
-import { HEALED, type IterationInput, type IterationTask } from './worker-task.ts';
+import { CUT, HEALED, NO_CUT, type IterationInput, type IterationTask } from './worker-task.ts';
 import { iterationRoot, prepareRoot } from './iteration-root.ts';
 import { stateCommands } from './state-commands.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
@@ -146,6 +146,7 @@ export async function runOnProcesses({
         cutAt = monotonicNs();
         cutThisIteration = true;
         nemesis(task.iteration, 'partition', { worker: partition.worker, forMs: partition.forMs, method: partition.net.method, afterStartMs: Math.round((cutAt - startNs) / 1e3) / 1e3 });
+        writeFileSync(partitionClaim, CUT); // the other workers begin now
         timers.push(setTimeout(heal, partition.forMs));
       };
       const shots: { worker: number; time: number; delayMs: number; signalled: boolean }[] = [];
@@ -200,9 +201,15 @@ export async function runOnProcesses({
           procs.map(async (p, w) => {
             const mayPause = plan?.pause === true && !plan.kills.has(w);
             const cutOff = w === partition?.worker;
-            const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}), ...(cutOff ? { partitionClaim } : {}) };
+            const partitionRole = partition === undefined ? {} : cutOff ? { partitionClaim } : { awaitCut: partitionClaim };
+            const input: IterationInput = { setup: { ...base, worker: w }, task, ...(mayPause ? { pauseClaim } : {}), ...partitionRole };
             const settled = await p.run(input);
             returnedAt[w] = monotonicNs();
+            // The namespaced worker's part ended without a cut (it took no lock): the others wait for none.
+            if (cutOff && !cutThisIteration) {
+              clearInterval(watch);
+              writeFileSync(partitionClaim, NO_CUT);
+            }
             if ('killed' in settled) {
               killedWorkers.add(w);
               return;

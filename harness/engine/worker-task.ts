@@ -142,10 +142,22 @@ export interface IterationInput {
    * (the word `healed`) that its cut is over.
    */
   readonly partitionClaim?: string;
+  /**
+   * Set for every other worker of such an iteration: the same claim file. The worker begins its
+   * part only once the nemesis has cut the holder off (the word `cut`), or has said no cut will
+   * come (`no-cut`: the namespaced worker's part ended without a lock), so that the cut always
+   * lands on a holder the others still wait for; left to the start barrier alone, the others could
+   * all be done before the namespaced worker (slower to reach the server) took its lock.
+   */
+  readonly awaitCut?: string;
 }
 
+/** What the nemesis writes into the partition claim once it has cut the holder off. */
+export const CUT = 'cut';
 /** What the nemesis writes into the partition claim once it healed the cut. */
 export const HEALED = 'healed';
+/** What the nemesis writes into the partition claim when the namespaced worker's part ended uncut. */
+export const NO_CUT = 'no-cut';
 /** How long a cut-off holder waits for its heal at most (the nemesis heals after --stale-ms and a margin). */
 const HEAL_WAIT_LIMIT_MS = 660_000;
 
@@ -172,6 +184,22 @@ function waitOutPartition(claim: string, worker: number): void {
       return; // the parent removed the claim: the iteration is over
     }
     if (text === HEALED) return;
+  }
+}
+
+/** Blocks until the partition claim says the cut is in place, over or not coming (see `awaitCut`). */
+function waitForCut(claim: string): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + HEAL_WAIT_LIMIT_MS;
+  while (Date.now() < deadline) {
+    let text = '';
+    try {
+      text = readFileSync(claim, 'utf8');
+    } catch {
+      // not written yet: the namespaced worker has not taken its lock
+    }
+    if (text === CUT || text === HEALED || text === NO_CUT) return;
+    Atomics.wait(nap, 0, 0, 2);
   }
 }
 
@@ -211,7 +239,15 @@ export async function runIteration(input: IterationInput, ctx: TaskContext): Pro
             return claimPause(claim, input.setup.worker);
           };
   }
-  await performIteration(input.setup, input.task, ctx.start, (e) => {
+  const { awaitCut } = input;
+  const start =
+    awaitCut === undefined
+      ? ctx.start
+      : async () => {
+          await ctx.start();
+          waitForCut(awaitCut);
+        };
+  await performIteration(input.setup, input.task, start, (e) => {
     ctx.send(e);
     if (input.partitionClaim !== undefined && !stopped && e.f === 'acquire' && e.type === 'ok') {
       stopped = true;

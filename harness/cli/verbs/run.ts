@@ -93,7 +93,7 @@ const options = {
     flags: '--partition',
     kind: 'flag',
     description:
-      'run lock --store postgres (process isolation, root): worker 0 runs in a network namespace of its own and, in every iteration, once it holds the lock, is cut off from the server (its veth link down) past --stale-ms, then healed',
+      'run lock --store postgres (process isolation, root): worker 0 runs in a network namespace of its own and, in every iteration, once it holds the lock, is cut off from the server (its veth link down) past --stale-ms, then healed; the other workers begin once it is cut off',
   },
   staleMs: { flags: '--stale-ms <n>', description: 'lock staleness for the system under test and the checkers', defaultText: '5000; 1000 with --pause or --partition' },
 } as const;
