@@ -1,6 +1,6 @@
-import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import { fillArgv, parseArgvTemplate, placeholdersIn, type PLACEHOLDERS } from './argv-template.ts';
@@ -92,12 +92,50 @@ export function checkCommandTemplate(template: string, rules: TemplateRules, env
     if (!isFile || !isExecutableFile(path)) {
       throw new RacetrackError('EINVALID', `${flag} command ${command} is not an executable file (make it executable, or name its interpreter: "bash ${command} …")`, { ...facts, path });
     }
-    return;
+  } else {
+    const dirs = (env.PATH ?? '').split(delimiter).map((d) => (d === '' ? '.' : d));
+    if (!dirs.some((d) => isExecutableFile(join(d, command)))) {
+      throw new RacetrackError('ENOTFOUND', `${flag} command ${command} is not found on PATH`, facts);
+    }
   }
-  const dirs = (env.PATH ?? '').split(delimiter).map((d) => (d === '' ? '.' : d));
-  if (!dirs.some((d) => isExecutableFile(join(d, command)))) {
-    throw new RacetrackError('ENOTFOUND', `${flag} command ${command} is not found on PATH`, facts);
+  const script = interpretedScript(words);
+  if (script !== undefined && !existsSync(resolve(script))) {
+    throw new RacetrackError('ENOTFOUND', `${flag} script ${script} does not exist (${basename(command)} would run it)`, { ...facts, script, path: resolve(script) });
   }
+}
+
+/** Interpreters whose first plain argument is the script they run, and their options that run inline code instead. */
+const INTERPRETERS: Readonly<Record<string, RegExp>> = {
+  sh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
+  bash: /^-[a-zA-Z]*c[a-zA-Z]*$/,
+  dash: /^-[a-zA-Z]*c[a-zA-Z]*$/,
+  zsh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
+  ksh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
+  python: /^-[a-zA-Z]*[cm][a-zA-Z]*$/,
+  python3: /^-[a-zA-Z]*[cm][a-zA-Z]*$/,
+  node: /^(-[a-zA-Z]*[ep][a-zA-Z]*|--eval|--print)$/,
+  perl: /^-[a-zA-Z]*[eE][a-zA-Z]*$/,
+  ruby: /^-[a-zA-Z]*e[a-zA-Z]*$/,
+};
+
+/**
+ * The script an interpreter in a template is to run (`python3 reserve.py {counters}`): the first
+ * word after its options, when it names a file (a `/` or an extension) and no placeholder; none when
+ * the interpreter is given its code inline (`sh -c '…'`, `python3 -m mod`, `node -e '…'`). A missing
+ * script would fail every operation with the interpreter's own message, and judge the command on it.
+ */
+function interpretedScript(words: readonly string[]): string | undefined {
+  const inline = INTERPRETERS[basename(words[0]!).replace(/^(python3)\.\d+$/, '$1')];
+  if (inline === undefined) return undefined;
+  for (const word of words.slice(1)) {
+    if (word.startsWith('-')) {
+      if (inline.test(word)) return undefined;
+      continue;
+    }
+    if (placeholdersIn(word).length > 0 || !/\/|\.\w+$/.test(word)) return undefined;
+    return word;
+  }
+  return undefined;
 }
 
 /** Checks an `--exec` template for the scenarios of `primitive` (see checkCommandTemplate). */

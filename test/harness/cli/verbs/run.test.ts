@@ -153,6 +153,13 @@ describe('racetrack run: bad --exec setup is bad input', () => {
     refused('allocate', 'racetrack-no-such-command {root} {name}', 'ENOTFOUND', /racetrack-no-such-command is not found on PATH/);
   });
 
+  test('a script its interpreter would run that does not exist, and a placeholder left open, before anything is created', () => {
+    refused('reserve', 'python3 no-such-reserver.py {counters}', 'ENOTFOUND', /--exec script no-such-reserver\.py does not exist \(python3 would run it\)/);
+    refused('atomic-write', 'bash -e ./no-such-writer.sh {file} {payload}', 'ENOTFOUND', /--exec script \.\/no-such-writer\.sh does not exist/);
+    refused('reserve', 'true {counters} {staleMs', 'EINVALID', /unterminated placeholder \{staleMs in --exec template/);
+    refused('reserve', 'true {counters', 'EINVALID', /unterminated placeholder \{counters/);
+  });
+
   test('a command that is not executable', () => {
     const script = join(dir.path, 'alloc-not-executable.sh');
     writeFileSync(script, '#!/bin/sh\necho "001|$1/001_$2"\n', { mode: 0o644 });
