@@ -60,6 +60,7 @@ export async function provideRunStore(sut: Sut, store: string | undefined, clust
     };
   }
   const url = checkStoreUrl(store);
+  await probeStore(url);
   process.env[RUN_STORE_ENV] = url;
   return {
     url,
@@ -76,4 +77,21 @@ export async function provideRunStore(sut: Sut, store: string | undefined, clust
       }
     },
   };
+}
+
+/**
+ * Connects to the server at `url` once, before the run's first iteration: one it cannot reach (or
+ * that refuses its login) is bad input, told as such (stage `store`) before any worker starts, so
+ * the run can take back what it created instead of failing every operation on it.
+ */
+async function probeStore(url: string): Promise<void> {
+  const store = await openPostgresStore(url, { maxConnections: 1 });
+  try {
+    (await store.connect()).release();
+  } catch (err) {
+    if (!(err instanceof RacetrackError)) throw err;
+    throw new RacetrackError(err.code, err.message, { ...err.details, stage: 'store' }, err);
+  } finally {
+    await store.close();
+  }
 }

@@ -96,3 +96,18 @@ describe('the store verbs', { skip: NO_POSTGRES }, () => {
     }
   });
 });
+
+test('run --store with a server nobody answers at is exit 2 before the first iteration, and leaves no directory behind', () => {
+  const dir = tempDir();
+  try {
+    const out = join(dir.path, 'runs', 'unreachable');
+    const run = racetrack(['run', 'reserve', '--store', 'postgresql://racetrack@127.0.0.1:1/postgres', '--iterations', '3', '--workers', '2', '--out', out]);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.equal(run.json().error, 'EINVALID');
+    assert.equal(run.json().stage, 'store');
+    assert.match(String(run.json().message), /cannot reach the PostgreSQL store/);
+    assert.deepEqual(readdirSync(dir.path), [], 'neither the run directory nor its parents remain');
+  } finally {
+    dir.cleanup();
+  }
+});

@@ -257,8 +257,9 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   } catch (err) {
     const signal = interrupts.received();
     if (signal === null) {
-      // Your --setup failed before anything ran: the run is bad input, and what it created goes.
-      if (isRacetrackError(err) && err.details.stage === 'setup') removeRun(outDir, created);
+      // Your --setup failed, or the --store server could not be reached, before anything ran: the
+      // run is bad input, and what it created goes.
+      if (isRacetrackError(err) && (err.details.stage === 'setup' || err.details.stage === 'store')) removeRun(outDir, created);
       throw err;
     }
     // Ctrl-C: the workers are stopped; what this run created goes, so the same command can run again.
