@@ -36,6 +36,8 @@ export function noOrphansIncremental(options: NoOrphansOptions = {}): CheckerFac
     let snapshotCount = 0;
     let faultedRun = false;
     const iterations = new Set<number>();
+    /** A few of the names left, for the message. */
+    const names = new Set<string>();
     const feed = ({ snapshots, keep, faulted }: CheckInput): boolean => {
       const before = orphans + unreadable;
       faultedRun ||= faulted;
@@ -55,6 +57,7 @@ export function noOrphansIncremental(options: NoOrphansOptions = {}): CheckerFac
           if (!patterns.some((p) => globMatch(p, entry)) || keepGlobs.some((k) => globMatch(k, entry))) continue;
           orphans++;
           iterations.add(s.iteration);
+          if (names.size < 3) names.add(entry);
           sample(examples, { iteration: s.iteration, root: s.root, entry });
         }
       }
@@ -66,7 +69,7 @@ export function noOrphansIncremental(options: NoOrphansOptions = {}): CheckerFac
       const verdict = settle(orphans, unreadable, snapshotCount);
       const message =
         verdict === 'fail'
-          ? `${plural(orphans, 'temp or lock artefact')} left ${when} in ${plural(iterations.size, 'iteration')}`
+          ? `${plural(orphans, 'temp or lock artefact')} left ${when} in ${plural(iterations.size, 'iteration')} (${[...names].join(', ')}); one your command leaves on purpose (a flock(1) lock file) is no orphan once --keep names it: --keep '${[...names][0]}'`
           : verdict === 'unknown'
             ? `no orphans among readable entries, but ${plural(unreadable, 'snapshot entry', 'snapshot entries')} unreadable`
             : `no temp or lock artefacts left ${when}`;

@@ -33,6 +33,14 @@ describe('noOrphans', () => {
     });
   }
 
+  test('the message names what was left, and the --keep that would keep a file left on purpose', () => {
+    const result = check(withEntries(['counters.json', 'counters.json.lock']));
+    assert.equal(
+      result.message,
+      "1 temp or lock artefact left after a clean run in 1 iteration (counters.json.lock); one your command leaves on purpose (a flock(1) lock file) is no orphan once --keep names it: --keep 'counters.json.lock'",
+    );
+  });
+
   test('artefacts a keep glob names are not orphans', () => {
     assert.equal(check(withEntries(['script.lock', 'run/flock.lock'], { keep: ['script.lock', 'run/*.lock'] })).verdict, 'pass');
     assert.equal(check(withEntries(['deep/er/x.lock'], { keep: ['**/x.lock'] })).verdict, 'pass');
