@@ -15,6 +15,7 @@ import {
   roundsCell,
   storeLine,
   throughputCell,
+  ratioValueText,
   verdictOf,
 } from './bench-markdown.ts';
 import { formatDuration, formatMs } from './number-format.ts';
@@ -65,7 +66,7 @@ function ratiosTable(report: BenchReport): string {
       const cls = r.met === null ? 'na' : r.met ? 'met' : 'notmet';
       return [
         { html: `<code>${esc(name)}</code>` },
-        formatRatio(r.value),
+        ratioValueText(r),
         r.target,
         { html: `<span class="${cls}">${esc(verdictOf(r))}</span>` },
         roundsCell(r),

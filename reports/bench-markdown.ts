@@ -39,9 +39,16 @@ export const RATIO_MEANING: Readonly<Record<RatioName, string>> = {
 export const RATIO_ORDER = Object.keys(RATIO_MEANING) as RatioName[];
 
 /** A ratio's value to two decimals (three significant digits below 0.1), or `n/a`. */
-export function formatRatio(value: number | null): string {
+export function formatRatio(value: number | null, bound?: number): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
-  return Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
+  const shown = Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
+  // A value that rounds onto its target's bound without being it (0.6696 against 0.67) shows the digits that tell them apart.
+  return bound !== undefined && value !== bound && shown === formatRatio(bound) ? value.toFixed(4) : shown;
+}
+
+/** A ratio's value as printed beside its target (see formatRatio). */
+export function ratioValueText(r: RatioReport): string {
+  return formatRatio(r.value, r.bound);
 }
 
 /**
@@ -125,7 +132,7 @@ function ratiosSection(report: BenchReport): string[] {
   const lines = ['## Targets', '', tableRow(['ratio', 'value', 'target', 'verdict', 'each round', 'meaning', 'basis']), tableRow(['---', '---:', '---', '---', '---', '---', '---'])];
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
-    lines.push(tableRow([codeSpan(name), formatRatio(r.value), r.target, verdictOf(r), roundsCell(r), RATIO_MEANING[name], r.note === undefined ? r.basis : `${r.basis}; ${r.note}`]));
+    lines.push(tableRow([codeSpan(name), ratioValueText(r), r.target, verdictOf(r), roundsCell(r), RATIO_MEANING[name], r.note === undefined ? r.basis : `${r.basis}; ${r.note}`]));
   }
   const ceiling = ceilingLine(report);
   if (ceiling !== null) lines.push('', ceiling);

@@ -101,6 +101,8 @@ export interface RatioReport {
   readonly value: number | null;
   /** As DESIGN.md writes it, e.g. `>= 0.8`. */
   readonly target: string;
+  /** The target's bound alone (0.8): where a value is printed close to it, it is printed exactly enough to tell them apart. */
+  readonly bound?: number;
   readonly met: boolean | null;
   /** How the value was computed, in words. */
   readonly basis: string;

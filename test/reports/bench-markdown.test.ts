@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderBenchMarkdown, roundsCell } from '../../reports/bench-markdown.ts';
+import { formatRatio, renderBenchMarkdown, roundsCell } from '../../reports/bench-markdown.ts';
 import { sampleBenchReport } from './bench-sample-report.ts';
 
 test('the markdown has a line for every ratio, with its target and verdict', () => {
@@ -60,4 +60,12 @@ test('the markdown names every row, says why a row was skipped, and ends with th
   assert.match(md, /skipped: only with --isolation process/);
   assert.ok(md.trimEnd().endsWith('```sh\nracetrack bench --workers 1,2,10\n```'));
   assert.match(md, /errored: boom <b>/);
+});
+
+test('a ratio that rounds onto its bound without being it shows the digits that tell them apart', () => {
+  assert.equal(formatRatio(0.6696, 0.67), '0.6696');
+  assert.equal(formatRatio(0.67, 0.67), '0.67');
+  assert.equal(formatRatio(0.6712, 0.67), '0.6712');
+  assert.equal(formatRatio(0.82, 0.67), '0.82');
+  assert.equal(formatRatio(0.6696), '0.67', 'without a bound, two decimals');
 });

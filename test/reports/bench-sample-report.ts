@@ -68,7 +68,7 @@ export function sampleBenchReport(): BenchReport {
       row('spec-spin', 150),
       { name: 'flock', describe: 'flock(1) from bash', skipped: 'only with --isolation process', points: [] },
     ],
-    overhead: { iterations: 100, workers: 10, harnessMs: 3000, bareMs: 2500, harnessOverhead: 1.2, harnessThroughput: 2500 / 3000 },
+    overhead: { iterations: 10_000, workers: 10, harnessMs: 3000, bareMs: 2500, harnessOverhead: 1.2, harnessThroughput: 2500 / 3000 },
     ceiling: { opsPerSecond: 1000, holdP50Ms: 1, coreOpsPerSecond: 400, shareOfCeiling: 0.4, basis: "1000 / the core's median hold alone (1 ms)" },
     ratios: {
       contendedVsSerial: ratio(0.9, '>= 0.8', true),

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RacetrackError } from '../../../core/errors.ts';
 import { renderBenchHtml } from '../../../reports/bench-html.ts';
-import { ceilingLine, formatRatio, pathLockBoundLine, RATIO_ORDER, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
+import { ceilingLine, pathLockBoundLine, RATIO_ORDER, ratioValueText, renderBenchMarkdown, roundsCell, verdictOf } from '../../../reports/bench-markdown.ts';
 import { implNames, STORE_OPS, storeImplNames } from '../../bench/bench-impls.ts';
 import { requirePostgresBin } from '../../store/pg-cluster.ts';
 import { checkStoreUrl, redactUrl } from '../../../core/store/store-url.ts';
@@ -16,12 +16,16 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 
 /** DESIGN.md compares implementations at 10 workers. */
 const REFERENCE_WORKERS = 10;
-const FULL = { workers: [1, 2, 4, 8, 10, 16], durationMs: 1000, rounds: 3, singleOp: { timeMs: 1000, warmupMs: 100 } };
-const QUICK = { workers: [1, 4, 10], durationMs: 300, rounds: 2, singleOp: { timeMs: 150, warmupMs: 30 } };
+const FULL = { workers: [1, 2, 4, 8, 10, 16], durationMs: 1000, rounds: 3, singleOp: { timeMs: 1000, warmupMs: 100 }, overheadIterations: 10_000 };
+const QUICK = { workers: [1, 4, 10], durationMs: 300, rounds: 2, singleOp: { timeMs: 150, warmupMs: 30 }, overheadIterations: 1000 };
 const DEFAULT_OP: BenchOpName = 'reserve';
 
 const options = {
-  quick: { flags: '--quick', kind: 'flag', description: `workers ${QUICK.workers.join(',')}, ${QUICK.rounds} rounds of ${QUICK.durationMs} ms per point, short single-op runs: done within a minute` },
+  quick: {
+    flags: '--quick',
+    kind: 'flag',
+    description: `workers ${QUICK.workers.join(',')}, ${QUICK.rounds} rounds of ${QUICK.durationMs} ms per point, short single-op runs, the harness overhead at ${QUICK.overheadIterations} iterations (context: its target is set at ${FULL.overheadIterations})`,
+  },
   out: { flags: '--out <dir>', description: 'where to write bench.json, bench.md and bench.html', defaultText: 'racetrack-bench/<time>' },
   isolation: { ...ISOLATION, description: 'contention workers as threads or child processes (the flock(1) row needs process)' },
   op: { flags: '--op <op>', description: 'the contended operation (lock: the lock alone, the kernel flock(2) beside it)', choices: BENCH_OPS, default: DEFAULT_OP },
@@ -40,7 +44,11 @@ const options = {
   durable: { flags: '--no-durable', kind: 'flag', description: 'skip the fsyncs in every row (durable writes everywhere otherwise)' },
   singleOp: { flags: '--no-single-op', kind: 'flag', description: 'skip the uncontended single-operation latencies' },
   overhead: { flags: '--no-overhead', kind: 'flag', description: 'skip the harness-overhead measurement' },
-  overheadIterations: { flags: '--overhead-iterations <n>', description: 'iterations of the allocate scenario in the harness throughput measurement', default: '10000' },
+  overheadIterations: {
+    flags: '--overhead-iterations <n>',
+    description: 'iterations of the allocate scenario in the harness throughput measurement (harnessThroughput is judged at 10000 or more)',
+    defaultText: `${FULL.overheadIterations}; with --quick ${QUICK.overheadIterations}`,
+  },
   overheadWorkers: { flags: '--overhead-workers <n>', description: 'threads in the overhead measurement', default: '10' },
 } as const;
 
@@ -108,7 +116,7 @@ function commandLine(o: BenchCommandOptions): string {
   if (o.durable === false) parts.push('--no-durable');
   if (o.overhead === false) parts.push('--no-overhead');
   if (o.singleOp === false) parts.push('--no-single-op');
-  if (o.overheadIterations !== undefined && o.overheadIterations !== options.overheadIterations.default) parts.push(`--overhead-iterations ${o.overheadIterations}`);
+  if (o.overheadIterations !== undefined) parts.push(`--overhead-iterations ${o.overheadIterations}`);
   if (o.overheadWorkers !== undefined && o.overheadWorkers !== options.overheadWorkers.default) parts.push(`--overhead-workers ${o.overheadWorkers}`);
   return parts.join(' ');
 }
@@ -138,7 +146,7 @@ export function benchPlanFrom(o: BenchCommandOptions): BenchPlan {
     impls: parseImpls(o.impls, store !== undefined),
     ...(store === undefined ? {} : { store }),
     singleOp: o.singleOp === false ? null : preset.singleOp,
-    overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, 10_000), workers: overheadWorkers },
+    overhead: o.overhead === false ? null : { iterations: parsePositiveInteger('--overhead-iterations', o.overheadIterations, preset.overheadIterations), workers: overheadWorkers },
   };
 }
 
@@ -166,7 +174,7 @@ export async function runBench(o: BenchCommandOptions, stderr: (s: string) => vo
   for (const name of RATIO_ORDER) {
     const r = report.ratios[name];
     const rounds = roundsCell(r);
-    stderr(`  ${name}: ${formatRatio(r.value)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
+    stderr(`  ${name}: ${ratioValueText(r)} (target ${r.target}) ${verdictOf(r)}${rounds === '—' ? '' : `; each round ${rounds}`}\n`);
   }
   for (const line of [ceilingLine(report), pathLockBoundLine(report)]) if (line !== null) stderr(`  ${line}\n`);
   stderr(`racetrack bench: wrote ${files.json}, ${files.markdown}, ${files.html} (${Math.round(report.wallMs / 1000)} s)\n`);

@@ -18,6 +18,9 @@ test('the full sweep includes 1 and 10 workers, so that every ratio can be compu
   assert.ok(quick.config.workers.includes(1) && quick.config.workers.includes(10));
   assert.ok(quick.config.workers.length < plan.config.workers.length);
   assert.ok(quick.config.durationMs < plan.config.durationMs);
+  assert.equal(plan.overhead?.iterations, 10_000, 'harnessThroughput is judged at 10^4 iterations');
+  assert.equal(quick.overhead?.iterations, 1000, '--quick measures the overhead on a tenth of them, as context');
+  assert.equal(benchPlanFrom({ quick: true, overheadIterations: '20000' }).overhead?.iterations, 20_000);
 });
 
 test('bad bench options are EINVALID before anything runs', () => {

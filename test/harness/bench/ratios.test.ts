@@ -118,3 +118,15 @@ test('at-least targets are met from the bound up, at-most targets up to the boun
   assert.equal(judgeRatio('p99WaitOverFairShare', Number.NaN, '').met, null);
   assert.deepEqual(judgeRatio('p99WaitOverFairShare', 3.2, '', [2.9, null, Number.NaN, 3.5]).rounds, [2.9, null, null, 3.5], 'rounds that measured nothing stay in place');
 });
+
+test('harnessThroughput measured on fewer iterations than its target is set at (bench --quick) is context, not judged', () => {
+  const { contention, overhead } = sampleBenchReport();
+  assert.ok(overhead !== null);
+  const atTarget = computeRatios(contention, { ...overhead, iterations: 10_000 }, 10).harnessThroughput;
+  assert.notEqual(atTarget.met, null);
+  assert.equal(atTarget.note, undefined);
+  const quick = computeRatios(contention, { ...overhead, iterations: 1000 }, 10).harnessThroughput;
+  assert.equal(quick.value, overhead.harnessThroughput, 'its value is still reported');
+  assert.equal(quick.met, null);
+  assert.match(quick.note ?? '', /measured at 1000 iterations, as context: the target is set at 10000/);
+});
