@@ -22,6 +22,8 @@ import { createProgress } from '../progress.ts';
 import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
 import type { FaultTally, RunResult } from '../../engine/run-result.ts';
 import { faultText } from '../../../reports/fault-text.ts';
+import type { CheckResult } from '../../checkers/checker.ts';
+import { failsOnCollisionsAlone } from '../../checkers/collisions.ts';
 import { formatDuration, formatPercent } from '../../../reports/number-format.ts';
 import { writeRunFiles } from '../../engine/run-files.ts';
 import { stateCommands } from '../../engine/state-commands.ts';
@@ -153,13 +155,29 @@ export function defaultOutDir(scenario: string, now: Date = new Date()): string 
 }
 
 /**
- * The run's last line on stderr, for people: the verdict, the collisions with their 95% upper
- * bound, the faults, the wall time, rounded where result.json keeps exact numbers.
+ * The run's last line on stderr, for people: the verdict, the checkers behind it, the collisions
+ * with their 95% upper bound, the faults, the wall time, rounded where result.json keeps exact
+ * numbers. One line:
+ * `racetrack: FAIL reserve (exec): no-orphans, lost-updates; 0/20 iterations with collisions (the rate is below 13.9% at 95% confidence); …`.
+ * The bound is left out where it would read 100%, which says nothing.
  */
 export function summaryLine(result: RunResult, outDir: string): string {
-  const bound = `the rate is below ${formatPercent(result.collisionRateUpper95)} at 95% confidence`;
+  const blamed = checkersBehind(result);
+  const bound = formatPercent(result.collisionRateUpper95);
+  const collisions = `${result.collidingIterations}/${result.iterations} iterations with collisions${/^100(\.0)?%$/.test(bound) ? '' : ` (the rate is below ${bound} at 95% confidence)`}`;
   const faults = result.faults === undefined ? '' : `; faults: ${faultText(result.faults)}`;
-  return `racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${result.collidingIterations}/${result.iterations} iterations with collisions (${bound})${faults}; ${formatDuration(result.wallMs)}; results in ${outDir}`;
+  return `racetrack: ${result.verdict.toUpperCase()} ${result.scenario} (${result.sut}): ${blamed.length === 0 ? '' : `${blamed.join(', ')}; `}${collisions}${faults}; ${formatDuration(result.wallMs)}; results in ${outDir}`;
+}
+
+/**
+ * The checkers a verdict rests on, in the order they ran: for fail, those that failed (one that
+ * failed on collisions alone only when they exceed --max-collision-rate, as the verdict counts
+ * it); for unknown, those that could not settle; for pass, none.
+ */
+function checkersBehind(result: RunResult): string[] {
+  const tolerated = result.collisionRate <= result.maxCollisionRate;
+  const behind = (c: CheckResult) => (result.verdict === 'fail' ? c.verdict === 'fail' && !(tolerated && failsOnCollisionsAlone(c)) : result.verdict === 'unknown' && c.verdict === 'unknown');
+  return result.checks.filter(behind).map((c) => c.checker);
 }
 
 /** The largest --stale-ms a paused --exec command can outlast within its 60 s timeout. */
