@@ -3,9 +3,9 @@ import { toJsonData } from './compact-json.ts';
 
 /**
  * `result.json`: the run result as pretty JSON (two-space indent) with a trailing newline.
- * Keys come in the order the RunResult type declares them, whatever order the runner built the
- * object in, so two results diff cleanly; keys the type does not know yet follow, in their own
- * order. Optional fields that are absent (`exec`, `faults`) are left out, not written as null.
+ * Keys come in a fixed order, what the run was asked first (the RecordedRequest), then what it
+ * found, whatever order the runner built the object in, so two results diff cleanly; keys not
+ * listed yet follow, in their own order. Optional fields that are absent (`exec`, `faults`) are left out, not written as null.
  * Examples and stats go through {@link toJsonData}, so a bigint or a cycle cannot break the file.
  */
 export function renderResultJson(result: RunResult): string {
@@ -17,11 +17,22 @@ const RESULT_KEYS = [
   'scenario',
   'sut',
   'exec',
+  'setup',
+  'recover',
+  'trace',
+  'syscallFaults',
+  'store',
+  'partition',
   'keep',
   'iterations',
   'workers',
   'isolation',
+  'hosts',
   'seed',
+  'maxCollisionRate',
+  'staleMs',
+  'killRate',
+  'pauseRate',
   'runtime',
   'operations',
   'collisions',
@@ -29,7 +40,6 @@ const RESULT_KEYS = [
   'collidingIterations',
   'collisionRate',
   'collisionRateUpper95',
-  'maxCollisionRate',
   'violations',
   'checks',
   'notChecked',

@@ -3,6 +3,7 @@ import type { PlacedPause } from '../strace/pause-holder.ts';
 import type { CheckResult, Validity } from '../checkers/checker.ts';
 import type { LatencySummary } from '../stats/latency.ts';
 import type { KillFact } from './kill-landing.ts';
+import type { RecordedRequest } from './run-request.ts';
 
 /** A checker (or a measurement, `lock-timing`) a run left out, and why: the system under test could not feed it. */
 export interface NotChecked {
@@ -10,23 +11,13 @@ export interface NotChecked {
   readonly reason: string;
 }
 
-/** Everything a run concluded: what `result.json` holds and every report is rendered from. */
-export interface RunResult {
+/**
+ * Everything a run concluded: what `result.json` holds and every report is rendered from. It
+ * begins with what the run was asked (RecordedRequest: scenario, system under test, size, seed,
+ * every option that changes what runs or how it is judged), then what it found.
+ */
+export interface RunResult extends RecordedRequest {
   readonly verdict: Validity;
-  readonly scenario: string;
-  /** The system under test: `core`, a control's name, or `exec`. */
-  readonly sut: string;
-  readonly exec?: string;
-  /** The `--exec` command ran under strace (`--trace`): its locks were read from its syscalls. */
-  readonly trace?: boolean;
-  /** Files the system under test keeps on purpose (`--keep`), not counted as orphans. */
-  readonly keep: readonly string[];
-  readonly iterations: number;
-  readonly workers: number;
-  readonly isolation: 'thread' | 'process';
-  /** The simulated hosts the worker processes were spread over (`--hosts`), when more than this one. */
-  readonly hosts?: number;
-  readonly seed: number;
   readonly runtime: { readonly name: string; readonly version: string };
   readonly operations: { readonly attempted: number; readonly ok: number; readonly fail: number; readonly info: number };
   /**
@@ -42,7 +33,6 @@ export interface RunResult {
   readonly collisionRate: number;
   /** One-sided 95% upper bound on the per-iteration collision rate (about 3/N when none were seen). */
   readonly collisionRateUpper95: number;
-  readonly maxCollisionRate: number;
   readonly violations: readonly { readonly checker: string; readonly message: string; readonly example: unknown }[];
   readonly checks: readonly CheckResult[];
   /** Checkers (and measurements) left out because the system under test cannot feed them, with the reason. */

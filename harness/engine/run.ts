@@ -8,7 +8,6 @@ import { resolveSut } from '../../scenarios/suts/index.ts';
 import { execRunnerFor, hasSyscallFaults } from '../strace/traced-exec.ts';
 import { PAUSE_PLACED_EVENT, type PlacedPause } from '../strace/pause-holder.ts';
 import { syscallFaultTally, SYSCALL_FAULT_EVENT } from '../strace/fault-tally.ts';
-import type { SyscallFaultOptions } from '../strace/faults.ts';
 import { checkRunStore, provideRunStore } from '../store/run-store.ts';
 import { createNetPartition } from '../store/netns.ts';
 import { checkPartition, PARTITION_SERVER_SETTINGS, partitionForMs } from '../store/partition-run.ts';
@@ -26,6 +25,7 @@ import { makeDirs } from './make-dirs.ts';
 import { ROOTS_DIR } from './out-dir.ts';
 import { runOnProcesses, type PartitionPlan } from './process-runner.ts';
 import type { FaultTally, NotChecked, PartitionFact, RunResult } from './run-result.ts';
+import { DEFAULT_STALE_MS, recordRequest, type RunRequest } from './run-request.ts';
 import { runOnThreads } from './thread-runner.ts';
 
 /** How far a run has got, for a progress line. */
@@ -38,37 +38,11 @@ export interface ProgressState {
   readonly elapsedMs: number;
 }
 
-export interface RunOptions {
-  readonly scenario: string;
-  readonly iterations: number;
-  readonly workers: number;
-  readonly isolation: 'thread' | 'process';
-  readonly seed: number;
+/** A run: what it was asked (RunRequest), where its files go, and how its caller follows it. */
+export interface RunOptions extends RunRequest {
   readonly outDir: string;
-  readonly maxCollisionRate: number;
-  readonly sut: string;
-  readonly exec?: string;
-  /** With `exec`: the user's commands that lay out each root and recover it after a fault (see state-commands.ts). */
-  readonly setup?: string;
-  readonly recover?: string;
-  /** Run each `--exec` operation under strace and read its locks from its syscalls (harness/strace/). */
-  readonly trace?: boolean;
-  /** Faults strace injects into each `--exec` operation's syscalls: jitter, errors (harness/strace/faults.ts). */
-  readonly syscallFaults?: SyscallFaultOptions;
-  /** For a store system under test: `postgres` (a throwaway cluster, the default) or a postgres:// URL. */
-  readonly store?: string;
-  /** Process isolation: spread the workers over this many simulated hosts (hosts.ts). */
-  readonly hosts?: number;
-  /** With a store system under test: cut worker 0, in a network namespace of its own, off from the server in every iteration (harness/store/netns.ts). */
-  readonly partition?: boolean;
-  readonly keep: readonly string[];
   /** Keep every iteration's root even when the run passes (they are always kept when it does not). */
   readonly keepRoots?: boolean;
-  /** Lock staleness for the SUT's locks and the checkers (default 5000). */
-  readonly staleMs?: number;
-  /** Real-process faults (process isolation only): SIGKILL rate per worker and iteration, pause rate per iteration. */
-  readonly killRate?: number;
-  readonly pauseRate?: number;
   readonly onProgress?: (p: ProgressState) => void;
   /** Also hold the whole merged history and every snapshot in memory and return them (for a small run a caller studies). */
   readonly retain?: boolean;
@@ -107,7 +81,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   }
   const pauseExec = (options.pauseRate ?? 0) > 0 && options.exec !== undefined;
   const sut = resolveSut(scenario, options.sut, options.exec, execRunnerFor({ trace: options.trace, faults: options.syscallFaults, pause: pauseExec })); // fail fast on a SUT that cannot drive the scenario
-  const staleMs = options.staleMs ?? 5000;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const state = stateCommands(scenario, options, options.exec, staleMs);
   if (options.hosts !== undefined && options.isolation !== 'process') throw new RacetrackError('EINVALID', '--hosts needs --isolation process');
   const faulty = (options.killRate ?? 0) > 0 || (options.pauseRate ?? 0) > 0;
@@ -145,7 +119,7 @@ async function runStreamed(
   rootsDir: string,
   partition?: PartitionPlan,
 ): Promise<RunOutcome> {
-  const staleMs = options.staleMs ?? 5000;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const killRate = options.killRate ?? 0;
   const pauseRate = options.pauseRate ?? 0;
   const faulty = killRate > 0 || pauseRate > 0;
@@ -343,17 +317,9 @@ function summarize(
     .filter((c) => c.verdict === 'fail')
     .flatMap((c) => (c.examples.length === 0 ? [undefined] : c.examples.slice(0, 3)).map((example) => ({ checker: c.checker, message: c.message, example })));
   return {
+    ...recordRequest(options),
     verdict,
     scenario,
-    sut: options.exec === undefined ? options.sut : 'exec',
-    ...(options.exec === undefined ? {} : { exec: options.exec }),
-    ...(options.trace === true ? { trace: true } : {}),
-    keep: [...options.keep],
-    iterations: options.iterations,
-    workers: options.workers,
-    isolation: options.isolation,
-    ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
-    seed: options.seed,
     runtime: detectRuntime(),
     operations: ops,
     collisions: collisions.values,
@@ -361,7 +327,6 @@ function summarize(
     collidingIterations,
     collisionRate,
     collisionRateUpper95: collisionRateUpper95(collidingIterations, options.iterations),
-    maxCollisionRate: options.maxCollisionRate,
     violations,
     checks,
     notChecked,

@@ -14,6 +14,10 @@ const TYPE_ORDER = [
   'workers',
   'isolation',
   'seed',
+  'maxCollisionRate',
+  'staleMs',
+  'killRate',
+  'pauseRate',
   'runtime',
   'operations',
   'collisions',
@@ -21,7 +25,6 @@ const TYPE_ORDER = [
   'collidingIterations',
   'collisionRate',
   'collisionRateUpper95',
-  'maxCollisionRate',
   'violations',
   'checks',
   'notChecked',
@@ -62,4 +65,40 @@ test('absent optional fields are left out, unknown extra fields kept at the end'
 test('a bigint in an example does not break the file', () => {
   const result = sampleResult({ violations: [{ checker: 'uniqueness', message: 'dup', example: { id: 10n } }] });
   assert.match(renderResultJson(result), /"id": "10"/);
+});
+
+test('what the run was asked comes first and together, every option of it in a fixed order', () => {
+  const asked = {
+    setup: 'true {root}',
+    recover: 'true {root}',
+    trace: true,
+    syscallFaults: { jitterUs: 100 },
+    store: 'postgres',
+    partition: true,
+    hosts: 2,
+  };
+  const parsed = JSON.parse(renderResultJson(sampleResult({ exec: './alloc.sh {root}', ...asked }))) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(parsed).slice(0, 21), [
+    'verdict',
+    'scenario',
+    'sut',
+    'exec',
+    'setup',
+    'recover',
+    'trace',
+    'syscallFaults',
+    'store',
+    'partition',
+    'keep',
+    'iterations',
+    'workers',
+    'isolation',
+    'hosts',
+    'seed',
+    'maxCollisionRate',
+    'staleMs',
+    'killRate',
+    'pauseRate',
+    'runtime',
+  ]);
 });

@@ -31,7 +31,7 @@ test('N, isolation, runtime, seed, wall time and the replay command are shown', 
     '**Runtime:** node 20.20.2',
     '**Seed:** 424242',
     '**Wall time:** 1.23 s',
-    '```sh\nracetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242\n```',
+    '```sh\nracetrack run allocate --iterations 100 --workers 10 --isolation thread --seed 424242 --stale-ms 5000\n```',
   ]) {
     assert.ok(md.includes(fact), `missing ${fact}`);
   }

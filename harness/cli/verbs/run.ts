@@ -20,6 +20,7 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 import { checkOutDir, removeRun } from '../../engine/out-dir.ts';
 import { createProgress } from '../progress.ts';
 import { checkRunNumbers, runScenario, type ProgressState } from '../../engine/run.ts';
+import { DEFAULT_STALE_MS, type RunRequest } from '../../engine/run-request.ts';
 import type { FaultTally, RunResult } from '../../engine/run-result.ts';
 import { faultText } from '../../../reports/fault-text.ts';
 import type { CheckResult } from '../../checkers/checker.ts';
@@ -184,12 +185,13 @@ function checkersBehind(result: RunResult): string[] {
 const EXEC_PAUSE_MAX_STALE_MS = 50_000;
 
 /**
- * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
- * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
+ * What `racetrack run` was asked, from its options: numbers parsed and checked, defaults decided
+ * (the seed drawn, --stale-ms 1000 when pausing or partitioning), and the options that contradict
+ * each other refused, all EINVALID naming the flag and before anything is looked up or created.
+ * What the machine must offer (strace, PostgreSQL, namespaces) runRun checks after.
  */
-export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResult> {
-  const { stderr } = ctx;
-  const scenario = scenarioByName(o.scenario);
+export function runRequestFrom(o: RunInput): RunRequest & Required<Pick<RunRequest, 'staleMs' | 'killRate' | 'pauseRate'>> {
+  const scenario = scenarioByName(o.scenario).name;
   const numbers = {
     iterations: toNumber('--iterations', o.iterations),
     workers: toNumber('--workers', o.workers),
@@ -200,40 +202,69 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   const killRate = toNumber('--kill-rate', o.killRate);
   const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
   // A pause must outlast staleMs; the spec's 5 s default would make every paused iteration take 5 s.
-  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 || o.partition === true ? 1000 : 5000;
+  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 || o.partition === true ? 1000 : DEFAULT_STALE_MS;
   if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
   if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
   if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
   if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process')
     throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
-  if (pauseRate > 0 && detectRuntime().name === 'deno') {
-    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', {
-      runtime: 'deno',
-    });
-  }
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
   if (o.exec === undefined && o.sut === 'exec') throw new RacetrackError('EINVALID', '--sut exec needs --exec TEMPLATE');
   if (o.trace === true && o.exec === undefined) throw new RacetrackError('EINVALID', '--trace needs --exec TEMPLATE (it traces your command)');
   const syscallFaults = syscallFaultOptions(o);
   if (hasSyscallFaults(syscallFaults) && o.exec === undefined) throw new RacetrackError('EINVALID', '--jitter and --errors need --exec TEMPLATE (strace injects them into your command)');
-  const sutName = o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core';
   // With --exec, a pause is placed through strace, which sees the command take its lock (pause-holder.ts).
-  const pauseExec = pauseRate > 0 && o.exec !== undefined;
-  if (pauseExec && staleMs > EXEC_PAUSE_MAX_STALE_MS) {
+  if (pauseRate > 0 && o.exec !== undefined && staleMs > EXEC_PAUSE_MAX_STALE_MS) {
     throw new RacetrackError('EINVALID', `--pause with --exec needs --stale-ms up to ${EXEC_PAUSE_MAX_STALE_MS}: a paused command must finish within its 60 s timeout`, { staleMs });
   }
-  const sut = resolveSut(scenario, sutName, o.exec, execRunnerFor({ trace: o.trace, faults: syscallFaults, pause: pauseExec }));
-  stateCommands(scenario, { setup: o.setup, recover: o.recover }, o.exec, staleMs); // checks --setup and --recover before anything is created
-  checkRunStore(sut, o.store);
   const hosts = o.hosts === undefined ? undefined : toNumber('--hosts', o.hosts);
-  if (hosts !== undefined) checkHosts(hosts, numbers.workers, o.isolation, pauseRate > 0);
+  return {
+    scenario,
+    ...numbers,
+    isolation: o.isolation,
+    sut: o.exec === undefined ? (o.store !== undefined && o.sut === 'core' ? 'postgres' : o.sut) : 'core',
+    ...(o.exec === undefined ? {} : { exec: o.exec }),
+    ...(o.setup === undefined ? {} : { setup: o.setup }),
+    ...(o.recover === undefined ? {} : { recover: o.recover }),
+    ...(o.trace === true ? { trace: true } : {}),
+    ...(hasSyscallFaults(syscallFaults) ? { syscallFaults } : {}),
+    ...(o.store === undefined ? {} : { store: o.store }),
+    ...(hosts === undefined ? {} : { hosts }),
+    ...(o.partition === true ? { partition: true } : {}),
+    keep: [...o.keep],
+    killRate,
+    pauseRate,
+    staleMs,
+  };
+}
+
+/**
+ * `racetrack run <scenario>`: exit 0 when every checker passed, 1 when one failed or the collision
+ * rate exceeded --max-collision-rate, 2 on bad input or when the verdict is unknown.
+ */
+export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResult> {
+  const { stderr } = ctx;
+  const request = runRequestFrom(o);
+  const scenario = scenarioByName(request.scenario);
+  const { pauseRate } = request;
+  if (pauseRate > 0 && detectRuntime().name === 'deno') {
+    throw new RacetrackError('EINVALID', '--pause needs Node: under Deno a worker stopped with SIGSTOP is not continued reliably (the run hangs); run racetrack with node for pauses', {
+      runtime: 'deno',
+    });
+  }
+  const sut = resolveSut(scenario, request.sut, request.exec, execRunnerFor({ trace: request.trace, faults: request.syscallFaults, pause: pauseRate > 0 && request.exec !== undefined }));
+  stateCommands(scenario, request, request.exec, request.staleMs); // checks --setup and --recover before anything is created
+  checkRunStore(sut, request.store);
+  if (request.hosts !== undefined) checkHosts(request.hosts, request.workers, request.isolation, pauseRate > 0);
   if (pauseRate > 0 && sut.reports !== undefined && !sut.reports.includes('lock-events')) {
     // The pause is taken right after the holder's lock is acquired, which only a system under test
     // that reports its acquisitions lets racetrack see: without them --pause would pause nobody.
-    throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${o.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, { sut: sut.name });
+    throw new RacetrackError('EINVALID', `--pause needs a system under test that reports its lock acquisitions; ${request.exec === undefined ? `"${sut.name}"` : '--exec'} does not`, {
+      sut: sut.name,
+    });
   }
-  if (o.partition === true) {
-    checkPartition({ sut, scenario: scenario.name, store: o.store, isolation: o.isolation, workers: numbers.workers, hosts, pausing: pauseRate > 0 });
+  if (request.partition === true) {
+    checkPartition({ sut, scenario: scenario.name, store: request.store, isolation: request.isolation, workers: request.workers, hosts: request.hosts, pausing: pauseRate > 0 });
     checkNetPartition();
   }
   const outDir = o.out === undefined ? defaultOutDir(scenario.name) : resolve(o.out);
@@ -243,29 +274,14 @@ export async function runRun(o: RunInput, ctx: VerbContext): Promise<CommandResu
   const created = makeDirs(outDir, '--out');
 
   const progress = createProgress(stderr, ctx.stderrIsTty);
-  let last: ProgressState = { iterationsDone: 0, iterations: numbers.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
+  let last: ProgressState = { iterationsDone: 0, iterations: request.iterations, operations: 0, collisions: { values: 0, extraHolders: 0 }, elapsedMs: 0 };
   const interrupts = trapInterrupts();
   let run: Awaited<ReturnType<typeof runScenario>>;
   try {
     run = await runScenario({
-      scenario: scenario.name,
-      ...numbers,
-      isolation: o.isolation,
+      ...request,
       outDir,
-      sut: sutName,
-      ...(o.exec === undefined ? {} : { exec: o.exec }),
-      ...(o.setup === undefined ? {} : { setup: o.setup }),
-      ...(o.recover === undefined ? {} : { recover: o.recover }),
-      ...(o.trace === true ? { trace: true } : {}),
-      ...(hasSyscallFaults(syscallFaults) ? { syscallFaults } : {}),
-      ...(o.store === undefined ? {} : { store: o.store }),
-      ...(hosts === undefined ? {} : { hosts }),
-      ...(o.partition === true ? { partition: true } : {}),
-      keep: [...o.keep],
       keepRoots: o.keepRoots,
-      killRate,
-      pauseRate,
-      staleMs,
       signal: interrupts.signal,
       onProgress: (p) => {
         last = p;
