@@ -31,6 +31,14 @@ export class RacetrackError extends Error {
   }
 }
 
+/**
+ * EINVALID for an option `name` (`--workers`) given `value`: `--workers must be an integer from 1
+ * to 256, got "0"`, with `{ option, value }`, the one shape every bad option value takes.
+ */
+export function badOption(name: string, value: unknown, want: string): RacetrackError {
+  return new RacetrackError('EINVALID', `${name} must be ${want}, got ${JSON.stringify(value)}`, { option: name, value });
+}
+
 /** True when `err` is a RacetrackError, optionally with the given code. */
 export function isRacetrackError(err: unknown, code?: ErrorCode): err is RacetrackError {
   return err instanceof RacetrackError && (code === undefined || err.code === code);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RacetrackError } from '../../core/errors.ts';
+import { badOption, RacetrackError } from '../../core/errors.ts';
 import { detectRuntime } from '../../core/runtime.ts';
 import { collisionRateUpper95 } from '../stats/upper-bound.ts';
 import { scenarioByName } from '../../scenarios/workloads/index.ts';
@@ -340,9 +340,8 @@ function summarize(
 
 /** Validates the numbers a user gave `run`, before anything is created. */
 export function checkRunNumbers(o: { iterations: number; workers: number; maxCollisionRate: number; seed: number }): void {
-  const bad = (what: string, value: unknown) => new RacetrackError('EINVALID', `${what}`, { value });
-  if (!Number.isInteger(o.iterations) || o.iterations < 1 || o.iterations > 1_000_000) throw bad('--iterations must be an integer from 1 to 1000000', o.iterations);
-  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 256) throw bad('--workers must be an integer from 1 to 256', o.workers);
-  if (!(o.maxCollisionRate >= 0 && o.maxCollisionRate <= 1)) throw bad('--max-collision-rate must be a number from 0 to 1', o.maxCollisionRate);
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) throw bad('--seed must be an integer from 0 to 4294967295', o.seed);
+  if (!Number.isInteger(o.iterations) || o.iterations < 1 || o.iterations > 1_000_000) throw badOption('--iterations', o.iterations, 'an integer from 1 to 1000000');
+  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 256) throw badOption('--workers', o.workers, 'an integer from 1 to 256');
+  if (!(o.maxCollisionRate >= 0 && o.maxCollisionRate <= 1)) throw badOption('--max-collision-rate', o.maxCollisionRate, 'a number from 0 to 1');
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) throw badOption('--seed', o.seed, 'an integer from 0 to 4294967295');
 }

@@ -22,6 +22,30 @@ describe('racetrack arguments', () => {
     assert.match(r.stderr, /EINTERNAL is an unexpected failure inside racetrack, a bug: please report it/);
   });
 
+  test('a bad number is told the same way by every verb: exit 2, { option, value }, "must be …, got …", nothing created', () => {
+    const out = join(dir.path, 'bad-number');
+    for (const [argv, option, value, want] of [
+      [['run', 'allocate', '--iterations', '-5'], '--iterations', '-5', /must be an integer from 1 to 1000000, got "-5"/],
+      [['run', 'allocate', '--workers', '0'], '--workers', '0', /must be an integer from 1 to 256, got "0"/],
+      [['run', 'allocate', '--kill-rate', '2'], '--kill-rate', '2', /must be a number from 0 to 1, got "2"/],
+      [['selftest', '--runs', '-1'], '--runs', '-1', /must be an integer from 1 to 10000, got "-1"/],
+      [['bench', '--rounds', '0'], '--rounds', '0', /must be a positive integer, got "0"/],
+      [['reserve', '--counters', join(dir.path, 'c.json'), 'SEC', 'x'], 'COUNT', 'x', /must be a positive integer, got "x"/],
+    ] as const) {
+      const r = racetrack([...argv, ...(argv[0] === 'reserve' ? [] : ['--out', out])]);
+      assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stdout}`);
+      const e = r.json();
+      assert.equal(e.error, 'EINVALID');
+      assert.equal(e.option, option, argv.join(' '));
+      assert.equal(e.value, value, argv.join(' '));
+      assert.match(String(e.message), want);
+    }
+    assert.deepEqual(
+      readdirSync(dir.path).filter((n) => n === 'bad-number' || n === 'c.json'),
+      [],
+    );
+  });
+
   test('asking for the help is still exit 0, on stdout', () => {
     for (const argv of [['--help'], ['help']]) {
       const r = racetrack(argv);

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
-import { isRacetrackError, RacetrackError } from '../../../core/errors.ts';
+import { badOption, isRacetrackError, RacetrackError } from '../../../core/errors.ts';
+import { parseInteger, parseNumber } from './raw-options.ts';
 import { EXEC_PLACEHOLDERS } from '../../../scenarios/suts/exec/exec-sut.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { SCENARIOS, scenarioByName } from '../../../scenarios/workloads/index.ts';
@@ -121,16 +122,10 @@ const args = [{ name: 'scenario', description: `the scenario: ${SCENARIOS.map((s
 /** What `racetrack run` takes. */
 export type RunInput = VerbInput<typeof options, typeof args>;
 
-function toNumber(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new RacetrackError('EINVALID', `${flag} must be a number, not "${raw}"`, { [flag]: raw });
-  return n;
-}
-
 /** --jitter, --errors and --error-rate, checked (EINVALID naming the flag). */
 function syscallFaultOptions(o: RunInput): SyscallFaultOptions {
   const f: SyscallFaultOptions = {
-    ...(o.jitter === undefined ? {} : { jitterUs: toNumber('--jitter', o.jitter) }),
+    ...(o.jitter === undefined ? {} : { jitterUs: parseNumber('--jitter', o.jitter) }),
     ...(o.errors === undefined
       ? {}
       : {
@@ -139,7 +134,7 @@ function syscallFaultOptions(o: RunInput): SyscallFaultOptions {
             .map((e) => e.trim().toUpperCase())
             .filter((e) => e !== ''),
         }),
-    ...(o.errorRate === undefined ? {} : { errorRate: toNumber('--error-rate', o.errorRate) }),
+    ...(o.errorRate === undefined ? {} : { errorRate: parseNumber('--error-rate', o.errorRate) }),
   };
   checkFaultOptions(f);
   if (f.errors !== undefined && f.errors.length > 0 && (f.errorRate ?? 0) === 0) throw new RacetrackError('EINVALID', '--errors needs --error-rate R (the share of operations to fault)');
@@ -193,19 +188,19 @@ const EXEC_PAUSE_MAX_STALE_MS = 50_000;
 export function runRequestFrom(o: RunInput): RunRequest & Required<Pick<RunRequest, 'staleMs' | 'killRate' | 'pauseRate'>> {
   const scenario = scenarioByName(o.scenario).name;
   const numbers = {
-    iterations: toNumber('--iterations', o.iterations),
-    workers: toNumber('--workers', o.workers),
-    maxCollisionRate: toNumber('--max-collision-rate', o.maxCollisionRate),
-    seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : toNumber('--seed', o.seed),
+    iterations: parseInteger('--iterations', o.iterations, 100, { max: 1_000_000 }),
+    workers: parseInteger('--workers', o.workers, 10, { max: 256 }),
+    maxCollisionRate: parseNumber('--max-collision-rate', o.maxCollisionRate),
+    seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : parseInteger('--seed', o.seed, 0, { min: 0, max: 2 ** 32 - 1 }),
   };
   checkRunNumbers(numbers);
-  const killRate = toNumber('--kill-rate', o.killRate);
-  const pauseRate = o.pauseRate !== undefined ? toNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
+  const killRate = parseNumber('--kill-rate', o.killRate);
+  const pauseRate = o.pauseRate !== undefined ? parseNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
   // A pause must outlast staleMs; the spec's 5 s default would make every paused iteration take 5 s.
-  const staleMs = o.staleMs !== undefined ? toNumber('--stale-ms', o.staleMs) : pauseRate > 0 || o.partition === true ? 1000 : DEFAULT_STALE_MS;
-  if (!(killRate >= 0 && killRate <= 1)) throw new RacetrackError('EINVALID', '--kill-rate must be a number from 0 to 1', { killRate: o.killRate });
-  if (!(pauseRate >= 0 && pauseRate <= 1)) throw new RacetrackError('EINVALID', '--pause-rate must be a number from 0 to 1', { pauseRate: o.pauseRate });
-  if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw new RacetrackError('EINVALID', '--stale-ms must be an integer from 50 to 600000', { staleMs: o.staleMs });
+  const staleMs = o.staleMs !== undefined ? parseNumber('--stale-ms', o.staleMs) : pauseRate > 0 || o.partition === true ? 1000 : DEFAULT_STALE_MS;
+  if (!(killRate >= 0 && killRate <= 1)) throw badOption('--kill-rate', o.killRate, 'a number from 0 to 1');
+  if (!(pauseRate >= 0 && pauseRate <= 1)) throw badOption('--pause-rate', o.pauseRate, 'a number from 0 to 1');
+  if (!Number.isInteger(staleMs) || staleMs < 50 || staleMs > 600_000) throw badOption('--stale-ms', o.staleMs, 'an integer from 50 to 600000');
   if ((killRate > 0 || pauseRate > 0) && o.isolation !== 'process')
     throw new RacetrackError('EINVALID', '--kill-rate and --pause need --isolation process (threads cannot be killed or stopped alone)');
   if (o.exec !== undefined && o.sut !== 'core' && o.sut !== 'exec') throw new RacetrackError('EINVALID', '--exec and --sut name two systems under test; give one');
@@ -217,7 +212,7 @@ export function runRequestFrom(o: RunInput): RunRequest & Required<Pick<RunReque
   if (pauseRate > 0 && o.exec !== undefined && staleMs > EXEC_PAUSE_MAX_STALE_MS) {
     throw new RacetrackError('EINVALID', `--pause with --exec needs --stale-ms up to ${EXEC_PAUSE_MAX_STALE_MS}: a paused command must finish within its 60 s timeout`, { staleMs });
   }
-  const hosts = o.hosts === undefined ? undefined : toNumber('--hosts', o.hosts);
+  const hosts = o.hosts === undefined ? undefined : parseInteger('--hosts', o.hosts, 1);
   return {
     scenario,
     ...numbers,

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RacetrackError } from '../../../core/errors.ts';
 import { detectRuntime } from '../../../core/runtime.ts';
 import { renderSelftestMarkdown } from '../../../reports/selftest-markdown.ts';
 import type { CommandResult } from '../command-result.ts';
@@ -8,6 +7,7 @@ import { ISOLATION } from '../options.ts';
 import { defineVerb, type VerbInput } from '../verb.ts';
 import { runSelftest } from '../../selftest/selftest.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
+import { parseInteger } from './raw-options.ts';
 
 const options = {
   runs: { flags: '--runs <n>', description: 'runs per control and per core scenario', default: '1' },
@@ -21,21 +21,15 @@ const options = {
 /** What `racetrack selftest` takes. */
 export type SelftestInput = VerbInput<typeof options, []>;
 
-function positiveInt(flag: string, raw: string, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) throw new RacetrackError('EINVALID', `${flag} must be an integer from 1 to ${max}, not "${raw}"`, { [flag]: raw });
-  return n;
-}
-
 /**
  * `racetrack selftest`: proves the harness catches what it claims. Exit 0 only if every ready
  * control was detected in every run and the core passed every run; 1 otherwise; 2 on bad input.
  */
 export async function runSelftestCommand(o: SelftestInput, stderr: (s: string) => void): Promise<CommandResult> {
-  const runs = positiveInt('--runs', o.runs, 10_000);
-  const iterations = positiveInt('--iterations', o.iterations, 1_000_000);
-  const workers = positiveInt('--workers', o.workers, 256);
-  const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt('--seed', o.seed, 2 ** 31);
+  const runs = parseInteger('--runs', o.runs, 1, { max: 10_000 });
+  const iterations = parseInteger('--iterations', o.iterations, 100, { max: 1_000_000 });
+  const workers = parseInteger('--workers', o.workers, 10, { max: 256 });
+  const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : parseInteger('--seed', o.seed, 0, { min: 0, max: 2 ** 31 });
   const outDir = resolve(
     o.out ??
       join(
