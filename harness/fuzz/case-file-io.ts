@@ -71,8 +71,13 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
         const o = c as Record<string, unknown> | null;
         return typeof o === 'object' && o !== null && typeof o.key === 'string' && isInt(o.keep) && (o.tear === undefined || o.tear === 'half' || o.tear === 'zeros');
       });
-    if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk) throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}]}');
-    return { ...base, ops: v.ops, powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[] } };
+    if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk || (s.instants !== undefined && s.instants !== 'replayed-calls'))
+      throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}], "instants"?: "replayed-calls"}');
+    return {
+      ...base,
+      ops: v.ops,
+      powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[], ...(s.instants === undefined ? {} : { instants: 'replayed-calls' as const }) },
+    };
   }
   if (exec !== undefined) {
     const p = v.execCrash as Record<string, unknown> | null | undefined;
