@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { RacetrackError } from '../../core/errors.ts';
 import type { PendingChoice } from '../sim/power-loss.ts';
 import type { ExecFuzzSetup } from './exec/exec-fuzz-setup.ts';
@@ -26,15 +26,17 @@ function parseExec(value: unknown, path: string): ExecFuzzSetup | undefined {
     typeof e.command !== 'string' ||
     !str(e.setup) ||
     !str(e.recover) ||
+    !(e.cwd === undefined || (typeof e.cwd === 'string' && isAbsolute(e.cwd))) ||
     !Array.isArray(e.keep) ||
     !e.keep.every((k) => typeof k === 'string') ||
     !isInt(e.timeoutMs, 1)
   )
-    throw corrupt(path, '"exec" must be {"command", "setup"?, "recover"?, "keep": [globs], "timeoutMs"}');
+    throw corrupt(path, '"exec" must be {"command", "setup"?, "recover"?, "cwd"?: an absolute path, "keep": [globs], "timeoutMs"}');
   return {
     command: e.command,
     ...(e.setup === undefined ? {} : { setup: e.setup as string }),
     ...(e.recover === undefined ? {} : { recover: e.recover as string }),
+    ...(e.cwd === undefined ? {} : { cwd: e.cwd as string }),
     keep: e.keep as string[],
     timeoutMs: e.timeoutMs as number,
   };
@@ -71,8 +73,13 @@ export function parseCaseFile(value: unknown, path: string): FuzzCase {
         const o = c as Record<string, unknown> | null;
         return typeof o === 'object' && o !== null && typeof o.key === 'string' && isInt(o.keep) && (o.tear === undefined || o.tear === 'half' || o.tear === 'zeros');
       });
-    if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk) throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}]}');
-    return { ...base, ops: v.ops, powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[] } };
+    if (typeof s !== 'object' || s === null || !isInt(s.instant) || !choicesOk || (s.instants !== undefined && s.instants !== 'replayed-calls'))
+      throw corrupt(path, '"powerLossState" must be {"instant": n, "choices": [{"key", "keep", "tear"?}], "instants"?: "replayed-calls"}');
+    return {
+      ...base,
+      ops: v.ops,
+      powerLossState: { instant: s.instant as number, choices: s.choices as PendingChoice[], ...(s.instants === undefined ? {} : { instants: 'replayed-calls' as const }) },
+    };
   }
   if (exec !== undefined) {
     const p = v.execCrash as Record<string, unknown> | null | undefined;

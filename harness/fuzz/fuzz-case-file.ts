@@ -25,8 +25,13 @@ export interface FuzzCase {
   readonly ops?: readonly unknown[];
   /** crash mode: where the process died; null when the run without a crash already failed. */
   readonly crash?: CrashPoint | null;
-  /** power-loss mode: the instant (fs calls completed) and which pending changes survived. */
-  readonly powerLossState?: { readonly instant: number; readonly choices: readonly PendingChoice[] };
+  /**
+   * power-loss mode: the instant (fs calls completed) and which pending changes survived. With
+   * `exec`, `instants: 'replayed-calls'` says each instant is a call of the command replayed on the
+   * simulated disk; a case an earlier racetrack wrote without it counted the replay's own look-ups
+   * too, and its instant is mapped when it replays.
+   */
+  readonly powerLossState?: { readonly instant: number; readonly choices: readonly PendingChoice[]; readonly instants?: 'replayed-calls' };
   /** race mode. */
   readonly race?: RaceCase;
   /** `fuzz --exec`: the user's commands the case runs. */

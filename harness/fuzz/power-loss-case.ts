@@ -65,22 +65,25 @@ async function checkState<Op>(target: FuzzTarget<Op>, sut: FuzzSut, ops: readonl
   return { violations, found, recovered: capture ? listTree(fs, run.root) : undefined, at };
 }
 
-/** The pending changes of a crash state that survived the power loss and those that were lost, for people. */
+/** The pending changes of a crash state that survived the power loss and those that were lost, for people, each list in the order of the calls that made them. */
 export function pendingFate(disk: SimDisk, point: PowerLossPoint, root: string): { kept: string[]; lost: string[] } {
   const paths = inodePaths(disk.base, disk.log);
   const plan = new Map(point.choices.map((c) => [c.key, c]));
-  const kept: string[] = [];
-  const lost: string[] = [];
+  const kept: { call: number; line: string }[] = [];
+  const lost: { call: number; line: string }[] = [];
+  // Pending changes come grouped by file and directory; people read them by call.
   const pending = planInstant(disk.log, point.instant, { maxStates: 0, seed: 0 }).pending;
   for (const [key, changes] of pending) {
     const choice = plan.get(key);
     changes.forEach((e, i) => {
       const line = describeDiskChange(e, paths, root);
-      if (choice !== undefined && i < choice.keep) kept.push(choice.tear !== undefined && i === choice.keep - 1 ? `${line} (torn: ${choice.tear === 'half' ? 'first half only' : 'zeros'})` : line);
-      else lost.push(line);
+      if (choice !== undefined && i < choice.keep)
+        kept.push({ call: e.call, line: choice.tear !== undefined && i === choice.keep - 1 ? `${line} (torn: ${choice.tear === 'half' ? 'first half only' : 'zeros'})` : line });
+      else lost.push({ call: e.call, line });
     });
   }
-  return { kept, lost };
+  const byCall = (list: { call: number; line: string }[]) => list.sort((a, b) => a.call - b.call).map((c) => c.line);
+  return { kept: byCall(kept), lost: byCall(lost) };
 }
 
 /** Whether a recorded crash state fits the disk's log (a replay of the same case made the same changes). */

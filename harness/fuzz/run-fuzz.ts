@@ -243,7 +243,8 @@ export async function runFuzzCase(c: FuzzCase): Promise<FuzzFailure | null> {
   const roots = new CaseRoots(c.exec === undefined ? r.disk : 'real');
   try {
     if (c.exec !== undefined && r.mode === 'power-loss') {
-      const o = await runPowerLossExecCase(target, c.exec, r.strace!, ops, c.powerLossState!, roots, c.seed);
+      const state = c.powerLossState!;
+      const o = await runPowerLossExecCase(target, c.exec, r.strace!, ops, state, roots, c.seed, state.instants === undefined);
       return o.violations.length === 0 ? null : execPowerLossFailure(target, c, ops, o);
     }
     if (c.exec !== undefined) {
@@ -301,7 +302,7 @@ export async function runFuzz(req: FuzzRequest): Promise<FuzzReport> {
       const found = await explorePowerLossExec(target, req.exec, r.strace!, ops, { seed: req.seed, maxStates }, roots, counter);
       if (found === null) return null;
       if (found.kind === 'recording') return execFailure(target, { ...base, mode: 'crash', powerLoss: false, disk: 'real', ops, execCrash: null }, ops, null, found.outcome);
-      return execPowerLossFailure(target, { ...base, ops, powerLossState: found.outcome.point }, ops, found.outcome);
+      return execPowerLossFailure(target, { ...base, ops, powerLossState: { ...found.outcome.point, instants: 'replayed-calls' } }, ops, found.outcome);
     }
     if (req.exec !== undefined && r.mode === 'crash') {
       const found = await exploreExec(target, req.exec, r.strace!, ops, { seed: req.seed, maxStates }, roots, counter);

@@ -4,6 +4,7 @@ import process from 'node:process';
 import { RacetrackError } from '../../../core/errors.ts';
 import type { CommandResult } from '../command-result.ts';
 import { readCaseFile, writeCaseFile } from '../../fuzz/case-file-io.ts';
+import { inCaseDirectory } from '../../fuzz/exec/case-directory.ts';
 import type { FuzzCase } from '../../fuzz/fuzz-case-file.ts';
 import type { FuzzFailure, FuzzReport } from '../../fuzz/run-fuzz.ts';
 import { formatDuration, formatPerSecond } from '../../../reports/number-format.ts';
@@ -186,14 +187,17 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
   if (primitive !== undefined && primitive !== c.primitive) {
     throw new RacetrackError('EINVALID', `the replay file holds a ${c.primitive} case, not ${primitive}`, { primitive, recorded: c.primitive });
   }
-  try {
-    resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
-  } catch (err) {
-    if (err instanceof RacetrackError && err.code === 'EINVALID') throw new RacetrackError('ECORRUPT', `replay file ${path}: ${err.message}`, { path });
-    throw err;
-  }
   const started = performance.now();
-  const failure = await runFuzzCase(c);
+  // The commands are checked and run in the directory they ran in when the case was recorded.
+  const failure = await inCaseDirectory(c, path, () => {
+    try {
+      resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
+    } catch (err) {
+      if (err instanceof RacetrackError && err.code === 'EINVALID') throw new RacetrackError('ECORRUPT', `replay file ${path}: ${err.message}`, { path });
+      throw err;
+    }
+    return runFuzzCase(c);
+  });
   const wallMs = performance.now() - started;
   const report: FuzzReport = {
     verdict: failure === null ? 'pass' : 'fail',
@@ -246,7 +250,15 @@ export async function runFuzzCommand(primitive: string | undefined, o: FuzzComma
   const exec =
     o.exec === undefined
       ? undefined
-      : { command: o.exec, ...(o.setup === undefined ? {} : { setup: o.setup }), ...(o.recover === undefined ? {} : { recover: o.recover }), keep: [...(o.keep ?? [])], timeoutMs: EXEC_TIMEOUT_MS };
+      : {
+          command: o.exec,
+          ...(o.setup === undefined ? {} : { setup: o.setup }),
+          ...(o.recover === undefined ? {} : { recover: o.recover }),
+          // Where the commands run (racetrack's working directory, as for run --exec), for a replay to run them there.
+          cwd: process.cwd(),
+          keep: [...(o.keep ?? [])],
+          timeoutMs: EXEC_TIMEOUT_MS,
+        };
   const sutName = exec === undefined ? (o.sut ?? 'core') : 'exec';
   const powerLoss = o.powerLoss === true;
   resolveFuzz(primitive, sutName, powerLoss, disk, exec);
@@ -309,7 +321,7 @@ export const fuzzVerb = defineVerb({
   exitCodes: [
     { code: '0', meaning: 'every run passed (with --replay: the case passes now)' },
     { code: '1', meaning: 'a failure: shrunk, printed, written to case.json' },
-    { code: '2', meaning: 'bad input (an unknown primitive or control, a missing or corrupt replay file); nothing written' },
+    { code: '2', meaning: 'bad input (an unknown primitive or control, a missing or corrupt replay file, a replay whose commands ran in a directory that is gone); nothing written' },
   ],
   run: (input, ctx) => runFuzzCommand(input.primitive, input, ctx.stderr, ctx.stderrIsTty),
 });

@@ -19,6 +19,12 @@ export interface ExecFuzzSetup {
   readonly setup?: string;
   /** `--recover`: the user's recovery, run after every crash, before the checks. */
   readonly recover?: string;
+  /**
+   * The directory the commands run in: racetrack's working directory, as for `racetrack run
+   * --exec`. `racetrack fuzz` records it, and `fuzz --replay` runs the case there (in the current
+   * directory when a case file has none).
+   */
+  readonly cwd?: string;
   /** `--keep`: names the implementation leaves on purpose (its flock file), not orphans. */
   readonly keep: readonly string[];
   /** How long one command may run before it counts as hung, ms. */

@@ -4,7 +4,7 @@ import { RacetrackError } from '../../../core/errors.ts';
 import { crashImage } from '../../sim/power-loss.ts';
 import { seededDepsRandom } from '../../sim/seeded-deps-random.ts';
 import { SimDisk } from '../../sim/sim-disk.ts';
-import { listImage, type SimImage } from '../../sim/sim-image.ts';
+import { listImage, ROOT_INO, type SimImage } from '../../sim/sim-image.ts';
 import { createVirtualClock } from '../../sim/virtual-clock.ts';
 import type { StraceInfo } from '../../strace/detect.ts';
 import { recoverSafely } from '../crash-case.ts';
@@ -15,7 +15,7 @@ import { listTree, type TreeEntry } from '../tree.ts';
 import { runExecCase, type ExecCaseOutcome } from './exec-case.ts';
 import { runStateCommand, type ExecFuzzSetup } from './exec-fuzz-setup.ts';
 import { execFuzzSut } from './exec-fuzz-sut.ts';
-import { replayTrace } from './trace-replay.ts';
+import { replayTrace, type ReplayDisk } from './trace-replay.ts';
 
 /** Write data strace prints whole for a power-loss recording (`-s`): 1 MiB per call. */
 const DATA_LIMIT = 1 << 20;
@@ -45,6 +45,30 @@ interface Replayed {
   readonly disk: SimDisk;
   readonly calls: readonly string[];
   readonly events: readonly FuzzEvent[];
+  /** The instant now of each instant of a case recorded before the replay looked without calls. */
+  readonly formerInstants: readonly number[];
+}
+
+/** Every path of an image, from its `/`, each directory before what it holds, in the order its entries were made. */
+function entriesOf(image: SimImage): { path: string; kind: 'file' | 'dir' }[] {
+  const out: { path: string; kind: 'file' | 'dir' }[] = [];
+  const walk = (ino: number, prefix: string) => {
+    const dir = image.get(ino);
+    if (dir?.kind !== 'dir') return;
+    for (const [name, child] of dir.entries) {
+      const node = image.get(child);
+      if (node === undefined) continue;
+      out.push({ path: `${prefix}/${name}`, kind: node.kind });
+      walk(child, `${prefix}/${name}`);
+    }
+  };
+  walk(ROOT_INO, '');
+  return out;
+}
+
+/** The replay's view of a simulated disk: its facade, its calls, and what it holds, read without a call. */
+function replayDisk(disk: SimDisk): ReplayDisk {
+  return { fs: disk.facade(), calls: () => disk.calls, entries: () => entriesOf(disk.snapshot()) };
 }
 
 /**
@@ -75,8 +99,8 @@ async function record<Op>(
     }
   }
   disk.checkpoint();
-  const { calls, events } = replayTrace(fs, () => disk.calls, recording.traced, recording.root, SIM_ROOT, recording.events);
-  return { replayed: { disk, calls, events }, recording };
+  const { calls, events, formerInstants } = replayTrace(replayDisk(disk), recording.traced, recording.root, SIM_ROOT, recording.events);
+  return { replayed: { disk, calls, events, formerInstants }, recording };
 }
 
 /**
@@ -153,23 +177,29 @@ export async function explorePowerLossExec<Op>(
   return failing === null ? null : { kind: 'state', outcome: failing };
 }
 
-/** Re-runs one recorded power-loss state of a user's command (for --replay). */
+/**
+ * Re-runs one recorded power-loss state of a user's command (for --replay). `former`: the case was
+ * written before racetrack counted only the command's calls as instants; its instant is mapped.
+ */
 export async function runPowerLossExecCase<Op>(
   target: FuzzTarget<Op>,
   setup: ExecFuzzSetup,
   info: StraceInfo,
   ops: readonly Op[],
-  point: PowerLossPoint,
+  recorded: PowerLossPoint,
   roots: CaseRoots,
   seed: number,
+  former = false,
 ): Promise<ExecPowerLossOutcome> {
   const { replayed } = await record(target, setup, info, ops, roots, seed);
+  // An instant past the former count's end fits no state: stateFits refuses it.
+  const point = replayed === null || !former ? recorded : { ...recorded, instant: replayed.formerInstants[recorded.instant] ?? Number.POSITIVE_INFINITY };
   if (replayed === null || !stateFits(replayed.disk, point)) {
     throw new RacetrackError(
       'ECORRUPT',
       `the replayed run made other changes than the recorded one (${replayed === null ? 'it failed without a power loss' : `${replayed.disk.calls} fs calls`}); the command behaves differently now`,
       {
-        instant: point.instant,
+        instant: recorded.instant,
       },
     );
   }

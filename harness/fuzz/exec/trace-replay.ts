@@ -19,6 +19,23 @@ export interface ReplayedTrace {
   /** One line per call the disk counted, in order (instant n: the first n of them were made). */
   readonly calls: readonly string[];
   readonly events: readonly FuzzEvent[];
+  /**
+   * The instant now of each instant as racetrack counted them before it looked at the disk without
+   * a call (`formerInstants[i]`: the same crash state as instant i of a case recorded then). Its
+   * look-ups (whether a file existed, what a `sync` covers) and the at-once close of a file opened
+   * to append were calls too, and changed nothing.
+   */
+  readonly formerInstants: readonly number[];
+}
+
+/** The simulated disk a replay makes its calls on. */
+export interface ReplayDisk {
+  /** Every call through it counts: it is an instant a power loss can strike after. */
+  readonly fs: FsFacade;
+  /** Calls made so far. */
+  calls(): number;
+  /** What the disk holds now, every path from its `/`, read without a call. */
+  entries(): readonly { readonly path: string; readonly kind: 'file' | 'dir' }[];
 }
 
 /** A command's call the replay cannot reproduce on the simulated disk: power loss cannot be judged for it. */
@@ -45,30 +62,36 @@ interface OpenEntry {
   readonly path: string;
   /** The simulated disk's fd; null for a file opened only to read, to fsync or to lock. */
   readonly simFd: number | null;
+  /** Opened to append: a write through it is not modelled (it was created by the open, if at all). */
+  readonly appends: boolean;
 }
 
 /** Why a write through a descriptor without a simulated fd cannot be replayed. */
 const UNMODELLED_WRITE = 'writing into an existing file without O_TRUNC, or with O_APPEND, is not modelled (opening one to lock it is)';
 
 /**
- * Replays the traced commands of a case, in order, onto `fs` (a simulated disk's facade) as a
- * power loss sees them: every call that changed a file or directory under `realRoot` is made on
- * the simulated disk under `simRoot` (opens with O_CREAT, O_EXCL or O_TRUNC, writes, fsync and
+ * Replays the traced commands of a case, in order, onto `disk` (a simulated disk) as a power loss
+ * sees them: every call that changed a file or directory under `realRoot` is made on the
+ * simulated disk under `simRoot` (opens with O_CREAT, O_EXCL or O_TRUNC, writes, fsync and
  * fdatasync, renames, links, unlinks, mkdir and rmdir, `sync`), descriptors followed through
  * forks, dup and close. Calls outside the root are left out. EUNSUPPORTED for a call it cannot
  * reproduce faithfully (a write at an offset, a truncate to a length, a symlink, a write to a file
  * opened with O_APPEND or without O_TRUNC): the
- * caller says so rather than explore a disk the command never made.
+ * caller says so rather than explore a disk the command never made. Each disk call is an instant,
+ * listed once, under the syscall that made it; what the replay only looks at (whether a file is
+ * there, what a `sync` covers) it reads without a call.
  *
  * `recorded`: the recording run's events (by command count); each operation's invoke lands at
  * the disk instant its first command started, and its result at the instant its output was
  * written to racetrack (or its command ended).
  */
-export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly TracedCommand[], realRoot: string, simRoot: string, recorded: readonly FuzzEvent[]): ReplayedTrace {
+export function replayTrace(disk: ReplayDisk, traced: readonly TracedCommand[], realRoot: string, simRoot: string, recorded: readonly FuzzEvent[]): ReplayedTrace {
+  const { fs, calls } = disk;
   const lines: string[] = [];
   const events: FuzzEvent[] = [];
   const inRoot = (p: string | null): p is string => p !== null && (p === realRoot || p.startsWith(`${realRoot}/`));
   const toSim = (p: string) => simRoot + p.slice(realRoot.length);
+  const exists = (simPath: string) => disk.entries().some((e) => e.path === simPath);
   /** A path argument, resolved against its directory descriptor (`AT_FDCWD</cwd>`, `3</dir>`). */
   const pathArg = (s: SyscallRecord, dirIndex: number | null, pathIndex: number): string | null => {
     const raw = unquote(s.args[pathIndex] ?? '');
@@ -79,6 +102,24 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
     if (dir === null || dir === undefined) throw unsupported(s, 'a relative path without its directory');
     return posix.resolve(dir, raw);
   };
+  // The former count (ReplayedTrace.formerInstants): one entry per call then, the calls now made by its end.
+  const former = [0];
+  let counted = 0;
+  const catchUp = () => {
+    for (; counted < calls(); counted++) former.push(counted + 1);
+  };
+  /** `n` calls then that changed nothing and are no calls now. */
+  const formerOnly = (n = 1) => {
+    catchUp();
+    for (let i = 0; i < n; i++) former.push(counted);
+  };
+  /** A call now that was none then. */
+  const nowOnly = (call: () => void) => {
+    catchUp();
+    call();
+    counted = calls();
+  };
+
   const table = new Map<string, OpenEntry>();
   const refs = new Map<number, number>();
   // Threads made with CLONE_FILES share their creator's descriptor table: keyed by the creator.
@@ -96,7 +137,11 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
     if (e.simFd === null) return;
     const left = (refs.get(e.simFd) ?? 1) - 1;
     refs.set(e.simFd, left);
-    if (left === 0) fs.close(e.simFd);
+    if (left > 0) return;
+    const simFd = e.simFd;
+    // A file opened to append was closed at once then.
+    if (e.appends) nowOnly(() => fs.close(simFd));
+    else fs.close(simFd);
   };
   const line = (s: SyscallRecord) => lines.push(describeCall(s).replaceAll(realRoot, '<root>'));
 
@@ -125,6 +170,7 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
               continue;
             }
             for (const [k, e] of [...table]) if (k.startsWith(`${tableOwner.get(s.pid) ?? s.pid}:`)) bind(s.result, Number(k.slice(k.indexOf(':') + 1)), e);
+            made();
             continue;
           case 'dup':
           case 'dup2':
@@ -136,6 +182,8 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
             // The new descriptor is whatever the old one was, tracked or not (bash saves and restores its stdout this way).
             if (e !== undefined) bind(s.pid, s.result, e);
             else unbind(s.pid, s.result);
+            // Its old descriptor's file, closed over, is a call of this syscall's.
+            made();
             continue;
           }
           case 'close':
@@ -149,24 +197,24 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
             const path = s.resultPath ?? null;
             if (!inRoot(path)) {
               unbind(s.pid, s.result);
+              made();
               continue;
             }
+            formerOnly(); // whether the file was there: a call then
             const flags = s.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (s.args.find((a) => /^O_[A-Z]/.test(a)) ?? '');
             const writes = /O_WRONLY|O_RDWR/.test(flags);
+            const appends = /O_APPEND/.test(flags) && writes;
             let simFd: number | null = null;
-            let exists = true;
-            try {
-              fs.lstat(toSim(path));
-            } catch {
-              exists = false;
-            }
-            if (/O_APPEND/.test(flags) && writes) {
+            if (appends) {
               // A lock file opened to append (`exec 9>>"$lock"`): its creation is replayed; a write through it is not modelled.
-              if (!exists && /O_CREAT/.test(flags)) fs.close(fs.openExclusive(toSim(path)));
+              if (/O_CREAT/.test(flags) && !exists(toSim(path))) {
+                simFd = fs.openExclusive(toSim(path));
+                formerOnly(); // its close at once then
+              }
             } else if (/O_EXCL/.test(flags) && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
             else if (/O_TRUNC/.test(flags) && writes) simFd = fs.openTruncate(toSim(path));
-            else if (!exists && /O_CREAT/.test(flags)) simFd = fs.openExclusive(toSim(path));
-            bind(s.pid, s.result, { path: toSim(path), simFd });
+            else if (/O_CREAT/.test(flags) && !exists(toSim(path))) simFd = fs.openExclusive(toSim(path));
+            bind(s.pid, s.result, { path: toSim(path), simFd, appends });
             made();
             continue;
           }
@@ -181,7 +229,8 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
             // strace's own -y path says what the descriptor is: a write outside the root is not the disk's.
             if (!inRoot(fd?.path ?? null)) continue;
             const e = fd === null ? undefined : table.get(key(s.pid, fd.fd));
-            if (e === undefined || e.simFd === null) throw unsupported(s, e === undefined ? 'it writes through a descriptor opened where the trace could not follow it' : UNMODELLED_WRITE);
+            if (e === undefined || e.simFd === null || e.appends)
+              throw unsupported(s, e === undefined ? 'it writes through a descriptor opened where the trace could not follow it' : UNMODELLED_WRITE);
             fs.write(e.simFd, writtenBytes(s));
             made();
             continue;
@@ -196,11 +245,14 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
             continue;
           }
           case 'sync':
-          case 'syncfs':
+          case 'syncfs': {
             // Everything under the root made durable: every directory's entries and every file's data.
-            for (const p of walk(fs, simRoot)) fs.fsyncDir(p);
+            const under = disk.entries().filter((e) => e.path.startsWith(`${simRoot}/`));
+            formerOnly(1 + under.length + under.filter((e) => e.kind === 'dir').length); // then: a readdir of each directory, an lstat of each entry
+            for (const p of [simRoot, ...under.map((e) => e.path)]) fs.fsyncDir(p);
             made();
             continue;
+          }
           case 'rename':
           case 'renameat':
           case 'renameat2': {
@@ -259,20 +311,12 @@ export function replayTrace(fs: FsFacade, calls: () => number, traced: readonly 
     }
     if (!told && oked.has(op) && traced.filter((t) => t.op === op).at(-1)?.trace === trace) events.push({ op, type: 'ok', call: calls(), value: oked.get(op) });
   }
-  for (const k of [...table.keys()]) {
+  // Descriptors still open when the trace ends: their processes exited holding them.
+  for (const [k, e] of [...table]) {
     const [pid, fd] = k.split(':').map(Number);
     unbind(pid!, fd!);
+    for (let n = lines.length; n < calls(); n++) lines.push(`close(${e.path.replace(simRoot, '<root>')}) at its process's exit`);
   }
-  return { calls: lines, events };
-}
-
-/** Every directory and file under `dir` on `fs`, `dir` first. */
-function walk(fs: FsFacade, dir: string): string[] {
-  const out = [dir];
-  for (const name of fs.readdir(dir)) {
-    const p = `${dir}/${name}`;
-    if (fs.lstat(p).isDirectory) out.push(...walk(fs, p));
-    else out.push(p);
-  }
-  return out;
+  catchUp();
+  return { calls: lines, events, formerInstants: former };
 }

@@ -94,6 +94,26 @@ test(
 );
 
 test(
+  'a power-loss failure prints the one-line header a crash failure prints',
+  inTempDir(async (dir) => {
+    const header = async (o: Parameters<typeof runFuzzCommand>[1]) => {
+      let stderr = '';
+      const r = await runFuzzCommand('write', { runs: '5', seed: '1', ...o }, (s) => (stderr += s), false);
+      assert.equal(r.exitCode, 1);
+      return stderr.split('\n')[0];
+    };
+    assert.match(
+      (await header({ sut: 'write-in-place', out: join(dir, 'crash') })) ?? '',
+      /^racetrack fuzz write \(sut write-in-place, crash, real disk\): FAIL after \d+ runs, \d+ crash states in .+, seed 1$/,
+    );
+    assert.match(
+      (await header({ sut: 'rename-no-fsync', powerLoss: true, out: join(dir, 'power') })) ?? '',
+      /^racetrack fuzz write \(sut rename-no-fsync, power-loss\): FAIL after \d+ runs, \d+ crash states in .+, seed 1$/,
+    );
+  }),
+);
+
+test(
   'a replayed case that passes now exits 0',
   inTempDir(async (dir) => {
     const path = join(dir, 'case.json');
