@@ -9,7 +9,7 @@ import type { FuzzCase } from '../../fuzz/fuzz-case-file.ts';
 import type { FuzzFailure, FuzzReport } from '../../fuzz/run-fuzz.ts';
 import { formatDuration, formatPerSecond } from '../../../reports/number-format.ts';
 import { defineVerb, type RawInput, type VerbInput } from '../verb.ts';
-import { parseChoice, parsePositiveInteger } from './raw-options.ts';
+import { parseChoice, parseInteger, parsePositiveInteger } from './raw-options.ts';
 
 // The fuzz engine is loaded on use: it needs fast-check, which the other verbs do not.
 const engine = () => import('../../fuzz/run-fuzz.ts');
@@ -94,11 +94,7 @@ export interface FuzzOutput {
 }
 
 function parseSeed(value: string | undefined): number {
-  if (value === undefined) return Math.floor(Math.random() * 2 ** 31);
-  if (!/^[0-9]+$/.test(value) || Number(value) >= 2 ** 31) {
-    throw new RacetrackError('EINVALID', `--seed must be an integer from 0 to 2147483647, got ${JSON.stringify(value)}`, { option: '--seed', value });
-  }
-  return Number(value);
+  return value === undefined ? Math.floor(Math.random() * 2 ** 31) : parseInteger('--seed', value, 0, { min: 0, max: 2 ** 31 - 1 });
 }
 
 /** racetrack-runs/fuzz-<primitive>-<sut>-<time>-<pid> */
