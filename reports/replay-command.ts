@@ -14,6 +14,8 @@ import type { RecordedRequest } from '../harness/engine/run-request.ts';
  * as the `--pause-rate` it stood for. Templates are always single-quoted, other words only when a
  * shell would read them otherwise, so the line can be pasted into bash as is. A `--store` URL
  * carries its password as `***` (result.json records it so): give the password again to replay.
+ * A run of a command starts with `cd DIR &&`, the directory the command ran in, so that a relative
+ * path in its templates names the same file.
  *
  * Left out on purpose, as they change neither what runs nor the verdict: `--out` (a replay needs
  * a directory of its own, by default a new one), `--force` (which only concerns `--out`),
@@ -46,7 +48,9 @@ export function replayCommand(request: RecordedRequest): string {
   if (r.killRate > 0) rest.push('--kill-rate', String(r.killRate));
   if (r.pauseRate > 0) rest.push('--pause-rate', String(r.pauseRate));
   rest.push('--stale-ms', String(r.staleMs));
-  return [...args.map(shellQuote), ...templates, ...rest.map(shellQuote)].join(' ');
+  const line = [...args.map(shellQuote), ...templates, ...rest.map(shellQuote)].join(' ');
+  // A command's relative paths are found from the directory it ran in.
+  return r.cwd === undefined ? line : `cd ${shellQuote(r.cwd)} && ${line}`;
 }
 
 /**

@@ -19,6 +19,7 @@ const RESULT_KEYS = [
   'exec',
   'setup',
   'recover',
+  'cwd',
   'trace',
   'syscallFaults',
   'store',

@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { redactUrl } from '../../core/store/store-url.ts';
 import type { SyscallFaultOptions } from '../strace/faults.ts';
 
@@ -45,6 +46,11 @@ export interface RunRequest {
 
 /** A request as a run's result records it: defaults filled in, the store's password hidden. */
 export interface RecordedRequest extends RunRequest {
+  /**
+   * With a command (`--exec`): the directory it ran in, racetrack's working directory, where a
+   * relative path in a template (`python3 tools/reserve.py`) is found; the replay line runs there.
+   */
+  readonly cwd?: string;
   readonly staleMs: number;
   readonly killRate: number;
   readonly pauseRate: number;
@@ -53,8 +59,8 @@ export interface RecordedRequest extends RunRequest {
 /**
  * The request `options` made, as result.json records it: only its own fields (a RunOptions' output
  * directory and callbacks stay out), `sut` `exec` when an `--exec` command ran, staleness and
- * fault rates with their defaults, and a store URL without its password (result.json and
- * summary.md are shared; the password is not theirs to pass on).
+ * fault rates with their defaults, the directory a command ran in, and a store URL without its
+ * password (result.json and summary.md are shared; the password is not theirs to pass on).
  */
 export function recordRequest(options: RunRequest): RecordedRequest {
   const o = options;
@@ -64,6 +70,7 @@ export function recordRequest(options: RunRequest): RecordedRequest {
     ...(o.exec === undefined ? {} : { exec: o.exec }),
     ...(o.setup === undefined ? {} : { setup: o.setup }),
     ...(o.recover === undefined ? {} : { recover: o.recover }),
+    ...(o.exec === undefined ? {} : { cwd: process.cwd() }),
     ...(o.trace === true ? { trace: true } : {}),
     ...(o.syscallFaults === undefined ? {} : { syscallFaults: o.syscallFaults }),
     ...(o.store === undefined ? {} : { store: redactUrl(o.store) }),

@@ -48,7 +48,7 @@ async function parseRun(argv: readonly string[]): Promise<RunInput> {
 
 /** The argv a POSIX shell makes of a replay line, `racetrack` itself left out. */
 function argvOf(line: string): string[] {
-  return execFileSync('sh', ['-c', line.replace(/^racetrack /, "printf '%s\\0' ")], { encoding: 'utf8' })
+  return execFileSync('sh', ['-c', line.replace(/(^|&& )racetrack /, "$1printf '%s\\0' ")], { encoding: 'utf8' })
     .split('\0')
     .slice(0, -1);
 }
@@ -139,24 +139,27 @@ describe('the replay line, pasted into a shell', () => {
     killRate: r.killRate,
   });
 
-  test('a traced --exec run with --setup, --recover, kills, --max-collision-rate and --stale-ms runs again as it ran', { skip: process.platform !== 'linux' }, (t) => {
+  test('a traced --exec run with --setup, --recover, kills, --max-collision-rate and --stale-ms runs again as it ran, pasted in another directory', { skip: process.platform !== 'linux' }, (t) => {
     if (needStrace(t) === null) return;
-    const script = join(lockIdiomsDir(), '../../../scenarios/examples/alloc-flock.sh');
+    // The script named by a path relative to the directory the run starts in.
+    const examples = join(lockIdiomsDir(), '../../../scenarios/examples');
     const first = outOf('first');
-    const args = ['run', 'allocate', '--exec', `bash '${script}' {root} {name}`, '--setup', 'true {root}', '--recover', 'true {root}', '--trace', '--keep', '.topic.lock'];
+    const args = ['run', 'allocate', '--exec', 'bash alloc-flock.sh {root} {name}', '--setup', 'true {root}', '--recover', 'true {root}', '--trace', '--keep', '.topic.lock'];
     const options = ['--isolation', 'process', '--kill-rate', '0.3', '--max-collision-rate', '0.5', '--stale-ms', '2000', '--iterations', '4', '--workers', '2', '--seed', '5'];
-    const r = racetrack([...args, ...options, '--out', first]);
+    const r = racetrack([...args, ...options, '--out', first], { cwd: examples });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const summary = readFileSync(join(first, 'summary.md'), 'utf8');
-    const line = /### Replay\n\n```sh\n(racetrack run .*)\n```/.exec(summary)?.[1];
+    const line = /### Replay\n\n```sh\n(cd \S+ && racetrack run .*)\n```/.exec(summary)?.[1];
     assert.ok(line !== undefined, summary);
     // `racetrack` as a shell function, so the line is run exactly as a person would paste it.
     const again = outOf('again');
     const cli = scriptCommand(cliPath).map((w) => `'${w}'`);
-    execFileSync('sh', ['-c', `racetrack() { ${cli.join(' ')} "$@" --out '${again}'; }\n${line}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('sh', ['-c', `racetrack() { ${cli.join(' ')} "$@" --out '${again}'; }\n${line}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir.path });
     const [before, after] = [resultOf(first), resultOf(again)];
     assert.deepEqual(askedOf(after), askedOf(before));
     assert.equal(before.setup, 'true {root}');
+    assert.equal(before.cwd, examples.replace(/\/$/, ''), 'the directory the command ran in is recorded');
+    assert.equal(after.cwd, before.cwd, 'and the replay ran there');
     assert.equal(before.maxCollisionRate, 0.5);
     assert.deepEqual(
       after.checks.map((c) => c.checker),
