@@ -48,6 +48,9 @@ describe('racetrack lock', () => {
     }
     assert.equal(existsSync(lock), false);
     assert.equal(existsSync(sub), false);
+    const missing = racetrack(['lock', lock, 'racetrack-no-such-command']);
+    assert.equal(missing.json().error, 'ENOTFOUND', 'a command that is not there, as for --exec');
+    assert.equal(missing.json().errno, 'ENOENT');
   });
 
   test('processes that lock one file exclude each other: no increment of a shared counter is lost', async () => {

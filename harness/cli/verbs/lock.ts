@@ -167,7 +167,9 @@ export async function runLock(input: LockInput, deps: Deps = defaultDeps(), run:
       } catch {
         // The command never ran: that is the error to report.
       }
-      throw new RacetrackError('EINVALID', `cannot run ${command[0]}: ${err instanceof Error ? err.message : String(err)}`, { command: command[0], errno: errnoCode(err) }, err);
+      // A command that is not there is ENOTFOUND, as an --exec command that is not there is; one that cannot be run, EINVALID.
+      const errno = errnoCode(err);
+      throw new RacetrackError(errno === 'ENOENT' ? 'ENOTFOUND' : 'EINVALID', `cannot run ${command[0]}: ${err instanceof Error ? err.message : String(err)}`, { command: command[0], errno }, err);
     }
     const status = exitStatus(exit);
     try {
