@@ -19,8 +19,8 @@ const CONVENTIONS = [
   '  `racetrack <verb> --help` shows what this page shows for that verb.',
 ].join('\n');
 
-/** A host for building the commands only: their handlers never run. */
-const INERT_HOST: VerbHost = {
+/** A host for building the commands only (the reference, a test's parse): their handlers never run. */
+export const INERT_HOST: VerbHost = {
   deps: defaultDeps(),
   io: { stdout: () => {}, stderr: () => {} },
   stdinIsTty: false,

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Command } from 'commander';
-import { defaultDeps } from '../../../../core/deps.ts';
 import { scriptCommand } from '../../../../core/runtime.ts';
-import type { VerbHost } from '../../../../harness/cli/verb.ts';
+import { INERT_HOST } from '../../../../harness/cli/cli-reference.ts';
 import { type RunInput, runRequestFrom, runVerb } from '../../../../harness/cli/verbs/run.ts';
 import { recordRequest } from '../../../../harness/engine/run-request.ts';
 import type { RunResult } from '../../../../harness/engine/run-result.ts';
@@ -20,16 +19,6 @@ import { lockIdiomsDir, needStrace } from '../../strace/strace-fixtures.ts';
 
 const dir = tempDir('racetrack-run-replay-');
 after(() => dir.cleanup());
-
-/** A host for building the command only: its handler is replaced before it could run. */
-const INERT_HOST: VerbHost = {
-  deps: defaultDeps(),
-  io: { stdout: () => {}, stderr: () => {} },
-  stdinIsTty: false,
-  stderrIsTty: false,
-  readStdin: async () => new Uint8Array(),
-  run: async () => {},
-};
 
 /** `racetrack run`'s options as the CLI parses `argv` (the words after `run`), without running anything. */
 async function parseRun(argv: readonly string[]): Promise<RunInput> {
