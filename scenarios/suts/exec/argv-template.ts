@@ -41,9 +41,10 @@ export function parseArgvTemplate(template: string, flag = '--exec'): string[] {
   if (inWord) words.push(word);
   if (words.length === 0) throw new RacetrackError('EINVALID', `${flag} template is empty`, { template });
   for (const w of words) {
-    // `{counters` at the end of a word, or before a space: a placeholder whose `}` was forgotten.
+    // `{counters` at the end of a word, or before a space, with no `}` after it: a placeholder
+    // whose `}` was forgotten (inline code that closes its brace later, awk's `{file = $1}`, is not).
     const open = new RegExp(`\\{(${PLACEHOLDERS.join('|')})(?=$|\\s)`).exec(w);
-    if (open !== null) throw new RacetrackError('EINVALID', `unterminated placeholder {${open[1]} in ${flag} template (no closing })`, { template });
+    if (open !== null && !w.includes('}', open.index)) throw new RacetrackError('EINVALID', `unterminated placeholder {${open[1]} in ${flag} template (no closing })`, { template });
     for (const m of w.matchAll(PLACEHOLDER)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
         throw new RacetrackError('EINVALID', `unknown placeholder {${m[1]}} in ${flag} template; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`, { template });

@@ -98,42 +98,58 @@ export function checkCommandTemplate(template: string, rules: TemplateRules, env
       throw new RacetrackError('ENOTFOUND', `${flag} command ${command} is not found on PATH`, facts);
     }
   }
-  const script = interpretedScript(words);
-  if (script !== undefined && !existsSync(resolve(script))) {
+  const script = missingScript(words, env);
+  if (script !== undefined) {
     throw new RacetrackError('ENOTFOUND', `${flag} script ${script} does not exist (${basename(command)} would run it)`, { ...facts, script, path: resolve(script) });
   }
 }
 
-/** Interpreters whose first plain argument is the script they run, and their options that run inline code instead. */
-const INTERPRETERS: Readonly<Record<string, RegExp>> = {
-  sh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
-  bash: /^-[a-zA-Z]*c[a-zA-Z]*$/,
-  dash: /^-[a-zA-Z]*c[a-zA-Z]*$/,
-  zsh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
-  ksh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
-  python: /^-[a-zA-Z]*[cm][a-zA-Z]*$/,
-  python3: /^-[a-zA-Z]*[cm][a-zA-Z]*$/,
-  node: /^(-[a-zA-Z]*[ep][a-zA-Z]*|--eval|--print)$/,
-  perl: /^-[a-zA-Z]*[eE][a-zA-Z]*$/,
-  ruby: /^-[a-zA-Z]*e[a-zA-Z]*$/,
+/**
+ * Interpreters whose first plain argument is the script they run: the options that give them code
+ * inline (no script then), the options known to take no argument (any other option might take one,
+ * and the check stops there rather than guess), and whether a bare script name is also looked for
+ * on PATH (a shell does so).
+ */
+interface Interpreter {
+  readonly inline: RegExp;
+  readonly flagOnly: RegExp;
+  readonly searchesPath: boolean;
+}
+const SHELL: Interpreter = { inline: /^-[a-zA-Z]*c[a-zA-Z]*$/, flagOnly: /^-[abefhkmnptuvxBCEHlirs]+$/, searchesPath: true };
+const PYTHON: Interpreter = { inline: /^-[a-zA-Z]*[cm][a-zA-Z]*$/, flagOnly: /^-[bBdEhiIOqsSuvxRP]+$/, searchesPath: false };
+const INTERPRETERS: Readonly<Record<string, Interpreter>> = {
+  sh: SHELL,
+  bash: SHELL,
+  dash: SHELL,
+  zsh: SHELL,
+  ksh: SHELL,
+  python: PYTHON,
+  python3: PYTHON,
+  node: { inline: /^(-[ep]|--eval|--print)$/, flagOnly: /^$/, searchesPath: false },
+  perl: { inline: /^-[a-zA-Z]*[eE][a-zA-Z]*$/, flagOnly: /^$/, searchesPath: false },
+  ruby: { inline: /^-[a-zA-Z]*e[a-zA-Z]*$/, flagOnly: /^$/, searchesPath: false },
 };
 
 /**
- * The script an interpreter in a template is to run (`python3 reserve.py {counters}`): the first
- * word after its options, when it names a file (a `/` or an extension) and no placeholder; none when
- * the interpreter is given its code inline (`sh -c '…'`, `python3 -m mod`, `node -e '…'`). A missing
- * script would fail every operation with the interpreter's own message, and judge the command on it.
+ * The script an interpreter in a template is to run, when it is missing (`python3 reserve.py
+ * {counters}` with no reserve.py here): the first word after the interpreter's options, when it
+ * names a file (a `/` or an extension) and no placeholder. Nothing is reported when the code is
+ * given inline (`sh -c '…'`, `python3 -m mod`, `node -e '…'`), after an option that may take an
+ * argument (`node -r dotenv/config x.js`, `python3 -W ignore x.py`), or for a bare name a shell
+ * finds on PATH. A missing script would fail every operation with the interpreter's own message,
+ * and judge the command on it.
  */
-function interpretedScript(words: readonly string[]): string | undefined {
-  const inline = INTERPRETERS[basename(words[0]!).replace(/^(python3)\.\d+$/, '$1')];
-  if (inline === undefined) return undefined;
+function missingScript(words: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const it = INTERPRETERS[basename(words[0]!).replace(/^(python3)\.\d+$/, '$1')];
+  if (it === undefined) return undefined;
   for (const word of words.slice(1)) {
     if (word.startsWith('-')) {
-      if (inline.test(word)) return undefined;
+      if (it.inline.test(word) || !it.flagOnly.test(word)) return undefined;
       continue;
     }
-    if (placeholdersIn(word).length > 0 || !/\/|\.\w+$/.test(word)) return undefined;
-    return word;
+    if (placeholdersIn(word).length > 0 || !/\/|\.\w+$/.test(word) || existsSync(resolve(word))) return undefined;
+    const onPath = it.searchesPath && !word.includes('/') && (env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, word)));
+    return onPath ? undefined : word;
   }
   return undefined;
 }

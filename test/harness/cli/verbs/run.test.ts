@@ -154,7 +154,7 @@ describe('racetrack run: bad --exec setup is bad input', () => {
   });
 
   test('a script its interpreter would run that does not exist, and a placeholder left open, before anything is created', () => {
-    refused('reserve', 'python3 no-such-reserver.py {counters}', 'ENOTFOUND', /--exec script no-such-reserver\.py does not exist \(python3 would run it\)/);
+    refused('reserve', 'bash no-such-reserver.sh {counters}', 'ENOTFOUND', /--exec script no-such-reserver\.sh does not exist \(bash would run it\)/);
     refused('atomic-write', 'bash -e ./no-such-writer.sh {file} {payload}', 'ENOTFOUND', /--exec script \.\/no-such-writer\.sh does not exist/);
     refused('reserve', 'true {counters} {staleMs', 'EINVALID', /unterminated placeholder \{staleMs in --exec template/);
     refused('reserve', 'true {counters', 'EINVALID', /unterminated placeholder \{counters/);
