@@ -85,13 +85,15 @@ export async function provideRunStore(sut: Sut, store: string | undefined, clust
  * the run can take back what it created instead of failing every operation on it.
  */
 async function probeStore(url: string): Promise<void> {
-  const store = await openPostgresStore(url, { maxConnections: 1 });
+  let store: Awaited<ReturnType<typeof openPostgresStore>> | undefined;
   try {
+    store = await openPostgresStore(url, { maxConnections: 1 });
     (await store.connect()).release();
   } catch (err) {
+    // Also where the driver (`pg`) is not installed: nothing can run, so nothing may stay.
     if (!(err instanceof RacetrackError)) throw err;
     throw new RacetrackError(err.code, err.message, { ...err.details, stage: 'store' }, err);
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
