@@ -185,15 +185,20 @@ async function replayCommand(primitive: string | undefined, o: FuzzCommandOption
   }
   const started = performance.now();
   // The commands are checked and run in the directory they ran in when the case was recorded.
-  const failure = await inCaseDirectory(c, path, () => {
-    try {
-      resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
-    } catch (err) {
-      if (err instanceof RacetrackError && err.code === 'EINVALID') throw new RacetrackError('ECORRUPT', `replay file ${path}: ${err.message}`, { path });
-      throw err;
-    }
-    return runFuzzCase(c);
-  });
+  const failure = await inCaseDirectory(
+    c,
+    path,
+    () => {
+      try {
+        resolveFuzz(c.primitive, c.sut, c.mode === 'power-loss', c.mode === 'race' || c.exec !== undefined ? undefined : c.disk, c.exec);
+      } catch (err) {
+        if (err instanceof RacetrackError && err.code === 'EINVALID') throw new RacetrackError('ECORRUPT', `replay file ${path}: ${err.message}`, { path });
+        throw err;
+      }
+      return runFuzzCase(c);
+    },
+    stderr,
+  );
   const wallMs = performance.now() - started;
   const report: FuzzReport = {
     verdict: failure === null ? 'pass' : 'fail',
@@ -317,7 +322,7 @@ export const fuzzVerb = defineVerb({
   exitCodes: [
     { code: '0', meaning: 'every run passed (with --replay: the case passes now)' },
     { code: '1', meaning: 'a failure: shrunk, printed, written to case.json' },
-    { code: '2', meaning: 'bad input (an unknown primitive or control, a missing or corrupt replay file, a replay whose commands ran in a directory that is gone); nothing written' },
+    { code: '2', meaning: 'bad input (an unknown primitive or control, a missing or corrupt replay file); nothing written' },
   ],
   run: (input, ctx) => runFuzzCommand(input.primitive, input, ctx.stderr, ctx.stderrIsTty),
 });
