@@ -43,7 +43,10 @@ export function formatRatio(value: number | null, bound?: number): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
   const shown = Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
   // A value that rounds onto its target's bound without being it (0.6696 against 0.67) shows the digits that tell them apart.
-  return bound !== undefined && value !== bound && shown === formatRatio(bound) ? value.toFixed(4) : shown;
+  if (bound === undefined || value === bound || shown !== formatRatio(bound)) return shown;
+  let digits = 4;
+  while (digits < 12 && value.toFixed(digits) === bound.toFixed(digits)) digits++;
+  return value.toFixed(digits);
 }
 
 /** A ratio's value as printed beside its target (see formatRatio). */

@@ -28,6 +28,7 @@ describe('racetrack arguments', () => {
       [['run', 'allocate', '--iterations', '-5'], '--iterations', '-5', /must be an integer from 1 to 1000000, got "-5"/],
       [['run', 'allocate', '--workers', '0'], '--workers', '0', /must be an integer from 1 to 256, got "0"/],
       [['run', 'allocate', '--kill-rate', '2'], '--kill-rate', '2', /must be a number from 0 to 1, got "2"/],
+      [['run', 'allocate', '--max-collision-rate', '2'], '--max-collision-rate', '2', /must be a number from 0 to 1, got "2"/],
       [['selftest', '--runs', '-1'], '--runs', '-1', /must be an integer from 1 to 10000, got "-1"/],
       [['bench', '--rounds', '0'], '--rounds', '0', /must be a positive integer, got "0"/],
       [['reserve', '--counters', join(dir.path, 'c.json'), 'SEC', 'x'], 'COUNT', 'x', /must be a positive integer, got "x"/],

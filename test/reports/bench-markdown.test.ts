@@ -66,6 +66,7 @@ test('a ratio that rounds onto its bound without being it shows the digits that 
   assert.equal(formatRatio(0.6696, 0.67), '0.6696');
   assert.equal(formatRatio(0.67, 0.67), '0.67');
   assert.equal(formatRatio(0.6712, 0.67), '0.6712');
+  assert.equal(formatRatio(0.66999, 0.67), '0.66999', 'as many digits as it takes');
   assert.equal(formatRatio(0.82, 0.67), '0.82');
   assert.equal(formatRatio(0.6696), '0.67', 'without a bound, two decimals');
 });

@@ -193,6 +193,7 @@ export function runRequestFrom(o: RunInput): RunRequest & Required<Pick<RunReque
     maxCollisionRate: parseNumber('--max-collision-rate', o.maxCollisionRate),
     seed: o.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : parseInteger('--seed', o.seed, 0, { min: 0, max: 2 ** 32 - 1 }),
   };
+  if (!(numbers.maxCollisionRate >= 0 && numbers.maxCollisionRate <= 1)) throw badOption('--max-collision-rate', o.maxCollisionRate, 'a number from 0 to 1');
   checkRunNumbers(numbers);
   const killRate = parseNumber('--kill-rate', o.killRate);
   const pauseRate = o.pauseRate !== undefined ? parseNumber('--pause-rate', o.pauseRate) : o.pause === true ? 0.2 : 0;
