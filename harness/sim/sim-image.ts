@@ -167,14 +167,18 @@ export interface ImageEntry {
   readonly meta?: SimMeta;
 }
 
-/** Every entry reachable from `/`, depth first, names sorted. */
-export function listImage(image: SimImage): ImageEntry[] {
+/**
+ * Every entry reachable from `/`, depth first, each directory before what it holds: its names
+ * sorted, or (`order: 'made'`) in the order they were made, as a directory lists them.
+ */
+export function listImage(image: SimImage, order: 'sorted' | 'made' = 'sorted'): ImageEntry[] {
   const out: ImageEntry[] = [];
   const walk = (ino: number, prefix: string, seen: Set<number>) => {
     const dir = dirOf(image, ino);
     if (dir === undefined || seen.has(ino)) return;
     seen.add(ino);
-    for (const name of [...dir.entries.keys()].sort()) {
+    const names = [...dir.entries.keys()];
+    for (const name of order === 'sorted' ? names.sort() : names) {
       const child = dir.entries.get(name)!;
       const node = image.get(child);
       if (node === undefined) continue;

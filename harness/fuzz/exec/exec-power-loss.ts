@@ -4,7 +4,7 @@ import { RacetrackError } from '../../../core/errors.ts';
 import { crashImage } from '../../sim/power-loss.ts';
 import { seededDepsRandom } from '../../sim/seeded-deps-random.ts';
 import { SimDisk } from '../../sim/sim-disk.ts';
-import { listImage, ROOT_INO, type SimImage } from '../../sim/sim-image.ts';
+import { listImage, type SimImage } from '../../sim/sim-image.ts';
 import { createVirtualClock } from '../../sim/virtual-clock.ts';
 import type { StraceInfo } from '../../strace/detect.ts';
 import { recoverSafely } from '../crash-case.ts';
@@ -49,26 +49,9 @@ interface Replayed {
   readonly formerInstants: readonly number[];
 }
 
-/** Every path of an image, from its `/`, each directory before what it holds, in the order its entries were made. */
-function entriesOf(image: SimImage): { path: string; kind: 'file' | 'dir' }[] {
-  const out: { path: string; kind: 'file' | 'dir' }[] = [];
-  const walk = (ino: number, prefix: string) => {
-    const dir = image.get(ino);
-    if (dir?.kind !== 'dir') return;
-    for (const [name, child] of dir.entries) {
-      const node = image.get(child);
-      if (node === undefined) continue;
-      out.push({ path: `${prefix}/${name}`, kind: node.kind });
-      walk(child, `${prefix}/${name}`);
-    }
-  };
-  walk(ROOT_INO, '');
-  return out;
-}
-
 /** The replay's view of a simulated disk: its facade, its calls, and what it holds, read without a call. */
 function replayDisk(disk: SimDisk): ReplayDisk {
-  return { fs: disk.facade(), calls: () => disk.calls, entries: () => entriesOf(disk.snapshot()) };
+  return { fs: disk.facade(), calls: () => disk.calls, entries: () => listImage(disk.snapshot(), 'made') };
 }
 
 /**
