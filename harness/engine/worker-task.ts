@@ -173,33 +173,32 @@ function waitOutPartition(claim: string, worker: number): void {
   } catch {
     return; // out of reach: no cut will come
   }
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  const deadline = Date.now() + HEAL_WAIT_LIMIT_MS;
-  while (Date.now() < deadline) {
-    Atomics.wait(nap, 0, 0, 5);
-    let text = '';
-    try {
-      text = readFileSync(claim, 'utf8');
-    } catch {
-      return; // the parent removed the claim: the iteration is over
-    }
-    if (text === HEALED) return;
-  }
+  // Until healed; a claim the parent removed means the iteration is over.
+  waitForClaim(claim, 5, (text) => text === null || text === HEALED);
 }
 
 /** Blocks until the partition claim says the cut is in place, over or not coming (see `awaitCut`). */
 function waitForCut(claim: string): void {
+  // A claim not there yet: the namespaced worker has not taken its lock.
+  waitForClaim(claim, 2, (text) => text === CUT || text === HEALED || text === NO_CUT);
+}
+
+/**
+ * Reads the partition claim every `everyMs` (null while it does not exist) until `done` says so,
+ * or for at most {@link HEAL_WAIT_LIMIT_MS}.
+ */
+function waitForClaim(claim: string, everyMs: number, done: (text: string | null) => boolean): void {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   const deadline = Date.now() + HEAL_WAIT_LIMIT_MS;
   while (Date.now() < deadline) {
-    let text = '';
+    let text: string | null = null;
     try {
       text = readFileSync(claim, 'utf8');
     } catch {
-      // not written yet: the namespaced worker has not taken its lock
+      // not there
     }
-    if (text === CUT || text === HEALED || text === NO_CUT) return;
-    Atomics.wait(nap, 0, 0, 2);
+    if (done(text)) return;
+    Atomics.wait(nap, 0, 0, everyMs);
   }
 }
 

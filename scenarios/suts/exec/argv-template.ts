@@ -43,7 +43,7 @@ export function parseArgvTemplate(template: string, flag = '--exec'): string[] {
   for (const w of words) {
     // `{counters` at the end of a word, or before a space, with no `}` after it: a placeholder
     // whose `}` was forgotten (inline code that closes its brace later, awk's `{file = $1}`, is not).
-    const open = new RegExp(`\\{(${PLACEHOLDERS.join('|')})(?=$|\\s)`).exec(w);
+    const open = UNCLOSED.exec(w);
     if (open !== null && !w.includes('}', open.index)) throw new RacetrackError('EINVALID', `unterminated placeholder {${open[1]} in ${flag} template (no closing })`, { template });
     for (const m of w.matchAll(PLACEHOLDER)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
@@ -53,6 +53,9 @@ export function parseArgvTemplate(template: string, flag = '--exec'): string[] {
   }
   return words;
 }
+
+/** A placeholder's name after its `{`, at the end of a word or before a space (see parseArgvTemplate). */
+const UNCLOSED = new RegExp(`\\{(${PLACEHOLDERS.join('|')})(?=$|\\s)`);
 
 /** A placeholder in a template word: `{name}`. */
 export const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
